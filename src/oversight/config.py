@@ -1,0 +1,99 @@
+"""Loading and validating the study and authority configuration.
+
+Both are YAML validated against JSON schemas in ``config/schemas``. Authority files are also
+searched for line numbers so that an error can say which line to change.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from oversight.errors import ConfigError
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "config" / "schemas"
+_COMMON_SCHEMA = Path(__file__).with_name("common_schema.yaml")
+
+
+def load_yaml(path: Path) -> Any:
+    """Load YAML safely (no arbitrary Python objects)."""
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _validate(data: Any, schema_path: Path, source: Path) -> None:
+    schema = load_yaml(schema_path)
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        lines = []
+        for err in errors[:10]:
+            where = "/".join(str(p) for p in err.absolute_path) or "(top level)"
+            line = yaml_line(source, list(err.absolute_path))
+            at = f" (line {line})" if line else ""
+            lines.append(f"  {where}{at}: {err.message}")
+        raise ConfigError(f"{source} does not match {schema_path.name}:\n" + "\n".join(lines))
+
+
+def load_study(path: str | Path, schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
+    """Load and validate ``config/config.yaml``."""
+    path = Path(path)
+    data = load_yaml(path)
+    _validate(data, schema_dir / "config.schema.yaml", path)
+    return data
+
+
+def load_authority(path: str | Path, schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
+    """Load and validate one ``config/authorities/<slug>.yaml``."""
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"{path}: no such authority configuration")
+    data = load_yaml(path)
+    _validate(data, schema_dir / "authority.schema.yaml", path)
+    return data
+
+
+@cache
+def common_schema() -> dict[str, Any]:
+    """The common datasets and their fields (``common_schema.yaml`` beside this module)."""
+    return load_yaml(_COMMON_SCHEMA)
+
+
+def yaml_line(path: str | Path, keys: list[str | int]) -> int | None:
+    """1-based line of the deepest key along ``keys`` that exists in the YAML file.
+
+    Used to point a data lead at the exact line to change; returns None if the file cannot
+    be parsed.
+    """
+    try:
+        with open(path, encoding="utf-8") as handle:
+            node = yaml.compose(handle, Loader=yaml.SafeLoader)
+    except (OSError, yaml.YAMLError):
+        return None
+    line = None
+    for key in keys:
+        if isinstance(node, yaml.MappingNode):
+            for k_node, v_node in node.value:
+                if k_node.value == str(key):
+                    line = k_node.start_mark.line + 1
+                    node = v_node
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def config_ref(path: str | Path, keys: list[str | int]) -> str:
+    """Human reference such as ``config/authorities/kent.yaml line 12 (datasets.supervision)``."""
+    line = yaml_line(path, keys)
+    dotted = ".".join(str(k) for k in keys)
+    return f"{path} line {line} ({dotted})" if line else f"{path} ({dotted})"

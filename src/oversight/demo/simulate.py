@@ -1,0 +1,273 @@
+"""Synthetic populations in the common schema, with the truth they were drawn from.
+
+Volumes follow each LA's real 2024-25 figures (children in need during the year and at 31
+March, child protection and looked-after counts, social-worker FTE, agency rate). Rates are
+planted per LA: every LA shares a regional rate except one clearly low and one clearly high
+outlier, so the comparative statistics have a known answer.
+
+Staff-level supervision: at each quarter-end census every worker's last *held personal*
+supervision is placed ``g`` days before the census, with ``g`` uniform on 0..28 with
+probability ``p`` (compliant at 28 days) and uniform on 29..75 otherwise; earlier sessions fill
+the quarter. Child-level oversight works the same way for children open at the census and open
+for at least 28 days, counting case-supervision and management-oversight entries (decisions do
+not count). "Within W days" means ``census - last date <= W``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+PERIOD_START = pd.Timestamp("2024-04-01")
+PERIOD_END = pd.Timestamp("2025-03-31")
+CENSUSES = [pd.Timestamp(d) for d in ("2024-06-30", "2024-09-30", "2024-12-31", "2025-03-31")]
+COMPLIANT_GAPS = (0, 28)      # inclusive
+NONCOMPLIANT_GAPS = (29, 75)  # inclusive
+LOW_OUTLIER = "slough"
+HIGH_OUTLIER = "hampshire"
+DOMAINS = ["management_oversight", "supervision", "planning", "voice_of_child", "assessment",
+           "partnership", "recording"]
+ROLES = ["social_worker", "senior_practitioner", "team_manager", "service_manager", "other"]
+ROLE_P = [0.68, 0.18, 0.10, 0.02, 0.02]
+
+
+@dataclass
+class Rates:
+    staff_28: float
+    child_28: float
+    part1: float
+    part2: float
+    audit_mo_good: float
+    rationale: float
+    survey_mean: float
+
+
+@dataclass
+class Population:
+    slug: str
+    la_code: str
+    rates: Rates
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    truth: dict[str, Any] = field(default_factory=dict)
+
+
+def planted_rates(slug: str, rng: np.random.Generator) -> Rates:
+    """Regional rates with small jitter; the two outlier LAs far from them."""
+    jitter = rng.uniform(-0.02, 0.02, size=4)
+    rates = Rates(
+        staff_28=0.70 + jitter[0], child_28=0.62 + jitter[1],
+        part1=float(rng.uniform(0.35, 0.55)), part2=float(rng.uniform(0.15, 0.35)),
+        audit_mo_good=0.55 + jitter[2], rationale=float(rng.uniform(0.5, 0.8)),
+        survey_mean=float(rng.uniform(0.45, 0.65)))
+    if slug == LOW_OUTLIER:
+        rates.staff_28, rates.child_28, rates.audit_mo_good = 0.38, 0.30, 0.22
+    if slug == HIGH_OUTLIER:
+        rates.staff_28, rates.child_28, rates.audit_mo_good = 0.95, 0.90, 0.85
+    return rates
+
+
+def _gap(rng: np.random.Generator, compliant: np.ndarray) -> np.ndarray:
+    a = rng.integers(COMPLIANT_GAPS[0], COMPLIANT_GAPS[1] + 1, size=compliant.size)
+    b = rng.integers(NONCOMPLIANT_GAPS[0], NONCOMPLIANT_GAPS[1] + 1, size=compliant.size)
+    return np.where(compliant, a, b)
+
+
+def expected_within(p: float, window: int, max_gap: np.ndarray | int = NONCOMPLIANT_GAPS[1]
+                    ) -> np.ndarray | float:
+    """P(last date within ``window`` days) under the gap model; ``max_gap`` truncates the
+    non-compliant gaps (a child whose episode began less than 75 days before the census)."""
+    lo_c, hi_c = COMPLIANT_GAPS
+    lo_n, hi_n = NONCOMPLIANT_GAPS
+    p_c = (min(window, hi_c) - lo_c + 1) / (hi_c - lo_c + 1)
+    upper = np.minimum(np.minimum(window, hi_n), max_gap)
+    p_n = np.clip(upper - lo_n + 1, 0, None) / (hi_n - lo_n + 1)
+    return p * p_c + (1 - p) * p_n
+
+
+def _ids(rng: np.random.Generator, n: int, style: str) -> np.ndarray:
+    """Raw identifiers in a system's own style (never sequential, never reused)."""
+    numbers = rng.choice(np.arange(100000, 999999), size=n, replace=False)
+    if style == "numeric":
+        return np.array([f"9{x:07d}" for x in numbers])
+    return np.array([f"{style}{x:06d}" for x in numbers])
+
+
+def workers(ref: dict[str, str], rng: np.random.Generator, id_style: str) -> pd.DataFrame:
+    n = max(12, round(float(ref["sw_fte_inpost_sep2025"]) * 1.1))
+    agency_rate = float(ref["agency_rate_fte_2025"] or 0) / 100
+    return pd.DataFrame({
+        "worker_id": _ids(rng, n, id_style),
+        "worker_role": rng.choice(ROLES, size=n, p=ROLE_P),
+        "agency": rng.random(n) < agency_rate,
+        "nqsw": rng.random(n) < 0.12,
+    })
+
+
+def supervision(staff: pd.DataFrame, rates: Rates, rng: np.random.Generator) -> pd.DataFrame:
+    """Sessions per worker: anchored personal supervisions, case and group supervision."""
+    rows: list[tuple] = []
+    n = len(staff)
+    prev = PERIOD_START - pd.Timedelta(days=1)
+    for census in CENSUSES:
+        gaps = _gap(rng, rng.random(n) < rates.staff_28)
+        for w in range(n):
+            anchor = census - pd.Timedelta(days=int(gaps[w]))
+            rows.append((w, anchor, "personal", "held"))
+            d = anchor - pd.Timedelta(days=int(rng.integers(26, 35)))
+            while d > prev:
+                rows.append((w, d, "personal", "held"))
+                d -= pd.Timedelta(days=int(rng.integers(26, 35)))
+            if rng.random() < 0.12:
+                span = (census - prev).days
+                rows.append((w, prev + pd.Timedelta(days=int(rng.integers(1, span + 1))),
+                             "personal", "cancelled"))
+        prev = census
+    months = pd.date_range(PERIOD_START, PERIOD_END, freq="MS")
+    for w in range(n):
+        for m in months:
+            status = "held" if rng.random() < 0.92 else "cancelled"
+            rows.append((w, m + pd.Timedelta(days=int(rng.integers(0, 27))), "case", status))
+        for q in range(4):
+            day = months[q * 3] + pd.Timedelta(days=int(rng.integers(30, 80)))
+            rows.append((w, day, "group", "held"))
+    frame = pd.DataFrame(rows, columns=["w", "session_date", "session_type", "status"])
+    frame = pd.concat([staff.iloc[frame["w"]].reset_index(drop=True), frame], axis=1)
+    frame = frame.drop(columns="w")
+    held = frame["status"] == "held"
+    size = len(frame)
+    mean = frame["session_type"].map({"personal": 80, "case": 45, "group": 90})
+    duration = np.clip(rng.normal(mean, 22), 10, 180).round().astype("int64")
+    frame["duration_min"] = pd.array(np.where(held, duration, 0), dtype="Int64")
+    frame.loc[~held, "duration_min"] = pd.NA
+    case, personal = frame["session_type"] == "case", frame["session_type"] == "personal"
+    fam = pd.array(rng.random(size) < rates.part1, dtype="boolean")
+    prac = pd.array(rng.random(size) < rates.part2, dtype="boolean")
+    frame["family_reflection_recorded"] = pd.array([pd.NA] * size, dtype="boolean")
+    frame["practitioner_reflection_recorded"] = pd.array([pd.NA] * size, dtype="boolean")
+    frame.loc[case & held, "family_reflection_recorded"] = fam[case & held]
+    frame.loc[personal & held, "practitioner_reflection_recorded"] = prac[personal & held]
+    return frame.sort_values(["session_date", "worker_id", "session_type"],
+                             kind="stable").reset_index(drop=True)
+
+
+def children(ref: dict[str, str], staff: pd.DataFrame, rng: np.random.Generator,
+             id_style: str) -> pd.DataFrame:
+    n = int(ref["cin_children_during_year_2024_25"])
+    n_open = int(ref["cin_at_31mar_2025"])
+    cp = float(ref["cpp_at_31mar_2025"]) / n_open
+    cla = float(ref["cla_at_31mar_2025"]) / n_open
+    status = rng.choice(["CIN", "CP", "CLA", "care_leaver"], size=n,
+                        p=[1 - cp - cla - 0.05, cp, cla, 0.05])
+    before = rng.random(n) < 0.55
+    start_old = PERIOD_START - pd.to_timedelta(rng.integers(1, 4 * 365, size=n), unit="D")
+    start_new = PERIOD_START + pd.to_timedelta(rng.integers(0, 350, size=n), unit="D")
+    start = np.where(before, start_old, start_new)
+    open_at_end = np.zeros(n, dtype=bool)
+    open_at_end[rng.choice(n, size=n_open, replace=False)] = True
+    length = pd.to_timedelta(rng.integers(14, 365, size=n), unit="D")
+    end = pd.Series(pd.to_datetime(start) + length)
+    end = end.where(~open_at_end & (end <= PERIOD_END))
+    team = {"CIN": ["front_door", "assessment", "cin_cp", "disabled_children"], "CP": ["cin_cp"],
+            "CLA": ["cla"], "care_leaver": ["care_leavers"]}
+    return pd.DataFrame({
+        "child_id": _ids(rng, n, id_style),
+        "worker_id": rng.choice(staff["worker_id"].to_numpy(), size=n),
+        "legal_status": status,
+        "team_type": [rng.choice(team[s]) for s in status],
+        "episode_start": pd.to_datetime(start).astype("datetime64[s]"),
+        "episode_end": pd.to_datetime(end).astype("datetime64[s]"),
+    })
+
+
+def oversight(kids: pd.DataFrame, rates: Rates, rng: np.random.Generator
+              ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Entries on children's files, and the expected child-level rates they were drawn from."""
+    parts = []
+    prev = PERIOD_START - pd.Timedelta(days=1)
+    start = kids["episode_start"]
+    end = kids["episode_end"]
+    expected: dict[int, dict[str, float]] = {}
+    for k, census in enumerate(CENSUSES):
+        eligible = (start <= census - pd.Timedelta(days=28)) & (end.isna() | (end > census))
+        idx = np.flatnonzero(eligible.to_numpy())
+        gaps = _gap(rng, rng.random(idx.size) < rates.child_28)
+        anchor = census - pd.to_timedelta(gaps, unit="D")
+        keep = anchor >= start.iloc[idx].to_numpy()
+        kinds = rng.choice(["case_supervision", "management_oversight"], size=idx.size)
+        parts.append(pd.DataFrame({"i": idx[keep], "entry_date": anchor[keep],
+                                   "entry_type": kinds[keep]}))
+        lo = np.maximum(start.iloc[idx].to_numpy(), np.datetime64(prev))
+        room = (anchor.to_numpy() - lo).astype("timedelta64[D]").astype(int) - 1
+        fill = keep & (room >= 1) & (rng.random(idx.size) < 0.7)
+        offset = (rng.random(idx.size) * np.maximum(room, 1)).astype(int) + 1
+        parts.append(pd.DataFrame({
+            "i": idx[fill], "entry_date": (lo + offset.astype("timedelta64[D]"))[fill],
+            "entry_type": rng.choice(["case_supervision", "management_oversight"],
+                                     size=idx.size)[fill]}))
+        age = (census - start.iloc[idx]).dt.days.to_numpy()
+        expected[k] = {w: float(np.mean(expected_within(rates.child_28, w, age)))
+                       for w in (28, 42)}
+        expected[k]["eligible"] = int(idx.size)
+        prev = census
+    # Decisions: recorded any time in the episode; they do not count as oversight entries.
+    lo = np.maximum(start.to_numpy(), np.datetime64(PERIOD_START))
+    hi = np.where(end.isna(), np.datetime64(PERIOD_END), end.to_numpy())
+    span = (hi - lo).astype("timedelta64[D]").astype(int)
+    has = (span > 0) & (rng.random(len(kids)) < 0.4)
+    when = lo + (rng.random(len(kids)) * np.maximum(span, 1)).astype("timedelta64[D]")
+    idx = np.flatnonzero(has)
+    parts.append(pd.DataFrame({"i": idx, "entry_date": when[has], "entry_type": "decision"}))
+    frame = pd.concat(parts, ignore_index=True)
+    frame["child_id"] = kids["child_id"].to_numpy()[frame["i"]]
+    frame["entry_date"] = pd.to_datetime(frame["entry_date"]).astype("datetime64[s]")
+    frame["rationale_recorded"] = pd.array(rng.random(len(frame)) < rates.rationale,
+                                           dtype="boolean")
+    frame = frame.drop(columns="i")[["child_id", "entry_date", "entry_type",
+                                     "rationale_recorded"]]
+    frame = frame.sort_values(["entry_date", "child_id", "entry_type"], kind="stable")
+    return frame.reset_index(drop=True), expected
+
+
+def audits(kids: pd.DataFrame, rates: Rates, rng: np.random.Generator, id_style: str
+           ) -> pd.DataFrame:
+    n = max(15, round(len(kids) * 0.025))
+    ids = _ids(rng, n, id_style)
+    child = rng.choice(kids["child_id"].to_numpy(), size=n, replace=False)
+    dates = PERIOD_START + pd.to_timedelta(rng.integers(0, 365, size=n), unit="D")
+    kind = rng.choice(["routine", "thematic", "multi_agency"], size=n, p=[0.7, 0.2, 0.1])
+    moderated = rng.random(n) < 0.35
+    rows = []
+    for a in range(n):
+        for domain in DOMAINS:
+            p_good = rates.audit_mo_good if domain == "management_oversight" else 0.6
+            good = rng.random() < p_good
+            grade = (4 if rng.random() < 0.2 else 3) if good else (2 if rng.random() < 0.75 else 1)
+            mod = pd.NA
+            if moderated[a]:
+                mod = max(1, grade - 1) if rng.random() < 0.2 else grade
+            rows.append((ids[a], child[a], dates[a], kind[a], domain, grade, mod))
+    frame = pd.DataFrame(rows, columns=["audit_id", "child_id", "audit_date", "audit_type",
+                                        "domain", "grade", "moderated_grade"])
+    frame["audit_date"] = frame["audit_date"].astype("datetime64[s]")
+    frame["moderated_grade"] = frame["moderated_grade"].astype("Int64")
+    return frame
+
+
+def survey(staff: pd.DataFrame, rates: Rates, items: list[str], points: int,
+           rng: np.random.Generator, id_style: str) -> pd.DataFrame:
+    """Respondents (a share of the workforce) answering every item on ``points`` positions."""
+    n = max(10, round(len(staff) * rng.uniform(0.35, 0.55)))
+    frame = pd.DataFrame({
+        "respondent_id": _ids(rng, n, id_style),
+        "role": rng.choice(staff["worker_role"].to_numpy(), size=n),
+    })
+    for item in items:
+        latent = np.clip(rng.normal(rates.survey_mean, 0.25, size=n), 0, 0.999)
+        answer = (latent * points).astype(int) + 1
+        skipped = rng.random(n) < 0.03
+        frame[item] = pd.array(np.where(skipped, 0, answer), dtype="Int64")
+        frame.loc[skipped, item] = pd.NA
+    return frame

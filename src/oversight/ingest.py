@@ -1,0 +1,217 @@
+"""One LA's raw extract for one dataset -> harmonised rows, rejects and a ledger line.
+
+The steps are the data flow of DESIGN.md §3: read as text, map headers, validate every cell
+(pandera, lazy), convert the valid rows to the common types, pseudonymise identifiers, redact
+free text, add lineage, and check the result against the common contract. Rows are never
+dropped silently: each raw row is loaded or rejected with its reasons, and the ledger counts
+both.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from oversight import common_schema as cs
+from oversight import harmonise, readers, transcripts, validate
+from oversight.config import config_ref
+from oversight.errors import ExtractError
+from oversight.normalise import norm_label
+from oversight.pseudonymise import pseudonymise
+from oversight.redact import redact
+
+LEDGER_COLUMNS = ["la_code", "dataset", "rows_in", "rows_loaded", "rows_rejected",
+                  "blank_rows_skipped"]
+
+
+@dataclass
+class Study:
+    """The parts of the study configuration that ingest needs."""
+
+    period_start: pd.Timestamp
+    period_end: pd.Timestamp
+    extract_date: pd.Timestamp
+    survey_items: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_config(cls, study: dict[str, Any], survey_items: list[str] | None = None) -> Study:
+        return cls(pd.Timestamp(study["period_start"]), pd.Timestamp(study["period_end"]),
+                   pd.Timestamp(study["extract_date"]), frozenset(survey_items or []))
+
+
+@dataclass
+class Authority:
+    slug: str
+    config: dict[str, Any]
+    config_path: Path
+
+    @property
+    def la_code(self) -> str:
+        return self.config["la_code"]
+
+
+@dataclass
+class Result:
+    data: pd.DataFrame
+    rejects: pd.DataFrame
+    ledger: dict[str, Any]
+    files: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def source_files(raw_root: Path, spec: dict[str, Any]) -> list[Path]:
+    """The raw files an extract config names (``path`` may be a glob), sorted."""
+    pattern = spec["path"]
+    if any(ch in pattern for ch in "*?["):
+        return sorted(raw_root.glob(pattern))
+    return [raw_root / pattern]
+
+
+def ingest(la: Authority, dataset: str, raw_root: Path, study: Study, key: bytes) -> Result:
+    """Ingest one dataset of one LA."""
+    spec = la.config["datasets"][dataset]
+    keys = ["datasets", dataset]
+    ref = config_ref(la.config_path, keys)
+
+    def ref_fn(sub: list[str]) -> str:
+        return config_ref(la.config_path, [*keys, *sub])
+
+    paths = source_files(raw_root, spec)
+    if not paths:
+        raise ExtractError(spec["path"], "no file matches this path",
+                           expected=f"one or more {spec['format']} files", found="none",
+                           fix=f"put the extract under {raw_root} or correct path: in {ref}")
+    _check_items(spec, study, ref_fn)
+    fields = cs.fields(dataset)
+    parts, rejects, notes = [], [], []
+    rows_in = blank = 0
+    for path in paths:
+        file = path.relative_to(raw_root).as_posix() if path.is_relative_to(raw_root) else str(path)
+        if dataset == "transcripts":
+            frame, headers, table_notes, overlong, n_blank = _transcript_frame(
+                path, spec, file, raw_root, ref_fn)
+        else:
+            frame, headers, table_notes, overlong, n_blank = _tabular_frame(
+                path, spec, file, fields, ref_fn)
+        notes += [f"{file}: {n}" for n in table_notes]
+        blank += n_blank
+        rows_in += len(frame) + len(overlong)
+        ctx = validate.Context(file, ref_fn, headers, study.period_start, study.period_end,
+                               study.extract_date, tuple(spec.get("date_formats") or []))
+        schema = validate.build_schema(fields, spec, ctx, list(frame.columns))
+        cells = validate.failing_cells(frame, schema)
+        file_rejects = validate.describe(cells, frame, fields, spec, ctx)
+        rejects.append(_overlong_rejects(file, overlong, len(headers)))
+        rejects.append(file_rejects)
+        valid = frame.drop(index=cells["source_row"].unique())
+        parts.append(_harmonise(valid, dataset, fields, spec, la, file, key))
+    data = cs.conform(pd.concat(parts), dataset)
+    all_rejects = pd.concat([r for r in rejects if not r.empty] or [rejects[0]])
+    all_rejects = all_rejects.sort_values(["source_file", "source_row", "column", "rule"],
+                                          kind="stable").reset_index(drop=True)
+    n_rejected = all_rejects[["source_file", "source_row"]].drop_duplicates().shape[0]
+    loaded = _rows_loaded(data, dataset)
+    ledger = {"la_code": la.la_code, "dataset": dataset, "rows_in": rows_in,
+              "rows_loaded": loaded, "rows_rejected": n_rejected, "blank_rows_skipped": blank}
+    return Result(data, all_rejects, ledger, [p.as_posix() for p in paths], notes)
+
+
+def _rows_loaded(data: pd.DataFrame, dataset: str) -> int:
+    # Survey rows are loaded long (one per answer); the ledger counts raw respondent rows.
+    if dataset == "survey":
+        return data[["source_file", "source_row"]].drop_duplicates().shape[0]
+    return len(data)
+
+
+def _check_items(spec: dict[str, Any], study: Study, ref_fn) -> None:
+    unknown = sorted(set((spec.get("items") or {}).values()) - study.survey_items)
+    if unknown and study.survey_items:
+        raise ExtractError(
+            ref_fn(["items"]), f"survey item ids not in config/survey.yaml: {', '.join(unknown)}",
+            expected="item ids of the common instrument", found=", ".join(unknown),
+            fix="map each header to an item id listed in config/survey.yaml")
+
+
+def _tabular_frame(path: Path, spec, file: str, fields, ref_fn):
+    table = readers.read_table(path, spec, file, harmonise.known_headers(spec), norm_label,
+                               ref_fn([]))
+    mapping = harmonise.map_headers(table.header, spec, fields, file, ref_fn, table.header_row)
+    frame = harmonise.mapped_frame(table.rows, mapping, spec, fields)
+    headers = {target: table.header[pos] for target, pos in mapping.items()}
+    used = set(mapping.values())
+    unused = [h for i, h in enumerate(table.header) if i not in used and h]
+    notes = list(table.notes)
+    if unused:
+        notes.append("columns not used: " + ", ".join(repr(h) for h in unused))
+    return frame, headers, notes, table.overlong_rows, table.blank_rows
+
+
+def _overlong_rejects(file: str, overlong: dict[int, int], width: int) -> pd.DataFrame:
+    return pd.DataFrame.from_records(
+        [{"source_file": file, "source_row": row, "column": "(whole row)", "field": "(whole row)",
+          "value_shown": f"{n} cells", "rule": "field_count",
+          "message": (f"this row has {n} cells but the header has {width} columns; a value with "
+                      "an unquoted delimiter has probably split; quote it and re-export")}
+         for row, n in sorted(overlong.items())],
+        columns=validate.REJECT_COLUMNS)
+
+
+def read_participants(path: Path, spec: dict[str, Any], file: str) -> dict[str, str]:
+    """Speaker name -> role label from a participants CSV with columns speaker, role."""
+    text = readers.decode(path.read_bytes(), spec.get("encoding"), file)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    names = {norm_label(h): h for h in reader.fieldnames or []}
+    if "speaker" not in names or "role" not in names:
+        raise ExtractError(file, "participants list needs columns 'speaker' and 'role'",
+                           expected="speaker, role", found=", ".join(reader.fieldnames or []))
+    return {norm_label(r[names["speaker"]]): r[names["role"]].strip() for r in reader
+            if r[names["speaker"]] and r[names["speaker"]].strip()}
+
+
+def _transcript_frame(path: Path, spec, file: str, raw_root: Path, ref_fn):
+    turns = transcripts.read_transcript(path, spec, file, ref_fn([]))
+    roles: dict[str, str] = {}
+    if spec.get("participants"):
+        ppath = raw_root / spec["participants"]
+        roles = read_participants(ppath, spec, spec["participants"])
+    frame = pd.DataFrame(index=turns.index)
+    frame["session_id"] = pd.Series(path.stem, index=turns.index, dtype="string")
+    frame["turn"] = pd.Series(range(1, len(turns) + 1), index=turns.index).astype("string")
+    frame["speaker_id"] = turns["speaker"]
+    frame["speaker_role"] = turns["speaker"].map(
+        lambda s: roles.get(norm_label(s)) if isinstance(s, str) else None).astype("string")
+    frame["text"] = turns["text"]
+    frame["timestamp"] = turns["timestamp"]
+    headers = {"speaker_id": "speaker", "speaker_role": "role (participants list)",
+               "text": "text", "session_id": "file", "turn": "turn", "timestamp": "timestamp"}
+    notes = [f"participants: {len(roles)} listed"] if roles else []
+    return frame.astype("string"), headers, notes, {}, 0
+
+
+def _harmonise(valid: pd.DataFrame, dataset: str, fields, spec, la: Authority, file: str,
+               key: bytes) -> pd.DataFrame:
+    typed = harmonise.to_typed(valid, fields, spec, list(spec.get("date_formats") or []))
+    names: list[str] = []
+    if dataset == "transcripts":
+        names = sorted({s for s in valid["speaker_id"].dropna()})
+    for name, meta in fields.items():
+        if meta["type"] == "identifier" and name in typed:
+            typed[name] = pseudonymise(typed[name], key, la.la_code, meta["kind"])
+    for name, meta in fields.items():
+        if meta["type"] == "text" and name in ("text", "free_text") and name in typed:
+            typed[name] = typed[name].map(
+                lambda t: redact(t, names) if isinstance(t, str) else t).astype("string")
+    if dataset == "survey":
+        typed = harmonise.survey_long(valid, typed, spec)
+    typed["la_code"] = la.la_code
+    typed["source_file"] = file
+    typed["source_row"] = typed.index.astype("int64")
+    typed.index = pd.RangeIndex(len(typed))
+    typed["la_code"] = typed["la_code"].astype("string")
+    typed["source_file"] = typed["source_file"].astype("string")
+    return typed

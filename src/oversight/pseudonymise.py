@@ -1,0 +1,97 @@
+"""Pseudonymisation at ingest: identifiers become keyed hashes scoped to the LA.
+
+``HMAC-SHA256(key, "<la_code>|<kind>|<identifier>")``, truncated to 16 hex characters and
+prefixed by the kind (``W-`` worker, ``C-`` child, ``R-`` respondent, ``A-`` audit, ``S-``
+speaker). The same identifier in two datasets of one LA gets the same pseudonym, so workers and
+children link across datasets; the same identifier in two LAs does not. Without the key a
+pseudonym cannot be reversed or recomputed.
+
+The key comes from the environment (``OVERSIGHT_KEY``) or a key file named by
+``OVERSIGHT_KEY_FILE`` that lies outside the repository. Synthetic demo data carries its own
+key, marked as such in ``data/raw/DEMO_DATA.json``; it is accepted only for the LAs that
+manifest lists, so real data is never pseudonymised with a public key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from oversight.errors import KeyMissingError
+
+PREFIX = {"worker": "W", "child": "C", "respondent": "R", "audit": "A", "speaker": "S"}
+DEMO_KEY_MARK = "DEMO-ONLY-NOT-SECRET"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_key(slug: str, environ: Mapping[str, str], demo_manifest: Path,
+             key_env: str = "OVERSIGHT_KEY", key_file_env: str = "OVERSIGHT_KEY_FILE",
+             repo_root: Path = REPO_ROOT) -> bytes:
+    """The pseudonymisation key for one LA, or a clear refusal."""
+    if environ.get(key_env):
+        return environ[key_env].encode("utf-8")
+    if environ.get(key_file_env):
+        path = Path(environ[key_file_env]).expanduser().resolve()
+        if path.is_relative_to(repo_root.resolve()):
+            raise KeyMissingError(
+                f"{key_file_env} points inside the repository ({path}); keep the key file "
+                "outside it so it can never be committed")
+        try:
+            key = path.read_bytes().strip()
+        except OSError as exc:
+            raise KeyMissingError(f"{key_file_env}={path}: cannot read the key file ({exc})") \
+                from exc
+        if not key:
+            raise KeyMissingError(f"{key_file_env}={path}: the key file is empty")
+        return key
+    demo = read_demo_manifest(demo_manifest)
+    if demo and slug in demo.get("authorities", []):
+        key = str(demo["demo_key"])
+        if DEMO_KEY_MARK not in key:
+            raise KeyMissingError(f"{demo_manifest}: the demo key is not marked {DEMO_KEY_MARK}")
+        return key.encode("utf-8")
+    raise KeyMissingError(
+        f"no pseudonymisation key for {slug!r}: its raw data is not synthetic demo data, so it "
+        f"will not be read without a key. Set {key_env} (or {key_file_env} to a file outside "
+        "the repository) and run again; keep the same key for every run of the study so "
+        "pseudonyms stay stable.")
+
+
+def read_demo_manifest(path: Path) -> dict | None:
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data if data.get("demo") is True else None
+
+
+def pseudonymise(values: pd.Series, key: bytes, la_code: str, kind: str) -> pd.Series:
+    """Keyed pseudonyms for a column of identifiers (whitespace and case do not matter)."""
+    prefix = PREFIX[kind]
+    scope = f"{la_code}|{kind}|".encode()
+    cache: dict[str, str] = {}
+
+    def one(value: object) -> object:
+        if value is None or value is pd.NA:
+            return pd.NA
+        text = str(value).strip().casefold()
+        if text not in cache:
+            digest = hmac.new(key, scope + text.encode("utf-8"), hashlib.sha256).hexdigest()
+            cache[text] = f"{prefix}-{digest[:16]}"
+        return cache[text]
+
+    return values.map(one).astype("string")
+
+
+def key_fingerprint(key: bytes) -> str:
+    """A short, non-reversible label for a key, so runs can say which key they used."""
+    return hmac.new(key, b"oversight key fingerprint", hashlib.sha256).hexdigest()[:8]
+
+
+def environ() -> Mapping[str, str]:
+    return os.environ

@@ -1,0 +1,294 @@
+"""Readers: every raw extract to a table of text, with the row numbers a person would see.
+
+Nothing is coerced here. CSV is decoded with the encoding from its BOM or the configuration,
+and a byte that does not decode is a file-level error naming the byte and row. Spreadsheet
+cells are rendered to text canonically (date cells as ISO dates, whole numbers without ``.0``)
+so that later parsing sees one spelling per value. Parsing and validation happen downstream.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from python_calamine import CalamineWorkbook
+from rapidfuzz import process
+
+from oversight.errors import ExtractError
+
+# Generous but bounded: a single CSV field over 16 MB is a broken file, not data.
+csv.field_size_limit(16 * 1024 * 1024)
+
+_BOMS = [
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+# How far down a sheet to look for a header row when it is not declared.
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass
+class RawTable:
+    """One extract as text.
+
+    ``rows`` has one string column per header cell (positionally named ``c0, c1, ...``) and is
+    indexed by ``source_row``: the 1-based row number in the file, header and title rows
+    included, as a person counts rows in a spreadsheet or text editor.
+    """
+
+    file: str
+    header: list[str]
+    header_row: int
+    rows: pd.DataFrame
+    blank_rows: int = 0
+    # Rows with more non-blank cells than the header has columns: rejected, never truncated.
+    overlong_rows: dict[int, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows_in(self) -> int:
+        return len(self.rows) + len(self.overlong_rows)
+
+
+def detect_bom(data: bytes) -> str | None:
+    """The encoding a byte-order mark declares, if any."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    return None
+
+
+def decode(data: bytes, encoding: str | None, file: str, config_ref: str = "") -> str:
+    """Decode bytes strictly; a BOM wins over the configured encoding."""
+    chosen = detect_bom(data) or encoding or "utf-8"
+    try:
+        return data.decode(chosen)
+    except LookupError as exc:
+        raise ExtractError(
+            file,
+            f"unknown encoding {chosen!r}",
+            expected="a Python codec name such as utf-8, utf-8-sig or cp1252",
+            found=chosen,
+            fix=f"correct encoding: in {config_ref}" if config_ref else "",
+        ) from exc
+    except UnicodeDecodeError as exc:
+        row = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start : exc.start + 1].hex()
+        suggestion = ""
+        for candidate in ("cp1252", "utf-8"):
+            if candidate == chosen:
+                continue
+            try:
+                data.decode(candidate)
+            except UnicodeDecodeError:
+                continue
+            suggestion = candidate
+            break
+        fix = (
+            f"the file decodes as {suggestion}: set encoding: {suggestion}"
+            if suggestion
+            else "re-export the file as UTF-8"
+        )
+        if config_ref:
+            fix += f" in {config_ref}"
+        raise ExtractError(
+            file,
+            f"byte 0x{bad} at byte offset {exc.start} does not decode as {chosen}",
+            expected=f"text in {chosen}",
+            found=f"byte 0x{bad}",
+            closest=f"{suggestion} decodes the whole file" if suggestion else "",
+            fix=fix,
+            row=row,
+        ) from exc
+
+
+def read_delimited(text: str, delimiter: str = ",") -> list[list[str]]:
+    """Split decoded CSV text into records (quoted newlines stay inside their field)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    return [list(record) for record in reader]
+
+
+def _cell_text(value: object) -> str:
+    """Render one spreadsheet cell as text, one spelling per value."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+def pick_sheet(names: list[str], sheet: str | None, pattern: str | None, file: str,
+               config_ref: str = "") -> str:
+    """The sheet named in the configuration, or the one matching its pattern."""
+    if sheet is not None:
+        if sheet in names:
+            return sheet
+        closest = process.extractOne(sheet, names)
+        raise ExtractError(
+            file,
+            f"no sheet called {sheet!r}",
+            expected=f"a sheet named {sheet!r}",
+            found="sheets " + ", ".join(repr(n) for n in names),
+            closest=repr(closest[0]) if closest else "",
+            fix=f"set sheet: to the right name in {config_ref}" if config_ref else "",
+        )
+    if pattern is not None:
+        matches = [n for n in names if re.search(pattern, n)]
+        if len(matches) == 1:
+            return matches[0]
+        raise ExtractError(
+            file,
+            f"sheet_pattern {pattern!r} matches {len(matches)} sheets",
+            expected="exactly one matching sheet",
+            found="sheets " + ", ".join(repr(n) for n in names),
+            fix=f"make sheet_pattern: match one sheet in {config_ref}" if config_ref else "",
+        )
+    return names[0]
+
+
+def read_workbook(path: Path, sheet: str | None, pattern: str | None, file: str,
+                  config_ref: str = "") -> tuple[list[list[str]], list[str]]:
+    """Read one sheet of an xlsx or ods workbook as text rows; also describe merged cells.
+
+    Calamine reads the file without evaluating formulas or running macros.
+    """
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for corrupt files
+        raise ExtractError(
+            file,
+            f"cannot be opened as a workbook ({type(exc).__name__}: {exc})",
+            expected="an .xlsx or .ods workbook",
+            fix="re-save the file from the spreadsheet program, or check format: in the config",
+        ) from exc
+    name = pick_sheet(list(book.sheet_names), sheet, pattern, file, config_ref)
+    sheet_obj = book.get_sheet_by_name(name)
+    values = sheet_obj.to_python(skip_empty_area=False)
+    rows = [[_cell_text(v) for v in row] for row in values]
+    merged: list[str] = []
+    try:
+        for (r0, c0), (r1, c1) in sheet_obj.merged_cell_ranges or []:
+            merged.append(f"row {r0 + 1} columns {c0 + 1}-{c1 + 1}" if r0 == r1
+                          else f"rows {r0 + 1}-{r1 + 1}")
+    except (TypeError, ValueError):  # ods has no merged-range metadata in calamine
+        merged = []
+    return rows, merged
+
+
+def is_blank(record: list[str]) -> bool:
+    return all(not cell.strip() for cell in record)
+
+
+def find_header(records: list[list[str]], known: set[str], norm) -> int | None:
+    """Index of the first record (within the first rows) where two or more cells are known
+    header aliases; the row with the most matches wins ties further down."""
+    best, best_hits = None, 1
+    for i, record in enumerate(records[:HEADER_SEARCH_ROWS]):
+        hits = sum(1 for cell in record if cell.strip() and norm(cell) in known)
+        if hits > best_hits:
+            best, best_hits = i, hits
+    return best
+
+
+def to_table(records: list[list[str]], header_index: int, file: str) -> RawTable:
+    """Split records into header and data rows, keeping 1-based file row numbers."""
+    header = [cell.strip() for cell in records[header_index]]
+    while header and not header[-1]:
+        header.pop()
+    width = len(header)
+    data: list[list[str]] = []
+    index: list[int] = []
+    blank = 0
+    overlong: dict[int, int] = {}
+    for offset, record in enumerate(records[header_index + 1 :], start=header_index + 2):
+        if is_blank(record):
+            blank += 1
+            continue
+        if len(record) > width and any(cell.strip() for cell in record[width:]):
+            overlong[offset] = len(record)
+            continue
+        record = record[:width] + [""] * (width - len(record))
+        data.append(record)
+        index.append(offset)
+    frame = pd.DataFrame(data, columns=[f"c{i}" for i in range(width)], dtype="string")
+    frame.index = pd.Index(index, name="source_row", dtype="int64")
+    return RawTable(file=file, header=header, header_row=header_index + 1, rows=frame,
+                    blank_rows=blank, overlong_rows=overlong)
+
+
+def read_records(path: Path, spec: dict, file: str, config_ref: str = "") -> tuple[
+        list[list[str]], list[str]]:
+    """Records of an extract in any supported tabular format, plus merged-cell notes."""
+    fmt = spec["format"]
+    if fmt in ("xlsx", "ods"):
+        return read_workbook(path, spec.get("sheet"), spec.get("sheet_pattern"), file, config_ref)
+    data = path.read_bytes()
+    text = decode(data, spec.get("encoding"), file, config_ref)
+    return read_delimited(text, spec.get("delimiter", ",")), []
+
+
+def read_table(path: Path, spec: dict, file: str, known_headers: set[str], norm,
+               config_ref: str = "") -> RawTable:
+    """Read an extract and locate its header row (declared, or detected from known aliases)."""
+    if not path.exists():
+        raise ExtractError(
+            file,
+            "file not found",
+            expected=f"a {spec['format']} file at {file}",
+            found="no such file",
+            fix=f"put the file there or correct path: in {config_ref}" if config_ref else "",
+        )
+    records, merged = read_records(path, spec, file, config_ref)
+    if not records or all(is_blank(r) for r in records):
+        raise ExtractError(
+            file, "the file is empty", expected="a header row and data rows", found="no rows",
+            fix="re-export the extract; if it really has no rows, tell the study team")
+    declared = spec.get("header_row", 1 if spec["format"] in ("csv", "txt") else "auto")
+    if declared == "auto":
+        header_index = find_header(records, known_headers, norm)
+        if header_index is None:
+            first = next(r for r in records if not is_blank(r))
+            raise ExtractError(
+                file,
+                f"no header row found in the first {HEADER_SEARCH_ROWS} rows",
+                expected="a row with two or more of the configured column headers",
+                found="first row: " + ", ".join(repr(c) for c in first if c.strip())[:300],
+                fix=f"set header_row: to the header's row number in {config_ref}",
+            )
+    else:
+        header_index = int(declared) - 1
+        if header_index >= len(records):
+            raise ExtractError(
+                file, f"header_row {declared} is past the end of the file ({len(records)} rows)",
+                fix=f"correct header_row: in {config_ref}")
+    table = to_table(records, header_index, file)
+    if merged:
+        table.notes.append("merged cells: " + "; ".join(merged[:5]))
+    if table.rows.empty and not table.overlong_rows:
+        raise ExtractError(
+            file,
+            "the file has a header but no data rows",
+            expected="one or more data rows below the header",
+            found=f"header on row {table.header_row} and nothing below it",
+            fix="re-export the extract with its data; an empty extract is never expected",
+        )
+    return table
