@@ -215,3 +215,20 @@ def _harmonise(valid: pd.DataFrame, dataset: str, fields, spec, la: Authority, f
     typed["la_code"] = typed["la_code"].astype("string")
     typed["source_file"] = typed["source_file"].astype("string")
     return typed
+
+
+def ingest_authority(la: Authority, datasets: list[str], raw_root: Path, study: Study,
+                     key: bytes) -> dict[str, Result]:
+    """Every configured dataset of one LA; a file-level problem stops the LA with its message."""
+    missing = [d for d in datasets if d not in la.config["datasets"]]
+    if missing:
+        raise ExtractError(
+            str(la.config_path), f"no extract configured for {', '.join(missing)}",
+            expected="an entry under datasets: for every study dataset",
+            found=", ".join(la.config["datasets"]),
+            fix=f"add the missing datasets to {la.config_path}")
+    return {d: ingest(la, d, raw_root, study, key) for d in datasets}
+
+
+def ledger_frame(results: dict[str, Result]) -> pd.DataFrame:
+    return pd.DataFrame([r.ledger for r in results.values()], columns=LEDGER_COLUMNS)

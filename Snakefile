@@ -1,0 +1,18 @@
+# oversight: raw LA extracts -> validated, pseudonymised common datasets -> statistics -> report.
+# Rules are split by stage in rules/*.smk; each rule is thin and calls src/oversight/.
+
+
+configfile: "config/config.yaml"
+
+
+include: "rules/common.smk"
+include: "rules/ingest.smk"
+include: "rules/quality.smk"
+
+
+rule all:
+    input:
+        f"{RESULTS}/quality/ledger.csv",
+        f"{RESULTS}/quality/index.html",
+        expand(f"{RESULTS}/quality/{{la}}/index.html", la=AUTHORITIES),
+    default_target: True

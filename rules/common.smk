@@ -1,0 +1,48 @@
+# Shared set-up: validated configuration, the authority list, and what each LA's jobs read.
+from pathlib import Path
+
+from snakemake.utils import validate
+
+validate(config, "../config/schemas/config.schema.yaml")
+
+import oversight.config as oc
+import oversight.common_schema as cs
+
+RAW = config["paths"]["raw"]
+INTERIM = config["paths"]["interim"]
+RESULTS = config["paths"]["results"]
+AUTHORITIES = config["authorities"]
+DATASETS = config["datasets"]
+STUDY = config["study"]
+AUTH_CONFIGS = {la: oc.load_authority(f"config/authorities/{la}.yaml") for la in AUTHORITIES}
+SURVEY_ITEMS = [item["id"] for item in oc.load_yaml(Path("config/survey.yaml"))["items"]]
+
+
+wildcard_constraints:
+    la="|".join(AUTHORITIES),
+    dataset="|".join(DATASETS),
+
+
+def code(*modules):
+    """Package modules a rule runs, declared as inputs so that a code change reruns it."""
+    return [f"src/oversight/{m}.py" for m in modules] + ["src/oversight/common_schema.yaml"]
+
+
+def raw_files(wildcards):
+    """Every raw file one LA's configuration names (globs resolved), for rerun on change."""
+    files = []
+    for spec in AUTH_CONFIGS[wildcards.la]["datasets"].values():
+        pattern = spec["path"]
+        if any(ch in pattern for ch in "*?["):
+            files += sorted(str(p) for p in Path(RAW).glob(pattern))
+        else:
+            files.append(f"{RAW}/{pattern}")
+        if spec.get("participants"):
+            files.append(f"{RAW}/{spec['participants']}")
+    return files
+
+
+def demo_manifest(wildcards):
+    """The demo manifest when present: a regenerated demo data set reruns ingest."""
+    path = Path(config["privacy"]["demo_manifest"])
+    return [str(path)] if path.exists() else []

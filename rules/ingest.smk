@@ -1,0 +1,44 @@
+# Ingest: one job per LA reads its raw extracts, validates every cell, and writes harmonised,
+# pseudonymised datasets, rejects with reasons, and the LA's ledger lines.
+
+
+rule ingest:
+    input:
+        config="config/authorities/{la}.yaml",
+        survey="config/survey.yaml",
+        raw=raw_files,
+        manifest=demo_manifest,
+        code=code(
+            "ingest",
+            "readers",
+            "harmonise",
+            "validate",
+            "dates",
+            "normalise",
+            "pseudonymise",
+            "redact",
+            "transcripts",
+            "common_schema",
+            "artefacts",
+        ),
+    output:
+        data=expand(f"{INTERIM}/{{{{la}}}}/{{dataset}}.parquet", dataset=DATASETS),
+        rejects=expand(
+            f"{RESULTS}/quality/{{{{la}}}}/{{dataset}}.rejects.csv", dataset=DATASETS
+        ),
+        ledger=f"{RESULTS}/quality/{{la}}/ledger.csv",
+        notes=f"{RESULTS}/quality/{{la}}/notes.json",
+    params:
+        raw=RAW,
+        datasets=DATASETS,
+        study=STUDY,
+        survey_items=SURVEY_ITEMS,
+        privacy=config["privacy"],
+    log:
+        "logs/ingest/{la}.log",
+    benchmark:
+        "benchmarks/ingest/{la}.tsv"
+    resources:
+        mem_mb=2000,
+    script:
+        "scripts/ingest.py"

@@ -1,0 +1,58 @@
+# Data quality: the regional ledger (which must balance) and one page per LA for its data lead.
+
+
+rule ledger:
+    input:
+        expand(f"{RESULTS}/quality/{{la}}/ledger.csv", la=AUTHORITIES),
+        code=code("quality", "artefacts"),
+    output:
+        f"{RESULTS}/quality/ledger.csv",
+    log:
+        "logs/quality/ledger.log",
+    benchmark:
+        "benchmarks/quality/ledger.tsv"
+    script:
+        "scripts/ledger.py"
+
+
+rule quality_page:
+    input:
+        config="config/authorities/{la}.yaml",
+        rejects=expand(
+            f"{RESULTS}/quality/{{{{la}}}}/{{dataset}}.rejects.csv", dataset=DATASETS
+        ),
+        ledger=f"{RESULTS}/quality/{{la}}/ledger.csv",
+        notes=f"{RESULTS}/quality/{{la}}/notes.json",
+        template="report_templates/quality.html.j2",
+        code=code("quality", "artefacts"),
+    output:
+        f"{RESULTS}/quality/{{la}}/index.html",
+    params:
+        examples=config["quality"]["examples_per_rule"],
+        study=STUDY,
+    log:
+        "logs/quality/{la}.log",
+    benchmark:
+        "benchmarks/quality/{la}.tsv"
+    script:
+        "scripts/quality_page.py"
+
+
+rule quality_index:
+    input:
+        ledger=f"{RESULTS}/quality/ledger.csv",
+        template="report_templates/quality_index.html.j2",
+        code=code("quality", "artefacts"),
+    output:
+        f"{RESULTS}/quality/index.html",
+    params:
+        study=STUDY,
+        authorities={
+            la: {k: AUTH_CONFIGS[la][k] for k in ("la_name", "la_code")} for la in AUTHORITIES
+        },
+    log:
+        "logs/quality/index.log",
+    benchmark:
+        "benchmarks/quality/index.tsv"
+    script:
+        "scripts/quality_index.py"

@@ -1,0 +1,37 @@
+"""Snakemake job: ingest one LA (see oversight.ingest)."""
+
+import logging
+import os
+from pathlib import Path
+
+from oversight import artefacts, jobs
+from oversight.config import load_authority
+from oversight.ingest import Authority, Study, ingest_authority, ledger_frame
+from oversight.pseudonymise import key_fingerprint, load_key
+
+sm = snakemake  # noqa: F821 (provided by Snakemake)
+
+
+def main() -> None:
+    log = logging.getLogger("ingest")
+    la = Authority(sm.wildcards.la, load_authority(sm.input.config), Path(sm.input.config))
+    privacy = sm.params.privacy
+    key = load_key(la.slug, os.environ, Path(privacy["demo_manifest"]), privacy["key_env"],
+                   privacy["key_file_env"])
+    log.info("pseudonymisation key fingerprint %s", key_fingerprint(key))
+    study = Study.from_config(sm.params.study, sm.params.survey_items)
+    results = ingest_authority(la, list(sm.params.datasets), Path(sm.params.raw), study, key)
+    for dataset, data_path, rejects_path in zip(
+        sm.params.datasets, sm.output.data, sm.output.rejects, strict=True
+    ):
+        result = results[dataset]
+        artefacts.write_parquet(result.data, data_path)
+        artefacts.write_csv(result.rejects, rejects_path)
+        log.info("%s: %s", dataset, result.ledger)
+    artefacts.write_csv(ledger_frame(results), sm.output.ledger)
+    artefacts.write_json(
+        {d: {"files": r.files, "notes": r.notes} for d, r in results.items()}, sm.output.notes
+    )
+
+
+jobs.run(sm.log[0], main, f"ingest {sm.wildcards.la}")

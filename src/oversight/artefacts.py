@@ -1,0 +1,86 @@
+"""Writing artefacts reproducibly and safely.
+
+Every writer produces the same bytes for the same data (no timestamps, fixed column order,
+sorted keys) and writes through a temporary file renamed into place, so an interrupted job
+never leaves a half-written file that looks complete. CSV cells that a spreadsheet would run
+as a formula are neutralised.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+# A leading =, +, -, @, tab or carriage return makes Excel and LibreOffice evaluate a cell.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it into place only on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def excel_safe_cell(value: object) -> object:
+    """Prefix a text cell with an apostrophe when a spreadsheet would read it as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(excel_safe_cell)
+    return out
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
+    """UTF-8 CSV, Excel-safe, LF line endings, no index."""
+    with atomic_path(path) as tmp:
+        excel_safe(frame).to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+
+
+def write_parquet(frame: pd.DataFrame, path: str | Path) -> None:
+    """Parquet with the schema taken from the frame; no creation time is stored."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp, compression="zstd", write_statistics=True)
+
+
+def write_json(data: Any, path: str | Path) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n",
+                       encoding="utf-8")
+
+
+def write_text(text: str, path: str | Path) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
