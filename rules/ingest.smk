@@ -37,7 +37,7 @@ rule ingest:
     log:
         "logs/ingest/{la}.log",
     benchmark:
-        "benchmarks/ingest/{la}.tsv"
+        "logs/benchmarks/ingest/{la}.tsv"
     resources:
         mem_mb=2000,
     script:

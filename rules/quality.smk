@@ -10,7 +10,7 @@ rule ledger:
     log:
         "logs/quality/ledger.log",
     benchmark:
-        "benchmarks/quality/ledger.tsv"
+        "logs/benchmarks/quality/ledger.tsv"
     script:
         "scripts/ledger.py"
 
@@ -33,7 +33,7 @@ rule quality_page:
     log:
         "logs/quality/{la}.log",
     benchmark:
-        "benchmarks/quality/{la}.tsv"
+        "logs/benchmarks/quality/{la}.tsv"
     script:
         "scripts/quality_page.py"
 
@@ -53,6 +53,6 @@ rule quality_index:
     log:
         "logs/quality/index.log",
     benchmark:
-        "benchmarks/quality/index.tsv"
+        "logs/benchmarks/quality/index.tsv"
     script:
         "scripts/quality_index.py"

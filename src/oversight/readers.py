@@ -209,6 +209,27 @@ def find_header(records: list[list[str]], known: set[str], norm) -> int | None:
     return best
 
 
+def _refuse_title_row(records: list[list[str]], index: int, merged: list[str],
+                      known: set[str], norm, file: str, config_ref: str) -> None:
+    """A declared header row holding one cell (a merged title) is a clear config mistake."""
+    cells = [c for c in records[index] if c.strip()]
+    if len(cells) > 1 or any(norm(c) in known for c in cells):
+        return
+    found = find_header(records, known, norm)
+    merged_here = [m for m in merged if m.startswith(f"row {index + 1} ")]
+    raise ExtractError(
+        file,
+        f"row {index + 1}, declared as the header row, is a title"
+        + (f" (merged cells: {merged_here[0]})" if merged_here else ""),
+        expected="a header row naming the columns",
+        found=f"one cell: {cells[0]!r}" if cells else "an empty row",
+        closest=f"the headers appear to be on row {found + 1}" if found is not None else "",
+        fix=(f"set header_row: {found + 1} (or auto) in {config_ref}" if found is not None
+             else f"correct header_row: in {config_ref}"),
+        row=index + 1,
+    )
+
+
 def to_table(records: list[list[str]], header_index: int, file: str) -> RawTable:
     """Split records into header and data rows, keeping 1-based file row numbers."""
     header = [cell.strip() for cell in records[header_index]]
@@ -280,6 +301,7 @@ def read_table(path: Path, spec: dict, file: str, known_headers: set[str], norm,
             raise ExtractError(
                 file, f"header_row {declared} is past the end of the file ({len(records)} rows)",
                 fix=f"correct header_row: in {config_ref}")
+        _refuse_title_row(records, header_index, merged, known_headers, norm, file, config_ref)
     table = to_table(records, header_index, file)
     if merged:
         table.notes.append("merged cells: " + "; ".join(merged[:5]))
