@@ -11,8 +11,8 @@ include: "rules/quality.smk"
 
 
 rule all:
+    default_target: True
     input:
         f"{RESULTS}/quality/ledger.csv",
         f"{RESULTS}/quality/index.html",
         expand(f"{RESULTS}/quality/{{la}}/index.html", la=AUTHORITIES),
-    default_target: True

@@ -6,7 +6,6 @@ from snakemake.utils import validate
 validate(config, "../config/schemas/config.schema.yaml")
 
 import oversight.config as oc
-import oversight.common_schema as cs
 
 RAW = config["paths"]["raw"]
 INTERIM = config["paths"]["interim"]
@@ -14,8 +13,12 @@ RESULTS = config["paths"]["results"]
 AUTHORITIES = config["authorities"]
 DATASETS = config["datasets"]
 STUDY = config["study"]
-AUTH_CONFIGS = {la: oc.load_authority(f"config/authorities/{la}.yaml") for la in AUTHORITIES}
-SURVEY_ITEMS = [item["id"] for item in oc.load_yaml(Path("config/survey.yaml"))["items"]]
+AUTH_CONFIGS = {
+    la: oc.load_authority(f"config/authorities/{la}.yaml") for la in AUTHORITIES
+}
+SURVEY_ITEMS = [
+    item["id"] for item in oc.load_yaml(Path("config/survey.yaml"))["items"]
+]
 
 
 wildcard_constraints:
@@ -25,7 +28,9 @@ wildcard_constraints:
 
 def code(*modules):
     """Package modules a rule runs, declared as inputs so that a code change reruns it."""
-    return [f"src/oversight/{m}.py" for m in modules] + ["src/oversight/common_schema.yaml"]
+    return [f"src/oversight/{m}.py" for m in modules] + [
+        "src/oversight/common_schema.yaml"
+    ]
 
 
 def raw_files(wildcards):

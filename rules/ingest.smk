@@ -28,17 +28,19 @@ rule ingest:
         ),
         ledger=f"{RESULTS}/quality/{{la}}/ledger.csv",
         notes=f"{RESULTS}/quality/{{la}}/notes.json",
+    log:
+        "logs/ingest/{la}.log",
+    benchmark:
+        "logs/benchmarks/ingest/{la}.tsv"
+    conda:
+        "../environment.yml"
+    resources:
+        mem_mb=2000,
     params:
         raw=RAW,
         datasets=DATASETS,
         study=STUDY,
         survey_items=SURVEY_ITEMS,
         privacy=config["privacy"],
-    log:
-        "logs/ingest/{la}.log",
-    benchmark:
-        "logs/benchmarks/ingest/{la}.tsv"
-    resources:
-        mem_mb=2000,
     script:
         "scripts/ingest.py"

@@ -11,6 +11,8 @@ rule ledger:
         "logs/quality/ledger.log",
     benchmark:
         "logs/benchmarks/quality/ledger.tsv"
+    conda:
+        "../environment.yml"
     script:
         "scripts/ledger.py"
 
@@ -27,13 +29,15 @@ rule quality_page:
         code=code("quality", "artefacts"),
     output:
         f"{RESULTS}/quality/{{la}}/index.html",
-    params:
-        examples=config["quality"]["examples_per_rule"],
-        study=STUDY,
     log:
         "logs/quality/{la}.log",
     benchmark:
         "logs/benchmarks/quality/{la}.tsv"
+    conda:
+        "../environment.yml"
+    params:
+        examples=config["quality"]["examples_per_rule"],
+        study=STUDY,
     script:
         "scripts/quality_page.py"
 
@@ -45,14 +49,17 @@ rule quality_index:
         code=code("quality", "artefacts"),
     output:
         f"{RESULTS}/quality/index.html",
-    params:
-        study=STUDY,
-        authorities={
-            la: {k: AUTH_CONFIGS[la][k] for k in ("la_name", "la_code")} for la in AUTHORITIES
-        },
     log:
         "logs/quality/index.log",
     benchmark:
         "logs/benchmarks/quality/index.tsv"
+    conda:
+        "../environment.yml"
+    params:
+        study=STUDY,
+        authorities={
+            la: {k: AUTH_CONFIGS[la][k] for k in ("la_name", "la_code")}
+            for la in AUTHORITIES
+        },
     script:
         "scripts/quality_index.py"

@@ -16,8 +16,13 @@ def main() -> None:
     log = logging.getLogger("ingest")
     la = Authority(sm.wildcards.la, load_authority(sm.input.config), Path(sm.input.config))
     privacy = sm.params.privacy
-    key = load_key(la.slug, os.environ, Path(privacy["demo_manifest"]), privacy["key_env"],
-                   privacy["key_file_env"])
+    key = load_key(
+        la.slug,
+        os.environ,
+        Path(privacy["demo_manifest"]),
+        privacy["key_env"],
+        privacy["key_file_env"],
+    )
     log.info("pseudonymisation key fingerprint %s", key_fingerprint(key))
     study = Study.from_config(sm.params.study, sm.params.survey_items)
     results = ingest_authority(la, list(sm.params.datasets), Path(sm.params.raw), study, key)

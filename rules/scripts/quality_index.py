@@ -10,7 +10,9 @@ sm = snakemake  # noqa: F821 (provided by Snakemake)
 
 def main() -> None:
     ledger = pd.read_csv(sm.input.ledger)
-    context = index_context(ledger, {k: dict(v) for k, v in sm.params.authorities.items()}, dict(sm.params.study))
+    context = index_context(
+        ledger, {k: dict(v) for k, v in sm.params.authorities.items()}, dict(sm.params.study)
+    )
     artefacts.write_text(render(sm.input.template, context), sm.output[0])
 
 

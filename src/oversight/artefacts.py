@@ -77,8 +77,9 @@ def write_parquet(frame: pd.DataFrame, path: str | Path) -> None:
 
 def write_json(data: Any, path: str | Path) -> None:
     with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n",
-                       encoding="utf-8")
+        tmp.write_text(
+            json.dumps(data, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
+        )
 
 
 def write_text(text: str, path: str | Path) -> None:

@@ -26,8 +26,11 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     if args.if_empty and any((out / la).exists() for la in study["authorities"]):
         print(f"{out} already holds extracts; leaving them as they are")
         return 0
-    gen = Generator(Path(study["paths"]["la_reference"]), Path(args.survey),
-                    args.seed if args.seed is not None else DEFAULT_SEED)
+    gen = Generator(
+        Path(study["paths"]["la_reference"]),
+        Path(args.survey),
+        args.seed if args.seed is not None else DEFAULT_SEED,
+    )
     truth = gen.run(out, Path(args.write_config) if args.write_config else None)
     n = len(truth["authorities"])
     print(f"wrote synthetic extracts for {n} authorities to {out} (seed {truth['seed']})")
@@ -46,15 +49,27 @@ def cmd_check(args: argparse.Namespace) -> int:
     la = Authority(args.la, load_authority(cfg_path), cfg_path)
     items = [i["id"] for i in load_yaml(Path(args.survey))["items"]]
     privacy = study["privacy"]
-    key = load_key(args.la, os.environ, Path(privacy["demo_manifest"]), privacy["key_env"],
-                   privacy["key_file_env"])
-    results = ingest_authority(la, study["datasets"], Path(study["paths"]["raw"]),
-                               Study.from_config(study["study"], items), key)
+    key = load_key(
+        args.la,
+        os.environ,
+        Path(privacy["demo_manifest"]),
+        privacy["key_env"],
+        privacy["key_file_env"],
+    )
+    results = ingest_authority(
+        la,
+        study["datasets"],
+        Path(study["paths"]["raw"]),
+        Study.from_config(study["study"], items),
+        key,
+    )
     print(f"{la.config['la_name']} ({la.la_code}): every file could be read")
     for dataset, result in results.items():
         led = result.ledger
-        print(f"\n{dataset}: {led['rows_in']} rows, {led['rows_loaded']} loaded, "
-              f"{led['rows_rejected']} rejected")
+        print(
+            f"\n{dataset}: {led['rows_in']} rows, {led['rows_loaded']} loaded, "
+            f"{led['rows_rejected']} rejected"
+        )
         for note in result.notes:
             print(f"  note: {note}")
         for summary in summarise_rejects(result.rejects, args.examples):
@@ -75,8 +90,12 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     aliases = suggest.known_aliases(configs, args.dataset)
     path = Path(args.file)
     fmt = args.format or path.suffix.lstrip(".").lower()
-    spec = {"format": fmt, "encoding": args.encoding, "sheet": args.sheet,
-            "header_row": args.header_row or "auto"}
+    spec = {
+        "format": fmt,
+        "encoding": args.encoding,
+        "sheet": args.sheet,
+        "header_row": args.header_row or "auto",
+    }
     table = read_table(path, spec, str(path), set(aliases), norm_label)
     by_field, unmatched = suggest.suggest(table.header, aliases)
     print(suggest.as_yaml(args.dataset, path, by_field, unmatched), end="")
@@ -87,17 +106,23 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="oversight", description=__doc__)
     p.add_argument("--config", default="config/config.yaml", help="study configuration")
     p.add_argument("--survey", default="config/survey.yaml", help="common survey instrument")
-    p.add_argument("--authorities", default="config/authorities",
-                   help="folder of per-LA configurations")
+    p.add_argument(
+        "--authorities", default="config/authorities", help="folder of per-LA configurations"
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo-data", help="write synthetic raw extracts for every LA")
     demo.add_argument("--out", default="data/raw")
     demo.add_argument("--seed", type=int, default=None)
-    demo.add_argument("--if-empty", action="store_true",
-                      help="do nothing when extracts are already there")
-    demo.add_argument("--write-config", default=None, metavar="DIR",
-                      help="also write the LA configurations describing the demo exports")
+    demo.add_argument(
+        "--if-empty", action="store_true", help="do nothing when extracts are already there"
+    )
+    demo.add_argument(
+        "--write-config",
+        default=None,
+        metavar="DIR",
+        help="also write the LA configurations describing the demo exports",
+    )
     demo.set_defaults(func=cmd_demo_data)
 
     check = sub.add_parser("check", help="validate one LA's raw files, without the pipeline")
@@ -107,8 +132,11 @@ def parser() -> argparse.ArgumentParser:
 
     sug = sub.add_parser("suggest-mapping", help="propose header aliases for a new file")
     sug.add_argument("file")
-    sug.add_argument("--dataset", required=True,
-                     choices=["supervision", "caseload", "oversight", "audits", "survey"])
+    sug.add_argument(
+        "--dataset",
+        required=True,
+        choices=["supervision", "caseload", "oversight", "audits", "survey"],
+    )
     sug.add_argument("--format", choices=["csv", "xlsx", "ods"], default=None)
     sug.add_argument("--encoding", default=None)
     sug.add_argument("--sheet", default=None)

@@ -90,6 +90,7 @@ def contract(dataset: str) -> pa.DataFrameSchema:
 def conform(frame: pd.DataFrame, dataset: str) -> pd.DataFrame:
     """Order columns, sort rows by lineage, and validate against the contract."""
     out = frame[output_columns(dataset)]
-    out = out.sort_values(["source_file", "source_row", *(
-        ["item_id"] if dataset == "survey" else [])], kind="stable").reset_index(drop=True)
+    out = out.sort_values(
+        ["source_file", "source_row", *(["item_id"] if dataset == "survey" else [])], kind="stable"
+    ).reset_index(drop=True)
     return contract(dataset).validate(out, lazy=True)

@@ -21,8 +21,14 @@ from oversight.normalise import norm_label, norm_series
 
 # Spellings of yes/no that every LA may use without configuring them.
 BOOL_WORDS: dict[str, bool] = {
-    "yes": True, "y": True, "true": True, "1": True,
-    "no": False, "n": False, "false": False, "0": False,
+    "yes": True,
+    "y": True,
+    "true": True,
+    "1": True,
+    "no": False,
+    "n": False,
+    "false": False,
+    "0": False,
 }
 WIDE_ITEM_PREFIX = "item::"
 
@@ -68,8 +74,9 @@ def map_headers(
     required field with no column.
     """
     normed = [norm_label(h) for h in header]
-    targets: dict[str, list[str]] = {f: [norm_label(a) for a in al]
-                                     for f, al in aliases(spec).items()}
+    targets: dict[str, list[str]] = {
+        f: [norm_label(a) for a in al] for f, al in aliases(spec).items()
+    }
     for item_header, item_id in (spec.get("items") or {}).items():
         targets.setdefault(WIDE_ITEM_PREFIX + item_id, []).append(norm_label(item_header))
     if spec.get("free_text_item"):
@@ -86,8 +93,10 @@ def map_headers(
                 f"duplicate header: {len(hits)} columns match {target!r}",
                 expected=f"one column for {target!r}",
                 found=cols,
-                fix=("rename or remove the extra column in the export, or list only the right "
-                     f"header under {config_ref(['columns', target])}"),
+                fix=(
+                    "rename or remove the extra column in the export, or list only the right "
+                    f"header under {config_ref(['columns', target])}"
+                ),
                 row=header_row,
             )
         for i in hits:
@@ -115,7 +124,8 @@ def map_headers(
         raise ExtractError(
             file,
             f"missing required column for {name!r}",
-            expected=("a column headed " + " or ".join(repr(w) for w in wanted)) if wanted
+            expected=("a column headed " + " or ".join(repr(w) for w in wanted))
+            if wanted
             else f"a column mapped to {name!r}",
             found="headers " + ", ".join(repr(h) for h in found_headers)[:400],
             closest=_closest(wanted or [name], found_headers),
@@ -136,8 +146,12 @@ def map_headers(
     return mapping
 
 
-def mapped_frame(rows: pd.DataFrame, mapping: dict[str, int], spec: dict[str, Any],
-                 fields: dict[str, dict[str, Any]]) -> pd.DataFrame:
+def mapped_frame(
+    rows: pd.DataFrame,
+    mapping: dict[str, int],
+    spec: dict[str, Any],
+    fields: dict[str, dict[str, Any]],
+) -> pd.DataFrame:
     """Text frame with one column per common field (and survey item); blanks become missing."""
     out = pd.DataFrame(index=rows.index)
     for target, pos in mapping.items():
@@ -169,8 +183,10 @@ def bool_lookup(field: str, spec: dict[str, Any]) -> dict[str, bool]:
 
 def grade_lookup(spec: dict[str, Any]) -> dict[str, int]:
     """Native grade label -> common grade 1 (inadequate) .. 4 (outstanding)."""
-    return {norm_label(str(k)): int(v) for k, v in
-            ((spec.get("values") or {}).get("grade") or {}).items()}
+    return {
+        norm_label(str(k)): int(v)
+        for k, v in ((spec.get("values") or {}).get("grade") or {}).items()
+    }
 
 
 def scale_lookup(spec: dict[str, Any]) -> dict[str, int]:
@@ -184,8 +200,12 @@ def lookup_series(values: pd.Series, lookup: dict[str, Any]) -> pd.Series:
     return norm_series(values).map(lookup)
 
 
-def to_typed(frame: pd.DataFrame, fields: dict[str, dict[str, Any]], spec: dict[str, Any],
-             date_formats: list[str]) -> pd.DataFrame:
+def to_typed(
+    frame: pd.DataFrame,
+    fields: dict[str, dict[str, Any]],
+    spec: dict[str, Any],
+    date_formats: list[str],
+) -> pd.DataFrame:
     """Convert validated text columns to the common types (codes, bools, dates, numbers)."""
     out = pd.DataFrame(index=frame.index)
     for name, meta in fields.items():

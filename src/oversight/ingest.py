@@ -25,8 +25,14 @@ from oversight.normalise import norm_label
 from oversight.pseudonymise import pseudonymise
 from oversight.redact import redact
 
-LEDGER_COLUMNS = ["la_code", "dataset", "rows_in", "rows_loaded", "rows_rejected",
-                  "blank_rows_skipped"]
+LEDGER_COLUMNS = [
+    "la_code",
+    "dataset",
+    "rows_in",
+    "rows_loaded",
+    "rows_rejected",
+    "blank_rows_skipped",
+]
 
 
 @dataclass
@@ -40,8 +46,12 @@ class Study:
 
     @classmethod
     def from_config(cls, study: dict[str, Any], survey_items: list[str] | None = None) -> Study:
-        return cls(pd.Timestamp(study["period_start"]), pd.Timestamp(study["period_end"]),
-                   pd.Timestamp(study["extract_date"]), frozenset(survey_items or []))
+        return cls(
+            pd.Timestamp(study["period_start"]),
+            pd.Timestamp(study["period_end"]),
+            pd.Timestamp(study["extract_date"]),
+            frozenset(survey_items or []),
+        )
 
 
 @dataclass
@@ -83,9 +93,13 @@ def ingest(la: Authority, dataset: str, raw_root: Path, study: Study, key: bytes
 
     paths = source_files(raw_root, spec)
     if not paths:
-        raise ExtractError(spec["path"], "no file matches this path",
-                           expected=f"one or more {spec['format']} files", found="none",
-                           fix=f"put the extract under {raw_root} or correct path: in {ref}")
+        raise ExtractError(
+            spec["path"],
+            "no file matches this path",
+            expected=f"one or more {spec['format']} files",
+            found="none",
+            fix=f"put the extract under {raw_root} or correct path: in {ref}",
+        )
     _check_items(spec, study, ref_fn)
     fields = cs.fields(dataset)
     parts, rejects, notes = [], [], []
@@ -94,15 +108,24 @@ def ingest(la: Authority, dataset: str, raw_root: Path, study: Study, key: bytes
         file = path.relative_to(raw_root).as_posix() if path.is_relative_to(raw_root) else str(path)
         if dataset == "transcripts":
             frame, headers, table_notes, overlong, n_blank = _transcript_frame(
-                path, spec, file, raw_root, ref_fn)
+                path, spec, file, raw_root, ref_fn
+            )
         else:
             frame, headers, table_notes, overlong, n_blank = _tabular_frame(
-                path, spec, file, fields, ref_fn)
+                path, spec, file, fields, ref_fn
+            )
         notes += [f"{file}: {n}" for n in table_notes]
         blank += n_blank
         rows_in += len(frame) + len(overlong)
-        ctx = validate.Context(file, ref_fn, headers, study.period_start, study.period_end,
-                               study.extract_date, tuple(spec.get("date_formats") or []))
+        ctx = validate.Context(
+            file,
+            ref_fn,
+            headers,
+            study.period_start,
+            study.period_end,
+            study.extract_date,
+            tuple(spec.get("date_formats") or []),
+        )
         schema = validate.build_schema(fields, spec, ctx, list(frame.columns))
         cells = validate.failing_cells(frame, schema)
         file_rejects = validate.describe(cells, frame, fields, spec, ctx)
@@ -112,12 +135,19 @@ def ingest(la: Authority, dataset: str, raw_root: Path, study: Study, key: bytes
         parts.append(_harmonise(valid, dataset, fields, spec, la, file, key))
     data = cs.conform(pd.concat(parts), dataset)
     all_rejects = pd.concat([r for r in rejects if not r.empty] or [rejects[0]])
-    all_rejects = all_rejects.sort_values(["source_file", "source_row", "column", "rule"],
-                                          kind="stable").reset_index(drop=True)
+    all_rejects = all_rejects.sort_values(
+        ["source_file", "source_row", "column", "rule"], kind="stable"
+    ).reset_index(drop=True)
     n_rejected = all_rejects[["source_file", "source_row"]].drop_duplicates().shape[0]
     loaded = _rows_loaded(data, dataset)
-    ledger = {"la_code": la.la_code, "dataset": dataset, "rows_in": rows_in,
-              "rows_loaded": loaded, "rows_rejected": n_rejected, "blank_rows_skipped": blank}
+    ledger = {
+        "la_code": la.la_code,
+        "dataset": dataset,
+        "rows_in": rows_in,
+        "rows_loaded": loaded,
+        "rows_rejected": n_rejected,
+        "blank_rows_skipped": blank,
+    }
     return Result(data, all_rejects, ledger, [p.as_posix() for p in paths], notes)
 
 
@@ -132,14 +162,18 @@ def _check_items(spec: dict[str, Any], study: Study, ref_fn) -> None:
     unknown = sorted(set((spec.get("items") or {}).values()) - study.survey_items)
     if unknown and study.survey_items:
         raise ExtractError(
-            ref_fn(["items"]), f"survey item ids not in config/survey.yaml: {', '.join(unknown)}",
-            expected="item ids of the common instrument", found=", ".join(unknown),
-            fix="map each header to an item id listed in config/survey.yaml")
+            ref_fn(["items"]),
+            f"survey item ids not in config/survey.yaml: {', '.join(unknown)}",
+            expected="item ids of the common instrument",
+            found=", ".join(unknown),
+            fix="map each header to an item id listed in config/survey.yaml",
+        )
 
 
 def _tabular_frame(path: Path, spec, file: str, fields, ref_fn):
-    table = readers.read_table(path, spec, file, harmonise.known_headers(spec), norm_label,
-                               ref_fn([]))
+    table = readers.read_table(
+        path, spec, file, harmonise.known_headers(spec), norm_label, ref_fn([])
+    )
     mapping = harmonise.map_headers(table.header, spec, fields, file, ref_fn, table.header_row)
     frame = harmonise.mapped_frame(table.rows, mapping, spec, fields)
     headers = {target: table.header[pos] for target, pos in mapping.items()}
@@ -153,12 +187,23 @@ def _tabular_frame(path: Path, spec, file: str, fields, ref_fn):
 
 def _overlong_rejects(file: str, overlong: dict[int, int], width: int) -> pd.DataFrame:
     return pd.DataFrame.from_records(
-        [{"source_file": file, "source_row": row, "column": "(whole row)", "field": "(whole row)",
-          "value_shown": f"{n} cells", "rule": "field_count",
-          "message": (f"this row has {n} cells but the header has {width} columns; a value with "
-                      "an unquoted delimiter has probably split; quote it and re-export")}
-         for row, n in sorted(overlong.items())],
-        columns=validate.REJECT_COLUMNS)
+        [
+            {
+                "source_file": file,
+                "source_row": row,
+                "column": "(whole row)",
+                "field": "(whole row)",
+                "value_shown": f"{n} cells",
+                "rule": "field_count",
+                "message": (
+                    f"this row has {n} cells but the header has {width} columns; a value with "
+                    "an unquoted delimiter has probably split; quote it and re-export"
+                ),
+            }
+            for row, n in sorted(overlong.items())
+        ],
+        columns=validate.REJECT_COLUMNS,
+    )
 
 
 def read_participants(path: Path, spec: dict[str, Any], file: str) -> dict[str, str]:
@@ -167,10 +212,17 @@ def read_participants(path: Path, spec: dict[str, Any], file: str) -> dict[str, 
     reader = csv.DictReader(io.StringIO(text, newline=""))
     names = {norm_label(h): h for h in reader.fieldnames or []}
     if "speaker" not in names or "role" not in names:
-        raise ExtractError(file, "participants list needs columns 'speaker' and 'role'",
-                           expected="speaker, role", found=", ".join(reader.fieldnames or []))
-    return {norm_label(r[names["speaker"]]): r[names["role"]].strip() for r in reader
-            if r[names["speaker"]] and r[names["speaker"]].strip()}
+        raise ExtractError(
+            file,
+            "participants list needs columns 'speaker' and 'role'",
+            expected="speaker, role",
+            found=", ".join(reader.fieldnames or []),
+        )
+    return {
+        norm_label(r[names["speaker"]]): r[names["role"]].strip()
+        for r in reader
+        if r[names["speaker"]] and r[names["speaker"]].strip()
+    }
 
 
 def _transcript_frame(path: Path, spec, file: str, raw_root: Path, ref_fn):
@@ -183,18 +235,28 @@ def _transcript_frame(path: Path, spec, file: str, raw_root: Path, ref_fn):
     frame["session_id"] = pd.Series(path.stem, index=turns.index, dtype="string")
     frame["turn"] = pd.Series(range(1, len(turns) + 1), index=turns.index).astype("string")
     frame["speaker_id"] = turns["speaker"]
-    frame["speaker_role"] = turns["speaker"].map(
-        lambda s: roles.get(norm_label(s)) if isinstance(s, str) else None).astype("string")
+    frame["speaker_role"] = (
+        turns["speaker"]
+        .map(lambda s: roles.get(norm_label(s)) if isinstance(s, str) else None)
+        .astype("string")
+    )
     frame["text"] = turns["text"]
     frame["timestamp"] = turns["timestamp"]
-    headers = {"speaker_id": "speaker", "speaker_role": "role (participants list)",
-               "text": "text", "session_id": "file", "turn": "turn", "timestamp": "timestamp"}
+    headers = {
+        "speaker_id": "speaker",
+        "speaker_role": "role (participants list)",
+        "text": "text",
+        "session_id": "file",
+        "turn": "turn",
+        "timestamp": "timestamp",
+    }
     notes = [f"participants: {len(roles)} listed"] if roles else []
     return frame.astype("string"), headers, notes, {}, 0
 
 
-def _harmonise(valid: pd.DataFrame, dataset: str, fields, spec, la: Authority, file: str,
-               key: bytes) -> pd.DataFrame:
+def _harmonise(
+    valid: pd.DataFrame, dataset: str, fields, spec, la: Authority, file: str, key: bytes
+) -> pd.DataFrame:
     typed = harmonise.to_typed(valid, fields, spec, list(spec.get("date_formats") or []))
     names: list[str] = []
     if dataset == "transcripts":
@@ -204,8 +266,11 @@ def _harmonise(valid: pd.DataFrame, dataset: str, fields, spec, la: Authority, f
             typed[name] = pseudonymise(typed[name], key, la.la_code, meta["kind"])
     for name, meta in fields.items():
         if meta["type"] == "text" and name in ("text", "free_text") and name in typed:
-            typed[name] = typed[name].map(
-                lambda t: redact(t, names) if isinstance(t, str) else t).astype("string")
+            typed[name] = (
+                typed[name]
+                .map(lambda t: redact(t, names) if isinstance(t, str) else t)
+                .astype("string")
+            )
     if dataset == "survey":
         typed = harmonise.survey_long(valid, typed, spec)
     typed["la_code"] = la.la_code
@@ -217,16 +282,19 @@ def _harmonise(valid: pd.DataFrame, dataset: str, fields, spec, la: Authority, f
     return typed
 
 
-def ingest_authority(la: Authority, datasets: list[str], raw_root: Path, study: Study,
-                     key: bytes) -> dict[str, Result]:
+def ingest_authority(
+    la: Authority, datasets: list[str], raw_root: Path, study: Study, key: bytes
+) -> dict[str, Result]:
     """Every configured dataset of one LA; a file-level problem stops the LA with its message."""
     missing = [d for d in datasets if d not in la.config["datasets"]]
     if missing:
         raise ExtractError(
-            str(la.config_path), f"no extract configured for {', '.join(missing)}",
+            str(la.config_path),
+            f"no extract configured for {', '.join(missing)}",
             expected="an entry under datasets: for every study dataset",
             found=", ".join(la.config["datasets"]),
-            fix=f"add the missing datasets to {la.config_path}")
+            fix=f"add the missing datasets to {la.config_path}",
+        )
     return {d: ingest(la, d, raw_root, study, key) for d in datasets}
 
 

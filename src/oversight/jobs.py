@@ -20,8 +20,13 @@ EXPECTED = (ExtractError, ConfigError, KeyMissingError)
 def run(log_path: str | Path, job: Callable[[], None], name: str) -> None:
     """Run ``job`` with logging to ``log_path``; expected failures exit with their message."""
     Path(log_path).parent.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(filename=str(log_path), filemode="w", level=logging.INFO,
-                        format="%(levelname)s %(name)s: %(message)s", force=True)
+    logging.basicConfig(
+        filename=str(log_path),
+        filemode="w",
+        level=logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        force=True,
+    )
     log = logging.getLogger(name)
     try:
         job()

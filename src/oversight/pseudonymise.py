@@ -30,9 +30,14 @@ DEMO_KEY_MARK = "DEMO-ONLY-NOT-SECRET"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def load_key(slug: str, environ: Mapping[str, str], demo_manifest: Path,
-             key_env: str = "OVERSIGHT_KEY", key_file_env: str = "OVERSIGHT_KEY_FILE",
-             repo_root: Path = REPO_ROOT) -> bytes:
+def load_key(
+    slug: str,
+    environ: Mapping[str, str],
+    demo_manifest: Path,
+    key_env: str = "OVERSIGHT_KEY",
+    key_file_env: str = "OVERSIGHT_KEY_FILE",
+    repo_root: Path = REPO_ROOT,
+) -> bytes:
     """The pseudonymisation key for one LA, or a clear refusal."""
     if environ.get(key_env):
         return environ[key_env].encode("utf-8")
@@ -41,12 +46,14 @@ def load_key(slug: str, environ: Mapping[str, str], demo_manifest: Path,
         if path.is_relative_to(repo_root.resolve()):
             raise KeyMissingError(
                 f"{key_file_env} points inside the repository ({path}); keep the key file "
-                "outside it so it can never be committed")
+                "outside it so it can never be committed"
+            )
         try:
             key = path.read_bytes().strip()
         except OSError as exc:
-            raise KeyMissingError(f"{key_file_env}={path}: cannot read the key file ({exc})") \
-                from exc
+            raise KeyMissingError(
+                f"{key_file_env}={path}: cannot read the key file ({exc})"
+            ) from exc
         if not key:
             raise KeyMissingError(f"{key_file_env}={path}: the key file is empty")
         return key
@@ -60,7 +67,8 @@ def load_key(slug: str, environ: Mapping[str, str], demo_manifest: Path,
         f"no pseudonymisation key for {slug!r}: its raw data is not synthetic demo data, so it "
         f"will not be read without a key. Set {key_env} (or {key_file_env} to a file outside "
         "the repository) and run again; keep the same key for every run of the study so "
-        "pseudonyms stay stable.")
+        "pseudonyms stay stable."
+    )
 
 
 def read_demo_manifest(path: Path) -> dict | None:

@@ -55,8 +55,11 @@ def combine_ledgers(frames: list[pd.DataFrame]) -> pd.DataFrame:
     ledger["balanced"] = ledger["rows_in"] == ledger["rows_loaded"] + ledger["rows_rejected"]
     bad = ledger[~ledger["balanced"]]
     if not bad.empty:
-        lines = "; ".join(f"{r.la_code} {r.dataset}: {r.rows_in} in, {r.rows_loaded} loaded, "
-                          f"{r.rows_rejected} rejected" for r in bad.itertuples())
+        lines = "; ".join(
+            f"{r.la_code} {r.dataset}: {r.rows_in} in, {r.rows_loaded} loaded, "
+            f"{r.rows_rejected} rejected"
+            for r in bad.itertuples()
+        )
         raise LedgerError(f"the ledger does not balance for {len(bad)} line(s): {lines}")
     return ledger
 
@@ -68,46 +71,72 @@ def summarise_rejects(rejects: pd.DataFrame, examples: int) -> list[RuleSummary]
         rows = group[["source_file", "source_row"]].drop_duplicates().shape[0]
         cols = ", ".join(sorted(group["column"].astype(str).unique()))
         sample = group.sort_values(["source_file", "source_row"]).head(examples)
-        out.append(RuleSummary(
-            rule=str(rule), rows=rows, cells=len(group), columns=cols,
-            advice=RULE_ADVICE.get(str(rule), ""),
-            examples=sample[["source_file", "source_row", "column", "value_shown",
-                             "message"]].to_dict("records")))
+        out.append(
+            RuleSummary(
+                rule=str(rule),
+                rows=rows,
+                cells=len(group),
+                columns=cols,
+                advice=RULE_ADVICE.get(str(rule), ""),
+                examples=sample[
+                    ["source_file", "source_row", "column", "value_shown", "message"]
+                ].to_dict("records"),
+            )
+        )
     return out
 
 
-def page_context(la: dict[str, Any], ledger: pd.DataFrame, rejects: dict[str, pd.DataFrame],
-                 notes: dict[str, Any], study: dict[str, Any], examples: int) -> dict[str, Any]:
+def page_context(
+    la: dict[str, Any],
+    ledger: pd.DataFrame,
+    rejects: dict[str, pd.DataFrame],
+    notes: dict[str, Any],
+    study: dict[str, Any],
+    examples: int,
+) -> dict[str, Any]:
     """Everything the data-quality page shows, in display order."""
     datasets = []
     for row in ledger.itertuples(index=False):
         share = row.rows_rejected / row.rows_in if row.rows_in else 0.0
-        datasets.append({
-            "name": row.dataset, "rows_in": row.rows_in, "rows_loaded": row.rows_loaded,
-            "rows_rejected": row.rows_rejected, "blank": row.blank_rows_skipped,
-            "share_rejected": f"{share:.1%}",
-            "files": notes.get(row.dataset, {}).get("files", []),
-            "notes": notes.get(row.dataset, {}).get("notes", []),
-            "rules": summarise_rejects(rejects[row.dataset], examples),
-            "rejects_file": f"{row.dataset}.rejects.csv",
-        })
-    return {"la_name": la["la_name"], "la_code": la["la_code"], "study": study,
-            "datasets": datasets,
-            "total_in": int(ledger["rows_in"].sum()),
-            "total_rejected": int(ledger["rows_rejected"].sum())}
+        datasets.append(
+            {
+                "name": row.dataset,
+                "rows_in": row.rows_in,
+                "rows_loaded": row.rows_loaded,
+                "rows_rejected": row.rows_rejected,
+                "blank": row.blank_rows_skipped,
+                "share_rejected": f"{share:.1%}",
+                "files": notes.get(row.dataset, {}).get("files", []),
+                "notes": notes.get(row.dataset, {}).get("notes", []),
+                "rules": summarise_rejects(rejects[row.dataset], examples),
+                "rejects_file": f"{row.dataset}.rejects.csv",
+            }
+        )
+    return {
+        "la_name": la["la_name"],
+        "la_code": la["la_code"],
+        "study": study,
+        "datasets": datasets,
+        "total_in": int(ledger["rows_in"].sum()),
+        "total_rejected": int(ledger["rows_rejected"].sum()),
+    }
 
 
 def render(template_path: str | Path, context: dict[str, Any]) -> str:
     """Render a page template with HTML autoescaping (values from extracts are untrusted)."""
     path = Path(template_path)
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(path.parent),
-                             autoescape=jinja2.select_autoescape(["html", "j2"]),
-                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(path.parent),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
     return env.get_template(path.name).render(**context)
 
 
-def index_context(ledger: pd.DataFrame, authorities: dict[str, dict[str, str]],
-                  study: dict[str, Any]) -> dict[str, Any]:
+def index_context(
+    ledger: pd.DataFrame, authorities: dict[str, dict[str, str]], study: dict[str, Any]
+) -> dict[str, Any]:
     """One line per LA for the index page, in the order of the study configuration.
 
     ``authorities`` maps each LA's slug to its ``la_name`` and ``la_code``.
@@ -116,8 +145,15 @@ def index_context(ledger: pd.DataFrame, authorities: dict[str, dict[str, str]],
     rows = []
     for slug, la in authorities.items():
         t = totals.loc[la["la_code"]]
-        rows.append({"slug": slug, "name": la["la_name"], "la_code": la["la_code"],
-                     "rows_in": int(t.rows_in), "rows_loaded": int(t.rows_loaded),
-                     "rows_rejected": int(t.rows_rejected),
-                     "share": f"{t.rows_rejected / t.rows_in:.1%}" if t.rows_in else "-"})
+        rows.append(
+            {
+                "slug": slug,
+                "name": la["la_name"],
+                "la_code": la["la_code"],
+                "rows_in": int(t.rows_in),
+                "rows_loaded": int(t.rows_loaded),
+                "rows_rejected": int(t.rows_rejected),
+                "share": f"{t.rows_rejected / t.rows_in:.1%}" if t.rows_in else "-",
+            }
+        )
     return {"authorities": rows, "study": study}

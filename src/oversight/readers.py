@@ -136,8 +136,9 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def pick_sheet(names: list[str], sheet: str | None, pattern: str | None, file: str,
-               config_ref: str = "") -> str:
+def pick_sheet(
+    names: list[str], sheet: str | None, pattern: str | None, file: str, config_ref: str = ""
+) -> str:
     """The sheet named in the configuration, or the one matching its pattern."""
     if sheet is not None:
         if sheet in names:
@@ -165,8 +166,9 @@ def pick_sheet(names: list[str], sheet: str | None, pattern: str | None, file: s
     return names[0]
 
 
-def read_workbook(path: Path, sheet: str | None, pattern: str | None, file: str,
-                  config_ref: str = "") -> tuple[list[list[str]], list[str]]:
+def read_workbook(
+    path: Path, sheet: str | None, pattern: str | None, file: str, config_ref: str = ""
+) -> tuple[list[list[str]], list[str]]:
     """Read one sheet of an xlsx or ods workbook as text rows; also describe merged cells.
 
     Calamine reads the file without evaluating formulas or running macros.
@@ -187,8 +189,9 @@ def read_workbook(path: Path, sheet: str | None, pattern: str | None, file: str,
     merged: list[str] = []
     try:
         for (r0, c0), (r1, c1) in sheet_obj.merged_cell_ranges or []:
-            merged.append(f"row {r0 + 1} columns {c0 + 1}-{c1 + 1}" if r0 == r1
-                          else f"rows {r0 + 1}-{r1 + 1}")
+            merged.append(
+                f"row {r0 + 1} columns {c0 + 1}-{c1 + 1}" if r0 == r1 else f"rows {r0 + 1}-{r1 + 1}"
+            )
     except (TypeError, ValueError):  # ods has no merged-range metadata in calamine
         merged = []
     return rows, merged
@@ -209,8 +212,15 @@ def find_header(records: list[list[str]], known: set[str], norm) -> int | None:
     return best
 
 
-def _refuse_title_row(records: list[list[str]], index: int, merged: list[str],
-                      known: set[str], norm, file: str, config_ref: str) -> None:
+def _refuse_title_row(
+    records: list[list[str]],
+    index: int,
+    merged: list[str],
+    known: set[str],
+    norm,
+    file: str,
+    config_ref: str,
+) -> None:
     """A declared header row holding one cell (a merged title) is a clear config mistake."""
     cells = [c for c in records[index] if c.strip()]
     if len(cells) > 1 or any(norm(c) in known for c in cells):
@@ -224,8 +234,11 @@ def _refuse_title_row(records: list[list[str]], index: int, merged: list[str],
         expected="a header row naming the columns",
         found=f"one cell: {cells[0]!r}" if cells else "an empty row",
         closest=f"the headers appear to be on row {found + 1}" if found is not None else "",
-        fix=(f"set header_row: {found + 1} (or auto) in {config_ref}" if found is not None
-             else f"correct header_row: in {config_ref}"),
+        fix=(
+            f"set header_row: {found + 1} (or auto) in {config_ref}"
+            if found is not None
+            else f"correct header_row: in {config_ref}"
+        ),
         row=index + 1,
     )
 
@@ -252,12 +265,19 @@ def to_table(records: list[list[str]], header_index: int, file: str) -> RawTable
         index.append(offset)
     frame = pd.DataFrame(data, columns=[f"c{i}" for i in range(width)], dtype="string")
     frame.index = pd.Index(index, name="source_row", dtype="int64")
-    return RawTable(file=file, header=header, header_row=header_index + 1, rows=frame,
-                    blank_rows=blank, overlong_rows=overlong)
+    return RawTable(
+        file=file,
+        header=header,
+        header_row=header_index + 1,
+        rows=frame,
+        blank_rows=blank,
+        overlong_rows=overlong,
+    )
 
 
-def read_records(path: Path, spec: dict, file: str, config_ref: str = "") -> tuple[
-        list[list[str]], list[str]]:
+def read_records(
+    path: Path, spec: dict, file: str, config_ref: str = ""
+) -> tuple[list[list[str]], list[str]]:
     """Records of an extract in any supported tabular format, plus merged-cell notes."""
     fmt = spec["format"]
     if fmt in ("xlsx", "ods"):
@@ -267,8 +287,9 @@ def read_records(path: Path, spec: dict, file: str, config_ref: str = "") -> tup
     return read_delimited(text, spec.get("delimiter", ",")), []
 
 
-def read_table(path: Path, spec: dict, file: str, known_headers: set[str], norm,
-               config_ref: str = "") -> RawTable:
+def read_table(
+    path: Path, spec: dict, file: str, known_headers: set[str], norm, config_ref: str = ""
+) -> RawTable:
     """Read an extract and locate its header row (declared, or detected from known aliases)."""
     if not path.exists():
         raise ExtractError(
@@ -281,8 +302,12 @@ def read_table(path: Path, spec: dict, file: str, known_headers: set[str], norm,
     records, merged = read_records(path, spec, file, config_ref)
     if not records or all(is_blank(r) for r in records):
         raise ExtractError(
-            file, "the file is empty", expected="a header row and data rows", found="no rows",
-            fix="re-export the extract; if it really has no rows, tell the study team")
+            file,
+            "the file is empty",
+            expected="a header row and data rows",
+            found="no rows",
+            fix="re-export the extract; if it really has no rows, tell the study team",
+        )
     declared = spec.get("header_row", 1 if spec["format"] in ("csv", "txt") else "auto")
     if declared == "auto":
         header_index = find_header(records, known_headers, norm)
@@ -299,8 +324,10 @@ def read_table(path: Path, spec: dict, file: str, known_headers: set[str], norm,
         header_index = int(declared) - 1
         if header_index >= len(records):
             raise ExtractError(
-                file, f"header_row {declared} is past the end of the file ({len(records)} rows)",
-                fix=f"correct header_row: in {config_ref}")
+                file,
+                f"header_row {declared} is past the end of the file ({len(records)} rows)",
+                fix=f"correct header_row: in {config_ref}",
+            )
         _refuse_title_row(records, header_index, merged, known_headers, norm, file, config_ref)
     table = to_table(records, header_index, file)
     if merged:

@@ -18,14 +18,16 @@ PHONE = re.compile(r"(?<!\w)(?:\+44\s?\(?0?\)?|0)(?:\d[\s-]?){9,10}(?!\w)")
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 ADDRESS = re.compile(
     r"\b\d{1,4}[A-Za-z]?\s+(?:[A-Z][a-z]+\s){1,3}"
-    r"(?:Road|Street|Avenue|Close|Lane|Drive|Way|Gardens|Crescent|Court|Place|Terrace)\b")
+    r"(?:Road|Street|Avenue|Close|Lane|Drive|Way|Gardens|Crescent|Court|Place|Terrace)\b"
+)
 
 
 @cache
 def forenames() -> frozenset[str]:
     text = resources.files("oversight").joinpath("data/forenames.txt").read_text("utf-8")
-    return frozenset(line.strip() for line in text.splitlines()
-                     if line.strip() and not line.startswith("#"))
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
 
 
 def name_parts(names: Iterable[str]) -> set[str]:

@@ -52,9 +52,11 @@ def suggest(headers: list[str], aliases: dict[str, str]) -> tuple[dict[str, list
 def as_yaml(dataset: str, path: Path, by_field: dict[str, list], unmatched: list[str]) -> str:
     """A ``columns:`` block to paste into config/authorities/<la>.yaml, with review notes."""
     fields = cs.fields(dataset)
-    lines = [f"# Suggested mapping for {path.name} ({dataset}). Review every line before use:",
-             "# scores are string similarity to aliases other LAs use, not a guarantee.",
-             "columns:"]
+    lines = [
+        f"# Suggested mapping for {path.name} ({dataset}). Review every line before use:",
+        "# scores are string similarity to aliases other LAs use, not a guarantee.",
+        "columns:",
+    ]
     for name, meta in fields.items():
         if meta["type"] in ("item", "response"):
             continue
@@ -64,8 +66,10 @@ def as_yaml(dataset: str, path: Path, by_field: dict[str, list], unmatched: list
             lines.append(f"  # {name}: no column found ({need})")
             continue
         score, header, alias = hits[0]
-        lines.append(f"  {name}: {yaml.safe_dump(header, allow_unicode=True).splitlines()[0]}"
-                     f"  # {score:.0f}% like {alias!r}; {need}")
+        lines.append(
+            f"  {name}: {yaml.safe_dump(header, allow_unicode=True).splitlines()[0]}"
+            f"  # {score:.0f}% like {alias!r}; {need}"
+        )
         for score2, other, _ in hits[1:]:
             lines.append(f"  # also similar: {other!r} ({score2:.0f}%)")
     for header in unmatched:

@@ -61,7 +61,7 @@ def parse_txt(text: str, line_format: str = "speaker_colon") -> pd.DataFrame:
         match = pattern.match(line)
         if match:
             groups = match.groups()
-            stamp, speaker, said = (groups if len(groups) == 3 else ("", *groups))
+            stamp, speaker, said = groups if len(groups) == 3 else ("", *groups)
             records.append([speaker.strip(), said.strip(), stamp])
             index.append(number)
         elif records:

@@ -136,8 +136,13 @@ def test_one_la_corrected_reruns_only_that_la(demo_run: Path) -> None:
         out = proc.stdout + proc.stderr
         jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", out, flags=re.M))
         assert jobs.pop("total") == "5"
-        assert jobs == {"all": "1", "ingest": "1", "ledger": "1", "quality_index": "1",
-                        "quality_page": "1"}
+        assert jobs == {
+            "all": "1",
+            "ingest": "1",
+            "ledger": "1",
+            "quality_index": "1",
+            "quality_page": "1",
+        }
         detail = run([str(BIN / "snakemake"), "-n", "all"], demo_run).stdout
         assert set(re.findall(r"wildcards: la=(\w+)", detail)) == {"kent"}
     finally:

@@ -144,8 +144,10 @@ class Sandbox:
     def authority(self, datasets: dict[str, Any], slug: str = "testshire") -> Authority:
         path = self.root / "config" / f"{slug}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(yaml.safe_dump(authority_config(datasets), sort_keys=False,
-                                       allow_unicode=True), encoding="utf-8")
+        path.write_text(
+            yaml.safe_dump(authority_config(datasets), sort_keys=False, allow_unicode=True),
+            encoding="utf-8",
+        )
         return Authority(slug, load_authority(path), path)
 
     def write(self, relpath: str, data: bytes | str) -> Path:
@@ -167,8 +169,9 @@ class Sandbox:
         self.write(la.config["datasets"]["supervision"]["path"], data)
         return la, self.ingest(la, "supervision")
 
-    def supervision_error(self, data: bytes | str | None, **spec: Any
-                          ) -> tuple[Authority, ExtractError]:
+    def supervision_error(
+        self, data: bytes | str | None, **spec: Any
+    ) -> tuple[Authority, ExtractError]:
         la = self.authority({"supervision": supervision_spec(**spec)})
         if data is not None:
             self.write(la.config["datasets"]["supervision"]["path"], data)
@@ -198,8 +201,16 @@ def ugly_workbook(path: Path) -> None:
     rows = {
         4: SUP_HEADER,
         5: ["W1", "Social Worker", "No", "No", 45412, "Case supervision", 60, "held"],
-        7: ["W2", "Team Manager", "Yes", "No", dt.datetime(2024, 5, 1), "Personal supervision",
-            90, "held"],
+        7: [
+            "W2",
+            "Team Manager",
+            "Yes",
+            "No",
+            dt.datetime(2024, 5, 1),
+            "Personal supervision",
+            90,
+            "held",
+        ],
         8: ["W3", "Social Worker", "No", "Yes", "45412", "Group supervision", 45.0, "cancelled"],
     }
     for number, values in rows.items():

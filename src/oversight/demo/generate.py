@@ -26,23 +26,48 @@ DEMO_KEY = f"{DEMO_KEY_MARK}:oversight-synthetic-demo-key-v1"
 POLICY_DAYS = [28, 42, 56]
 # Per-LA file container; large tabular extracts fall back to CSV (spreadsheets cap out).
 CONTAINER_BY_LA = {
-    "bracknell_forest": "xlsx", "brighton_and_hove": "csv_bom", "buckinghamshire": "csv_cp1252",
-    "east_sussex": "csv_utf8", "hampshire": "csv_utf8", "isle_of_wight": "xlsx",
-    "kent": "csv_bom", "medway": "csv_cp1252", "milton_keynes": "xlsx",
-    "oxfordshire": "csv_semicolon", "portsmouth": "csv_utf8", "reading": "xlsx",
-    "slough": "csv_cp1252", "southampton": "csv_bom", "surrey": "csv_utf8",
-    "west_berkshire": "xlsx", "west_sussex": "csv_cp1252", "windsor_and_maidenhead": "ods",
+    "bracknell_forest": "xlsx",
+    "brighton_and_hove": "csv_bom",
+    "buckinghamshire": "csv_cp1252",
+    "east_sussex": "csv_utf8",
+    "hampshire": "csv_utf8",
+    "isle_of_wight": "xlsx",
+    "kent": "csv_bom",
+    "medway": "csv_cp1252",
+    "milton_keynes": "xlsx",
+    "oxfordshire": "csv_semicolon",
+    "portsmouth": "csv_utf8",
+    "reading": "xlsx",
+    "slough": "csv_cp1252",
+    "southampton": "csv_bom",
+    "surrey": "csv_utf8",
+    "west_berkshire": "xlsx",
+    "west_sussex": "csv_cp1252",
+    "windsor_and_maidenhead": "ods",
     "wokingham": "xlsx",
 }
 SPREADSHEET_MAX_ROWS = 12000
-ID_STYLES = {"worker": ["W", "SW", "E", "numeric", "EMP", "S"],
-             "child": ["C", "P", "CH", "numeric", "CL", "R"],
-             "audit": ["AUD", "QA", "A", "numeric", "CFA", "AU"],
-             "respondent": ["R", "RESP", "numeric", "SM", "N", "G"]}
-DATASET_OFFSET = {"supervision": 0, "caseload": 1, "oversight": 1, "audits": 2, "survey": 3,
-                  "transcripts": 0}
-SHEET_NAMES = {"supervision": "Supervision", "caseload": "Open episodes",
-               "oversight": "Case notes", "audits": "Audit grades", "survey": "Responses"}
+ID_STYLES = {
+    "worker": ["W", "SW", "E", "numeric", "EMP", "S"],
+    "child": ["C", "P", "CH", "numeric", "CL", "R"],
+    "audit": ["AUD", "QA", "A", "numeric", "CFA", "AU"],
+    "respondent": ["R", "RESP", "numeric", "SM", "N", "G"],
+}
+DATASET_OFFSET = {
+    "supervision": 0,
+    "caseload": 1,
+    "oversight": 1,
+    "audits": 2,
+    "survey": 3,
+    "transcripts": 0,
+}
+SHEET_NAMES = {
+    "supervision": "Supervision",
+    "caseload": "Open episodes",
+    "oversight": "Case notes",
+    "audits": "Audit grades",
+    "survey": "Responses",
+}
 
 
 def slugify(name: str) -> str:
@@ -71,9 +96,14 @@ def container(slug: str, dataset: str, n_rows: int) -> str:
     return kind
 
 
-def error_plan(dataset: str, dialect: dict[str, Any], rng: np.random.Generator,
-               native_cells: bool, points_labels: list[str] | None = None,
-               item_header: str | None = None) -> dict[str, dict[str, Any]]:
+def error_plan(
+    dataset: str,
+    dialect: dict[str, Any],
+    rng: np.random.Generator,
+    native_cells: bool,
+    points_labels: list[str] | None = None,
+    item_header: str | None = None,
+) -> dict[str, dict[str, Any]]:
     """Which errors to plant in one export, how many (1..4 each), and how to make them."""
     headers = dialect["headers"]
     fmt = dialect.get("date_format", "%d/%m/%Y")
@@ -91,8 +121,13 @@ def error_plan(dataset: str, dialect: dict[str, Any], rng: np.random.Generator,
     def const(value):
         return lambda _row, _col: value
 
-    id_field = {"supervision": "worker_id", "caseload": "child_id", "oversight": "child_id",
-                "audits": "audit_id", "survey": "respondent_id"}[dataset]
+    id_field = {
+        "supervision": "worker_id",
+        "caseload": "child_id",
+        "oversight": "child_id",
+        "audits": "audit_id",
+        "survey": "respondent_id",
+    }[dataset]
     plan: dict[str, dict[str, Any]] = {
         "required": {"n": n(), "column": headers[id_field], "value": const("")},
         "duplicate_row": {"n": n()},
@@ -100,26 +135,40 @@ def error_plan(dataset: str, dialect: dict[str, Any], rng: np.random.Generator,
     if dataset == "supervision":
         plan["date_format"] = {"n": n(), "column": headers["session_date"], "value": bad_date}
         plan["future_date"] = {"n": n(), "column": headers["session_date"], "value": future}
-        plan["allowed_codes"] = {"n": n(), "column": headers["session_type"],
-                                 "value": const(render.UNKNOWN_CODES["session_type"])}
-        plan["value_range"] = {"n": n(), "column": headers["duration_min"],
-                               "value": const("-30")}
+        plan["allowed_codes"] = {
+            "n": n(),
+            "column": headers["session_type"],
+            "value": const(render.UNKNOWN_CODES["session_type"]),
+        }
+        plan["value_range"] = {"n": n(), "column": headers["duration_min"], "value": const("-30")}
     elif dataset == "caseload":
         plan["date_format"] = {"n": n(), "column": headers["episode_start"], "value": bad_date}
-        plan["allowed_codes"] = {"n": n(), "column": headers["legal_status"],
-                                 "value": const(render.UNKNOWN_CODES["legal_status"])}
+        plan["allowed_codes"] = {
+            "n": n(),
+            "column": headers["legal_status"],
+            "value": const(render.UNKNOWN_CODES["legal_status"]),
+        }
     elif dataset == "oversight":
         plan["date_format"] = {"n": n(), "column": headers["entry_date"], "value": bad_date}
         plan["future_date"] = {"n": n(), "column": headers["entry_date"], "value": future}
-        plan["allowed_codes"] = {"n": n(), "column": headers["entry_type"],
-                                 "value": const(render.UNKNOWN_CODES["entry_type"])}
+        plan["allowed_codes"] = {
+            "n": n(),
+            "column": headers["entry_type"],
+            "value": const(render.UNKNOWN_CODES["entry_type"]),
+        }
     elif dataset == "audits":
         plan["date_format"] = {"n": n(), "column": headers["audit_date"], "value": bad_date}
-        plan["allowed_codes"] = {"n": n(), "column": headers["grade"],
-                                 "value": const(render.UNKNOWN_CODES["grade"])}
+        plan["allowed_codes"] = {
+            "n": n(),
+            "column": headers["grade"],
+            "value": const(render.UNKNOWN_CODES["grade"]),
+        }
     elif dataset == "survey" and item_header:
-        plan["allowed_codes"] = {"n": n(), "column": item_header,
-                                 "value": const(render.UNKNOWN_CODES["item"])}
+        plan["allowed_codes"] = {
+            "n": n(),
+            "column": item_header,
+            "value": const(render.UNKNOWN_CODES["item"]),
+        }
     return plan
 
 
@@ -134,8 +183,9 @@ class Generator:
     def slugs(self) -> list[str]:
         return [slugify(r["la_name"]) for r in self.ref]
 
-    def run(self, raw_root: Path, config_dir: Path | None = None,
-            only: list[str] | None = None) -> dict[str, Any]:
+    def run(
+        self, raw_root: Path, config_dir: Path | None = None, only: list[str] | None = None
+    ) -> dict[str, Any]:
         """Write every LA's extracts (or only the named ones: each LA's random stream is
         seeded by its position, so a subset is byte-identical to the same LAs in a full run)."""
         truth: dict[str, Any] = {
@@ -177,12 +227,14 @@ class Generator:
         }
         raw_root.mkdir(parents=True, exist_ok=True)
         (raw_root / "DEMO_DATA.json").write_text(json.dumps(manifest, indent=2) + "\n")
-        (raw_root / "demo_truth.json").write_text(json.dumps(truth, indent=2, sort_keys=True)
-                                                  + "\n")
+        (raw_root / "demo_truth.json").write_text(
+            json.dumps(truth, indent=2, sort_keys=True) + "\n"
+        )
         return truth
 
-    def _authority(self, i: int, slug: str, ref: dict[str, str], rng: np.random.Generator,
-                   raw_root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _authority(
+        self, i: int, slug: str, ref: dict[str, str], rng: np.random.Generator, raw_root: Path
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
         rates = simulate.planted_rates(slug, rng)
         policy = POLICY_DAYS[i % 3]
         style = {k: v[(i + 2) % 6] for k, v in ID_STYLES.items()}
@@ -195,23 +247,33 @@ class Generator:
         survey_tool = d.SURVEY[dialect_index(i, "survey")]
         scale = d.SCALES[survey_tool["scale"]]
         item_ids = [it["id"] for it in self.items]
-        frames["survey"] = simulate.survey(staff, rates, item_ids, scale["points"], rng,
-                                           style["respondent"])
+        frames["survey"] = simulate.survey(
+            staff, rates, item_ids, scale["points"], rng, style["respondent"]
+        )
         config: dict[str, Any] = {
-            "la_code": ref["la_code_new"], "la_name": ref["la_name"],
+            "la_code": ref["la_code_new"],
+            "la_name": ref["la_name"],
             "system": "synthetic demo export",
-            "supervision_policy_days": policy, "datasets": {}}
+            "supervision_policy_days": policy,
+            "datasets": {},
+        }
         la_truth: dict[str, Any] = {
-            "la_code": ref["la_code_new"], "la_name": ref["la_name"],
-            "policy_days": policy, "errors": {}, "rows_in": {}, "volumes": {}}
+            "la_code": ref["la_code_new"],
+            "la_name": ref["la_name"],
+            "policy_days": policy,
+            "errors": {},
+            "rows_in": {},
+            "volumes": {},
+        }
         for dataset in ("supervision", "caseload", "oversight", "audits"):
             spec, counts, n_in = self._tabular(i, slug, dataset, frames[dataset], rng, raw_root)
             config["datasets"][dataset] = spec
             la_truth["errors"][dataset] = dict(sorted(counts.items()))
             la_truth["volumes"][dataset] = len(frames[dataset])
             la_truth["rows_in"][dataset] = n_in
-        spec, counts, n_in, planted = self._survey(i, slug, frames["survey"], survey_tool, rng,
-                                                   raw_root)
+        spec, counts, n_in, planted = self._survey(
+            i, slug, frames["survey"], survey_tool, rng, raw_root
+        )
         config["datasets"]["survey"] = spec
         la_truth["errors"]["survey"] = dict(sorted(counts.items()))
         la_truth["volumes"]["survey"] = len(frames["survey"])
@@ -241,10 +303,21 @@ class Generator:
             "rationale_recorded": rates.rationale,
         }
 
-    def _tabular(self, i: int, slug: str, dataset: str, frame: pd.DataFrame,
-                 rng: np.random.Generator, raw_root: Path):
-        dialect = {"supervision": d.SUPERVISION, "caseload": d.CASELOAD,
-                   "oversight": d.OVERSIGHT, "audits": d.AUDITS}[dataset][dialect_index(i, dataset)]
+    def _tabular(
+        self,
+        i: int,
+        slug: str,
+        dataset: str,
+        frame: pd.DataFrame,
+        rng: np.random.Generator,
+        raw_root: Path,
+    ):
+        dialect = {
+            "supervision": d.SUPERVISION,
+            "caseload": d.CASELOAD,
+            "oversight": d.OVERSIGHT,
+            "audits": d.AUDITS,
+        }[dataset][dialect_index(i, dataset)]
         kind = container(slug, dataset, len(frame))
         box = d.CONTAINERS[kind]
         native_cells = box["format"] == "xlsx"
@@ -262,35 +335,60 @@ class Generator:
             if box.get("delimiter"):
                 spec["delimiter"] = box["delimiter"]
         elif box["format"] == "xlsx":
-            writers.write_xlsx(path, SHEET_NAMES[dataset], title, header, rows,
-                               ["Extract notes", "One row per record.",
-                                "Dates are dd/mm/yyyy unless shown as day numbers."])
+            writers.write_xlsx(
+                path,
+                SHEET_NAMES[dataset],
+                title,
+                header,
+                rows,
+                [
+                    "Extract notes",
+                    "One row per record.",
+                    "Dates are dd/mm/yyyy unless shown as day numbers.",
+                ],
+            )
             spec["sheet"] = SHEET_NAMES[dataset]
             spec["header_row"] = "auto" if i % 2 else 4
         else:
             writers.write_ods(path, SHEET_NAMES[dataset], title, header, rows)
             spec["sheet"] = SHEET_NAMES[dataset]
             spec["header_row"] = "auto"
-        spec["date_formats"] = [dialect["date_format"]] if dialect["date_format"] != "%Y-%m-%d" \
-            else []
+        spec["date_formats"] = (
+            [dialect["date_format"]] if dialect["date_format"] != "%Y-%m-%d" else []
+        )
         spec["columns"] = dict(dialect["headers"])
         spec["values"] = _values(dataset, dialect, i)
         return spec, counts, len(rows)
 
-    def _survey(self, i: int, slug: str, frame: pd.DataFrame, tool: dict[str, Any],
-                rng: np.random.Generator, raw_root: Path):
+    def _survey(
+        self,
+        i: int,
+        slug: str,
+        frame: pd.DataFrame,
+        tool: dict[str, Any],
+        rng: np.random.Generator,
+        raw_root: Path,
+    ):
         scale = d.SCALES[tool["scale"]]
         labels = scale["labels"]
-        items = {it["id"]: d.item_header(tool["item_style"], n + 1, it["id"], it["text"])
-                 for n, it in enumerate(self.items)}
+        items = {
+            it["id"]: d.item_header(tool["item_style"], n + 1, it["id"], it["text"])
+            for n, it in enumerate(self.items)
+        }
         roles = d.ROLE_LABELS[tool["roles"]]
-        header = [tool["id"], tool["role"], *items.values(), tool["free_text"],
-                  *tool["extra"].keys()]
+        header = [
+            tool["id"],
+            tool["role"],
+            *items.values(),
+            tool["free_text"],
+            *tool["extra"].keys(),
+        ]
         comments, planted = _comments(len(frame), rng)
         rows = []
         for r, rec in enumerate(frame.itertuples(index=False)):
-            answers = ["" if pd.isna(getattr(rec, k)) else labels[int(getattr(rec, k)) - 1]
-                       for k in items]
+            answers = [
+                "" if pd.isna(getattr(rec, k)) else labels[int(getattr(rec, k)) - 1] for k in items
+            ]
             extra = [f"{v[:3].upper()}{r % 7}" for v in tool["extra"].values()]
             rows.append([rec.respondent_id, roles[rec.role], *answers, comments[r], *extra])
         dialect = {"headers": {"respondent_id": tool["id"]}}
@@ -302,14 +400,21 @@ class Generator:
         rel = f"{slug}/staff_survey_{tool['tool'].split()[0].lower()}.{box['format']}"
         spec: dict[str, Any] = {"path": rel, "format": box["format"]}
         if box["format"] == "csv":
-            writers.write_csv(raw_root / rel, header, rows, box["encoding"],
-                              box.get("delimiter", ","))
+            writers.write_csv(
+                raw_root / rel, header, rows, box["encoding"], box.get("delimiter", ",")
+            )
             spec["encoding"] = box["encoding"]
             if box.get("delimiter"):
                 spec["delimiter"] = box["delimiter"]
         elif box["format"] == "xlsx":
-            writers.write_xlsx(raw_root / rel, "Responses", f"{tool['tool']} export", header,
-                               rows, ["Exported from " + tool["tool"]])
+            writers.write_xlsx(
+                raw_root / rel,
+                "Responses",
+                f"{tool['tool']} export",
+                header,
+                rows,
+                ["Exported from " + tool["tool"]],
+            )
             spec["sheet"] = "Responses"
             spec["header_row"] = "auto"
         else:
@@ -317,13 +422,16 @@ class Generator:
             spec["sheet"] = "Responses"
             spec["header_row"] = "auto"
         spec["columns"] = {"respondent_id": tool["id"], "role": tool["role"]}
-        spec["values"] = {"role": {label: code for code, label in roles.items()
-                                   if label.casefold() != code}}
+        spec["values"] = {
+            "role": {label: code for code, label in roles.items() if label.casefold() != code}
+        }
         spec["defaults"] = {"wave": "baseline"}
         spec["items"] = {h: k for k, h in items.items()}
         spec["free_text_item"] = tool["free_text"]
-        spec["scale"] = {"points": scale["points"],
-                         "labels": {lab: n + 1 for n, lab in enumerate(labels)}}
+        spec["scale"] = {
+            "points": scale["points"],
+            "labels": {lab: n + 1 for n, lab in enumerate(labels)},
+        }
         return spec, counts, len(rows), planted
 
     def _transcripts(self, i: int, slug: str, rng: np.random.Generator, raw_root: Path):
@@ -346,16 +454,22 @@ class Generator:
                 writers.write_text(raw_root / folder / f"{name}.txt", text, "utf-8")
         lines = ["speaker,role"] + [f"{p},{r}" for p, r in people]
         writers.write_text(raw_root / folder / "participants.csv", "\n".join(lines) + "\n")
-        spec: dict[str, Any] = {"path": f"{folder}/*.{'vtt' if vtt else 'txt'}",
-                                "format": "vtt" if vtt else "txt",
-                                "encoding": "utf-8",
-                                "participants": f"{folder}/participants.csv"}
+        spec: dict[str, Any] = {
+            "path": f"{folder}/*.{'vtt' if vtt else 'txt'}",
+            "format": "vtt" if vtt else "txt",
+            "encoding": "utf-8",
+            "participants": f"{folder}/participants.csv",
+        }
         if not vtt:
             spec["line_format"] = "timestamp_speaker_colon" if i % 4 == 1 else "speaker_colon"
-        spec["values"] = {"speaker_role": {"Facilitator": "facilitator",
-                                           "Social Worker": "social_worker",
-                                           "Senior Practitioner": "senior_practitioner",
-                                           "Team Manager": "team_manager"}}
+        spec["values"] = {
+            "speaker_role": {
+                "Facilitator": "facilitator",
+                "Social Worker": "social_worker",
+                "Senior Practitioner": "senior_practitioner",
+                "Team Manager": "team_manager",
+            }
+        }
         return spec, turns_total, [p for p, _ in people]
 
 
@@ -372,9 +486,15 @@ def _values(dataset: str, dialect: dict[str, Any], i: int) -> dict[str, dict[str
         values["domain"] = {label: code for code, label in d.DOMAIN_LABELS[i % 6].items()}
         values["grade"] = dict(d.GRADE_SCALES[i % len(d.GRADE_SCALES)]["map"])
     yes, no = d.BOOL_LABELS[i % len(d.BOOL_LABELS)]
-    bool_fields = {"supervision": ["agency", "nqsw", "family_reflection_recorded",
-                                   "practitioner_reflection_recorded"],
-                   "oversight": ["rationale_recorded"]}.get(dataset, [])
+    bool_fields = {
+        "supervision": [
+            "agency",
+            "nqsw",
+            "family_reflection_recorded",
+            "practitioner_reflection_recorded",
+        ],
+        "oversight": ["rationale_recorded"],
+    }.get(dataset, [])
     builtin = {"y", "n", "yes", "no", "true", "false", "1", "0"}
     for name in bool_fields:
         if name in values:
@@ -382,16 +502,42 @@ def _values(dataset: str, dialect: dict[str, Any], i: int) -> dict[str, dict[str
         if yes.casefold() not in builtin or no.casefold() not in builtin:
             values[name] = {yes: True, no: False}
     # Identity labels need no synonym; keep the file short.
-    trimmed = {k: v if k == "grade" else
-               {lab: c for lab, c in v.items() if str(lab).casefold() != str(c).casefold()}
-               for k, v in values.items()}
+    trimmed = {
+        k: v
+        if k == "grade"
+        else {lab: c for lab, c in v.items() if str(lab).casefold() != str(c).casefold()}
+        for k, v in values.items()
+    }
     return {k: v for k, v in trimmed.items() if v}
 
 
-SURNAMES = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies",
-            "Patel", "Robinson", "Wright", "Thompson", "Evans", "Walker", "Khan", "Okafor"]
-ROLES_SPOKEN = ["Social Worker", "Social Worker", "Senior Practitioner", "Team Manager",
-                "Social Worker", "Team Manager", "Senior Practitioner"]
+SURNAMES = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Patel",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "Khan",
+    "Okafor",
+]
+ROLES_SPOKEN = [
+    "Social Worker",
+    "Social Worker",
+    "Senior Practitioner",
+    "Team Manager",
+    "Social Worker",
+    "Team Manager",
+    "Senior Practitioner",
+]
 PHRASES = {
     "facilitator": [
         "How does supervision help you think about the family's capacity to change?",
@@ -468,8 +614,12 @@ def _as_vtt(turns: list[tuple[str, str]]) -> str:
     t = 3.0
     for n, (speaker, said) in enumerate(turns):
         dur = 2.5 + len(said) / 15
-        out += [f"{n:08x}-0000-4000-8000-demo/{n}-0",
-                f"{_stamp(t)} --> {_stamp(t + dur)}", f"<v {speaker}>{said}</v>", ""]
+        out += [
+            f"{n:08x}-0000-4000-8000-demo/{n}-0",
+            f"{_stamp(t)} --> {_stamp(t + dur)}",
+            f"<v {speaker}>{said}</v>",
+            "",
+        ]
         t += dur + 0.8
     return "\n".join(out)
 
@@ -493,10 +643,15 @@ def _as_txt(turns: list[tuple[str, str]], stamped: bool) -> str:
 def _comments(n: int, rng: np.random.Generator) -> tuple[list[str], list[str]]:
     from oversight.redact import forenames
 
-    pool = ["", "", "", "Supervision is too often cancelled.",
-            "I would value more reflective space.",
-            "Decisions are made but not written up with reasons.",
-            "I am not sure who can read my personal reflections."]
+    pool = [
+        "",
+        "",
+        "",
+        "Supervision is too often cancelled.",
+        "I would value more reflective space.",
+        "Decisions are made but not written up with reasons.",
+        "I am not sure who can read my personal reflections.",
+    ]
     names = sorted(forenames())
     out, planted = [], []
     for _ in range(n):
@@ -512,8 +667,10 @@ def _comments(n: int, rng: np.random.Generator) -> tuple[list[str], list[str]]:
 def write_config(path: Path, config: dict[str, Any]) -> None:
     """One LA's configuration as YAML, with a header saying what it describes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    head = (f"# {config['la_name']} ({config['la_code']}): how this LA's extracts are laid out.\n"
-            "# Validated against config/schemas/authority.schema.yaml. To onboard a new release\n"
-            "# with renamed columns or new labels, change this file: no code change is needed.\n")
+    head = (
+        f"# {config['la_name']} ({config['la_code']}): how this LA's extracts are laid out.\n"
+        "# Validated against config/schemas/authority.schema.yaml. To onboard a new release\n"
+        "# with renamed columns or new labels, change this file: no code change is needed.\n"
+    )
     body = yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100)
     path.write_text(head + body, encoding="utf-8")

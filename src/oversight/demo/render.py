@@ -18,16 +18,18 @@ from oversight.demo import dialects as d
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 BAD_DATES = ["TBC", "31/02/2024", "unknown", "00/00/0000", "2024-13-45"]
 UNKNOWN_CODES = {
-    "session_type": "Peer consultation", "legal_status": "Early Help",
-    "entry_type": "Chronology entry", "grade": "Not graded", "item": "Don't know",
+    "session_type": "Peer consultation",
+    "legal_status": "Early Help",
+    "entry_type": "Chronology entry",
+    "grade": "Not graded",
+    "item": "Don't know",
 }
 
 
 def _dates(values: pd.Series, fmt: str, native_cells: bool) -> list[Any]:
     if fmt == "excel_serial":
         days = (values - EXCEL_EPOCH).dt.days
-        return [("" if pd.isna(x) else (int(x) if native_cells else str(int(x))))
-                for x in days]
+        return [("" if pd.isna(x) else (int(x) if native_cells else str(int(x)))) for x in days]
     if native_cells:
         return [("" if pd.isna(x) else x.to_pydatetime()) for x in values]
     return values.dt.strftime(fmt).fillna("").tolist()
@@ -41,8 +43,14 @@ def _labels(values: pd.Series, labels: dict) -> list[str]:
     return [("" if pd.isna(v) else str(labels.get(v, v))) for v in values]
 
 
-def render(frame: pd.DataFrame, dataset: str, dialect: dict[str, Any], la_index: int,
-           native_cells: bool, extras_rng: np.random.Generator) -> tuple[list[str], list[list]]:
+def render(
+    frame: pd.DataFrame,
+    dataset: str,
+    dialect: dict[str, Any],
+    la_index: int,
+    native_cells: bool,
+    extras_rng: np.random.Generator,
+) -> tuple[list[str], list[list]]:
     """Header and rows of one export; cells are text (or dates/numbers for spreadsheets)."""
     headers = dialect["headers"]
     labels = dialect.get("labels", {})
@@ -60,15 +68,17 @@ def render(frame: pd.DataFrame, dataset: str, dialect: dict[str, Any], la_index:
             columns[header] = _labels(col, d.DOMAIN_LABELS[la_index % 6])
         elif name in ("grade", "moderated_grade"):
             scale = d.GRADE_SCALES[la_index % len(d.GRADE_SCALES)]["labels"]
-            columns[header] = [("" if pd.isna(v) else scale.get(int(v), scale.get(int(v) - 1)))
-                               for v in col]
+            columns[header] = [
+                ("" if pd.isna(v) else scale.get(int(v), scale.get(int(v) - 1))) for v in col
+            ]
         elif pd.api.types.is_datetime64_any_dtype(col):
             columns[header] = _dates(col, dialect["date_format"], native_cells)
         elif pd.api.types.is_bool_dtype(col) or str(col.dtype) == "boolean":
             columns[header] = ["" if pd.isna(v) else (bool_yes if v else bool_no) for v in col]
         elif str(col.dtype) == "Int64":
-            columns[header] = ["" if pd.isna(v) else (int(v) if native_cells else str(int(v)))
-                               for v in col]
+            columns[header] = [
+                "" if pd.isna(v) else (int(v) if native_cells else str(int(v))) for v in col
+            ]
         else:
             columns[header] = ["" if pd.isna(v) else str(v) for v in col]
     order = dialect.get("order")
@@ -87,8 +97,10 @@ def _extra_values(kind: str, n: int, rng: np.random.Generator) -> list[str]:
     if kind in ("team", "locality"):
         return [f"Team {x}" for x in rng.integers(1, 12, size=n)]
     if kind == "time":
-        return [f"2025-0{m}-1{x} 10:{x}2:00" for m, x in zip(rng.integers(1, 4, size=n),
-                                                           rng.integers(0, 9, size=n), strict=True)]
+        return [
+            f"2025-0{m}-1{x} 10:{x}2:00"
+            for m, x in zip(rng.integers(1, 4, size=n), rng.integers(0, 9, size=n), strict=True)
+        ]
     if kind == "gender":
         return list(rng.choice(["F", "M", "U"], size=n))
     if kind == "ethnicity":
@@ -100,8 +112,13 @@ def _extra_values(kind: str, n: int, rng: np.random.Generator) -> list[str]:
     return [f"{kind[:3].upper()}{x}" for x in rng.integers(1, 9, size=n)]
 
 
-def plant(rows: list[list], header: list[str], plan: dict[str, dict[str, Any]],
-          rng: np.random.Generator, mapped: list[int]) -> tuple[list[list], Counter]:
+def plant(
+    rows: list[list],
+    header: list[str],
+    plan: dict[str, dict[str, Any]],
+    rng: np.random.Generator,
+    mapped: list[int],
+) -> tuple[list[list], Counter]:
     """Add corrupted copies and duplicates of distinct clean rows; return rows and counts.
 
     ``plan`` maps a rule to ``{"n": count, "column": header, "value": callable(row)->cell}``.

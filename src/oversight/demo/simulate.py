@@ -24,12 +24,19 @@ import pandas as pd
 PERIOD_START = pd.Timestamp("2024-04-01")
 PERIOD_END = pd.Timestamp("2025-03-31")
 CENSUSES = [pd.Timestamp(d) for d in ("2024-06-30", "2024-09-30", "2024-12-31", "2025-03-31")]
-COMPLIANT_GAPS = (0, 28)      # inclusive
+COMPLIANT_GAPS = (0, 28)  # inclusive
 NONCOMPLIANT_GAPS = (29, 75)  # inclusive
 LOW_OUTLIER = "slough"
 HIGH_OUTLIER = "hampshire"
-DOMAINS = ["management_oversight", "supervision", "planning", "voice_of_child", "assessment",
-           "partnership", "recording"]
+DOMAINS = [
+    "management_oversight",
+    "supervision",
+    "planning",
+    "voice_of_child",
+    "assessment",
+    "partnership",
+    "recording",
+]
 ROLES = ["social_worker", "senior_practitioner", "team_manager", "service_manager", "other"]
 ROLE_P = [0.68, 0.18, 0.10, 0.02, 0.02]
 
@@ -58,10 +65,14 @@ def planted_rates(slug: str, rng: np.random.Generator) -> Rates:
     """Regional rates with small jitter; the two outlier LAs far from them."""
     jitter = rng.uniform(-0.02, 0.02, size=4)
     rates = Rates(
-        staff_28=0.70 + jitter[0], child_28=0.62 + jitter[1],
-        part1=float(rng.uniform(0.35, 0.55)), part2=float(rng.uniform(0.15, 0.35)),
-        audit_mo_good=0.55 + jitter[2], rationale=float(rng.uniform(0.5, 0.8)),
-        survey_mean=float(rng.uniform(0.45, 0.65)))
+        staff_28=0.70 + jitter[0],
+        child_28=0.62 + jitter[1],
+        part1=float(rng.uniform(0.35, 0.55)),
+        part2=float(rng.uniform(0.15, 0.35)),
+        audit_mo_good=0.55 + jitter[2],
+        rationale=float(rng.uniform(0.5, 0.8)),
+        survey_mean=float(rng.uniform(0.45, 0.65)),
+    )
     if slug == LOW_OUTLIER:
         rates.staff_28, rates.child_28, rates.audit_mo_good = 0.38, 0.30, 0.22
     if slug == HIGH_OUTLIER:
@@ -75,8 +86,9 @@ def _gap(rng: np.random.Generator, compliant: np.ndarray) -> np.ndarray:
     return np.where(compliant, a, b)
 
 
-def expected_within(p: float, window: int, max_gap: np.ndarray | int = NONCOMPLIANT_GAPS[1]
-                    ) -> np.ndarray | float:
+def expected_within(
+    p: float, window: int, max_gap: np.ndarray | int = NONCOMPLIANT_GAPS[1]
+) -> np.ndarray | float:
     """P(last date within ``window`` days) under the gap model; ``max_gap`` truncates the
     non-compliant gaps (a child whose episode began less than 75 days before the census)."""
     lo_c, hi_c = COMPLIANT_GAPS
@@ -98,12 +110,14 @@ def _ids(rng: np.random.Generator, n: int, style: str) -> np.ndarray:
 def workers(ref: dict[str, str], rng: np.random.Generator, id_style: str) -> pd.DataFrame:
     n = max(12, round(float(ref["sw_fte_inpost_sep2025"]) * 1.1))
     agency_rate = float(ref["agency_rate_fte_2025"] or 0) / 100
-    return pd.DataFrame({
-        "worker_id": _ids(rng, n, id_style),
-        "worker_role": rng.choice(ROLES, size=n, p=ROLE_P),
-        "agency": rng.random(n) < agency_rate,
-        "nqsw": rng.random(n) < 0.12,
-    })
+    return pd.DataFrame(
+        {
+            "worker_id": _ids(rng, n, id_style),
+            "worker_role": rng.choice(ROLES, size=n, p=ROLE_P),
+            "agency": rng.random(n) < agency_rate,
+            "nqsw": rng.random(n) < 0.12,
+        }
+    )
 
 
 def supervision(staff: pd.DataFrame, rates: Rates, rng: np.random.Generator) -> pd.DataFrame:
@@ -122,8 +136,14 @@ def supervision(staff: pd.DataFrame, rates: Rates, rng: np.random.Generator) -> 
                 d -= pd.Timedelta(days=int(rng.integers(26, 35)))
             if rng.random() < 0.12:
                 span = (census - prev).days
-                rows.append((w, prev + pd.Timedelta(days=int(rng.integers(1, span + 1))),
-                             "personal", "cancelled"))
+                rows.append(
+                    (
+                        w,
+                        prev + pd.Timedelta(days=int(rng.integers(1, span + 1))),
+                        "personal",
+                        "cancelled",
+                    )
+                )
         prev = census
     months = pd.date_range(PERIOD_START, PERIOD_END, freq="MS")
     for w in range(n):
@@ -149,18 +169,21 @@ def supervision(staff: pd.DataFrame, rates: Rates, rng: np.random.Generator) -> 
     frame["practitioner_reflection_recorded"] = pd.array([pd.NA] * size, dtype="boolean")
     frame.loc[case & held, "family_reflection_recorded"] = fam[case & held]
     frame.loc[personal & held, "practitioner_reflection_recorded"] = prac[personal & held]
-    return frame.sort_values(["session_date", "worker_id", "session_type"],
-                             kind="stable").reset_index(drop=True)
+    return frame.sort_values(
+        ["session_date", "worker_id", "session_type"], kind="stable"
+    ).reset_index(drop=True)
 
 
-def children(ref: dict[str, str], staff: pd.DataFrame, rng: np.random.Generator,
-             id_style: str) -> pd.DataFrame:
+def children(
+    ref: dict[str, str], staff: pd.DataFrame, rng: np.random.Generator, id_style: str
+) -> pd.DataFrame:
     n = int(ref["cin_children_during_year_2024_25"])
     n_open = int(ref["cin_at_31mar_2025"])
     cp = float(ref["cpp_at_31mar_2025"]) / n_open
     cla = float(ref["cla_at_31mar_2025"]) / n_open
-    status = rng.choice(["CIN", "CP", "CLA", "care_leaver"], size=n,
-                        p=[1 - cp - cla - 0.05, cp, cla, 0.05])
+    status = rng.choice(
+        ["CIN", "CP", "CLA", "care_leaver"], size=n, p=[1 - cp - cla - 0.05, cp, cla, 0.05]
+    )
     before = rng.random(n) < 0.55
     start_old = PERIOD_START - pd.to_timedelta(rng.integers(1, 4 * 365, size=n), unit="D")
     start_new = PERIOD_START + pd.to_timedelta(rng.integers(0, 350, size=n), unit="D")
@@ -170,20 +193,27 @@ def children(ref: dict[str, str], staff: pd.DataFrame, rng: np.random.Generator,
     length = pd.to_timedelta(rng.integers(14, 365, size=n), unit="D")
     end = pd.Series(pd.to_datetime(start) + length)
     end = end.where(~open_at_end & (end <= PERIOD_END))
-    team = {"CIN": ["front_door", "assessment", "cin_cp", "disabled_children"], "CP": ["cin_cp"],
-            "CLA": ["cla"], "care_leaver": ["care_leavers"]}
-    return pd.DataFrame({
-        "child_id": _ids(rng, n, id_style),
-        "worker_id": rng.choice(staff["worker_id"].to_numpy(), size=n),
-        "legal_status": status,
-        "team_type": [rng.choice(team[s]) for s in status],
-        "episode_start": pd.to_datetime(start).astype("datetime64[s]"),
-        "episode_end": pd.to_datetime(end).astype("datetime64[s]"),
-    })
+    team = {
+        "CIN": ["front_door", "assessment", "cin_cp", "disabled_children"],
+        "CP": ["cin_cp"],
+        "CLA": ["cla"],
+        "care_leaver": ["care_leavers"],
+    }
+    return pd.DataFrame(
+        {
+            "child_id": _ids(rng, n, id_style),
+            "worker_id": rng.choice(staff["worker_id"].to_numpy(), size=n),
+            "legal_status": status,
+            "team_type": [rng.choice(team[s]) for s in status],
+            "episode_start": pd.to_datetime(start).astype("datetime64[s]"),
+            "episode_end": pd.to_datetime(end).astype("datetime64[s]"),
+        }
+    )
 
 
-def oversight(kids: pd.DataFrame, rates: Rates, rng: np.random.Generator
-              ) -> tuple[pd.DataFrame, dict[str, Any]]:
+def oversight(
+    kids: pd.DataFrame, rates: Rates, rng: np.random.Generator
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Entries on children's files, and the expected child-level rates they were drawn from."""
     parts = []
     prev = PERIOD_START - pd.Timedelta(days=1)
@@ -197,19 +227,26 @@ def oversight(kids: pd.DataFrame, rates: Rates, rng: np.random.Generator
         anchor = census - pd.to_timedelta(gaps, unit="D")
         keep = anchor >= start.iloc[idx].to_numpy()
         kinds = rng.choice(["case_supervision", "management_oversight"], size=idx.size)
-        parts.append(pd.DataFrame({"i": idx[keep], "entry_date": anchor[keep],
-                                   "entry_type": kinds[keep]}))
+        parts.append(
+            pd.DataFrame({"i": idx[keep], "entry_date": anchor[keep], "entry_type": kinds[keep]})
+        )
         lo = np.maximum(start.iloc[idx].to_numpy(), np.datetime64(prev))
         room = (anchor.to_numpy() - lo).astype("timedelta64[D]").astype(int) - 1
         fill = keep & (room >= 1) & (rng.random(idx.size) < 0.7)
         offset = (rng.random(idx.size) * np.maximum(room, 1)).astype(int) + 1
-        parts.append(pd.DataFrame({
-            "i": idx[fill], "entry_date": (lo + offset.astype("timedelta64[D]"))[fill],
-            "entry_type": rng.choice(["case_supervision", "management_oversight"],
-                                     size=idx.size)[fill]}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "i": idx[fill],
+                    "entry_date": (lo + offset.astype("timedelta64[D]"))[fill],
+                    "entry_type": rng.choice(
+                        ["case_supervision", "management_oversight"], size=idx.size
+                    )[fill],
+                }
+            )
+        )
         age = (census - start.iloc[idx]).dt.days.to_numpy()
-        expected[k] = {w: float(np.mean(expected_within(rates.child_28, w, age)))
-                       for w in (28, 42)}
+        expected[k] = {w: float(np.mean(expected_within(rates.child_28, w, age))) for w in (28, 42)}
         expected[k]["eligible"] = int(idx.size)
         prev = census
     # Decisions: recorded any time in the episode; they do not count as oversight entries.
@@ -223,16 +260,17 @@ def oversight(kids: pd.DataFrame, rates: Rates, rng: np.random.Generator
     frame = pd.concat(parts, ignore_index=True)
     frame["child_id"] = kids["child_id"].to_numpy()[frame["i"]]
     frame["entry_date"] = pd.to_datetime(frame["entry_date"]).astype("datetime64[s]")
-    frame["rationale_recorded"] = pd.array(rng.random(len(frame)) < rates.rationale,
-                                           dtype="boolean")
-    frame = frame.drop(columns="i")[["child_id", "entry_date", "entry_type",
-                                     "rationale_recorded"]]
+    frame["rationale_recorded"] = pd.array(
+        rng.random(len(frame)) < rates.rationale, dtype="boolean"
+    )
+    frame = frame.drop(columns="i")[["child_id", "entry_date", "entry_type", "rationale_recorded"]]
     frame = frame.sort_values(["entry_date", "child_id", "entry_type"], kind="stable")
     return frame.reset_index(drop=True), expected
 
 
-def audits(kids: pd.DataFrame, rates: Rates, rng: np.random.Generator, id_style: str
-           ) -> pd.DataFrame:
+def audits(
+    kids: pd.DataFrame, rates: Rates, rng: np.random.Generator, id_style: str
+) -> pd.DataFrame:
     n = max(15, round(len(kids) * 0.025))
     ids = _ids(rng, n, id_style)
     child = rng.choice(kids["child_id"].to_numpy(), size=n, replace=False)
@@ -249,21 +287,39 @@ def audits(kids: pd.DataFrame, rates: Rates, rng: np.random.Generator, id_style:
             if moderated[a]:
                 mod = max(1, grade - 1) if rng.random() < 0.2 else grade
             rows.append((ids[a], child[a], dates[a], kind[a], domain, grade, mod))
-    frame = pd.DataFrame(rows, columns=["audit_id", "child_id", "audit_date", "audit_type",
-                                        "domain", "grade", "moderated_grade"])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "audit_id",
+            "child_id",
+            "audit_date",
+            "audit_type",
+            "domain",
+            "grade",
+            "moderated_grade",
+        ],
+    )
     frame["audit_date"] = frame["audit_date"].astype("datetime64[s]")
     frame["moderated_grade"] = frame["moderated_grade"].astype("Int64")
     return frame
 
 
-def survey(staff: pd.DataFrame, rates: Rates, items: list[str], points: int,
-           rng: np.random.Generator, id_style: str) -> pd.DataFrame:
+def survey(
+    staff: pd.DataFrame,
+    rates: Rates,
+    items: list[str],
+    points: int,
+    rng: np.random.Generator,
+    id_style: str,
+) -> pd.DataFrame:
     """Respondents (a share of the workforce) answering every item on ``points`` positions."""
     n = max(10, round(len(staff) * rng.uniform(0.35, 0.55)))
-    frame = pd.DataFrame({
-        "respondent_id": _ids(rng, n, id_style),
-        "role": rng.choice(staff["worker_role"].to_numpy(), size=n),
-    })
+    frame = pd.DataFrame(
+        {
+            "respondent_id": _ids(rng, n, id_style),
+            "role": rng.choice(staff["worker_role"].to_numpy(), size=n),
+        }
+    )
     for item in items:
         latent = np.clip(rng.normal(rates.survey_mean, 0.25, size=n), 0, 0.999)
         answer = (latent * points).astype(int) + 1

@@ -14,8 +14,9 @@ from openpyxl import Workbook
 FIXED_TIME = dt.datetime(2025, 4, 30, 9, 0, 0)
 
 
-def write_csv(path: Path, header: list[str], rows: list[list[Any]], encoding: str,
-              delimiter: str = ",") -> None:
+def write_csv(
+    path: Path, header: list[str], rows: list[list[Any]], encoding: str, delimiter: str = ","
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")
@@ -23,8 +24,15 @@ def write_csv(path: Path, header: list[str], rows: list[list[Any]], encoding: st
         writer.writerows(rows)
 
 
-def write_xlsx(path: Path, sheet: str, title: str, header: list[str], rows: list[list[Any]],
-               notes: list[str], date_format: str = "dd/mm/yyyy") -> None:
+def write_xlsx(
+    path: Path,
+    sheet: str,
+    title: str,
+    header: list[str],
+    rows: list[list[Any]],
+    notes: list[str],
+    date_format: str = "dd/mm/yyyy",
+) -> None:
     """A report-style workbook: merged title rows above the header, and a notes sheet."""
     path.parent.mkdir(parents=True, exist_ok=True)
     book = Workbook()
@@ -53,8 +61,7 @@ def write_xlsx(path: Path, sheet: str, title: str, header: list[str], rows: list
     _stabilise_zip(path)
 
 
-def write_ods(path: Path, sheet: str, title: str, header: list[str], rows: list[list[Any]]
-              ) -> None:
+def write_ods(path: Path, sheet: str, title: str, header: list[str], rows: list[list[Any]]) -> None:
     """An OpenDocument spreadsheet with a title row above the header (all cells as text)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     body = pd.DataFrame(rows, columns=header, dtype="object")
@@ -73,8 +80,9 @@ def _stabilise_zip(path: Path) -> None:
     with zipfile.ZipFile(path, "w") as dst:
         for info, data in members:
             fixed = zipfile.ZipInfo(info.filename, date_time=(2025, 4, 30, 9, 0, 0))
-            fixed.compress_type = (zipfile.ZIP_STORED if info.filename == "mimetype"
-                                   else zipfile.ZIP_DEFLATED)
+            fixed.compress_type = (
+                zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            )
             fixed.external_attr = info.external_attr
             dst.writestr(fixed, _strip_dates(info.filename, data))
 
@@ -84,8 +92,11 @@ def _strip_dates(name: str, data: bytes) -> bytes:
     if name == "meta.xml":
         import re
 
-        return re.sub(rb"<meta:creation-date>[^<]*</meta:creation-date>",
-                      b"<meta:creation-date>2025-04-30T09:00:00</meta:creation-date>", data)
+        return re.sub(
+            rb"<meta:creation-date>[^<]*</meta:creation-date>",
+            b"<meta:creation-date>2025-04-30T09:00:00</meta:creation-date>",
+            data,
+        )
     return data
 
 
