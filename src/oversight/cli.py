@@ -31,7 +31,11 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
         Path(args.survey),
         args.seed if args.seed is not None else DEFAULT_SEED,
     )
-    truth = gen.run(out, Path(args.write_config) if args.write_config else None)
+    truth = gen.run(
+        out,
+        Path(args.write_config) if args.write_config else None,
+        only=args.only.split(",") if args.only else None,
+    )
     n = len(truth["authorities"])
     print(f"wrote synthetic extracts for {n} authorities to {out} (seed {truth['seed']})")
     return 0
@@ -122,6 +126,12 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         metavar="DIR",
         help="also write the LA configurations describing the demo exports",
+    )
+    demo.add_argument(
+        "--only",
+        default=None,
+        metavar="LA,LA",
+        help="only these LAs (each LA's data is the same as in a full run)",
     )
     demo.set_defaults(func=cmd_demo_data)
 

@@ -26,8 +26,10 @@ def test_missing_required_column_names_field_headers_closest_and_config_line(san
     assert err.expected == "a column headed 'Worker ID'"
     assert err.found.startswith("headers 'Worker Idd', 'Worker Role', 'Agency Worker'")
     assert err.closest.startswith("'Worker Idd' (") and err.closest.endswith("% similar)")
-    assert err.fix == (f"add the export's header for 'worker_id' under {la.config_path} "
-                       f"line {line} (datasets.supervision.columns.worker_id)")
+    assert err.fix == (
+        f"add the export's header for 'worker_id' under {la.config_path} "
+        f"line {line} (datasets.supervision.columns.worker_id)"
+    )
     text = str(err)
     assert text.startswith(f"{SUP_PATH}, row 1: missing required column for 'worker_id'")
     assert "  closest:  'Worker Idd'" in text
@@ -44,11 +46,13 @@ def test_missing_required_column_lists_every_alias(sandbox):
 
 def test_optional_column_may_be_missing_and_defaults_fill_required_ones(sandbox):
     header = [h for h in SUP_HEADER if h not in ("Duration (mins)", "NQSW")]
-    row = [c for h, c in zip(SUP_HEADER, sup_row(), strict=True)
-           if h not in ("Duration (mins)", "NQSW")]
+    row = [
+        c
+        for h, c in zip(SUP_HEADER, sup_row(), strict=True)
+        if h not in ("Duration (mins)", "NQSW")
+    ]
     columns = {k: v for k, v in SUP_COLUMNS.items() if k not in ("duration_min", "nqsw")}
-    _, result = sandbox.supervision(csv_text(header, row), columns=columns,
-                                    defaults={"nqsw": "no"})
+    _, result = sandbox.supervision(csv_text(header, row), columns=columns, defaults={"nqsw": "no"})
     assert result.ledger["rows_loaded"] == 1
     assert not bool(result.data.loc[0, "nqsw"])
     assert pd.isna(result.data.loc[0, "duration_min"])
@@ -62,30 +66,46 @@ def test_duplicate_header_is_an_extract_error(sandbox):
     assert err.problem == "duplicate header: 2 columns match 'worker_id'"
     assert err.expected == "one column for 'worker_id'"
     assert err.found == "column 1 'Worker ID', column 9 'worker  ID'"
-    assert err.fix.endswith(f"{la.config_path} line {line} "
-                            "(datasets.supervision.columns.worker_id)")
+    assert err.fix.endswith(
+        f"{la.config_path} line {line} (datasets.supervision.columns.worker_id)"
+    )
 
 
 def test_header_matching_two_fields_is_an_extract_error(sandbox):
-    columns = {**SUP_COLUMNS, "family_reflection_recorded": "Reflection",
-               "practitioner_reflection_recorded": ["Worker reflection", "reflection"]}
+    columns = {
+        **SUP_COLUMNS,
+        "family_reflection_recorded": "Reflection",
+        "practitioner_reflection_recorded": ["Worker reflection", "reflection"],
+    }
     header = [*SUP_HEADER, "Reflection"]
     la, err = sandbox.supervision_error(csv_text(header, [*sup_row(), "Yes"]), columns=columns)
     line = key_line(la.config_path, "datasets.supervision.columns")
     assert err.row == 1
     assert err.column == "Reflection"
-    assert err.problem == ("header 'Reflection' matches 2 fields: family_reflection_recorded, "
-                           "practitioner_reflection_recorded")
+    assert err.problem == (
+        "header 'Reflection' matches 2 fields: family_reflection_recorded, "
+        "practitioner_reflection_recorded"
+    )
     assert err.found == "column 9 'Reflection'"
-    assert err.fix == (f"keep the header under one field only in {la.config_path} line {line} "
-                       "(datasets.supervision.columns)")
+    assert err.fix == (
+        f"keep the header under one field only in {la.config_path} line {line} "
+        "(datasets.supervision.columns)"
+    )
     assert str(err).startswith(f"{SUP_PATH}, row 1, column 'Reflection': header 'Reflection'")
 
 
 def test_headers_match_after_curly_quotes_invisible_characters_and_case(sandbox):
     columns = {**SUP_COLUMNS, "worker_id": "Worker's ID", "session_date": "Supervision – Date"}
-    header = ["\u200bWORKER\u2019S\u00a0 ID", "worker role", "Agency\u200d Worker", "nqsw",
-              "supervision - date", "SUPERVISION TYPE", "Duration (mins)\ufeff", "Status"]
+    header = [
+        "\u200bWORKER\u2019S\u00a0 ID",
+        "worker role",
+        "Agency\u200d Worker",
+        "nqsw",
+        "supervision - date",
+        "SUPERVISION TYPE",
+        "Duration (mins)\ufeff",
+        "Status",
+    ]
     _, result = sandbox.supervision(csv_text(header, sup_row()), columns=columns)
     assert result.ledger["rows_loaded"] == 1
     assert result.notes == []  # every column used
@@ -98,10 +118,10 @@ def test_unused_columns_are_noted(sandbox):
 
 def test_map_headers_positions():
     spec = {"columns": {"worker_id": ["Staff No", "Worker ID"], "status": "Status"}}
-    sup_fields = {k: v for k, v in fields("supervision").items()
-                  if k in ("worker_id", "status")}
-    mapping = harmonise.map_headers(["Notes", "STATUS", "staff no"], spec, sup_fields, "f.csv",
-                                    lambda keys: "ref", 1)
+    sup_fields = {k: v for k, v in fields("supervision").items() if k in ("worker_id", "status")}
+    mapping = harmonise.map_headers(
+        ["Notes", "STATUS", "staff no"], spec, sup_fields, "f.csv", lambda keys: "ref", 1
+    )
     assert mapping == {"worker_id": 2, "status": 1}
 
 
@@ -138,27 +158,42 @@ def test_clean_text_keeps_case_and_norm_series_matches_norm_label():
 def test_value_synonyms_exact_after_normalisation_only():
     spec = {"values": {"session_type": {"Personal supervision": "personal"}}}
     lookup = harmonise.code_lookup("session_type", ["personal", "case", "group"], spec)
-    values = pd.Series(["Personal supervision ", "PERSONAL\u00a0  SUPERVISION", "personal",
-                        "Personal supervisions", "Personal sup.", "Personal-supervision", None],
-                       dtype="string")
+    values = pd.Series(
+        [
+            "Personal supervision ",
+            "PERSONAL\u00a0  SUPERVISION",
+            "personal",
+            "Personal supervisions",
+            "Personal sup.",
+            "Personal-supervision",
+            None,
+        ],
+        dtype="string",
+    )
     out = harmonise.lookup_series(values, lookup)
     assert out.tolist()[:3] == ["personal", "personal", "personal"]
     assert out.iloc[3:].isna().all()
 
 
 def test_bool_words_and_configured_bool_labels():
-    lookup = harmonise.bool_lookup("agency", {"values": {"agency": {"Locum": True,
-                                                                    "Permanent": False}}})
-    values = pd.Series(["Yes", " y ", "TRUE", "1", "No", "n", "false", "0", "locum",
-                        "Permanent", "maybe"], dtype="string")
+    lookup = harmonise.bool_lookup(
+        "agency", {"values": {"agency": {"Locum": True, "Permanent": False}}}
+    )
+    values = pd.Series(
+        ["Yes", " y ", "TRUE", "1", "No", "n", "false", "0", "locum", "Permanent", "maybe"],
+        dtype="string",
+    )
     out = harmonise.lookup_series(values, lookup)
     assert out.tolist()[:10] == [True, True, True, True, False, False, False, False, True, False]
     assert pd.isna(out.iloc[10])
 
 
 def test_loose_value_is_a_row_reject_naming_value_codes_and_config_line(sandbox):
-    text = csv_text(SUP_HEADER, sup_row(session_type="Personal supervision "),
-                    sup_row(worker_id="W2", session_type="Personal supervisions"))
+    text = csv_text(
+        SUP_HEADER,
+        sup_row(session_type="Personal supervision "),
+        sup_row(worker_id="W2", session_type="Personal supervisions"),
+    )
     la, result = sandbox.supervision(text)
     led = result.ledger
     assert (led["rows_in"], led["rows_loaded"], led["rows_rejected"]) == (2, 1, 1)
@@ -172,16 +207,30 @@ def test_loose_value_is_a_row_reject_naming_value_codes_and_config_line(sandbox)
     assert rej["message"] == (
         "'Personal supervisions' is not a known session_type (one of personal, case, group); "
         f"correct it, or if it means one of these add it under {la.config_path} line {line} "
-        "(datasets.supervision.values.session_type)")
+        "(datasets.supervision.values.session_type)"
+    )
 
 
 def test_to_typed_converts_text_to_common_types():
-    spec = {"values": {"session_type": {"Personal supervision": "personal"},
-                       "worker_role": {"Social Worker": "social_worker"}}}
-    frame = pd.DataFrame({
-        "worker_role": ["Social Worker"], "agency": ["Y"], "nqsw": ["no"],
-        "session_date": ["45412"], "session_type": ["personal SUPERVISION"],
-        "duration_min": ["59.6"], "status": ["HELD"]}, index=[7], dtype="string")
+    spec = {
+        "values": {
+            "session_type": {"Personal supervision": "personal"},
+            "worker_role": {"Social Worker": "social_worker"},
+        }
+    }
+    frame = pd.DataFrame(
+        {
+            "worker_role": ["Social Worker"],
+            "agency": ["Y"],
+            "nqsw": ["no"],
+            "session_date": ["45412"],
+            "session_type": ["personal SUPERVISION"],
+            "duration_min": ["59.6"],
+            "status": ["HELD"],
+        },
+        index=[7],
+        dtype="string",
+    )
     typed = harmonise.to_typed(frame, fields("supervision"), spec, ["excel_serial"])
     row = typed.loc[7]
     assert row["worker_role"] == "social_worker"

@@ -70,6 +70,10 @@ SHEET_NAMES = {
 }
 
 
+def _read_json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
 def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
@@ -217,15 +221,19 @@ class Generator:
             truth["authorities"][slug] = la_truth
             if config_dir is not None:
                 write_config(config_dir / f"{slug}.yaml", la_config)
+        raw_root.mkdir(parents=True, exist_ok=True)
+        # A partial run (``only``) adds to what an earlier run wrote rather than hiding it.
+        earlier = _read_json(raw_root / "demo_truth.json")
+        if only is not None and earlier.get("seed") == self.seed:
+            truth["authorities"] = {**earlier.get("authorities", {}), **truth["authorities"]}
         manifest = {
             "demo": True,
             "generator": "oversight demo-data",
             "seed": self.seed,
             "demo_key": DEMO_KEY,
-            "authorities": self.slugs(),
+            "authorities": sorted(truth["authorities"]),
             "note": "Synthetic data for demonstration and tests. No real person is described.",
         }
-        raw_root.mkdir(parents=True, exist_ok=True)
         (raw_root / "DEMO_DATA.json").write_text(json.dumps(manifest, indent=2) + "\n")
         (raw_root / "demo_truth.json").write_text(
             json.dumps(truth, indent=2, sort_keys=True) + "\n"

@@ -88,13 +88,21 @@ def _stabilise_zip(path: Path) -> None:
 
 
 def _strip_dates(name: str, data: bytes) -> bytes:
-    # odfpy writes the creation time into meta.xml.
-    if name == "meta.xml":
-        import re
+    """Replace the save time spreadsheet writers stamp into their metadata."""
+    import re
 
-        return re.sub(
-            rb"<meta:creation-date>[^<]*</meta:creation-date>",
-            b"<meta:creation-date>2025-04-30T09:00:00</meta:creation-date>",
+    fixed = b"2025-04-30T09:00:00"
+    if name == "meta.xml":  # odfpy
+        data = re.sub(
+            rb"(<meta:creation-date>)[^<]*(</meta:creation-date>)",
+            rb"\g<1>" + fixed + rb"\g<2>",
+            data,
+        )
+        data = re.sub(rb"(<dc:date>)[^<]*(</dc:date>)", rb"\g<1>" + fixed + rb"\g<2>", data)
+    if name == "docProps/core.xml":  # openpyxl
+        data = re.sub(
+            rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+            rb"\g<1>" + fixed + rb"Z\g<2>",
             data,
         )
     return data

@@ -1,0 +1,106 @@
+"""Authority configuration: schema validation with line numbers, and config references."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from oversight.config import config_ref, load_authority, yaml_line
+from oversight.errors import ConfigError
+
+from .helpers import authority_config, key_line, supervision_spec
+
+REPO_AUTHORITIES = Path(__file__).resolve().parents[2] / "config" / "authorities"
+
+BAD = """\
+# a comment line
+la_code: E10000016
+la_name: Testshire
+supervision_policy_days: 28
+datasets:
+  supervision:
+    path: testshire/supervision.xls
+    format: xls
+    header_row: 0
+"""
+
+
+def test_invalid_authority_names_path_and_line(tmp_path):
+    path = tmp_path / "testshire.yaml"
+    path.write_text(BAD, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_authority(path)
+    message = str(info.value)
+    assert message.startswith(f"{path} does not match authority.schema.yaml:")
+    assert "datasets/supervision/format (line 8): 'xls' is not one of" in message
+    assert "datasets/supervision/header_row (line 9):" in message
+
+
+def test_invalid_la_code_and_unknown_key(tmp_path):
+    cfg = authority_config({"supervision": supervision_spec()})
+    cfg["la_code"] = "X123"
+    cfg["datasets"]["supervision"]["colums"] = {}
+    path = tmp_path / "t.yaml"
+    path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_authority(path)
+    message = str(info.value)
+    assert "la_code (line 1): 'X123' does not match" in message
+    line = key_line(path, "datasets.supervision")
+    assert (
+        f"datasets/supervision (line {line}): Additional properties are not allowed "
+        "('colums' was unexpected)" in message
+    )
+
+
+def test_missing_authority_file(tmp_path):
+    with pytest.raises(ConfigError, match="no such authority configuration"):
+        load_authority(tmp_path / "nowhere.yaml")
+
+
+def test_valid_authority_loads(tmp_path):
+    path = tmp_path / "t.yaml"
+    cfg = authority_config({"supervision": supervision_spec()})
+    path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    assert load_authority(path) == cfg
+
+
+@pytest.mark.parametrize("slug", ["kent", "surrey"])
+def test_repository_authorities_are_valid(slug):
+    data = load_authority(REPO_AUTHORITIES / f"{slug}.yaml")
+    assert set(data["datasets"]) == {
+        "supervision",
+        "caseload",
+        "oversight",
+        "audits",
+        "survey",
+        "transcripts",
+    }
+
+
+def test_yaml_line_and_config_ref(tmp_path):
+    path = tmp_path / "t.yaml"
+    cfg = authority_config({"supervision": supervision_spec()})
+    path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    status = yaml_line(path, ["datasets", "supervision", "columns", "status"])
+    assert lines[status - 1] == "      status: Status"
+    second_format = yaml_line(path, ["datasets", "supervision", "date_formats", 1])
+    assert lines[second_format - 1] == "    - excel_serial"
+    # a key that does not exist yet points at its deepest existing parent
+    values = yaml_line(path, ["datasets", "supervision", "values", "agency"])
+    assert lines[values - 1] == "    values:"
+    assert (
+        config_ref(path, ["datasets", "supervision"])
+        == f"{path} line {key_line(path, 'datasets.supervision')} (datasets.supervision)"
+    )
+
+
+def test_config_ref_without_line(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("a: [unclosed\n", encoding="utf-8")
+    assert yaml_line(broken, ["a"]) is None
+    assert config_ref(broken, ["a", "b"]) == f"{broken} (a.b)"
+    assert config_ref(tmp_path / "missing.yaml", ["x"]) == f"{tmp_path / 'missing.yaml'} (x)"

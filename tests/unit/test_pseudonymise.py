@@ -1,0 +1,159 @@
+"""Keyed, LA-scoped pseudonyms and the rules for where the key may come from."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from oversight.errors import KeyMissingError
+from oversight.pseudonymise import (
+    DEMO_KEY_MARK,
+    key_fingerprint,
+    load_key,
+    pseudonymise,
+    read_demo_manifest,
+)
+
+KEY = b"test-key"
+
+
+def _one(value, la="E10000016", kind="worker", key=KEY):
+    return pseudonymise(pd.Series([value], dtype="string"), key, la, kind).iloc[0]
+
+
+def test_hmac_matches_python_hmac_with_scoped_message():
+    expected = hmac.new(b"test-key", b"E10000016|worker|w1001", hashlib.sha256).hexdigest()
+    assert _one("w1001") == "W-" + expected[:16]
+
+
+def test_format_is_prefix_and_16_hex():
+    for kind, prefix in [
+        ("worker", "W"),
+        ("child", "C"),
+        ("respondent", "R"),
+        ("audit", "A"),
+        ("speaker", "S"),
+    ]:
+        assert re.fullmatch(rf"{prefix}-[0-9a-f]{{16}}", _one("12345", kind=kind))
+
+
+def test_same_id_same_la_same_pseudonym_case_and_whitespace_insensitive():
+    out = pseudonymise(
+        pd.Series(["W1001", " w1001 ", "W1001\t", "W1002", None], dtype="string"),
+        KEY,
+        "E10000016",
+        "worker",
+    )
+    assert out.iloc[0] == out.iloc[1] == out.iloc[2]
+    assert out.iloc[3] != out.iloc[0]
+    assert pd.isna(out.iloc[4])
+    assert str(out.dtype) == "string"
+
+
+def test_scoped_by_la_kind_and_key():
+    base = _one("1001")
+    assert _one("1001", la="E10000030") != base
+    assert _one("1001", kind="child")[2:] != base[2:]
+    assert _one("1001", key=b"other-key") != base
+
+
+def test_key_fingerprint_is_short_and_not_the_key():
+    fp = key_fingerprint(KEY)
+    assert re.fullmatch(r"[0-9a-f]{8}", fp)
+    assert fp == key_fingerprint(KEY) != key_fingerprint(b"other")
+
+
+# --- load_key ----------------------------------------------------------------------------------
+
+
+def _manifest(tmp_path, **data):
+    path = tmp_path / "DEMO_DATA.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_env_key_is_used(tmp_path):
+    manifest = _manifest(tmp_path, demo=True, demo_key=f"{DEMO_KEY_MARK}:x", authorities=["kent"])
+    assert load_key("kent", {"OVERSIGHT_KEY": "s3cret"}, manifest) == b"s3cret"
+
+
+def test_key_file_outside_repository_is_used(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    key_file = tmp_path / "secrets" / "oversight.key"
+    key_file.parent.mkdir()
+    key_file.write_text("file-key\n", encoding="utf-8")
+    key = load_key(
+        "kent", {"OVERSIGHT_KEY_FILE": str(key_file)}, tmp_path / "none.json", repo_root=repo
+    )
+    assert key == b"file-key"
+
+
+def test_key_file_inside_repository_is_refused(tmp_path):
+    key_file = tmp_path / "config" / "oversight.key"
+    key_file.parent.mkdir()
+    key_file.write_text("file-key", encoding="utf-8")
+    with pytest.raises(KeyMissingError, match="points inside the repository"):
+        load_key(
+            "kent",
+            {"OVERSIGHT_KEY_FILE": str(key_file)},
+            tmp_path / "none.json",
+            repo_root=tmp_path,
+        )
+
+
+def test_empty_or_missing_key_file_is_refused(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    empty = tmp_path / "empty.key"
+    empty.write_text("  \n", encoding="utf-8")
+    with pytest.raises(KeyMissingError, match="the key file is empty"):
+        load_key("kent", {"OVERSIGHT_KEY_FILE": str(empty)}, tmp_path / "x.json", repo_root=repo)
+    with pytest.raises(KeyMissingError, match="cannot read the key file"):
+        load_key(
+            "kent",
+            {"OVERSIGHT_KEY_FILE": str(tmp_path / "nope.key")},
+            tmp_path / "x.json",
+            repo_root=repo,
+        )
+
+
+def test_demo_key_only_for_listed_authorities(tmp_path):
+    demo_key = f"{DEMO_KEY_MARK}:synthetic"
+    manifest = _manifest(tmp_path, demo=True, demo_key=demo_key, authorities=["kent"])
+    assert load_key("kent", {}, manifest) == demo_key.encode()
+    with pytest.raises(KeyMissingError) as info:
+        load_key("surrey", {}, manifest)
+    message = str(info.value)
+    assert "no pseudonymisation key for 'surrey'" in message
+    assert "Set OVERSIGHT_KEY (or OVERSIGHT_KEY_FILE" in message
+
+
+def test_demo_key_must_be_marked(tmp_path):
+    manifest = _manifest(tmp_path, demo=True, demo_key="looks-real", authorities=["kent"])
+    with pytest.raises(KeyMissingError, match=f"not marked {DEMO_KEY_MARK}"):
+        load_key("kent", {}, manifest)
+
+
+def test_manifest_not_marked_demo_is_ignored(tmp_path):
+    manifest = _manifest(tmp_path, demo=False, demo_key=f"{DEMO_KEY_MARK}:x", authorities=["kent"])
+    assert read_demo_manifest(manifest) is None
+    with pytest.raises(KeyMissingError, match="OVERSIGHT_KEY"):
+        load_key("kent", {}, manifest)
+
+
+def test_real_data_without_key_is_refused(tmp_path):
+    with pytest.raises(KeyMissingError) as info:
+        load_key("kent", {"OVERSIGHT_KEY": ""}, tmp_path / "missing.json")
+    assert "its raw data is not synthetic demo data" in str(info.value)
+    assert "OVERSIGHT_KEY" in str(info.value)
+
+
+def test_custom_env_names_are_named_in_refusal(tmp_path):
+    with pytest.raises(KeyMissingError, match="Set STUDY_KEY"):
+        load_key("kent", {"OVERSIGHT_KEY": "ignored"}, tmp_path / "m.json", key_env="STUDY_KEY")
