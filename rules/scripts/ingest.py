@@ -35,8 +35,19 @@ def main() -> None:
         log.info("%s: %s", dataset, result.ledger)
     artefacts.write_csv(ledger_frame(results), sm.output.ledger)
     artefacts.write_json(
-        {d: {"files": r.files, "notes": r.notes} for d, r in results.items()}, sm.output.notes
+        {
+            d: {
+                "files": r.files,
+                "notes": r.notes,
+                "problem": r.problem.as_dict() if r.problem else None,
+            }
+            for d, r in results.items()
+        },
+        sm.output.notes,
     )
+    for dataset, result in results.items():
+        if result.problem:
+            log.error("%s could not be used: %s", dataset, result.problem)
 
 
 jobs.run(sm.log[0], main, f"ingest {sm.wildcards.la}")

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from oversight import artefacts, jobs
-from oversight.quality import LedgerError, combine_ledgers
+from oversight.quality import combine_ledgers
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 
@@ -11,10 +11,7 @@ sm = snakemake  # noqa: F821 (provided by Snakemake)
 def main() -> None:
     paths = [p for p in sm.input if p.endswith("ledger.csv")]
     frames = [pd.read_csv(path, dtype={"la_code": "string"}) for path in paths]
-    try:
-        ledger = combine_ledgers(frames)
-    except LedgerError as exc:
-        raise SystemExit(f"ledger: {exc}") from exc
+    ledger = combine_ledgers(frames)
     artefacts.write_csv(ledger, sm.output[0])
 
 

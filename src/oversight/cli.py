@@ -67,8 +67,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         Study.from_config(study["study"], items),
         key,
     )
-    print(f"{la.config['la_name']} ({la.la_code}): every file could be read")
+    problems = [r.problem for r in results.values() if r.problem]
+    print(
+        f"{la.config['la_name']} ({la.la_code}): "
+        + (f"{len(problems)} file(s) could not be used" if problems else "every file could be read")
+    )
     for dataset, result in results.items():
+        if result.problem:
+            print(f"\n{dataset}: the file could not be used\n  {result.problem}")
+            continue
         led = result.ledger
         print(
             f"\n{dataset}: {led['rows_in']} rows, {led['rows_loaded']} loaded, "
@@ -81,7 +88,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"    what to change: {RULE_ADVICE.get(summary.rule, '')}")
             for ex in summary.examples:
                 print(f"    row {ex['source_row']} of {ex['source_file']}: {ex['message']}")
-    return 0
+    return 1 if problems else 0
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:

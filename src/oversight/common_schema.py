@@ -94,3 +94,12 @@ def conform(frame: pd.DataFrame, dataset: str) -> pd.DataFrame:
         ["source_file", "source_row", *(["item_id"] if dataset == "survey" else [])], kind="stable"
     ).reset_index(drop=True)
     return contract(dataset).validate(out, lazy=True)
+
+
+def empty(dataset: str) -> pd.DataFrame:
+    """A harmonised frame with no rows and the contract's columns and types."""
+    schema = contract(dataset)
+    frame = pd.DataFrame(
+        {name: pd.Series(dtype=col.dtype.type) for name, col in schema.columns.items()}
+    )
+    return schema.validate(frame)

@@ -61,3 +61,7 @@ class ConfigError(Exception):
 
 class KeyMissingError(Exception):
     """Real (non-demo) data was about to be pseudonymised without a key."""
+
+
+class LedgerError(Exception):
+    """Rows in do not equal rows loaded plus rows rejected, or an extract could not be used."""

@@ -32,6 +32,7 @@ LEDGER_COLUMNS = [
     "rows_loaded",
     "rows_rejected",
     "blank_rows_skipped",
+    "file_problem",
 ]
 
 
@@ -72,6 +73,7 @@ class Result:
     ledger: dict[str, Any]
     files: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    problem: ExtractError | None = None
 
 
 def source_files(raw_root: Path, spec: dict[str, Any]) -> list[Path]:
@@ -132,7 +134,8 @@ def ingest(la: Authority, dataset: str, raw_root: Path, study: Study, key: bytes
         rejects.append(_overlong_rejects(file, overlong, len(headers)))
         rejects.append(file_rejects)
         valid = frame.drop(index=cells["source_row"].unique())
-        parts.append(_harmonise(valid, dataset, fields, spec, la, file, key))
+        names = _known_names(frame, spec, raw_root) if dataset == "transcripts" else []
+        parts.append(_harmonise(valid, dataset, fields, spec, la, file, key, names))
     data = cs.conform(pd.concat(parts), dataset)
     all_rejects = pd.concat([r for r in rejects if not r.empty] or [rejects[0]])
     all_rejects = all_rejects.sort_values(
@@ -147,6 +150,7 @@ def ingest(la: Authority, dataset: str, raw_root: Path, study: Study, key: bytes
         "rows_loaded": loaded,
         "rows_rejected": n_rejected,
         "blank_rows_skipped": blank,
+        "file_problem": "",
     }
     return Result(data, all_rejects, ledger, [p.as_posix() for p in paths], notes)
 
@@ -218,11 +222,21 @@ def read_participants(path: Path, spec: dict[str, Any], file: str) -> dict[str, 
             expected="speaker, role",
             found=", ".join(reader.fieldnames or []),
         )
+    # A blank role stays missing so that the turn is rejected as `required`, not as a label.
     return {
-        norm_label(r[names["speaker"]]): r[names["role"]].strip()
+        norm_label(r[names["speaker"]]): (r[names["role"]] or "").strip() or None
         for r in reader
         if r[names["speaker"]] and r[names["speaker"]].strip()
     }
+
+
+def _known_names(frame: pd.DataFrame, spec: dict[str, Any], raw_root: Path) -> list[str]:
+    """Everyone named in a session: every speaker (rejected turns too) and every participant
+    listed, whether or not they spoke. All are redacted from every turn."""
+    names = {s for s in frame["speaker_id"].dropna()}
+    if spec.get("participants"):
+        names |= set(read_participants(raw_root / spec["participants"], spec, spec["participants"]))
+    return sorted(names)
 
 
 def _transcript_frame(path: Path, spec, file: str, raw_root: Path, ref_fn):
@@ -255,12 +269,16 @@ def _transcript_frame(path: Path, spec, file: str, raw_root: Path, ref_fn):
 
 
 def _harmonise(
-    valid: pd.DataFrame, dataset: str, fields, spec, la: Authority, file: str, key: bytes
+    valid: pd.DataFrame,
+    dataset: str,
+    fields,
+    spec,
+    la: Authority,
+    file: str,
+    key: bytes,
+    names: list[str],
 ) -> pd.DataFrame:
     typed = harmonise.to_typed(valid, fields, spec, list(spec.get("date_formats") or []))
-    names: list[str] = []
-    if dataset == "transcripts":
-        names = sorted({s for s in valid["speaker_id"].dropna()})
     for name, meta in fields.items():
         if meta["type"] == "identifier" and name in typed:
             typed[name] = pseudonymise(typed[name], key, la.la_code, meta["kind"])
@@ -285,7 +303,12 @@ def _harmonise(
 def ingest_authority(
     la: Authority, datasets: list[str], raw_root: Path, study: Study, key: bytes
 ) -> dict[str, Result]:
-    """Every configured dataset of one LA; a file-level problem stops the LA with its message."""
+    """Every configured dataset of one LA.
+
+    A file-level problem in one dataset does not hide the others: that dataset gets an empty
+    result carrying the problem (shown on the LA's quality page), and the regional ledger
+    refuses to pass it on, so nothing downstream runs on incomplete data.
+    """
     missing = [d for d in datasets if d not in la.config["datasets"]]
     if missing:
         raise ExtractError(
@@ -295,7 +318,34 @@ def ingest_authority(
             found=", ".join(la.config["datasets"]),
             fix=f"add the missing datasets to {la.config_path}",
         )
-    return {d: ingest(la, d, raw_root, study, key) for d in datasets}
+    results = {}
+    for dataset in datasets:
+        try:
+            results[dataset] = ingest(la, dataset, raw_root, study, key)
+        except ExtractError as problem:
+            results[dataset] = failed(la, dataset, problem)
+    return results
+
+
+def failed(la: Authority, dataset: str, problem: ExtractError) -> Result:
+    """The result of a dataset whose file could not be used: no rows, and the reason."""
+    ledger = {
+        "la_code": la.la_code,
+        "dataset": dataset,
+        "rows_in": 0,
+        "rows_loaded": 0,
+        "rows_rejected": 0,
+        "blank_rows_skipped": 0,
+        "file_problem": str(problem),
+    }
+    return Result(
+        cs.empty(dataset),
+        pd.DataFrame(columns=validate.REJECT_COLUMNS),
+        ledger,
+        [problem.file],
+        [],
+        problem,
+    )
 
 
 def ledger_frame(results: dict[str, Result]) -> pd.DataFrame:

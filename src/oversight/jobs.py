@@ -12,9 +12,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from oversight.errors import ConfigError, ExtractError, KeyMissingError
+from oversight.errors import ConfigError, ExtractError, KeyMissingError, LedgerError
 
-EXPECTED = (ExtractError, ConfigError, KeyMissingError)
+EXPECTED = (ExtractError, ConfigError, KeyMissingError, LedgerError)
 
 
 def run(log_path: str | Path, job: Callable[[], None], name: str) -> None:

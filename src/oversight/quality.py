@@ -13,6 +13,8 @@ from typing import Any
 import jinja2
 import pandas as pd
 
+from oversight.errors import LedgerError
+
 # What a data lead can do about each rule, in the order problems are usually fixed.
 RULE_ADVICE: dict[str, str] = {
     "required": "Fill in the blank values in the case-management system before the next "
@@ -30,12 +32,9 @@ RULE_ADVICE: dict[str, str] = {
     "number_format": "Enter numbers as digits only, without units or text.",
     "value_range": "Correct impossible values such as negative durations.",
     "duplicate_row": "Remove repeated rows: the extract should hold each record once.",
+    "empty_response": "Leave blank survey returns (no answer, no comment) out of the export.",
     "field_count": "Quote values that contain the delimiter, or re-export the file.",
 }
-
-
-class LedgerError(Exception):
-    """Rows in do not equal rows loaded plus rows rejected somewhere."""
 
 
 @dataclass(frozen=True)
@@ -49,8 +48,22 @@ class RuleSummary:
 
 
 def combine_ledgers(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The regional ledger, sorted, with a ``balanced`` column; raises if any line is off."""
+    """The regional ledger, sorted, with a ``balanced`` column.
+
+    Raises if any line does not balance, or if any file could not be used at all (its LA's
+    quality page says why): the roll-ups never run on an incomplete region.
+    """
     ledger = pd.concat(frames, ignore_index=True)
+    ledger["file_problem"] = ledger["file_problem"].fillna("").astype(str)
+    problems = ledger[ledger["file_problem"] != ""]
+    if not problems.empty:
+        lines = "\n".join(
+            f"- {r.la_code} {r.dataset}: {r.file_problem}" for r in problems.itertuples()
+        )
+        raise LedgerError(
+            f"{len(problems)} extract(s) could not be used; each LA's "
+            f"results/quality/<la>/index.html says what to change:\n{lines}"
+        )
     ledger = ledger.sort_values(["la_code", "dataset"], kind="stable").reset_index(drop=True)
     ledger["balanced"] = ledger["rows_in"] == ledger["rows_loaded"] + ledger["rows_rejected"]
     bad = ledger[~ledger["balanced"]]
@@ -110,6 +123,7 @@ def page_context(
                 "notes": notes.get(row.dataset, {}).get("notes", []),
                 "rules": summarise_rejects(rejects[row.dataset], examples),
                 "rejects_file": f"{row.dataset}.rejects.csv",
+                "problem": notes.get(row.dataset, {}).get("problem"),
             }
         )
     return {
@@ -119,6 +133,7 @@ def page_context(
         "datasets": datasets,
         "total_in": int(ledger["rows_in"].sum()),
         "total_rejected": int(ledger["rows_rejected"].sum()),
+        "problems": sum(1 for d in datasets if d["problem"]),
     }
 
 

@@ -52,12 +52,15 @@ def redact(text: str, names: Iterable[str] = ()) -> str:
     text = ADDRESS.sub("[address]", text)
     own = name_parts(names)
     if own:
-        text = _name_pattern(frozenset(own)).sub("[name]", text)
-    return _name_pattern(forenames()).sub("[name]", text)
+        # People known to be in the text are removed whatever the case ("JANE", "jane").
+        text = _name_pattern(frozenset(own), True).sub("[name]", text)
+    return _name_pattern(forenames(), False).sub("[name]", text)
 
 
 @cache
-def _name_pattern(names: frozenset[str]) -> re.Pattern[str]:
-    # Longest first, so "Jane Smith" goes as one before "Jane" is considered.
+def _name_pattern(names: frozenset[str], ignore_case: bool) -> re.Pattern[str]:
+    # Longest first, so "Jane Smith" goes as one before "Jane" is considered. The forename
+    # list is matched with its capital only, so "will" and "grace" as words survive.
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w\[])(?:{alternatives})(?:'s)?(?![\w\]])")
+    flags = re.IGNORECASE if ignore_case else 0
+    return re.compile(rf"(?<![\w\[])(?:{alternatives})(?:'s)?(?![\w\]])", flags)

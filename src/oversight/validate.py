@@ -152,6 +152,14 @@ def build_schema(
     frame_checks = [
         pa.Check(lambda df: ~df.duplicated(keep="first"), name="duplicate_row", ignore_na=False)
     ]
+    answers = [c for c in columns if c.startswith(harmonise.WIDE_ITEM_PREFIX) or c == "free_text"]
+    if answers:
+        # A returned survey with no answer at all is not a response: say so, never drop it.
+        frame_checks.append(
+            pa.Check(
+                lambda df: df[answers].notna().any(axis=1), name="empty_response", ignore_na=False
+            )
+        )
     for name, meta in fields.items():
         other = meta.get("not_before")
         if other and name in columns and other in columns:
@@ -187,8 +195,8 @@ def failing_cells(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFra
     order = rule.str.startswith("date_order:")
     field[order] = rule[order].str.split(":").str[1]
     rule[order] = "date_order"
-    dup = rule == "duplicate_row"
-    field[dup] = "(whole row)"
+    whole = rule.isin(["duplicate_row", "empty_response"])
+    field[whole] = "(whole row)"
     out = pd.DataFrame({"source_row": fc["index"].astype("int64"), "field": field, "rule": rule})
     return out.drop_duplicates().sort_values(["source_row", "field", "rule"], kind="stable")
 
@@ -314,6 +322,11 @@ def message(
             f"this row repeats row {first} exactly; remove the duplicate"
             if first
             else "this row repeats an earlier row exactly; remove the duplicate"
+        )
+    if rule == "empty_response":
+        return (
+            "this respondent answered no question and left no comment; it is not counted "
+            "as a response (remove blank returns from the export)"
         )
     if rule == "date_order":
         other = meta.get("not_before", "")

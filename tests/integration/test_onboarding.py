@@ -52,8 +52,8 @@ def test_renamed_columns_load_after_a_yaml_change(portsmouth) -> None:
     with pytest.raises(ExtractError) as err:
         ingest(la, "supervision", root / "raw", STUDY, b"k")
     assert "missing required column" in str(err.value)
-    assert "Practitioner reference" in str(err.value)  # closest match to 'Employee No.'? no:
-    # the message lists what was found so the data lead can see the new names.
+    # The message lists the headers found, so the data lead sees the new names.
+    assert "Practitioner reference" in str(err.value)
 
     config = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
     columns = config["datasets"]["supervision"]["columns"]

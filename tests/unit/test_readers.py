@@ -18,7 +18,6 @@ from .helpers import (
     csv_text,
     key_line,
     one_reject,
-    rules_by_row,
     sup_row,
     supervision_spec,
     ugly_workbook,
@@ -362,8 +361,3 @@ def test_ods_with_notes_sheet(sandbox):
         pd.Timestamp("2024-05-02"),
     ]
     assert list(result.data["duration_min"]) == [60, 75]
-
-
-def test_rules_by_row_helper_smoke(sandbox):
-    _, result = sandbox.supervision(csv_text(SUP_HEADER, sup_row(worker_id="")))
-    assert rules_by_row(result) == {2: {"required"}}

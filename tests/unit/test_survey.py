@@ -60,14 +60,10 @@ def test_survey_loaded_long_with_redacted_comments(sandbox):
     assert rej["message"].endswith(f"{la.config_path} line {line} (datasets.survey.scale.labels)")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a valid respondent row with no answered item and no comment produces no long rows, "
-        "so it is neither loaded nor rejected and the ledger does not balance"
-    ),
-)
 def test_respondent_with_no_answers_is_not_silently_dropped(sandbox):
-    _survey(
+    _, result = _survey(
         sandbox, ["R1", "team_manager", "Agree", "Agree", ""], ["R2", "social_worker", "", "", ""]
     )  # sandbox.ingest asserts the ledger balances
+    assert result.ledger["rows_loaded"] == 1 and result.ledger["rows_rejected"] == 1
+    reject = result.rejects.iloc[0]
+    assert (reject["rule"], int(reject["source_row"])) == ("empty_response", 3)

@@ -154,13 +154,6 @@ def test_unlisted_speaker_is_required_role_reject(sandbox):
     assert "Stranger" not in result.rejects.to_csv()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: ingest._harmonise redacts only the names of speakers whose turns passed "
-        "validation, so the name of a speaker whose turn was rejected leaks from other turns"
-    ),
-)
 def test_rejected_speakers_name_is_still_redacted(sandbox):
     vtt = (
         "WEBVTT\n\n"
@@ -173,13 +166,6 @@ def test_rejected_speakers_name_is_still_redacted(sandbox):
     assert "Priyanka" not in result.data.to_csv()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: names on the session's participants list who do not speak are not redacted; "
-        "only speakers' names are passed to redact()"
-    ),
-)
 def test_listed_participant_who_does_not_speak_is_redacted(sandbox):
     vtt = "WEBVTT\n\n" + _cue(1, "Zoltan Kovacs", "Bartholomew Quince agreed with me.")
     participants = "speaker,role\nZoltan Kovacs,Social Worker\nBartholomew Quince,Team Manager\n"
@@ -187,13 +173,6 @@ def test_listed_participant_who_does_not_speak_is_redacted(sandbox):
     assert "Bartholomew" not in result.data.to_csv()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a blank role on the participants list becomes '' instead of missing, so the turn "
-        "is rejected as allowed_codes showing '' rather than required showing '(blank)'"
-    ),
-)
 def test_blank_role_on_participants_list_is_required(sandbox):
     vtt = "WEBVTT\n\n" + _cue(1, "Zoltan Kovacs", "Hello.")
     result = _session(sandbox, vtt, "speaker,role\nZoltan Kovacs, \n")
