@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from .helpers import csv_text, key_line, one_reject
 
 HEADER = [

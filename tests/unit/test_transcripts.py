@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from oversight.transcripts import parse_txt, parse_vtt, read_transcript
 
