@@ -28,7 +28,7 @@ run: data
 
 ## All tests. pytest exits 5 when it collects nothing: that is a failure here too.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n $(CORES) --dist loadgroup; status=$$?; \
+	$(BIN)/python -m pytest -q -n $(CORES) --dist loadfile; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "no tests were collected"; exit 1; fi; exit $$status
 
 ## Unit tests only (no end-to-end pipeline run).

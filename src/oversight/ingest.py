@@ -84,6 +84,11 @@ def source_files(raw_root: Path, spec: dict[str, Any]) -> list[Path]:
     return [raw_root / pattern]
 
 
+def _display(path: Path, raw_root: Path) -> str:
+    """A raw file as messages name it: relative to the raw data folder."""
+    return path.relative_to(raw_root).as_posix() if path.is_relative_to(raw_root) else str(path)
+
+
 def ingest(la: Authority, dataset: str, raw_root: Path, study: Study, key: bytes) -> Result:
     """Ingest one dataset of one LA."""
     spec = la.config["datasets"][dataset]
@@ -107,7 +112,7 @@ def ingest(la: Authority, dataset: str, raw_root: Path, study: Study, key: bytes
     parts, rejects, notes = [], [], []
     rows_in = blank = 0
     for path in paths:
-        file = path.relative_to(raw_root).as_posix() if path.is_relative_to(raw_root) else str(path)
+        file = _display(path, raw_root)
         if dataset == "transcripts":
             frame, headers, table_notes, overlong, n_blank = _transcript_frame(
                 path, spec, file, raw_root, ref_fn
@@ -152,7 +157,7 @@ def ingest(la: Authority, dataset: str, raw_root: Path, study: Study, key: bytes
         "blank_rows_skipped": blank,
         "file_problem": "",
     }
-    return Result(data, all_rejects, ledger, [p.as_posix() for p in paths], notes)
+    return Result(data, all_rejects, ledger, [_display(p, raw_root) for p in paths], notes)
 
 
 def _rows_loaded(data: pd.DataFrame, dataset: str) -> int:

@@ -17,7 +17,8 @@ from oversight.normalise import norm_label
 from oversight.readers import read_table
 from tests.conftest import BIN, run
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+# One module, one xdist worker (make test uses --dist loadfile): the pipeline runs once.
+pytestmark = pytest.mark.e2e
 DATASETS = ["supervision", "caseload", "oversight", "audits", "survey", "transcripts"]
 
 

@@ -9,7 +9,7 @@ import yaml
 
 from tests.conftest import BIN, make_workdir, run
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-problem")]
+pytestmark = pytest.mark.e2e
 LAS = ["windsor_and_maidenhead", "wokingham"]
 
 
