@@ -8,6 +8,7 @@ configfile: "config/config.yaml"
 include: "rules/common.smk"
 include: "rules/ingest.smk"
 include: "rules/quality.smk"
+include: "rules/stats.smk"
 
 
 rule all:
@@ -16,3 +17,5 @@ rule all:
         f"{RESULTS}/quality/ledger.csv",
         f"{RESULTS}/quality/index.html",
         expand(f"{RESULTS}/quality/{{la}}/index.html", la=AUTHORITIES),
+        f"{RESULTS}/tables/oversight_metrics.csv",
+        f"{RESULTS}/tables/oversight_model.csv",

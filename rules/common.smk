@@ -6,6 +6,7 @@ from snakemake.utils import validate
 validate(config, "../config/schemas/config.schema.yaml")
 
 import oversight.config as oc
+from oversight.metrics import definitions as metric_definitions, periods
 
 RAW = config["paths"]["raw"]
 INTERIM = config["paths"]["interim"]
@@ -16,6 +17,8 @@ STUDY = config["study"]
 AUTH_CONFIGS = {
     la: oc.load_authority(f"config/authorities/{la}.yaml") for la in AUTHORITIES
 }
+METRICS = metric_definitions()
+YEAR = periods(STUDY["period_start"], STUDY["period_end"])[0].label
 SURVEY_ITEMS = [
     item["id"] for item in oc.load_yaml(Path("config/survey.yaml"))["items"]
 ]

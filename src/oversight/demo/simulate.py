@@ -193,11 +193,13 @@ def children(
     length = pd.to_timedelta(rng.integers(14, 365, size=n), unit="D")
     end = pd.Series(pd.to_datetime(start) + length)
     end = end.where(~open_at_end & (end <= PERIOD_END))
+    # Teams follow legal status loosely, as in practice (not one-to-one, so a model can
+    # tell legal status and team apart).
     team = {
         "CIN": ["front_door", "assessment", "cin_cp", "disabled_children"],
-        "CP": ["cin_cp"],
-        "CLA": ["cla"],
-        "care_leaver": ["care_leavers"],
+        "CP": ["cin_cp"] * 6 + ["assessment", "disabled_children"],
+        "CLA": ["cla"] * 6 + ["disabled_children", "other"],
+        "care_leaver": ["care_leavers"] * 8 + ["cla"],
     }
     return pd.DataFrame(
         {

@@ -1,0 +1,25 @@
+"""Snakemake job: the regional comparison table, heterogeneity and change (oversight.comparison)."""
+
+import pandas as pd
+
+from oversight import artefacts, jobs
+from oversight.comparison import change, compare, heterogeneity
+
+sm = snakemake  # noqa: F821 (provided by Snakemake)
+
+
+def main() -> None:
+    counts = pd.concat(
+        [pd.read_csv(p, dtype={"la_code": str, "breakdown": str}) for p in sm.input.counts],
+        ignore_index=True,
+    )
+    region = sm.params.region_code
+    table = compare(counts, region)
+    artefacts.write_csv(table, sm.output.metrics)
+    artefacts.write_csv(heterogeneity(table, region, sm.params.year), sm.output.heterogeneity)
+    artefacts.write_csv(
+        change(table, sm.params.change_from, sm.params.change_to, region), sm.output.change
+    )
+
+
+jobs.run(sm.log[0], main, "comparison")

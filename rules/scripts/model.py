@@ -1,0 +1,16 @@
+"""Snakemake job: the unit-level oversight model across the region (oversight.models)."""
+
+import pandas as pd
+
+from oversight import artefacts, jobs
+from oversight.models import oversight_model
+
+sm = snakemake  # noqa: F821 (provided by Snakemake)
+
+
+def main() -> None:
+    units = pd.concat([pd.read_parquet(p) for p in sm.input.units], ignore_index=True)
+    artefacts.write_csv(oversight_model(units), sm.output[0])
+
+
+jobs.run(sm.log[0], main, "oversight model")

@@ -1,0 +1,101 @@
+# Comparative statistics: per-LA counts (one job per LA), then the regional comparison, the
+# unit-level model and the figures. The roll-ups read the ledger so they never run on an
+# incomplete region.
+STATS_DATASETS = ["supervision", "caseload", "oversight", "audits"]
+HEADLINES = [m for m, d in METRICS.items() if d.get("headline")]
+FIGURE_IDS = (
+    [f"FIG-FUNNEL-{m}" for m in HEADLINES]
+    + [f"FIG-RANK-{m}" for m in HEADLINES]
+    + ["FIG-TREND-child_oversight_28d", "FIG-GRADES-audits"]
+)
+
+
+rule metrics_la:
+    input:
+        data=expand(f"{INTERIM}/{{{{la}}}}/{{dataset}}.parquet", dataset=STATS_DATASETS),
+        code=code("metrics", "artefacts") + ["src/oversight/metrics.yaml"],
+    output:
+        counts=f"{INTERIM}/{{la}}/metrics.csv",
+        units=f"{INTERIM}/{{la}}/model_units.parquet",
+    log:
+        "logs/stats/metrics_{la}.log",
+    benchmark:
+        "logs/benchmarks/stats/metrics_{la}.tsv"
+    conda:
+        "../environment.yml"
+    params:
+        datasets=STATS_DATASETS,
+        la_code=lambda w: AUTH_CONFIGS[w.la]["la_code"],
+        policy_days=lambda w: AUTH_CONFIGS[w.la]["supervision_policy_days"],
+        period_start=STUDY["period_start"],
+        period_end=STUDY["period_end"],
+        windows=config["windows_days"],
+        model_window=config["comparison"]["model_window_days"],
+    script:
+        "scripts/metrics_la.py"
+
+
+rule comparison:
+    input:
+        counts=expand(f"{INTERIM}/{{la}}/metrics.csv", la=AUTHORITIES),
+        ledger=f"{RESULTS}/quality/ledger.csv",
+        code=code("comparison", "metrics", "artefacts") + ["src/oversight/metrics.yaml"],
+    output:
+        metrics=f"{RESULTS}/tables/oversight_metrics.csv",
+        heterogeneity=f"{RESULTS}/tables/heterogeneity.csv",
+        change=f"{RESULTS}/tables/oversight_change.csv",
+    log:
+        "logs/stats/comparison.log",
+    benchmark:
+        "logs/benchmarks/stats/comparison.tsv"
+    conda:
+        "../environment.yml"
+    params:
+        region_code=STUDY["region_code"],
+        year=YEAR,
+        change_from=config["comparison"]["change_from"],
+        change_to=config["comparison"]["change_to"],
+    script:
+        "scripts/comparison.py"
+
+
+rule oversight_model:
+    input:
+        units=expand(f"{INTERIM}/{{la}}/model_units.parquet", la=AUTHORITIES),
+        ledger=f"{RESULTS}/quality/ledger.csv",
+        code=code("models", "artefacts"),
+    output:
+        f"{RESULTS}/tables/oversight_model.csv",
+    log:
+        "logs/stats/model.log",
+    benchmark:
+        "logs/benchmarks/stats/model.tsv"
+    conda:
+        "../environment.yml"
+    script:
+        "scripts/model.py"
+
+
+rule figures:
+    input:
+        metrics=f"{RESULTS}/tables/oversight_metrics.csv",
+        code=code("figures", "artefacts") + ["src/oversight/metrics.yaml"],
+    output:
+        manifest=f"{RESULTS}/figures/figures.json",
+        svg=expand(f"{RESULTS}/figures/{{id}}.svg", id=FIGURE_IDS),
+        png=expand(f"{RESULTS}/figures/{{id}}.png", id=FIGURE_IDS),
+    log:
+        "logs/stats/figures.log",
+    benchmark:
+        "logs/benchmarks/stats/figures.tsv"
+    conda:
+        "../environment.yml"
+    params:
+        year=YEAR,
+        names={
+            AUTH_CONFIGS[la]["la_code"]: AUTH_CONFIGS[la]["la_name"]
+            for la in AUTHORITIES
+        }
+        | {STUDY["region_code"]: STUDY["region"]},
+    script:
+        "scripts/figures.py"
