@@ -19,3 +19,4 @@ rule all:
         expand(f"{RESULTS}/quality/{{la}}/index.html", la=AUTHORITIES),
         f"{RESULTS}/tables/oversight_metrics.csv",
         f"{RESULTS}/tables/oversight_model.csv",
+        f"{RESULTS}/figures/figures.json",

@@ -27,10 +27,19 @@ def _counts() -> pd.DataFrame:
         for a in (1, 2, 3, 4):
             for m in (1, 2, 3, 4):
                 count = 10 if a == m else (2 if abs(a - m) == 1 else 0)
-                rows.append((code, "2024-25", "moderation_pairs", f"auditor={a};moderator={m}",
-                             count, np.nan))
-    return pd.DataFrame(rows, columns=["la_code", "period", "metric", "breakdown",
-                                       "numerator", "denominator"])
+                rows.append(
+                    (
+                        code,
+                        "2024-25",
+                        "moderation_pairs",
+                        f"auditor={a};moderator={m}",
+                        count,
+                        np.nan,
+                    )
+                )
+    return pd.DataFrame(
+        rows, columns=["la_code", "period", "metric", "breakdown", "numerator", "denominator"]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -39,16 +48,22 @@ def table() -> pd.DataFrame:
 
 
 def test_region_is_the_sum_of_the_las(table) -> None:
-    row = table[(table.la_code == REGION) & (table.metric == "staff_supervision_28d")
-                & (table.period == "2024-25")].iloc[0]
+    row = table[
+        (table.la_code == REGION)
+        & (table.metric == "staff_supervision_28d")
+        & (table.period == "2024-25")
+    ].iloc[0]
     assert (row.numerator, row.denominator) == (3795, 6000)
     assert row.value == pytest.approx(3795 / 6000, abs=1e-6)
     assert row.funnel_flag == ""
 
 
 def test_intervals_are_wilson_at_95_and_998(table) -> None:
-    row = table[(table.la_code == "E06000004") & (table.metric == "staff_supervision_28d")
-                & (table.period == "2024-25")].iloc[0]
+    row = table[
+        (table.la_code == "E06000004")
+        & (table.metric == "staff_supervision_28d")
+        & (table.period == "2024-25")
+    ].iloc[0]
     lo, hi = wilson_ci(295, 1000, 0.95)
     lo3, hi3 = wilson_ci(295, 1000, 0.998)
     assert (row.lower95, row.upper95) == pytest.approx((lo, hi), abs=1e-6)
@@ -56,8 +71,11 @@ def test_intervals_are_wilson_at_95_and_998(table) -> None:
 
 
 def test_funnel_flags_against_the_regional_baseline(table) -> None:
-    year = table[(table.metric == "staff_supervision_28d") & (table.period == "2024-25")
-                 & (table.la_code != REGION)].set_index("la_code")
+    year = table[
+        (table.metric == "staff_supervision_28d")
+        & (table.period == "2024-25")
+        & (table.la_code != REGION)
+    ].set_index("la_code")
     assert year.loc["E06000004", "funnel_flag"] == "low_998"
     lo998, hi998 = funnel_limits(3795 / 6000, 1000, 0.998)
     for code, row in year.iterrows():
@@ -103,8 +121,15 @@ def test_model_recovers_a_planted_odds_ratio() -> None:
     caseload = rng.integers(5, 25, size=n).astype(float)
     logit = -0.3 + np.log(2.0) * (status == "CP")
     within = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
-    units = pd.DataFrame({"la_code": la, "within_window": within, "legal_status": status,
-                          "team_type": team, "worker_caseload": caseload})
+    units = pd.DataFrame(
+        {
+            "la_code": la,
+            "within_window": within,
+            "legal_status": status,
+            "team_type": team,
+            "worker_caseload": caseload,
+        }
+    )
     out = oversight_model(units).set_index("term")
     cp = out.loc["legal_status: CP (vs CIN)"]
     assert cp.lower95 < 2.0 < cp.upper95 and cp.lower95 > 1.0

@@ -18,34 +18,55 @@ Q1 = Period("2024-25 Q1", pd.Timestamp("2024-04-01"), pd.Timestamp("2024-06-30")
 
 
 def _sup(rows: list[tuple]) -> pd.DataFrame:
-    cols = ["worker_id", "worker_role", "agency", "nqsw", "session_date", "session_type",
-            "duration_min", "status", "family_reflection_recorded",
-            "practitioner_reflection_recorded"]
+    cols = [
+        "worker_id",
+        "worker_role",
+        "agency",
+        "nqsw",
+        "session_date",
+        "session_type",
+        "duration_min",
+        "status",
+        "family_reflection_recorded",
+        "practitioner_reflection_recorded",
+    ]
     frame = pd.DataFrame(rows, columns=cols)
     frame["session_date"] = pd.to_datetime(frame["session_date"])
     frame["duration_min"] = frame["duration_min"].astype("Int64")
-    for col in ("agency", "nqsw", "family_reflection_recorded",
-                "practitioner_reflection_recorded"):
+    for col in ("agency", "nqsw", "family_reflection_recorded", "practitioner_reflection_recorded"):
         frame[col] = frame[col].astype("boolean")
     return frame
 
 
-SUP = _sup([
-    # W1: last held personal 10 June -> 20 days before the census
-    ("W1", "social_worker", False, True, "2024-05-12", "personal", 60, "held", None, True),
-    ("W1", "social_worker", False, True, "2024-06-10", "personal", 95, "held", None, False),
-    ("W1", "social_worker", False, True, "2024-06-20", "case", 30, "held", True, None),
-    # W2: last held personal 20 May -> 41 days; a later personal session was cancelled
-    ("W2", "team_manager", True, False, "2024-05-20", "personal", 90, "held", None, False),
-    ("W2", "team_manager", True, False, "2024-06-25", "personal", None, "cancelled", None, None),
-    ("W2", "team_manager", True, False, "2024-06-02", "case", 45, "held", False, None),
-    # W3: exactly 28 days -> within 28 days (census - date <= 28)
-    ("W3", "social_worker", False, False, "2024-06-02", "personal", 45, "held", None, None),
-    # W4: only a case supervision: eligible, never personally supervised
-    ("W4", "social_worker", False, False, "2024-06-28", "case", 30, "held", False, None),
-    # W5: nothing in the year to the census: not eligible
-    ("W5", "social_worker", False, False, "2023-05-01", "personal", 60, "held", None, True),
-])
+SUP = _sup(
+    [
+        # W1: last held personal 10 June -> 20 days before the census
+        ("W1", "social_worker", False, True, "2024-05-12", "personal", 60, "held", None, True),
+        ("W1", "social_worker", False, True, "2024-06-10", "personal", 95, "held", None, False),
+        ("W1", "social_worker", False, True, "2024-06-20", "case", 30, "held", True, None),
+        # W2: last held personal 20 May -> 41 days; a later personal session was cancelled
+        ("W2", "team_manager", True, False, "2024-05-20", "personal", 90, "held", None, False),
+        (
+            "W2",
+            "team_manager",
+            True,
+            False,
+            "2024-06-25",
+            "personal",
+            None,
+            "cancelled",
+            None,
+            None,
+        ),
+        ("W2", "team_manager", True, False, "2024-06-02", "case", 45, "held", False, None),
+        # W3: exactly 28 days -> within 28 days (census - date <= 28)
+        ("W3", "social_worker", False, False, "2024-06-02", "personal", 45, "held", None, None),
+        # W4: only a case supervision: eligible, never personally supervised
+        ("W4", "social_worker", False, False, "2024-06-28", "case", 30, "held", False, None),
+        # W5: nothing in the year to the census: not eligible
+        ("W5", "social_worker", False, False, "2023-05-01", "personal", 60, "held", None, True),
+    ]
+)
 
 
 def _value(rows: list[dict], metric: str, breakdown: str = "all") -> tuple[float, float]:
@@ -80,23 +101,34 @@ def test_reflection_part1_part2_and_neither() -> None:
 
 
 def test_child_oversight_counts_only_supervision_and_oversight_entries() -> None:
-    caseload = pd.DataFrame({
-        "child_id": ["C1", "C2", "C3", "C4"],
-        "worker_id": ["W1"] * 4,
-        "legal_status": ["CIN", "CP", "CIN", "CLA"],
-        "team_type": ["assessment", "cin_cp", "assessment", "cla"],
-        "episode_start": pd.to_datetime(["2024-01-01", "2023-09-01", "2024-06-15",
-                                         "2024-01-01"]),
-        "episode_end": pd.to_datetime([None, None, None, "2024-06-20"]),
-    })
-    oversight = pd.DataFrame({
-        "child_id": ["C1", "C2", "C2", "C3", "C4"],
-        "entry_date": pd.to_datetime(["2024-06-05", "2024-05-01", "2024-06-29",
-                                      "2024-06-20", "2024-06-10"]),
-        "entry_type": ["management_oversight", "case_supervision", "decision",
-                       "management_oversight", "management_oversight"],
-        "rationale_recorded": pd.array([True, False, True, True, True], dtype="boolean"),
-    })
+    caseload = pd.DataFrame(
+        {
+            "child_id": ["C1", "C2", "C3", "C4"],
+            "worker_id": ["W1"] * 4,
+            "legal_status": ["CIN", "CP", "CIN", "CLA"],
+            "team_type": ["assessment", "cin_cp", "assessment", "cla"],
+            "episode_start": pd.to_datetime(
+                ["2024-01-01", "2023-09-01", "2024-06-15", "2024-01-01"]
+            ),
+            "episode_end": pd.to_datetime([None, None, None, "2024-06-20"]),
+        }
+    )
+    oversight = pd.DataFrame(
+        {
+            "child_id": ["C1", "C2", "C2", "C3", "C4"],
+            "entry_date": pd.to_datetime(
+                ["2024-06-05", "2024-05-01", "2024-06-29", "2024-06-20", "2024-06-10"]
+            ),
+            "entry_type": [
+                "management_oversight",
+                "case_supervision",
+                "decision",
+                "management_oversight",
+                "management_oversight",
+            ],
+            "rationale_recorded": pd.array([True, False, True, True, True], dtype="boolean"),
+        }
+    )
     rows = child_metrics(caseload, oversight, Q1, [28, 42])
     # C3 has been open under 28 days and C4 closed before the census: not eligible.
     assert _value(rows, "child_oversight_28d") == (1, 2)  # C1 (25 days); C2's decision
@@ -105,15 +137,17 @@ def test_child_oversight_counts_only_supervision_and_oversight_entries() -> None
 
 
 def test_audit_grades_and_moderation() -> None:
-    audits = pd.DataFrame({
-        "audit_id": ["A1"] * 2 + ["A2"] * 2 + ["A3"] * 2,
-        "child_id": ["C1"] * 2 + ["C2"] * 2 + ["C3"] * 2,
-        "audit_date": pd.to_datetime(["2024-05-01"] * 6),
-        "audit_type": ["routine"] * 6,
-        "domain": ["management_oversight", "planning"] * 3,
-        "grade": pd.array([3, 2, 4, 3, 1, 2], dtype="Int64"),
-        "moderated_grade": pd.array([2, 2, 4, None, None, None], dtype="Int64"),
-    })
+    audits = pd.DataFrame(
+        {
+            "audit_id": ["A1"] * 2 + ["A2"] * 2 + ["A3"] * 2,
+            "child_id": ["C1"] * 2 + ["C2"] * 2 + ["C3"] * 2,
+            "audit_date": pd.to_datetime(["2024-05-01"] * 6),
+            "audit_type": ["routine"] * 6,
+            "domain": ["management_oversight", "planning"] * 3,
+            "grade": pd.array([3, 2, 4, 3, 1, 2], dtype="Int64"),
+            "moderated_grade": pd.array([2, 2, 4, None, None, None], dtype="Int64"),
+        }
+    )
     rows = audit_metrics(audits, Q1)
     assert _value(rows, "audit_mo_good") == (2, 3)
     assert _value(rows, "audit_good_or_better", "domain=planning") == (1, 3)
@@ -124,8 +158,13 @@ def test_audit_grades_and_moderation() -> None:
 
 def test_periods_of_the_study_year() -> None:
     ps = periods("2024-04-01", "2025-03-31")
-    assert [p.label for p in ps] == ["2024-25", "2024-25 Q1", "2024-25 Q2", "2024-25 Q3",
-                                     "2024-25 Q4"]
+    assert [p.label for p in ps] == [
+        "2024-25",
+        "2024-25 Q1",
+        "2024-25 Q2",
+        "2024-25 Q3",
+        "2024-25 Q4",
+    ]
     assert ps[2].start == pd.Timestamp("2024-07-01") and ps[2].end == pd.Timestamp("2024-09-30")
     months = periods("2024-04-01", "2025-03-31", months=True)
     assert len(months) == 12 and months[-1].end == pd.Timestamp("2025-03-31")

@@ -136,15 +136,117 @@ def test_one_la_corrected_reruns_only_that_la(demo_run: Path) -> None:
         proc = run([str(BIN / "snakemake"), "-n", "--quiet", "all"], demo_run)
         out = proc.stdout + proc.stderr
         jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", out, flags=re.M))
-        assert jobs.pop("total") == "5"
+        # Kent's chain (ingest, page, counts) and the regional roll-ups; no other LA.
+        assert jobs.pop("total") == "9"
         assert jobs == {
             "all": "1",
             "ingest": "1",
             "ledger": "1",
             "quality_index": "1",
             "quality_page": "1",
+            "metrics_la": "1",
+            "comparison": "1",
+            "oversight_model": "1",
+            "figures": "1",
         }
         detail = run([str(BIN / "snakemake"), "-n", "all"], demo_run).stdout
         assert set(re.findall(r"wildcards: la=(\w+)", detail)) == {"kent"}
     finally:
         os.utime(target, (before.st_atime, before.st_mtime))
+
+
+# --- comparative statistics on the demo data ---------------------------------------------
+REGION = "E12000008"
+HEADLINE_TRUTH = {  # metric in the table -> planted rate in the truth file
+    "staff_supervision_28d": "staff_supervision_28",
+    "staff_supervision_42d": "staff_supervision_42",
+    "staff_supervision_policy": "staff_supervision_policy",
+    "child_oversight_28d": "child_oversight_28",
+    "child_oversight_42d": "child_oversight_42",
+    "part1_family_reflection": "part1_family_reflection",
+    "part2_practitioner_reflection": "part2_practitioner_reflection",
+    "audit_mo_good": "audit_mo_good_or_better",
+    "oversight_rationale": "rationale_recorded",
+}
+COLUMNS = [
+    "la_code",
+    "period",
+    "metric",
+    "breakdown",
+    "numerator",
+    "denominator",
+    "value",
+    "lower95",
+    "upper95",
+    "lower998",
+    "upper998",
+    "funnel_flag",
+]
+
+
+@pytest.fixture(scope="module")
+def table(demo_run: Path) -> pd.DataFrame:
+    return pd.read_csv(
+        demo_run / "results/tables/oversight_metrics.csv", keep_default_na=False, na_values=[""]
+    )
+
+
+def _year(table: pd.DataFrame, metric: str) -> pd.DataFrame:
+    sel = table[
+        (table.metric == metric)
+        & (table.period == "2024-25")
+        & (table.breakdown == "all")
+        & (table.la_code != REGION)
+    ]
+    assert len(sel) == 19
+    return sel
+
+
+def test_table_shape(table: pd.DataFrame) -> None:
+    assert list(table.columns) == COLUMNS
+    assert set(table.period) >= {"2024-25", "2024-25 Q1", "2024-25 Q4", "2024-04", "2025-03"}
+    assert (table.la_code == REGION).any()
+    staff = table[(table.metric == "staff_supervision_28d") & (table.period == "2024-25")]
+    assert {"all", "role=social_worker", "agency=yes", "nqsw=no"} <= set(staff.breakdown)
+    child = table[(table.metric == "child_oversight_28d") & (table.period == "2024-25")]
+    assert {"legal_status=CP", "team_type=cla"} <= set(child.breakdown)
+
+
+@pytest.mark.parametrize("metric", sorted(HEADLINE_TRUTH))
+def test_intervals_contain_planted_rates(table, truth, metric: str) -> None:
+    """At least 17 of 19 LAs' 99.8% intervals contain the planted rate; and the 95% intervals
+    cover it about as often as they should (at least 15 of 19: fewer has odds under 1 in
+    400 for correct intervals)."""
+    by_code = {
+        la["la_code"]: la["rates"][HEADLINE_TRUTH[metric]] for la in truth["authorities"].values()
+    }
+    rows = _year(table, metric)
+    rate = rows.la_code.map(by_code)
+    assert ((rows.lower998 <= rate) & (rate <= rows.upper998)).sum() >= 17
+    assert ((rows.lower95 <= rate) & (rate <= rows.upper95)).sum() >= 15
+
+
+@pytest.mark.parametrize(
+    "metric", ["staff_supervision_28d", "child_oversight_28d", "audit_mo_good"]
+)
+def test_planted_outliers_fall_outside_the_998_limits(table, truth, metric: str) -> None:
+    codes = {la["la_code"]: slug for slug, la in truth["authorities"].items()}
+    flags = dict(
+        zip(_year(table, metric).la_code.map(codes), _year(table, metric).funnel_flag, strict=True)
+    )
+    assert flags[truth["outliers"]["low"]] == "low_998"
+    assert flags[truth["outliers"]["high"]] == "high_998"
+
+
+def test_overdispersion_leaves_only_the_planted_outliers(demo_run: Path) -> None:
+    het = pd.read_csv(demo_run / "results/tables/heterogeneity.csv").set_index("metric")
+    for metric in ("staff_supervision_28d", "child_oversight_28d"):
+        assert het.loc[metric, "outside_998_adjusted"] == 2
+        assert het.loc[metric, "p_value"] < 1e-6
+
+
+def test_model_table(demo_run: Path) -> None:
+    model = pd.read_csv(demo_run / "results/tables/oversight_model.csv")
+    assert "legal_status: CP (vs CIN)" in set(model.term)
+    assert (model.las == 19).all() and (model.children > 50000).all()
+    assert ((model.lower95 <= model.odds_ratio) & (model.odds_ratio <= model.upper95)).all()

@@ -293,17 +293,18 @@ class Generator:
         la_truth["rows_in"]["transcripts"] = turns
         la_truth["redaction_planted"] = sorted(set(planted) | set(names))
         la_truth["rates"] = self._rates(rates, policy, child_expected)
+        la_truth["child_oversight_by_month_end"] = child_expected
         return la_truth, config
 
     @staticmethod
     def _rates(rates: simulate.Rates, policy: int, child: dict) -> dict[str, float]:
-        year_end = child[len(simulate.CENSUSES) - 1]
+        year_end = child[str(simulate.PERIOD_END.date())]
         return {
             "staff_supervision_28": rates.staff_28,
             "staff_supervision_42": float(simulate.expected_within(rates.staff_28, 42)),
             "staff_supervision_policy": float(simulate.expected_within(rates.staff_28, policy)),
-            "child_oversight_28": year_end[28],
-            "child_oversight_42": year_end[42],
+            "child_oversight_28": year_end["28"],
+            "child_oversight_42": year_end["42"],
             "child_oversight_probability": rates.child_28,
             "part1_family_reflection": rates.part1,
             "part2_practitioner_reflection": rates.part2,

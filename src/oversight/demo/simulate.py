@@ -213,28 +213,47 @@ def children(
     )
 
 
+def month_ends() -> list[pd.Timestamp]:
+    return list(pd.date_range(PERIOD_START, PERIOD_END, freq="ME"))
+
+
 def oversight(
     kids: pd.DataFrame, rates: Rates, rng: np.random.Generator
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Entries on children's files, and the expected child-level rates they were drawn from."""
+    """Entries on children's files, and the expected child-level rates they were drawn from.
+
+    At every month end each eligible child (open, and open for 28 days) is compliant with
+    probability ``q``: its last oversight entry of the month lies 0..G days before the month
+    end (G = 28, or one less than the month's length), else it has no entry that month. Months
+    are at least 28 days long, so the 28-day rate is ``q`` at every month end (February's window
+    reaches 31 January), and the W-day rate is ``q + (1 - q) q P(last month's entry within W
+    days)``, worked out per child below.
+    """
     parts = []
     prev = PERIOD_START - pd.Timedelta(days=1)
     start = kids["episode_start"]
     end = kids["episode_end"]
-    expected: dict[int, dict[str, float]] = {}
-    for k, census in enumerate(CENSUSES):
-        eligible = (start <= census - pd.Timedelta(days=28)) & (end.isna() | (end > census))
-        idx = np.flatnonzero(eligible.to_numpy())
-        gaps = _gap(rng, rng.random(idx.size) < rates.child_28)
+    q = rates.child_28
+    expected: dict[str, dict[str, float]] = {}
+    was_eligible = np.zeros(len(kids), dtype=bool)
+    prev_span = 0
+    for census in month_ends():
+        length = (census - prev).days
+        span = min(28, length - 1)  # compliant gaps 0..span stay inside this month
+        eligible = (
+            (start <= census - pd.Timedelta(days=28)) & (end.isna() | (end > census))
+        ).to_numpy()
+        idx = np.flatnonzero(eligible)
+        comp = rng.random(idx.size) < q
+        gaps = rng.integers(0, span + 1, size=idx.size)
         anchor = census - pd.to_timedelta(gaps, unit="D")
-        keep = anchor >= start.iloc[idx].to_numpy()
         kinds = rng.choice(["case_supervision", "management_oversight"], size=idx.size)
         parts.append(
-            pd.DataFrame({"i": idx[keep], "entry_date": anchor[keep], "entry_type": kinds[keep]})
+            pd.DataFrame({"i": idx[comp], "entry_date": anchor[comp], "entry_type": kinds[comp]})
         )
         lo = np.maximum(start.iloc[idx].to_numpy(), np.datetime64(prev))
         room = (anchor.to_numpy() - lo).astype("timedelta64[D]").astype(int) - 1
-        fill = keep & (room >= 1) & (rng.random(idx.size) < 0.7)
+        fill = comp & (room >= 1) & (rng.random(idx.size) < 0.15)
         offset = (rng.random(idx.size) * np.maximum(room, 1)).astype(int) + 1
         parts.append(
             pd.DataFrame(
@@ -247,9 +266,17 @@ def oversight(
                 }
             )
         )
-        age = (census - start.iloc[idx]).dt.days.to_numpy()
-        expected[k] = {w: float(np.mean(expected_within(rates.child_28, w, age))) for w in (28, 42)}
-        expected[k]["eligible"] = int(idx.size)
+        rates_w: dict[str, float | int] = {"eligible": int(idx.size)}
+        for window in (28, 42):
+            # Last month's gaps that still fall within the window (February's 28-day window
+            # reaches back to 31 January).
+            reach = max(0, window - length + 1)
+            carry = min(reach, prev_span + 1) / (prev_span + 1) if prev_span else 0.0
+            p_w = q + (1 - q) * q * carry * was_eligible[idx]
+            rates_w[str(window)] = float(np.mean(p_w)) if idx.size else q
+        expected[str(census.date())] = rates_w
+        was_eligible = eligible
+        prev_span = span
         prev = census
     # Decisions: recorded any time in the episode; they do not count as oversight entries.
     lo = np.maximum(start.to_numpy(), np.datetime64(PERIOD_START))

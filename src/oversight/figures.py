@@ -1,0 +1,829 @@
+"""Report figures for the regional comparison, built from the long results table.
+
+Every builder is a pure function of the table (``results/tables/oversight_metrics.csv``
+read into a DataFrame) and a mapping of LA code to name. It returns a matplotlib
+:class:`~matplotlib.figure.Figure` and a :class:`FigureSpec` holding the figure's ID, a
+caption and alt text generated from the data. Only :func:`save` touches the file system.
+
+Design for accessibility: the Okabe-Ito colour-blind-safe palette throughout, and every
+distinction that colour makes is also made by marker shape, line style or hatching, so
+the figures read in greyscale. Percentages are formatted as such; sizes suit a report
+page (6.3 inches wide, A4 with margins).
+
+Reproducibility: :func:`save` fixes the SVG hash salt and drops the date and software
+metadata, so the same table gives byte-identical SVG and PNG files.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import textwrap
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import PercentFormatter
+
+from oversight.metrics import definitions
+from oversight.stats import funnel_limits
+
+REGION_CODE = "E12000008"
+YEAR_TREND_METRIC = "child_oversight_28d"
+PAGE_WIDTH = 6.3  # inches: an A4 page less 2.5 cm margins
+DPI = 150
+SVG_HASHSALT = "oversight-figures"
+
+# Okabe & Ito (2008), "Color Universal Design".
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+GREY = "#7F7F7F"  # neutral grey for reference lines (not a hue, so safe for all viewers)
+
+FLAGS = ("low_998", "low_95", "within", "high_95", "high_998")
+
+
+@dataclass(frozen=True)
+class FlagStyle:
+    label: str
+    colour: str
+    marker: str
+    filled: bool
+    size: float
+
+
+# Each funnel position differs in colour, marker shape and fill, so it reads in greyscale.
+FLAG_STYLES: dict[str, FlagStyle] = {
+    "low_998": FlagStyle("Below 99.8% limit", OKABE_ITO["vermillion"], "v", True, 7.5),
+    "low_95": FlagStyle("Below 95% limit", OKABE_ITO["orange"], "s", True, 6.0),
+    "within": FlagStyle("Within 95% limits", OKABE_ITO["black"], "o", False, 6.0),
+    "high_95": FlagStyle("Above 95% limit", OKABE_ITO["sky_blue"], "D", True, 5.5),
+    "high_998": FlagStyle("Above 99.8% limit", OKABE_ITO["blue"], "^", True, 7.5),
+}
+
+# Control limits: centre solid, 95% dashed, 99.8% dotted.
+LIMIT_STYLES = {0.95: ("--", "95% limits"), 0.998: (":", "99.8% limits")}
+
+GRADE_NAMES = {1: "Inadequate", 2: "Requires improvement", 3: "Good", 4: "Outstanding"}
+GRADE_COLOURS = {
+    1: OKABE_ITO["vermillion"],
+    2: OKABE_ITO["orange"],
+    3: OKABE_ITO["sky_blue"],
+    4: OKABE_ITO["blue"],
+}
+GRADE_HATCHES = {1: "xxx", 2: "///", 3: "...", 4: "\\\\\\"}
+
+# What each headline metric's denominator counts (x-axis label of the funnel plot).
+DENOMINATOR_UNITS = {
+    "staff_supervision": "eligible workers",
+    "child_oversight": "children open at the census date",
+    "part1_family_reflection": "case supervisions held",
+    "part2_practitioner_reflection": "personal supervisions held",
+    "audit": "audits",
+}
+DOMAIN_NAMES = {"voice_of_child": "Voice of the child"}
+
+PHE_METHOD = "PHEindicatormethods proportion funnels"
+WILSON_METHOD = "Wilson score intervals"
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# A month ("2024-04"); the study year's label ("2024-25") has a second part above 12.
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+BASE_RC = {
+    "font.size": 8,
+    "axes.titlesize": 9,
+    "axes.labelsize": 8,
+    "xtick.labelsize": 7.5,
+    "ytick.labelsize": 7.5,
+    "legend.fontsize": 7.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.fonttype": "path",
+}
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """A figure's stable ID (file stem), its caption and its alt text."""
+
+    id: str
+    caption: str
+    alt: str
+
+
+# ----------------------------------------------------------------------------- helpers
+def _label(metric: str) -> str:
+    return definitions().get(metric, {}).get("label", metric.replace("_", " "))
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.1f}%"
+
+
+def _name(code: str, names: Mapping[str, str] | None) -> str:
+    return (names or {}).get(code, code)
+
+
+def _unit(metric: str) -> str:
+    for prefix, unit in DENOMINATOR_UNITS.items():
+        if metric.startswith(prefix):
+            return unit
+    return "the denominator"
+
+
+def _domain(domain: str) -> str:
+    return DOMAIN_NAMES.get(domain, domain.replace("_", " ").capitalize())
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _flags(series: pd.Series) -> pd.Series:
+    """Funnel flags as plain strings, missing values as ''."""
+    return series.astype(object).where(series.notna(), "").astype(str)
+
+
+def _select(
+    table: pd.DataFrame, metric: str, period: str | None, breakdown: str | None = "all"
+) -> pd.DataFrame:
+    sel = table["metric"] == metric
+    if period is not None:
+        sel &= table["period"] == period
+    if breakdown is not None:
+        sel &= table["breakdown"] == breakdown
+    return table[sel]
+
+
+def _split_region(rows: pd.DataFrame, metric: str, period: str) -> tuple[pd.DataFrame, float]:
+    """LA rows with a usable value, and the regional value (pooled if the row is missing)."""
+    las = rows[
+        (rows["la_code"] != REGION_CODE) & (rows["denominator"] > 0) & rows["value"].notna()
+    ].copy()
+    if las.empty:
+        raise ValueError(f"no LA rows for metric {metric!r} in period {period!r}")
+    region = rows.loc[rows["la_code"] == REGION_CODE, "value"].dropna()
+    if len(region):
+        baseline = float(region.iloc[0])
+    else:
+        baseline = float(las["numerator"].sum() / las["denominator"].sum())
+    return las, baseline
+
+
+def _with_flags(las: pd.DataFrame, baseline: float) -> pd.DataFrame:
+    """Fill any missing funnel flag from the limits (the table's own flags win)."""
+    out = las.copy()
+    flags = _flags(out["funnel_flag"]) if "funnel_flag" in out else pd.Series("", index=out.index)
+    missing = ~flags.isin(FLAGS)
+    if missing.any():
+        dens = out.loc[missing, "denominator"].to_numpy(float)
+        vals = out.loc[missing, "value"].to_numpy(float)
+        lo95, hi95 = funnel_limits(baseline, dens, 0.95)
+        lo998, hi998 = funnel_limits(baseline, dens, 0.998)
+        flags[missing] = np.select(
+            [vals < lo998, vals < lo95, vals > hi998, vals > hi95],
+            ["low_998", "low_95", "high_998", "high_95"],
+            default="within",
+        )
+    out["funnel_flag"] = flags
+    return out
+
+
+def _named(las: pd.DataFrame, names: Mapping[str, str] | None) -> pd.DataFrame:
+    out = las.copy()
+    out["name"] = [_name(c, names) for c in out["la_code"]]
+    return out
+
+
+def _styled(builder: Callable[P, R]) -> Callable[P, R]:
+    """Build the figure under the report style, whatever the global rcParams."""
+
+    @functools.wraps(builder)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with matplotlib.rc_context(BASE_RC):
+            return builder(*args, **kwargs)
+
+    return wrapper
+
+
+def _figure(height: float, width: float = PAGE_WIDTH) -> Figure:
+    """A figure not registered with pyplot (no global state), laid out by constraints."""
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _style_axes(ax) -> None:
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(labelsize=BASE_RC["xtick.labelsize"])
+
+
+def _title(fig: Figure, text: str) -> None:
+    """A left-aligned figure title, wrapped to the page width."""
+    fig.suptitle(textwrap.fill(text, 80), x=0.01, ha="left", fontsize=9)
+
+
+def _legend(fig: Figure, ax, ncols: int = 3, first: tuple[str, ...] = ()) -> None:
+    """A legend below the axes that reads row by row (matplotlib fills columns first);
+    entries whose labels start with one of ``first`` come first."""
+    handles, labels = ax.get_legend_handles_labels()
+    rank = [
+        next((i for i, f in enumerate(first) if lab.startswith(f)), len(first)) for lab in labels
+    ]
+    keep = sorted(range(len(labels)), key=lambda i: rank[i])
+    handles, labels = [handles[i] for i in keep], [labels[i] for i in keep]
+    n = len(handles)
+    order = [i for col in range(ncols) for i in range(col, n, ncols)]
+    fig.legend(
+        [handles[i] for i in order],
+        [labels[i] for i in order],
+        loc="outside lower center",
+        ncols=ncols,
+        frameon=False,
+    )
+
+
+def _month_name(period: str, short: bool = False) -> str:
+    return pd.to_datetime(period, format="%Y-%m").strftime("%b %Y" if short else "%B %Y")
+
+
+def _some(items: list[str], limit: int = 5) -> str:
+    """Up to ``limit`` items joined in prose, then how many more."""
+    if len(items) <= limit:
+        return _join(items)
+    return ", ".join(items[:limit]) + f" and {len(items) - limit} other LAs"
+
+
+# ----------------------------------------------------------------------------- funnel
+def _funnel_grid(denominators: np.ndarray, points: int = 400) -> np.ndarray:
+    lo = max(1.0, 0.5 * float(denominators.min()))
+    hi = 1.05 * float(denominators.max())
+    return np.linspace(lo, hi, points)
+
+
+LABEL_SIZE = 7.0  # points
+
+
+def _overlaps(
+    box: tuple[float, float, float, float], others: Iterable[tuple[float, float, float, float]]
+) -> bool:
+    return any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in others)
+
+
+def _place_labels(
+    ax,
+    xs: Iterable[float],
+    ys: Iterable[float],
+    texts: Iterable[str],
+    below: Iterable[bool],
+    obstacles: Iterable[tuple[float, float]] = (),
+) -> None:
+    """Name points without labels overlapping each other or the points.
+
+    Works in axes coordinates (independent of the final layout): each label tries
+    positions beside its point, then steps away from the centre line (down for low
+    points, up for high ones), and is joined to its point by a thin leader when moved.
+    """
+    fig = ax.get_figure()
+    fig_w, fig_h = fig.get_size_inches()
+    ax_w, ax_h = 0.85 * fig_w, 0.68 * fig_h  # the axes' share of the figure, roughly
+    char_w = 0.62 * LABEL_SIZE / 72 / ax_w
+    line_h = 1.3 * LABEL_SIZE / 72 / ax_h
+    gap_x, mark_w, mark_h = 0.012, 0.5 * 9 / 72 / ax_w, 0.5 * 9 / 72 / ax_h
+    to_axes = ax.transData + ax.transAxes.inverted()
+    blocked = [
+        (px - mark_w, py - mark_h, px + mark_w, py + mark_h)
+        for px, py in (to_axes.transform(p) for p in obstacles)
+    ]
+    items = sorted(zip(xs, ys, texts, below, strict=True), key=lambda t: (t[0], t[1]))
+    for x, y, text, low in items:
+        ax_x, ax_y = to_axes.transform((x, y))
+        width = char_w * len(text)
+        away = -1.0 if low else 1.0
+        shifts = [0.0] + [away * k for k in range(1, 40)]
+        shifts[1:1] = [-away, -2 * away]  # a little towards the centre line first
+        candidates = [(ax_x + gap_x, ax_y + k * line_h, k != 0) for k in shifts]
+        candidates += [(ax_x - gap_x - width, ax_y + k * line_h, k != 0) for k in shifts]
+        box = None
+        for left, centre, shifted in candidates:
+            cand = (left, centre - line_h / 2, left + width, centre + line_h / 2)
+            inside = cand[0] >= 0 and cand[2] <= 1 and cand[1] >= 0 and cand[3] <= 1
+            if inside and not _overlaps(cand, blocked):
+                box, moved = cand, shifted
+                break
+        if box is None:  # nowhere free: beside the point, overlapping
+            box, moved = (
+                (ax_x + gap_x, ax_y - line_h / 2, ax_x + gap_x + width, ax_y + line_h / 2),
+                False,
+            )
+        blocked.append(box)
+        ax.annotate(
+            text,
+            xy=(x, y),
+            xycoords="data",
+            xytext=(box[0], (box[1] + box[3]) / 2),
+            textcoords="axes fraction",
+            fontsize=LABEL_SIZE,
+            va="center",
+            ha="left",
+            arrowprops=(
+                {"arrowstyle": "-", "color": GREY, "lw": 0.6, "shrinkA": 0, "shrinkB": 3}
+                if moved
+                else None
+            ),
+            annotation_clip=False,
+            gid=f"label-{text}",
+        )
+
+
+@_styled
+def funnel_plot(
+    table: pd.DataFrame, metric: str, period: str, names: Mapping[str, str] | None = None
+) -> tuple[Figure, FigureSpec]:
+    """Funnel plot of one proportion metric (breakdown 'all') in ``period``.
+
+    x is the LA's denominator, y its value in per cent; the centre line is the regional
+    value and the 95% and 99.8% control limits (:func:`oversight.stats.funnel_limits`)
+    are drawn over a fine denominator grid. Points are styled by funnel flag (colour,
+    shape and fill); LAs outside the 99.8% limits are named.
+    """
+    label = _label(metric)
+    las, baseline = _split_region(_select(table, metric, period), metric, period)
+    las = _named(_with_flags(las, baseline), names)
+    las = las.sort_values(["denominator", "name"], kind="stable")
+    dens = las["denominator"].to_numpy(float)
+    vals = las["value"].to_numpy(float)
+    grid = _funnel_grid(dens)
+
+    fig = _figure(4.6)
+    ax = fig.add_subplot()
+    _style_axes(ax)
+    ax.axhline(
+        100 * baseline,
+        color=OKABE_ITO["black"],
+        lw=1.2,
+        ls="-",
+        label=f"Region ({_pct(baseline)})",
+        gid="centre",
+        zorder=2,
+    )
+    ymin, ymax = float(vals.min()), float(vals.max())
+    for conf, (ls, text) in LIMIT_STYLES.items():
+        lower, upper = funnel_limits(baseline, grid, conf)
+        tag = "95" if conf == 0.95 else "998"
+        ax.plot(
+            grid,
+            100 * lower,
+            color=GREY,
+            ls=ls,
+            lw=1.1,
+            label=text,
+            gid=f"limit-{tag}-lower",
+            zorder=1,
+        )
+        ax.plot(
+            grid,
+            100 * upper,
+            color=GREY,
+            ls=ls,
+            lw=1.1,
+            label="_nolegend_",
+            gid=f"limit-{tag}-upper",
+            zorder=1,
+        )
+        if conf == 0.95:
+            ymin = min(ymin, float(lower.min()))
+            ymax = max(ymax, float(upper.max()))
+    for flag in FLAGS:
+        part = las[las["funnel_flag"] == flag]
+        if part.empty:
+            continue
+        st = FLAG_STYLES[flag]
+        ax.plot(
+            part["denominator"],
+            100 * part["value"],
+            ls="none",
+            marker=st.marker,
+            ms=st.size,
+            mec=OKABE_ITO["black"] if st.filled else st.colour,
+            mew=0.7,
+            mfc=st.colour if st.filled else "white",
+            label=f"{st.label} ({len(part)})",
+            gid=f"points-{flag}",
+            zorder=3,
+        )
+
+    pad = 0.06 * max(ymax - ymin, 0.05)
+    ax.set_ylim(max(0.0, 100 * (ymin - pad)), min(100.0, 100 * (ymax + pad)))
+    ax.set_xlim(0, grid.max())
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=100, decimals=0))
+    ax.set_xlabel(f"Number of {_unit(metric)} (denominator)")
+    ax.set_ylabel("Percentage")
+    _title(fig, f"{label}, {period}")
+    ax.grid(axis="y", color="#DDDDDD", lw=0.5)
+    ax.set_axisbelow(True)
+
+    out = las[las["funnel_flag"].isin(["low_998", "high_998"])]
+    _place_labels(
+        ax,
+        out["denominator"],
+        100 * out["value"],
+        out["name"],
+        out["funnel_flag"] == "low_998",
+        zip(dens, 100 * vals, strict=True),
+    )
+    _legend(fig, ax)
+
+    low = las[las["funnel_flag"] == "low_998"].sort_values(["value", "name"])
+    high = las[las["funnel_flag"] == "high_998"].sort_values(
+        ["value", "name"], ascending=[False, True]
+    )
+    parts = [
+        f"Funnel plot of {label.lower()} in {period} for {len(las)} LAs",
+        f"region {_pct(baseline)}",
+    ]
+    for rows, side in ((low, "below"), (high, "above")):
+        if rows.empty:
+            continue
+        who = _some([f"{n} {_pct(v)}" for n, v in zip(rows["name"], rows["value"], strict=True)])
+        verb = "lies" if len(rows) == 1 else "lie"
+        limit = "it" if side == "above" and not low.empty else "the 99.8% limit"
+        parts.append(f"{who} {verb} {side} {limit}")
+    if low.empty and high.empty:
+        parts.append("no LA lies outside the 99.8% limits")
+    n95 = int(las["funnel_flag"].isin(["low_95", "high_95"]).sum())
+    others = {0: "no other LA lies", 1: "1 other LA lies"}.get(n95, f"{n95} other LAs lie")
+    parts.append(f"{others} between the 95% and 99.8% limits")
+    alt = "; ".join(parts) + "."
+    caption = (
+        f"{label}, {period}: each LA plotted against the number of {_unit(metric)}. "
+        f"The solid line is the regional value ({_pct(baseline)}); dashed and dotted curves "
+        f"are the 95% and 99.8% control limits around it: {PHE_METHOD} (normal "
+        "approximation to the binomial). "
+        "Marker shape and colour show each LA's position; LAs outside the 99.8% limits "
+        "are named."
+    )
+    return fig, FigureSpec(f"FIG-FUNNEL-{metric}", caption, alt)
+
+
+# ----------------------------------------------------------------------------- caterpillar
+@_styled
+def caterpillar_plot(
+    table: pd.DataFrame, metric: str, period: str, names: Mapping[str, str] | None = None
+) -> tuple[Figure, FigureSpec]:
+    """LAs ranked by value with 95% Wilson intervals; the region as a vertical line."""
+    label = _label(metric)
+    las, baseline = _split_region(_select(table, metric, period), metric, period)
+    las = _named(_with_flags(las, baseline), names)
+    # Lowest first, so the highest value is drawn at the top.
+    las = las.sort_values(["value", "name"], ascending=[True, False], kind="stable")
+    las = las.reset_index(drop=True)
+    ypos = np.arange(len(las))
+
+    fig = _figure(1.4 + 0.24 * len(las))
+    ax = fig.add_subplot()
+    _style_axes(ax)
+    ax.axvline(
+        100 * baseline,
+        color=OKABE_ITO["black"],
+        lw=1.0,
+        ls="--",
+        label=f"Region ({_pct(baseline)})",
+        gid="region",
+        zorder=1,
+    )
+    has_ci = las["lower95"].notna() & las["upper95"].notna()
+    ci = las[has_ci]
+    ax.errorbar(
+        100 * ci["value"],
+        ypos[has_ci.to_numpy()],
+        xerr=[100 * (ci["value"] - ci["lower95"]), 100 * (ci["upper95"] - ci["value"])],
+        fmt="none",
+        ecolor=GREY,
+        elinewidth=1.2,
+        capsize=2,
+        zorder=2,
+        label="95% Wilson interval",
+        gid="intervals",
+    )
+    for flag in FLAGS:
+        sel = (las["funnel_flag"] == flag).to_numpy()
+        if not sel.any():
+            continue
+        st = FLAG_STYLES[flag]
+        ax.plot(
+            100 * las.loc[sel, "value"],
+            ypos[sel],
+            ls="none",
+            marker=st.marker,
+            ms=st.size - 0.5,
+            mec=OKABE_ITO["black"] if st.filled else st.colour,
+            mew=0.7,
+            mfc=st.colour if st.filled else "white",
+            label=f"{st.label} ({int(sel.sum())})",
+            gid=f"points-{flag}",
+            zorder=3,
+        )
+    ax.set_yticks(ypos, las["name"])
+    ax.set_ylim(-0.7, len(las) - 0.3)
+    lo = float(np.nanmin(np.r_[las["lower95"], las["value"], baseline]))
+    hi = float(np.nanmax(np.r_[las["upper95"], las["value"], baseline]))
+    pad = 0.04 * max(hi - lo, 0.05)
+    ax.set_xlim(max(0.0, 100 * (lo - pad)), min(100.0, 100 * (hi + pad)))
+    ax.xaxis.set_major_formatter(PercentFormatter(xmax=100, decimals=0))
+    ax.set_xlabel("Percentage (with 95% Wilson interval)")
+    _title(fig, f"{label}, {period}")
+    ax.grid(axis="x", color="#DDDDDD", lw=0.5)
+    ax.set_axisbelow(True)
+    _legend(fig, ax, first=("Region", "95% Wilson"))
+
+    top, bottom = las.iloc[-1], las.iloc[0]
+    below = int((ci["upper95"] < baseline).sum())
+    above = int((ci["lower95"] > baseline).sum())
+    alt = (
+        f"Caterpillar plot of {label.lower()} in {period} for {len(las)} LAs ranked by value "
+        f"with 95% Wilson intervals; region {_pct(baseline)}; highest {top['name']} "
+        f"{_pct(top['value'])}, lowest {bottom['name']} {_pct(bottom['value'])}; "
+        f"{below} {'LA has' if below == 1 else 'LAs have'} an interval entirely below the "
+        f"region value and {above} entirely above it."
+    )
+    caption = (
+        f"{label}, {period}: LAs ranked from highest to lowest, with 95% confidence "
+        f"intervals ({WILSON_METHOD}). The dashed vertical line is the regional value "
+        f"({_pct(baseline)}). Marker shape and colour give each LA's funnel position "
+        f"against the 95% and 99.8% control limits ({PHE_METHOD})."
+    )
+    return fig, FigureSpec(f"FIG-RANK-{metric}", caption, alt)
+
+
+# ----------------------------------------------------------------------------- trend
+@_styled
+def trend_small_multiples(
+    table: pd.DataFrame,
+    metric: str = YEAR_TREND_METRIC,
+    names: Mapping[str, str] | None = None,
+    ncols: int = 4,
+) -> tuple[Figure, FigureSpec]:
+    """One small panel per LA of the monthly series (periods 'YYYY-MM', breakdown 'all'),
+    on a shared y axis, with the regional series drawn faintly in every panel."""
+    label = _label(metric)
+    rows = _select(table, metric, None)
+    rows = rows[rows["period"].astype(str).str.match(_MONTH) & rows["value"].notna()]
+    if rows.empty:
+        raise ValueError(f"no monthly rows for metric {metric!r}")
+    months = sorted(rows["period"].unique())
+    pos = {m: i for i, m in enumerate(months)}
+    region = rows[rows["la_code"] == REGION_CODE].sort_values("period")
+    las = _named(rows[rows["la_code"] != REGION_CODE], names)
+    order = (
+        las[["la_code", "name"]]
+        .drop_duplicates()
+        .sort_values(["name", "la_code"])["la_code"]
+        .tolist()
+    )
+    if not order:
+        raise ValueError(f"no LA monthly rows for metric {metric!r}")
+
+    nrows = -(-len(order) // ncols)
+    fig = _figure(1.0 + 1.45 * nrows)
+    axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)
+    ticks = [i for i, m in enumerate(months) if i % 3 == 0]
+    rx = [pos[m] for m in region["period"]]
+    ry = 100 * region["value"].to_numpy(float)
+    for k, ax in enumerate(axes.flat):
+        _style_axes(ax)
+        if k >= len(order):
+            ax.set_visible(False)
+            continue
+        code = order[k]
+        series = las[las["la_code"] == code].sort_values("period")
+        if len(region):
+            ax.plot(rx, ry, color=GREY, lw=1.0, ls="--", alpha=0.6, gid="region")
+        ax.plot(
+            [pos[m] for m in series["period"]],
+            100 * series["value"].to_numpy(float),
+            color=OKABE_ITO["blue"],
+            lw=1.3,
+            marker="o",
+            ms=2.2,
+            gid=f"la-{code}",
+        )
+        ax.set_title(textwrap.fill(_name(code, names), 20), fontsize=7.5, loc="left")
+        ax.set_xticks(ticks, [_month_name(months[i], short=True)[:3] for i in ticks])
+        ax.grid(axis="y", color="#EEEEEE", lw=0.5)
+        ax.tick_params(labelsize=6.5)
+        ax.tick_params(labelbottom=True)
+    axes.flat[0].yaxis.set_major_formatter(PercentFormatter(xmax=100, decimals=0))
+    first, last = _month_name(months[0]), _month_name(months[-1])
+    _title(fig, f"{label}: monthly, {first} to {last}")
+    fig.supxlabel("Month (census at the month end)", fontsize=8)
+    fig.supylabel("Percentage", fontsize=8)
+    handles = [
+        Line2D(
+            [], [], color=OKABE_ITO["blue"], lw=1.3, marker="o", ms=2.2, label="Local authority"
+        ),
+        Line2D([], [], color=GREY, lw=1.0, ls="--", alpha=0.6, label="Region"),
+    ]
+    spare = list(axes.flat[len(order) :])
+    if spare:  # the legend sits in the first empty panel
+        spare[0].set_visible(True)
+        spare[0].axis("off")
+        spare[0].legend(handles=handles, loc="center", frameon=False)
+    else:
+        fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
+
+    parts = [
+        f"Small multiples of {label.lower()} by month from {first} to {last} for "
+        f"{len(order)} LAs on a shared scale"
+    ]
+    if len(region):
+        rmin, rmax = region.loc[region["value"].idxmin()], region.loc[region["value"].idxmax()]
+        parts.append(
+            f"the region ranged from {_pct(rmin['value'])} "
+            f"({_month_name(rmin['period'])}) to {_pct(rmax['value'])} "
+            f"({_month_name(rmax['period'])})"
+        )
+    means = las.groupby(["la_code", "name"])["value"].mean().reset_index()
+    means = means.sort_values(["value", "name"])
+    lo, hi = means.iloc[0], means.iloc[-1]
+    parts.append(
+        f"the lowest monthly average was {lo['name']} ({_pct(lo['value'])}) and "
+        f"the highest {hi['name']} ({_pct(hi['value'])})"
+    )
+    alt = "; ".join(parts) + "."
+    caption = (
+        f"{label}, each month from {first} to {last} (census at each month end): one panel "
+        "per LA on a shared vertical scale, with the regional series as a faint dashed "
+        "line in every panel. Monthly values are shown without intervals or control "
+        "limits."
+    )
+    return fig, FigureSpec(f"FIG-TREND-{metric}", caption, alt)
+
+
+# ----------------------------------------------------------------------------- grades
+@_styled
+def grade_distribution(
+    table: pd.DataFrame, period: str, names: Mapping[str, str] | None = None
+) -> tuple[Figure, FigureSpec]:
+    """Regional share of auditor grades 1-4 by domain (metric 'audit_grade_share') as
+    horizontal stacked bars, hatched as well as coloured. ``names`` is not used."""
+    del names  # region-level only: accepted for a uniform signature
+    rows = _select(table, "audit_grade_share", period, breakdown=None)
+    rows = rows[rows["la_code"] == REGION_CODE]
+    parsed = rows["breakdown"].str.extract(r"^domain=(?P<domain>[^;]+);grade=(?P<grade>\d)$")
+    rows = rows.assign(domain=parsed["domain"], grade=pd.to_numeric(parsed["grade"]))
+    rows = rows.dropna(subset=["domain", "grade"])
+    if rows.empty:
+        raise ValueError(f"no regional audit_grade_share rows in period {period!r}")
+    share = (
+        rows.pivot_table(index="domain", columns="grade", values="value", aggfunc="first")
+        .reindex(columns=list(GRADE_NAMES))
+        .fillna(0.0)
+    )
+    audits = rows.groupby("domain")["denominator"].max()
+    good = share[3] + share[4]
+    order = (
+        pd.DataFrame({"good": good, "name": [_domain(d) for d in share.index]})
+        .sort_values(["good", "name"], ascending=[True, False])
+        .index
+    )
+    share, good = share.loc[order], good.loc[order]
+    labels = [_domain(d) for d in share.index]
+
+    fig = _figure(1.6 + 0.38 * len(share))
+    ax = fig.add_subplot()
+    _style_axes(ax)
+    left = np.zeros(len(share))
+    ypos = np.arange(len(share))
+    for grade, name in GRADE_NAMES.items():
+        width = 100 * share[grade].to_numpy(float)
+        bars = ax.barh(
+            ypos,
+            width,
+            left=left,
+            height=0.7,
+            color=GRADE_COLOURS[grade],
+            edgecolor=OKABE_ITO["black"],
+            linewidth=0.5,
+            hatch=GRADE_HATCHES[grade],
+            label=f"{grade} {name}",
+            gid=f"grade-{grade}",
+        )
+        ax.bar_label(
+            bars,
+            labels=[f"{w:.0f}%" if w >= 6 else "" for w in width],
+            label_type="center",
+            fontsize=6.5,
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+        )
+        left += width
+    ax.set_yticks(ypos, labels)
+    ax.set_xlim(0, 100)
+    ax.xaxis.set_major_formatter(PercentFormatter(xmax=100, decimals=0))
+    ax.set_xlabel("Share of audits in the domain")
+    _title(fig, f"Auditor grades by audit domain, all LAs in the region, {period}")
+    fig.legend(
+        loc="outside lower center",
+        ncols=4,
+        frameon=False,
+        handles=[
+            Patch(
+                facecolor=GRADE_COLOURS[g],
+                edgecolor=OKABE_ITO["black"],
+                linewidth=0.5,
+                hatch=GRADE_HATCHES[g],
+                label=f"{g} {n}",
+            )
+            for g, n in GRADE_NAMES.items()
+        ],
+    )
+
+    counts = sorted({int(n) for n in audits.dropna()})
+    n_text = (
+        f"{counts[0]:,} audits in each domain"
+        if len(counts) == 1
+        else f"{counts[0]:,} to {counts[-1]:,} audits per domain"
+    )
+    lo_d, hi_d = good.idxmin(), good.idxmax()
+    parts = [
+        f"Stacked bar chart of auditor grades by domain across the region in {period} "
+        f"for {len(share)} domains ({n_text})",
+        f"good or outstanding ranged from {_pct(good[lo_d])} ({_domain(lo_d).lower()}) "
+        f"to {_pct(good[hi_d])} ({_domain(hi_d).lower()})",
+    ]
+    if "management_oversight" in share.index:
+        mo = share.loc["management_oversight"]
+        parts.append(
+            "management oversight: "
+            + ", ".join(f"{_pct(mo[g])} {GRADE_NAMES[g].lower()}" for g in GRADE_NAMES)
+        )
+    alt = "; ".join(parts) + "."
+    caption = (
+        f"Share of auditor grades (1 inadequate to 4 outstanding) in each audit domain, "
+        f"all LAs in the region combined, {period}; {n_text}. Domains are ordered by the "
+        "share graded good or outstanding. Grades before moderation."
+    )
+    return fig, FigureSpec("FIG-GRADES-audits", caption, alt)
+
+
+# ----------------------------------------------------------------------------- all
+def headline_metrics() -> list[str]:
+    return [m for m, d in definitions().items() if d.get("headline")]
+
+
+def build_all(
+    table: pd.DataFrame, period: str, names: Mapping[str, str] | None = None
+) -> list[tuple[Figure, FigureSpec]]:
+    """Funnel and caterpillar plots of every headline metric, the monthly trend and the
+    regional grade distribution."""
+    figures: list[tuple[Figure, FigureSpec]] = []
+    for metric in headline_metrics():
+        figures.append(funnel_plot(table, metric, period, names))
+        figures.append(caterpillar_plot(table, metric, period, names))
+    figures.append(trend_small_multiples(table, YEAR_TREND_METRIC, names))
+    figures.append(grade_distribution(table, period, names))
+    return figures
+
+
+def save(fig: Figure, spec: FigureSpec, out_dir: str | Path) -> dict[str, str]:
+    """Write ``<id>.svg`` and ``<id>.png`` (150 dpi) into ``out_dir``, byte-reproducibly,
+    close the figure and return its ID, caption, alt text and file names (relative)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    svg, png = f"{spec.id}.svg", f"{spec.id}.png"
+    matplotlib.rcParams["svg.hashsalt"] = SVG_HASHSALT
+    with matplotlib.rc_context({**BASE_RC, "svg.hashsalt": SVG_HASHSALT}):
+        fig.savefig(
+            out / svg,
+            format="svg",
+            metadata={"Date": None, "Title": spec.caption, "Description": spec.alt},
+        )
+        fig.savefig(
+            out / png,
+            format="png",
+            dpi=DPI,
+            metadata={"Software": None, "Title": spec.caption, "Description": spec.alt},
+        )
+    plt.close(fig)
+    return {"id": spec.id, "caption": spec.caption, "alt": spec.alt, "svg": svg, "png": png}
