@@ -9,6 +9,7 @@ include: "rules/common.smk"
 include: "rules/ingest.smk"
 include: "rules/quality.smk"
 include: "rules/stats.smk"
+include: "rules/published.smk"
 
 
 rule all:
@@ -20,3 +21,10 @@ rule all:
         f"{RESULTS}/tables/oversight_metrics.csv",
         f"{RESULTS}/tables/oversight_model.csv",
         f"{RESULTS}/figures/figures.json",
+        f"{RESULTS}/tables/kpis.csv",
+        f"{RESULTS}/tables/ofsted_latest.csv",
+        f"{RESULTS}/figures/links.json",
+        expand(
+            f"{RESULTS}/quality/releases/{{release}}.csv",
+            release=PUBLISHED["releases"],
+        ),

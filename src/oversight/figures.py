@@ -827,3 +827,74 @@ def save(fig: Figure, spec: FigureSpec, out_dir: str | Path) -> dict[str, str]:
         )
     plt.close(fig)
     return {"id": spec.id, "caption": spec.caption, "alt": spec.alt, "svg": svg, "png": png}
+
+
+@_styled
+def link_plot(
+    metrics: pd.DataFrame,
+    kpis: pd.DataFrame,
+    metric: str,
+    indicator: str,
+    period: str,
+    kpi_period: str,
+    kpi_label: str,
+    names: Mapping[str, str] | None = None,
+    demo: bool = False,
+) -> tuple[Figure, FigureSpec]:
+    """Each LA's oversight metric beside one of its published indicators (a scatter with the
+    LAs named), with a rank correlation and a caption on what 19 areas can and cannot show."""
+    from scipy.stats import spearmanr
+
+    ours = _select(metrics, metric, period)
+    ours = ours[ours["la_code"] != REGION_CODE].set_index("la_code")["value"]
+    theirs = kpis[(kpis["indicator"] == indicator) & (kpis["period"].astype(str) == kpi_period)]
+    theirs = theirs.set_index("la_code")["value"]
+    both = pd.DataFrame({"x": ours, "y": theirs}).dropna()
+    if len(both) < 3:
+        raise ValueError(f"fewer than 3 LAs have both {metric} and {indicator}")
+    rho, p = spearmanr(both["x"], both["y"])
+    ratio = kpis.loc[kpis["indicator"] == indicator, "lower95"].isna().all()
+    fig = _figure(4.2)
+    ax = fig.add_subplot()
+    _style_axes(ax)
+    ax.scatter(
+        both["x"],
+        both["y"],
+        s=28,
+        marker="o",
+        facecolor="white",
+        edgecolor=OKABE_ITO["blue"],
+        linewidth=1.2,
+        zorder=3,
+    )
+    for code, row in both.iterrows():
+        ax.annotate(
+            _name(str(code), names),
+            (row.x, row.y),
+            xytext=(3, 3),
+            textcoords="offset points",
+            fontsize=6,
+        )
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    if not ratio:
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_xlabel(f"{_label(metric)} ({period})")
+    ax.set_ylabel(f"{kpi_label} ({kpi_period}, DfE)")
+    lower = kpi_label[:1].lower() + kpi_label[1:]
+    _title(fig, f"{_label(metric)} and {lower}")
+    source = "synthetic demo data" if demo else "the LAs' own extracts"
+    caption = (
+        f"{_label(metric)} in {period} ({source}) against {lower} published by DfE "
+        f"for the reporting year {kpi_period}, one point per LA. Spearman's rank correlation "
+        f"{rho:.2f} (p = {p:.2f}, {len(both)} LAs). With 19 areas this can show at most an "
+        "association between areas: it cannot show that one causes the other, says nothing "
+        "about individual children or workers, and one or two LAs can make or break a pattern."
+    )
+    top = both["x"].idxmax()
+    alt = (
+        f"Scatter plot of {len(both)} LAs: {_label(metric).lower()} ranges from "
+        f"{_pct(both['x'].min())} to {_pct(both['x'].max())} (highest: {_name(str(top), names)});"
+        f" {lower} ranges from {both['y'].min():.3g} to {both['y'].max():.3g}; "
+        f"Spearman's rank correlation {rho:.2f}."
+    )
+    return fig, FigureSpec(f"FIG-LINK-{metric}-{indicator}", caption, alt)

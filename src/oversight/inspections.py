@@ -157,10 +157,15 @@ GRADED_HEADINGS = {
 }
 CONNECTOR = r"(?:\s*:|\s+is\s+that\s+it(?:\s+is)?|\s+is|\s+are)?"
 PLAIN_HEADINGS = {
-    "what_needs_to_improve": re.compile(r"^(?:What needs to improve\??|Recommendations)$"),
-    "summary": re.compile(r"^Executive summary$"),
+    "ILACS": {"what_needs_to_improve": re.compile(r"^What needs to improve\??$")},
+    "SIF": {
+        "what_needs_to_improve": re.compile(r"^Recommendations$"),
+        "summary": re.compile(r"^Executive summary$"),
+    },
 }
-SKIPPED_HEADINGS_RE = re.compile(
+# SIF parts that are not about a judgement (contents page, context statistics, the summary
+# for children, the inspection team): their text is left out.
+SIF_SKIPPED_RE = re.compile(
     r"^(?:Contents|The local authority|Information about this local authority area\d*|"
     r"Summary for children and young people|Information about this inspection)$"
 )
@@ -234,7 +239,7 @@ def parse_date_range(text: str) -> tuple[str, str]:
     start_month = m["m1"] or m["m2"]
     start_year = int(m["y1"]) if m["y1"] else end.year
     start = _parse_day(m["d1"], start_month, str(start_year), text)
-    if start > end and not m["y1"]:  # "28 December to 8 January 2020"
+    if start > end and m["m1"] and not m["y1"]:  # "28 December to 8 January 2020"
         start = start.replace(year=start.year - 1)
     if start > end:
         raise ValueError(f"date range ends before it starts: {text!r}")
@@ -314,19 +319,37 @@ def _title_name(lines: list[str], file_name: str) -> str:
     raise ValueError(f"{file_name}: report title ('Inspection of ...') not found")
 
 
-def _is_furniture(lines: list[str], i: int) -> bool:
-    line = lines[i]
-    if PAGE_NUMBER_RE.match(line) or PAGE_DATES_RE.match(line):
-        return True
-    return bool(PAGE_HEADER_RE.match(line))
+def _is_furniture(line: str) -> bool:
+    return bool(
+        PAGE_NUMBER_RE.match(line) or PAGE_DATES_RE.match(line) or PAGE_HEADER_RE.match(line)
+    )
 
 
-def _heading_at(lines: list[str], i: int) -> tuple[str, str | None, int] | None:
-    """A section heading starting at line ``i``: (section, grade or None, lines used)."""
+def _drop_furniture(body: list[str]) -> list[str]:
+    """Remove running headers and page numbers with the blank lines around them, so a
+    paragraph broken by a page end reads on."""
+    out: list[str] = []
+    skipping = False
+    for line in body:
+        if _is_furniture(line):
+            while out and not out[-1]:
+                out.pop()
+            skipping = True
+        elif skipping and not line:
+            continue
+        else:
+            skipping = False
+            out.append(line)
+    return out
+
+
+def _heading_at(lines: list[str], i: int, framework: str) -> tuple[str, str | None, int] | None:
+    """A section heading starting at line ``i``: (section, grade or None, lines used); the
+    section is "" for a SIF part whose text is left out."""
     line = lines[i]
-    if SKIPPED_HEADINGS_RE.match(line):
+    if framework == "SIF" and SIF_SKIPPED_RE.match(line):
         return "", None, 1
-    for section, pattern in PLAIN_HEADINGS.items():
+    for section, pattern in PLAIN_HEADINGS[framework].items():
         if pattern.match(line):
             return section, None, 1
     if not line or not line[0].isupper():
@@ -354,8 +377,8 @@ def _clean_text(lines: list[str]) -> str:
     return "\n".join(out)
 
 
-def _sections(body: list[str], file_name: str) -> list[dict[str, Any]]:
-    lines = [line for i, line in enumerate(body) if not _is_furniture(body, i)]
+def _sections(body: list[str], file_name: str, framework: str) -> list[dict[str, Any]]:
+    lines = _drop_furniture(body)
     found: list[dict[str, Any]] = []
     current: dict[str, Any] | None = {"section": "summary", "grade": None, "lines": []}
 
@@ -373,7 +396,7 @@ def _sections(body: list[str], file_name: str) -> list[dict[str, Any]]:
     while i < len(lines):
         if TRAILER_RE.match(lines[i]):
             break
-        heading = _heading_at(lines, i)
+        heading = _heading_at(lines, i, framework)
         if heading is None:
             if current is not None:
                 current["lines"].append(lines[i])
@@ -458,7 +481,7 @@ def parse_report(text: str, file_name: str) -> dict[str, Any]:
         raise ValueError(f"{source}: judgement grade(s) not found: {', '.join(missing)}")
     grades = {key: raw[key] for key in JUDGEMENTS}
 
-    sections = _sections(lines[body_start:], source)
+    sections = _sections(lines[body_start:], source, framework)
     names = [s["section"] for s in sections]
     wanted = ["help_protection", "leaders"]
     wanted += ["children_in_care_and_care_leavers"] if combined else ["children_in_care"]
@@ -468,11 +491,7 @@ def parse_report(text: str, file_name: str) -> dict[str, Any]:
         raise ValueError(f"{source}: section heading(s) not found: {', '.join(absent)}")
     if "summary" not in names:
         raise ValueError(f"{source}: no summary text between the grades and the first section")
-    unexpected = [
-        name
-        for name in names
-        if name in JUDGEMENT_SECTIONS and name not in wanted
-    ]
+    unexpected = [name for name in names if name in JUDGEMENT_SECTIONS and name not in wanted]
     if unexpected:
         raise ValueError(f"{source}: unexpected section(s) {unexpected} for this layout")
 

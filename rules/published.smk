@@ -1,0 +1,104 @@
+# Published data: DfE releases to the kpis dataset and table, what changed between releases,
+# and the Ofsted inspection reports to the inspections dataset.
+PUBLISHED = oc.load_yaml(Path("config/published.yaml"))
+OFSTED_REPORTS = sorted(str(p) for p in Path(f"{RAW}/published/ofsted").glob("*.txt"))
+
+
+rule kpis:
+    input:
+        releases=[f"{RAW}/{r['path']}" for r in PUBLISHED["releases"].values()],
+        neighbours=f"{RAW}/{PUBLISHED['neighbours']['path']}",
+        reference=config["paths"]["la_reference"],
+        config="config/published.yaml",
+        code=code("published", "readers", "harmonise", "artefacts"),
+    output:
+        dataset=f"{INTERIM}/published/kpis.parquet",
+        table=f"{RESULTS}/tables/kpis.csv",
+    log:
+        "logs/published/kpis.log",
+    benchmark:
+        "logs/benchmarks/published/kpis.tsv"
+    conda:
+        "../environment.yml"
+    params:
+        raw=RAW,
+        region_code=STUDY["region_code"],
+    script:
+        "scripts/kpis.py"
+
+
+rule release_diff:
+    input:
+        release=lambda w: f"{RAW}/{PUBLISHED['releases'][w.release]['path']}",
+        previous=lambda w: (
+            [f"{RAW}/{PUBLISHED['releases'][w.release]['previous']}"]
+            if PUBLISHED["releases"][w.release].get("previous")
+            else []
+        ),
+        code=code("published", "readers", "artefacts"),
+    output:
+        f"{RESULTS}/quality/releases/{{release}}.csv",
+    log:
+        "logs/published/release_diff_{release}.log",
+    benchmark:
+        "logs/benchmarks/published/release_diff_{release}.tsv"
+    wildcard_constraints:
+        release="|".join(PUBLISHED["releases"]),
+    conda:
+        "../environment.yml"
+    params:
+        raw=RAW,
+        spec=lambda w: PUBLISHED["releases"][w.release],
+    script:
+        "scripts/release_diff.py"
+
+
+rule inspections:
+    input:
+        reports=OFSTED_REPORTS,
+        reference=config["paths"]["la_reference"],
+        code=code("inspections", "artefacts"),
+    output:
+        dataset=f"{INTERIM}/published/inspections.parquet",
+        latest=f"{RESULTS}/tables/ofsted_latest.csv",
+        improve=f"{RESULTS}/tables/ofsted_what_needs_to_improve.csv",
+    log:
+        "logs/published/inspections.log",
+    benchmark:
+        "logs/benchmarks/published/inspections.tsv"
+    conda:
+        "../environment.yml"
+    script:
+        "scripts/inspections.py"
+
+
+LINK_IDS = [f"FIG-LINK-{m}-{i}" for m, i in config["links"]["pairs"]]
+
+
+rule link_figures:
+    input:
+        metrics=f"{RESULTS}/tables/oversight_metrics.csv",
+        kpis=f"{RESULTS}/tables/kpis.csv",
+        config="config/published.yaml",
+        code=code("figures", "artefacts"),
+    output:
+        manifest=f"{RESULTS}/figures/links.json",
+        svg=expand(f"{RESULTS}/figures/{{id}}.svg", id=LINK_IDS),
+        png=expand(f"{RESULTS}/figures/{{id}}.png", id=LINK_IDS),
+    log:
+        "logs/published/link_figures.log",
+    benchmark:
+        "logs/benchmarks/published/link_figures.tsv"
+    conda:
+        "../environment.yml"
+    params:
+        pairs=config["links"]["pairs"],
+        kpi_period=config["links"]["kpi_period"],
+        year=YEAR,
+        demo=Path(config["privacy"]["demo_manifest"]).exists(),
+        names={
+            AUTH_CONFIGS[la]["la_code"]: AUTH_CONFIGS[la]["la_name"]
+            for la in AUTHORITIES
+        },
+    script:
+        "scripts/link_figures.py"

@@ -1,0 +1,36 @@
+"""Snakemake job: each LA's oversight metrics beside its published indicators."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from oversight import artefacts, jobs
+from oversight.config import load_yaml
+from oversight.figures import link_plot, save
+
+sm = snakemake  # noqa: F821 (provided by Snakemake)
+
+
+def main() -> None:
+    metrics = pd.read_csv(sm.input.metrics, dtype={"la_code": str, "breakdown": str})
+    kpis = pd.read_csv(sm.input.kpis, dtype={"la_code": str, "period": str})
+    labels = {k: v["label"] for k, v in load_yaml(Path(sm.input.config))["indicators"].items()}
+    out_dir = Path(sm.output.manifest).parent
+    manifest = []
+    for metric, indicator in sm.params.pairs:
+        fig, spec = link_plot(
+            metrics,
+            kpis,
+            metric,
+            indicator,
+            sm.params.year,
+            sm.params.kpi_period,
+            labels[indicator],
+            dict(sm.params.names),
+            demo=bool(sm.params.demo),
+        )
+        manifest.append(save(fig, spec, out_dir))
+    artefacts.write_json(sorted(manifest, key=lambda m: m["id"]), sm.output.manifest)
+
+
+jobs.run(sm.log[0], main, "link figures")
