@@ -21,7 +21,6 @@ rule kpis:
     conda:
         "../environment.yml"
     params:
-        raw=RAW,
         region_code=STUDY["region_code"],
     script:
         "scripts/kpis.py"
@@ -47,7 +46,6 @@ rule release_diff:
     conda:
         "../environment.yml"
     params:
-        raw=RAW,
         spec=lambda w: PUBLISHED["releases"][w.release],
     script:
         "scripts/release_diff.py"

@@ -13,9 +13,11 @@ sm = snakemake  # noqa: F821 (provided by Snakemake)
 
 def main() -> None:
     cfg = load_yaml(Path(sm.input.config))
-    raw = Path(sm.params.raw)
+    paths = dict(zip(cfg["releases"], sm.input.releases, strict=True))
     frames = {
-        name: read_release(raw, name, spec, lambda k: config_ref(sm.input.config, ["releases", *k]))
+        name: read_release(
+            Path(paths[name]), name, spec, lambda k: config_ref(sm.input.config, ["releases", *k])
+        )
         for name, spec in cfg["releases"].items()
     }
     rows = pd.concat(

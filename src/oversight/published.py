@@ -54,9 +54,8 @@ def norm_name(name: str) -> str:
     return re.sub(r"\s+", " ", norm_label(name).replace("&", " and ")).strip()
 
 
-def read_release(raw_root: Path, name: str, spec: dict[str, Any], config_ref) -> pd.DataFrame:
+def read_release(path: Path, name: str, spec: dict[str, Any], config_ref) -> pd.DataFrame:
     """One release as text, one column per configured field, rows numbered as in the file."""
-    path = raw_root / spec["path"]
     fields = {f: {"type": "text", "required": True} for f in spec["columns"]}
     table = read_table(
         path, spec, spec["path"], harmonise.known_headers(spec), norm_label, config_ref([name])

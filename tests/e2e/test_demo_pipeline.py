@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -250,3 +251,28 @@ def test_model_table(demo_run: Path) -> None:
     assert "legal_status: CP (vs CIN)" in set(model.term)
     assert (model.las == 19).all() and (model.children > 50000).all()
     assert ((model.lower95 <= model.odds_ratio) & (model.odds_ratio <= model.upper95)).all()
+
+
+# --- published indicators and inspections ------------------------------------------------
+def test_published_outputs(demo_run: Path) -> None:
+    kpis = pd.read_csv(
+        demo_run / "results/tables/kpis.csv",
+        dtype={"period": str},
+        keep_default_na=False,
+        na_values=[""],
+    )
+    mk = kpis[
+        (kpis.la_name == "Milton Keynes")
+        & (kpis.period == "2024")
+        & (kpis.indicator == "s47_icpc_conversion")
+    ].iloc[0]
+    assert (mk.numerator, mk.denominator, round(mk.value, 3)) == (335, 1214, 0.276)
+    assert kpis.la_code.nunique() == 19
+    assert kpis.loc[kpis.status.notna(), ["numerator", "value"]].isna().all().all()
+    latest = pd.read_csv(demo_run / "results/tables/ofsted_latest.csv")
+    assert latest.la_code.nunique() == 19
+    links = json.loads((demo_run / "results/figures/links.json").read_text())
+    assert {f["id"] for f in links} >= {"FIG-LINK-child_oversight_28d-rereferral_rate"}
+    assert all("cannot show" in f["caption"] and "synthetic" in f["caption"] for f in links)
+    for release in ("c1", "c4", "d5", "csww"):
+        assert (demo_run / f"results/quality/releases/{release}.csv").exists()
