@@ -10,6 +10,7 @@ include: "rules/ingest.smk"
 include: "rules/quality.smk"
 include: "rules/stats.smk"
 include: "rules/published.smk"
+include: "rules/coding.smk"
 
 
 rule all:
@@ -23,6 +24,7 @@ rule all:
         f"{RESULTS}/figures/figures.json",
         f"{RESULTS}/tables/kpis.csv",
         f"{RESULTS}/tables/ofsted_latest.csv",
+        f"{RESULTS}/tables/code_frequencies.csv",
         f"{RESULTS}/figures/links.json",
         expand(
             f"{RESULTS}/quality/releases/{{release}}.csv",

@@ -1,8 +1,8 @@
 """Redaction of free text (transcripts, survey comments, quotes).
 
-Removes e-mail addresses, UK telephone numbers, UK postcodes, street addresses, the names of the
-people known to be in the text (a session's participants) and common forenames from a bundled
-list. Over-redaction is preferred to a leak: a report quote that loses a word is acceptable, one
+Removes e-mail addresses, UK telephone numbers, UK postcodes, street addresses, dates of birth,
+names after a title (Mr, Mrs, Dr ...), the names of the people known to be in the text (a
+session's participants) and common forenames from a bundled list. Over-redaction is preferred to a leak: a report quote that loses a word is acceptable, one
 that names a child is not.
 """
 
@@ -16,6 +16,11 @@ from importlib import resources
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\w)(?:\+44\s?\(?0?\)?|0)(?:\d[\s-]?){9,10}(?!\w)")
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
+# A title followed by a capitalised word is a name whoever it is ("Mrs Okafor", "Dr Lee").
+HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+[A-Z][\w'-]+")
+DATE_OF_BIRTH = re.compile(
+    r"\b(?:DOB|D\.O\.B\.?|date of birth|born(?: on)?)\s*:?\s*"
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}\s+[A-Z][a-z]+\s+\d{4})", re.IGNORECASE)
 ADDRESS = re.compile(
     r"\b\d{1,4}[A-Za-z]?\s+(?:[A-Z][a-z]+\s){1,3}"
     r"(?:Road|Street|Avenue|Close|Lane|Drive|Way|Gardens|Crescent|Court|Place|Terrace)\b"
@@ -50,6 +55,8 @@ def redact(text: str, names: Iterable[str] = ()) -> str:
     text = PHONE.sub("[phone]", text)
     text = POSTCODE.sub("[postcode]", text)
     text = ADDRESS.sub("[address]", text)
+    text = DATE_OF_BIRTH.sub("[date of birth]", text)
+    text = HONORIFIC.sub("[name]", text)
     own = name_parts(names)
     if own:
         # People known to be in the text are removed whatever the case ("JANE", "jane").

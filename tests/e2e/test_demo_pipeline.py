@@ -277,3 +277,33 @@ def test_published_outputs(demo_run: Path) -> None:
     assert all("cannot show" in f["caption"] and "synthetic" in f["caption"] for f in links)
     for release in ("c1", "c4", "d5", "csww"):
         assert (demo_run / f"results/quality/releases/{release}.csv").exists()
+
+
+# --- qualitative coding ------------------------------------------------------------------
+def test_planted_themes_are_found_where_planted(demo_run: Path, truth: dict) -> None:
+    segments = pd.read_parquet(demo_run / "data/interim/coding/segments.parquet")
+    transcripts = segments[segments.source == "transcript"]
+    sessions = transcripts.assign(
+        session=transcripts.source_file.str.rsplit("/", n=1).str[-1].str.rsplit(".", n=1).str[0]
+    )
+    checked = 0
+    for slug, la in truth["authorities"].items():
+        for session, codes in la["themes_planted"].items():
+            found = set(
+                sessions[(sessions.la_code == la["la_code"]) & (sessions.session == session)].code
+            )
+            assert set(codes) <= found, (slug, session, sorted(set(codes) - found))
+            checked += len(codes)
+    assert checked > 200
+
+
+def test_no_name_in_any_quote(demo_run: Path, truth: dict) -> None:
+    quotes = "\n".join(
+        (demo_run / f"results/tables/{name}.csv").read_text(encoding="utf-8")
+        for name in ("quotes", "inspectors_quotes")
+    )
+    names = {n for la in truth["authorities"].values() for n in la["redaction_planted"]}
+    parts = {p for n in names for p in n.split() if len(p) > 2 and "@" not in p}
+    leaked = [n for n in names | parts if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", quotes)]
+    assert not leaked, leaked[:10]
+    assert (demo_run / "results/coding/codebook.qdc").read_bytes().startswith(b"<?xml")

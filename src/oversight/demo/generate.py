@@ -84,7 +84,10 @@ def reference(path: Path) -> list[dict[str, str]]:
 
 
 def survey_items(path: Path) -> list[dict[str, str]]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
+    """The instrument's agreement items: each demo LA's survey tool asks these on its own
+    agreement scale (frequency and 0-10 items are not simulated)."""
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
+    return [it for it in items if it.get("scale", "agree5") == "agree5"]
 
 
 def dialect_index(la_index: int, dataset: str) -> int:
@@ -286,12 +289,13 @@ class Generator:
         la_truth["errors"]["survey"] = dict(sorted(counts.items()))
         la_truth["volumes"]["survey"] = len(frames["survey"])
         la_truth["rows_in"]["survey"] = n_in
-        spec, turns, names = self._transcripts(i, slug, rng, raw_root)
+        spec, turns, names, themes = self._transcripts(i, slug, rng, raw_root)
         config["datasets"]["transcripts"] = spec
         la_truth["errors"]["transcripts"] = {}
         la_truth["volumes"]["transcripts"] = turns
         la_truth["rows_in"]["transcripts"] = turns
         la_truth["redaction_planted"] = sorted(set(planted) | set(names))
+        la_truth["themes_planted"] = themes  # session (file stem) -> codes planted in it
         la_truth["rates"] = self._rates(rates, policy, child_expected)
         la_truth["child_oversight_by_month_end"] = child_expected
         return la_truth, config
@@ -450,11 +454,13 @@ class Generator:
         folder = f"{slug}/focus_groups"
         turns_total = 0
         planted: list[str] = []
+        themes: dict[str, list[str]] = {}
         for s in range(sessions):
-            turns, mentions = _dialogue(people, rng)
+            turns, mentions, codes = _dialogue(people, rng)
             turns_total += len(turns)
             planted += mentions
             name = f"focus_group_{s + 1}"
+            themes[name] = codes
             if vtt:
                 text = _as_vtt(turns)
                 writers.write_text(raw_root / folder / f"{name}.vtt", text)
@@ -479,7 +485,7 @@ class Generator:
                 "Team Manager": "team_manager",
             }
         }
-        return spec, turns_total, [p for p, _ in people]
+        return spec, turns_total, [p for p, _ in people], themes
 
 
 def _values(dataset: str, dialect: dict[str, Any], i: int) -> dict[str, dict[str, Any]]:
@@ -555,19 +561,76 @@ PHRASES = {
         "How safe do you feel talking about your own experiences in supervision?",
         "What would a good template for case supervision need to include?",
     ],
+    # Each worker phrase plants one code of config/codebook.yaml; the truth file records which
+    # codes were planted in which session, so the coder can be checked against them.
     "worker": [
-        "We talk about the family a lot but it rarely makes it onto the file.",
-        "Honestly there is no time to write up the rationale after supervision.",
-        "My manager is great but the decision is recorded without the reasoning.",
-        "I worry that if I write about my own feelings it could be disclosed in a subject "
-        "access request.",
-        "Caseloads are so high that supervision becomes a list of tasks.",
-        "Personal reflection happens, but nobody records it anywhere I know of.",
-        "The system makes it hard to find where case supervision notes go.",
-        "When we reflect on the prognosis for the family it changes the plan, but the file "
-        "does not show it.",
-        "Supervision gets cancelled when there is a crisis, and that is most weeks.",
-        "Partners rarely attend the meetings where decisions are made.",
+        (
+            "In supervision we reflect on the family's capacity to change and what the prognosis "
+            "is for the children.",
+            "part1_family_reflection",
+        ),
+        (
+            "My own experience as a parent shapes how I see this family, and I need space to "
+            "reflect on my own bias.",
+            "part2_practitioner_reflection",
+        ),
+        (
+            "There is simply no time to write up supervision notes, so recording waits until the "
+            "end of the week.",
+            "recording_time",
+        ),
+        (
+            "The case management system makes it hard to record the supervision discussion on the "
+            "child's file.",
+            "recording_systems",
+        ),
+        (
+            "I am not confident about how to write up a management decision so that it reads well "
+            "on the file.",
+            "recording_confidence",
+        ),
+        (
+            "Nobody has told us what should be recorded after supervision; the expectations are "
+            "unclear.",
+            "recording_expectations",
+        ),
+        (
+            "I worry that anything I write about my feelings could be disclosed under a subject "
+            "access request.",
+            "sar_data_protection",
+        ),
+        (
+            "My manager has too many workers to supervise and keeps cancelling our sessions.",
+            "manager_capacity",
+        ),
+        (
+            "With a caseload of twenty-five children there is no space for real reflection.",
+            "caseload",
+        ),
+        (
+            "Health and school partners rarely attend the meetings where decisions are made.",
+            "partner_attendance",
+        ),
+        (
+            "As a Black social worker I do not always feel safe raising how race and identity "
+            "affect my practice.",
+            "identity_inclusion",
+        ),
+        (
+            "Plans drift for months because decisions are not followed up and the case stalls.",
+            "drift_delay",
+        ),
+        (
+            "Management oversight is strong here: decisions are clear and recorded with the "
+            "reasons.",
+            "oversight_quality",
+        ),
+        (
+            "Management oversight is not evident on the file; you would not know a manager had "
+            "looked at it.",
+            "oversight_weak",
+        ),
+        ("The decision is on the file but no rationale is recorded.", "rationale_missing"),
     ],
     "sensitive": [
         "I was working with {child}'s family and the plan drifted for months.",
@@ -590,11 +653,15 @@ def _participants(rng: np.random.Generator) -> list[tuple[str, str]]:
     return people
 
 
-def _dialogue(people, rng: np.random.Generator) -> tuple[list[tuple[str, str]], list[str]]:
+def _dialogue(
+    people, rng: np.random.Generator
+) -> tuple[list[tuple[str, str]], list[str], list[str]]:
+    """Turns of one focus group, the names and contacts planted in them, and the codes."""
     from oversight.redact import forenames
 
     turns: list[tuple[str, str]] = []
     planted: list[str] = []
+    codes: list[str] = []
     facilitator = people[0][0]
     for question in PHRASES["facilitator"]:
         turns.append((facilitator, question))
@@ -609,13 +676,14 @@ def _dialogue(people, rng: np.random.Generator) -> tuple[list[tuple[str, str]], 
                 said = template.format(child=child, email=email, phone=phone)
                 planted += [child, email, phone]
             else:
-                said = PHRASES["worker"][int(rng.integers(0, len(PHRASES["worker"])))]
+                said, code = PHRASES["worker"][int(rng.integers(0, len(PHRASES["worker"])))]
+                codes.append(code)
             if rng.random() < 0.15:
                 other = people[int(rng.integers(1, len(people)))][0].split()[0]
                 said = f"I agree with {other}. " + said
                 planted.append(other)
             turns.append((speaker, said))
-    return turns, planted
+    return turns, planted, sorted(set(codes))
 
 
 def _as_vtt(turns: list[tuple[str, str]]) -> str:

@@ -1,0 +1,34 @@
+# Qualitative analysis. The codebook is applied to focus-group turns, survey comments and Ofsted
+# report sections; frequencies, co-occurrence, redacted exemplar quotes, REFI-QDA exports, and
+# what inspectors said about management oversight.
+
+
+rule coding:
+    input:
+        transcripts=expand(f"{INTERIM}/{{la}}/transcripts.parquet", la=AUTHORITIES),
+        survey=expand(f"{INTERIM}/{{la}}/survey.parquet", la=AUTHORITIES),
+        inspections=f"{INTERIM}/published/inspections.parquet",
+        codebook="config/codebook.yaml",
+        ledger=f"{RESULTS}/quality/ledger.csv",
+        code=[
+            f"src/oversight/coding/{m}.py"
+            for m in ("codebook", "coder", "refi", "inspectors")
+        ]
+        + code("redact", "artefacts"),
+    output:
+        segments=f"{INTERIM}/coding/segments.parquet",
+        frequencies=f"{RESULTS}/tables/code_frequencies.csv",
+        cooccurrence=f"{RESULTS}/tables/code_cooccurrence.csv",
+        quotes=f"{RESULTS}/tables/quotes.csv",
+        inspectors=f"{RESULTS}/tables/inspectors_oversight.csv",
+        inspector_quotes=f"{RESULTS}/tables/inspectors_quotes.csv",
+        qdc=f"{RESULTS}/coding/codebook.qdc",
+        qdpx=f"{RESULTS}/coding/focus_groups.qdpx",
+    log:
+        "logs/coding/coding.log",
+    benchmark:
+        "logs/benchmarks/coding/coding.tsv"
+    conda:
+        "../environment.yml"
+    script:
+        "scripts/coding.py"

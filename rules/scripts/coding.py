@@ -1,0 +1,54 @@
+"""Snakemake job: apply the codebook to every source and write the coding outputs."""
+
+import pandas as pd
+
+from oversight import artefacts, jobs
+from oversight.coding.codebook import load_codebook
+from oversight.coding.coder import (
+    code_frequencies,
+    code_units,
+    cooccurrence,
+    exemplars,
+    units_from_inspections,
+    units_from_survey,
+    units_from_transcripts,
+)
+from oversight.coding.inspectors import oversight_by_grade, oversight_mentions, oversight_quotes
+from oversight.coding.refi import codebook_to_qdc, project_to_qdpx
+
+sm = snakemake  # noqa: F821 (provided by Snakemake)
+
+
+def main() -> None:
+    codebook = load_codebook(sm.input.codebook)
+    transcripts = pd.concat([pd.read_parquet(p) for p in sm.input.transcripts], ignore_index=True)
+    survey = pd.concat([pd.read_parquet(p) for p in sm.input.survey], ignore_index=True)
+    inspections = pd.read_parquet(sm.input.inspections)
+    units = pd.concat(
+        [
+            units_from_transcripts(transcripts),
+            units_from_survey(survey),
+            units_from_inspections(inspections),
+        ],
+        ignore_index=True,
+    )
+    segments = code_units(units, codebook)
+    artefacts.write_parquet(segments, sm.output.segments)
+    artefacts.write_csv(
+        code_frequencies(segments, by=["source", "la_code"], units=units), sm.output.frequencies
+    )
+    artefacts.write_csv(cooccurrence(segments).reset_index(), sm.output.cooccurrence)
+    artefacts.write_csv(exemplars(segments, units), sm.output.quotes)
+    mentions = oversight_mentions(inspections, codebook)
+    artefacts.write_csv(oversight_by_grade(mentions), sm.output.inspectors)
+    artefacts.write_csv(oversight_quotes(mentions), sm.output.inspector_quotes)
+    with artefacts.atomic_path(sm.output.qdc) as tmp:
+        tmp.write_bytes(codebook_to_qdc(codebook))
+    focus = units[units["source"] == "transcript"]
+    with artefacts.atomic_path(sm.output.qdpx) as tmp:
+        tmp.write_bytes(
+            project_to_qdpx(segments[segments["source"] == "transcript"], focus, codebook)
+        )
+
+
+jobs.run(sm.log[0], main, "coding")
