@@ -11,6 +11,7 @@ include: "rules/quality.smk"
 include: "rules/stats.smk"
 include: "rules/published.smk"
 include: "rules/coding.smk"
+include: "rules/survey.smk"
 
 
 rule all:
@@ -25,6 +26,8 @@ rule all:
         f"{RESULTS}/tables/kpis.csv",
         f"{RESULTS}/tables/ofsted_latest.csv",
         f"{RESULTS}/tables/code_frequencies.csv",
+        f"{RESULTS}/tables/survey_constructs.csv",
+        f"{RESULTS}/survey/questionnaire.html",
         f"{RESULTS}/figures/links.json",
         expand(
             f"{RESULTS}/quality/releases/{{release}}.csv",

@@ -20,7 +20,9 @@ POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+[A-Z][\w'-]+")
 DATE_OF_BIRTH = re.compile(
     r"\b(?:DOB|D\.O\.B\.?|date of birth|born(?: on)?)\s*:?\s*"
-    r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}\s+[A-Z][a-z]+\s+\d{4})", re.IGNORECASE)
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}\s+[A-Z][a-z]+\s+\d{4})",
+    re.IGNORECASE,
+)
 ADDRESS = re.compile(
     r"\b\d{1,4}[A-Za-z]?\s+(?:[A-Z][a-z]+\s){1,3}"
     r"(?:Road|Street|Avenue|Close|Lane|Drive|Way|Gardens|Crescent|Court|Place|Terrace)\b"

@@ -1,4 +1,4 @@
-"""Focus-group and interview transcripts: Teams WebVTT and plain "Speaker: text" files.
+"""Focus-group and interview transcripts: Teams WebVTT, Word (.docx) and "Speaker: text" files.
 
 Each turn keeps the line it starts on (``source_row``) so a quote can be traced to its file.
 Speakers are named in the transcript; the session's participants list (``speaker, role``)
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from oversight.errors import ExtractError
 from oversight.readers import decode
 
 VTT_TIMING = re.compile(r"^(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}\s+-->\s+(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}")
@@ -80,8 +81,30 @@ def _frame(records: list[list[str]], index: list[int]) -> pd.DataFrame:
     return frame.mask(frame == "")
 
 
+def docx_text(path: Path, file: str) -> str:
+    """The paragraphs of a Word transcript, one per line (python-docx reads the XML only:
+    nothing in the document is run)."""
+    import docx  # python-docx, imported here because only .docx transcripts need it
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several types for a broken package
+        raise ExtractError(
+            file,
+            f"cannot be opened as a Word document ({type(exc).__name__})",
+            expected="a .docx transcript",
+            fix="re-save it from Word",
+        ) from exc
+    return "\n".join(p.text for p in document.paragraphs)
+
+
 def read_transcript(path: Path, spec: dict, file: str, config_ref: str = "") -> pd.DataFrame:
-    """One transcript file as turns (speaker, text, timestamp), indexed by source_row."""
+    """One transcript file as turns (speaker, text, timestamp), indexed by source_row.
+
+    For .docx the row is the paragraph number; its paragraphs are read like a .txt file.
+    """
+    if spec["format"] == "docx":
+        return parse_txt(docx_text(path, file), spec.get("line_format", "speaker_colon"))
     text = decode(path.read_bytes(), spec.get("encoding"), file, config_ref)
     if spec["format"] == "vtt":
         return parse_vtt(text)

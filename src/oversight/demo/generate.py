@@ -74,6 +74,17 @@ def _read_json(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
+def _clear_demo_folder(raw_root: Path, slug: str) -> None:
+    """Remove an LA's earlier synthetic files before writing new ones, so nothing stale is
+    left behind; only ever a folder that the demo manifest says is synthetic."""
+    import shutil
+
+    manifest = _read_json(raw_root / "DEMO_DATA.json")
+    folder = raw_root / slug
+    if folder.is_dir() and manifest.get("demo") is True and slug in manifest.get("authorities", []):
+        shutil.rmtree(folder)
+
+
 def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
@@ -219,6 +230,7 @@ class Generator:
             slug = slugify(ref["la_name"])
             if only is not None and slug not in only:
                 continue
+            _clear_demo_folder(raw_root, slug)
             rng = np.random.default_rng([self.seed, i])
             la_truth, la_config = self._authority(i, slug, ref, rng, raw_root)
             truth["authorities"][slug] = la_truth
@@ -257,9 +269,8 @@ class Generator:
         frames["audits"] = simulate.audits(kids, rates, rng, style["audit"])
         survey_tool = d.SURVEY[dialect_index(i, "survey")]
         scale = d.SCALES[survey_tool["scale"]]
-        item_ids = [it["id"] for it in self.items]
         frames["survey"] = simulate.survey(
-            staff, rates, item_ids, scale["points"], rng, style["respondent"]
+            staff, rates, self.items, scale["points"], rng, style["respondent"]
         )
         config: dict[str, Any] = {
             "la_code": ref["la_code_new"],
@@ -451,6 +462,8 @@ class Generator:
         people = _participants(rng)
         sessions = 2 if i % 4 == 0 else 1
         vtt = i % 2 == 0
+        word = i % 4 == 3  # Word (.docx) exports from a meeting tool
+        ext = "vtt" if vtt else "docx" if word else "txt"
         folder = f"{slug}/focus_groups"
         turns_total = 0
         planted: list[str] = []
@@ -464,14 +477,18 @@ class Generator:
             if vtt:
                 text = _as_vtt(turns)
                 writers.write_text(raw_root / folder / f"{name}.vtt", text)
+            elif word:
+                writers.write_docx(
+                    raw_root / folder / f"{name}.docx", _as_txt(turns, stamped=False).splitlines()
+                )
             else:
                 text = _as_txt(turns, stamped=i % 4 == 1)
                 writers.write_text(raw_root / folder / f"{name}.txt", text, "utf-8")
         lines = ["speaker,role"] + [f"{p},{r}" for p, r in people]
         writers.write_text(raw_root / folder / "participants.csv", "\n".join(lines) + "\n")
         spec: dict[str, Any] = {
-            "path": f"{folder}/*.{'vtt' if vtt else 'txt'}",
-            "format": "vtt" if vtt else "txt",
+            "path": f"{folder}/*.{ext}",
+            "format": ext,
             "encoding": "utf-8",
             "participants": f"{folder}/participants.csv",
         }

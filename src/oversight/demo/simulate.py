@@ -336,12 +336,17 @@ def audits(
 def survey(
     staff: pd.DataFrame,
     rates: Rates,
-    items: list[str],
+    items: list[dict[str, Any]],
     points: int,
     rng: np.random.Generator,
     id_style: str,
 ) -> pd.DataFrame:
-    """Respondents (a share of the workforce) answering every item on ``points`` positions."""
+    """Respondents (a share of the workforce) answering every item on ``points`` positions.
+
+    Each respondent has one latent view per construct; an item is that view plus item noise,
+    so items of one construct hang together (Cronbach's alpha about 0.8 to 0.9), as real
+    scales do. Reverse-worded items are answered the other way round.
+    """
     n = max(10, round(len(staff) * rng.uniform(0.35, 0.55)))
     frame = pd.DataFrame(
         {
@@ -349,10 +354,16 @@ def survey(
             "role": rng.choice(staff["worker_role"].to_numpy(), size=n),
         }
     )
+    views = {
+        c: rng.normal(rates.survey_mean, 0.22, size=n)
+        for c in sorted({it["construct"] for it in items})
+    }
     for item in items:
-        latent = np.clip(rng.normal(rates.survey_mean, 0.25, size=n), 0, 0.999)
-        answer = (latent * points).astype(int) + 1
+        latent = views[item["construct"]] + rng.normal(0, 0.2, size=n)
+        if item.get("reverse"):
+            latent = 1 - latent
+        answer = (np.clip(latent, 0, 0.999) * points).astype(int) + 1
         skipped = rng.random(n) < 0.03
-        frame[item] = pd.array(np.where(skipped, 0, answer), dtype="Int64")
-        frame.loc[skipped, item] = pd.NA
+        frame[item["id"]] = pd.array(np.where(skipped, 0, answer), dtype="Int64")
+        frame.loc[skipped, item["id"]] = pd.NA
     return frame

@@ -108,6 +108,21 @@ def _strip_dates(name: str, data: bytes) -> bytes:
     return data
 
 
+def write_docx(path: Path, lines: list[str]) -> None:
+    """A Word transcript: a title paragraph, then one paragraph per turn."""
+    import docx
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    document.core_properties.author = "oversight demo-data"
+    document.core_properties.created = FIXED_TIME
+    document.core_properties.modified = FIXED_TIME
+    document.save(str(path))
+    _stabilise_zip(path)
+
+
 def write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode(encoding))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import textwrap
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -24,6 +25,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy import stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
+from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from oversight.stats import cronbach_alpha
 from oversight.survey.instrument import Instrument
@@ -211,6 +213,11 @@ def ordinal_logit(
 ) -> OrdinalFit:
     """Fit statsmodels ``OrderedModel(distr="logit")`` by Newton's method.
 
+    With more than eight regressors BFGS supplies the start values (OrderedModel's Hessian
+    is numerical, so each Newton step costs O(p^2) likelihood evaluations); ``converged``
+    means statsmodels reported convergence or the largest per-observation score component
+    is below 1e-6.
+
     Args:
         y: Ordinal outcome. ``categories`` gives the order (lowest first); otherwise the
             sorted distinct values (or the categories of an ordered Categorical).
@@ -244,7 +251,18 @@ def ordinal_logit(
     if constant:
         raise ValueError(f"regressors with no variation: {', '.join(map(str, constant))}")
     model = OrderedModel(endog, exog, distr="logit")
-    res = model.fit(method="newton", disp=False, maxiter=200)
+    with warnings.catch_warnings():
+        # statsmodels' Newton stops on a parameter-change tolerance that its numerical
+        # Hessian can keep missing at the optimum; convergence is judged on the score below.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        start = None
+        if exog.shape[1] > 8:  # many regressors: BFGS start values save Newton iterations
+            start = model.fit(method="bfgs", disp=False, maxiter=500).params.to_numpy()
+        # Newton from BFGS start values converges in a few steps.
+        maxiter = 50 if start is None else 5
+        res = model.fit(method="newton", start_params=start, disp=False, maxiter=maxiter)
+    gradient = np.abs(model.score(res.params.to_numpy())) / len(endog)
+    converged = bool(res.mle_retvals.get("converged", False) or gradient.max() < 1e-6)
     k = exog.shape[1]
     coef = res.params.iloc[:k]
     se = res.bse.iloc[:k]
@@ -267,7 +285,7 @@ def ordinal_logit(
         pd.Series(cuts, index=names, name="threshold"),
         len(endog),
         float(res.llf),
-        bool(res.mle_retvals.get("converged", True)),
+        converged,
     )
 
 

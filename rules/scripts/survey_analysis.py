@@ -1,0 +1,43 @@
+"""Snakemake job: analysis of the staff survey returns across the region."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from oversight import artefacts, jobs
+from oversight.figures import FigureSpec, save
+from oversight.survey import (
+    compare_roles,
+    construct_alpha,
+    construct_scores,
+    diverging_data,
+    diverging_figure,
+    la_breakdown,
+    load_instrument,
+    response_counts,
+    wave_comparison,
+)
+
+sm = snakemake  # noqa: F821 (provided by Snakemake)
+
+
+def main() -> None:
+    instrument = load_instrument(sm.input.instrument)
+    long = pd.concat([pd.read_parquet(p) for p in sm.input.survey], ignore_index=True)
+    # Invited staff: the workers in each LA's supervision records (no staff list is collected).
+    workers = pd.concat(
+        [pd.read_parquet(p, columns=["la_code", "worker_id"]) for p in sm.input.supervision]
+    )
+    eligible = workers.drop_duplicates().groupby("la_code").size().rename("eligible").reset_index()
+    artefacts.write_csv(response_counts(long, eligible, by=("la_code",)), sm.output.responses)
+    scores = construct_scores(long, instrument)
+    artefacts.write_csv(la_breakdown(scores, min_n=sm.params.min_n), sm.output.constructs)
+    artefacts.write_csv(construct_alpha(long, instrument), sm.output.alpha)
+    artefacts.write_csv(compare_roles(long, instrument), sm.output.roles)
+    artefacts.write_csv(wave_comparison(scores, min_n=sm.params.min_n), sm.output.waves)
+    fig, caption, alt = diverging_figure(diverging_data(long, instrument, min_n=sm.params.min_n))
+    entry = save(fig, FigureSpec("FIG-SURVEY-diverging", caption, alt), Path(sm.output.svg).parent)
+    artefacts.write_json([entry], sm.output.manifest)
+
+
+jobs.run(sm.log[0], main, "survey analysis")
