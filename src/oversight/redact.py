@@ -2,8 +2,8 @@
 
 Removes e-mail addresses, UK telephone numbers, UK postcodes, street addresses, dates of birth,
 names after a title (Mr, Mrs, Dr ...), the names of the people known to be in the text (a
-session's participants) and common forenames from a bundled list. Over-redaction is preferred to a leak: a report quote that loses a word is acceptable, one
-that names a child is not.
+session's participants) and common forenames from a bundled list. Over-redaction is preferred
+to a leak: a report quote that loses a word is acceptable, one that names a child is not.
 """
 
 from __future__ import annotations
