@@ -307,3 +307,19 @@ def test_no_name_in_any_quote(demo_run: Path, truth: dict) -> None:
     leaked = [n for n in names | parts if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", quotes)]
     assert not leaked, leaked[:10]
     assert (demo_run / "results/coding/codebook.qdc").read_bytes().startswith(b"<?xml")
+
+
+# --- survey --------------------------------------------------------------------------------
+def test_survey_outputs(demo_run: Path) -> None:
+    alpha = pd.read_csv(demo_run / "results/tables/survey_alpha.csv").dropna(subset=["alpha"])
+    assert len(alpha) >= 4
+    assert ((alpha.alpha > 0.7) & (alpha.alpha < 0.97)).all()  # the demo plants real scales
+    constructs = pd.read_csv(demo_run / "results/tables/survey_constructs.csv")
+    small = constructs[constructs.suppressed]
+    assert small["mean"].isna().all()  # breakdowns under n = 10 are never shown
+    responses = pd.read_csv(demo_run / "results/tables/survey_responses.csv")
+    assert len(responses) == 19 and (responses.response_rate.between(0.2, 0.7)).all()
+    html = (demo_run / "results/survey/questionnaire.html").read_text(encoding="utf-8")
+    assert html.count("<fieldset") >= 5 and "sup_reflect" in html
+    roles = pd.read_csv(demo_run / "results/tables/survey_roles.csv").dropna(subset=["odds_ratio"])
+    assert (roles.ci_lower < roles.odds_ratio).all() and (roles.odds_ratio < roles.ci_upper).all()

@@ -177,3 +177,22 @@ def test_blank_role_on_participants_list_is_required(sandbox):
     result = _session(sandbox, vtt, "speaker,role\nZoltan Kovacs, \n")
     rej = one_reject(result, 3)
     assert (rej["rule"], rej["value_shown"]) == ("required", "(blank)")
+
+
+def test_word_transcript_paragraphs_are_turns(tmp_path) -> None:
+    import docx
+
+    path = tmp_path / "focus_group.docx"
+    document = docx.Document()
+    for line in [
+        "Focus group",
+        "Jane Smith: We never record the reasons.",
+        "it just does not happen",
+        "Tom Baker: Agreed.",
+    ]:
+        document.add_paragraph(line)
+    document.save(str(path))
+    turns = read_transcript(path, {"format": "docx"}, "focus_group.docx")
+    assert list(turns.index) == [1, 2, 4]
+    assert turns.loc[2, "text"] == "We never record the reasons. it just does not happen"
+    assert turns.loc[4, "speaker"] == "Tom Baker"
