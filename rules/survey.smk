@@ -6,9 +6,10 @@ rule questionnaire:
     input:
         instrument="config/survey.yaml",
         template="report_templates/questionnaire.html.j2",
-        code=[f"src/oversight/survey/{m}.py" for m in ("instrument",)],
+        code=[f"src/oversight/survey/{m}.py" for m in ("instrument",)] + code("pdf"),
     output:
         html=f"{RESULTS}/survey/questionnaire.html",
+        pdf=f"{RESULTS}/survey/questionnaire.pdf",
         xlsx=f"{RESULTS}/survey/import_template.xlsx",
     log:
         "logs/survey/questionnaire.log",

@@ -1,6 +1,7 @@
 """Snakemake job: the common questionnaire (HTML) and its import template (xlsx)."""
 
 from oversight import artefacts, jobs
+from oversight.pdf import html_to_pdf
 from oversight.survey import import_template, load_instrument, render_questionnaire
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
@@ -8,7 +9,10 @@ sm = snakemake  # noqa: F821 (provided by Snakemake)
 
 def main() -> None:
     instrument = load_instrument(sm.input.instrument)
-    artefacts.write_text(render_questionnaire(instrument, title=sm.params.title), sm.output.html)
+    html = render_questionnaire(instrument, title=sm.params.title)
+    artefacts.write_text(html, sm.output.html)
+    with artefacts.atomic_path(sm.output.pdf) as tmp:
+        tmp.write_bytes(html_to_pdf(html))
     with artefacts.atomic_path(sm.output.xlsx) as tmp:
         import_template(instrument).save(tmp)
 

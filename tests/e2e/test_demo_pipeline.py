@@ -138,7 +138,7 @@ def test_one_la_corrected_reruns_only_that_la(demo_run: Path) -> None:
         out = proc.stdout + proc.stderr
         jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", out, flags=re.M))
         # Kent's chain (ingest, page, counts) and the regional roll-ups; no other LA.
-        assert jobs.pop("total") == "10"
+        assert jobs.pop("total") == "12"
         assert jobs == {
             "all": "1",
             "ingest": "1",
@@ -150,6 +150,8 @@ def test_one_la_corrected_reruns_only_that_la(demo_run: Path) -> None:
             "oversight_model": "1",
             "figures": "1",
             "link_figures": "1",
+            "coding": "1",
+            "survey_analysis": "1",
         }
         detail = run([str(BIN / "snakemake"), "-n", "all"], demo_run).stdout
         assert set(re.findall(r"wildcards: la=(\w+)", detail)) == {"kent"}
