@@ -243,9 +243,21 @@ def _refuse_title_row(
     )
 
 
-def to_table(records: list[list[str]], header_index: int, file: str) -> RawTable:
-    """Split records into header and data rows, keeping 1-based file row numbers."""
-    header = [cell.strip() for cell in records[header_index]]
+def to_table(
+    records: list[list[str]], header_index: int, file: str, header_rows: int = 1
+) -> RawTable:
+    """Split records into header and data rows, keeping 1-based file row numbers.
+
+    ``header_rows=2`` reads a question row and an option row, as SurveyMonkey and SmartSurvey
+    export them, flattened to one name per column
+    (:func:`oversight.survey.readers.flatten_two_row_header`).
+    """
+    if header_rows == 2:
+        from oversight.survey.readers import flatten_two_row_header
+
+        header = flatten_two_row_header(records[header_index : header_index + 2])
+    else:
+        header = [cell.strip() for cell in records[header_index]]
     while header and not header[-1]:
         header.pop()
     width = len(header)
@@ -253,7 +265,8 @@ def to_table(records: list[list[str]], header_index: int, file: str) -> RawTable
     index: list[int] = []
     blank = 0
     overlong: dict[int, int] = {}
-    for offset, record in enumerate(records[header_index + 1 :], start=header_index + 2):
+    first = header_index + header_rows
+    for offset, record in enumerate(records[first:], start=first + 1):
         if is_blank(record):
             blank += 1
             continue
@@ -329,7 +342,7 @@ def read_table(
                 fix=f"correct header_row: in {config_ref}",
             )
         _refuse_title_row(records, header_index, merged, known_headers, norm, file, config_ref)
-    table = to_table(records, header_index, file)
+    table = to_table(records, header_index, file, int(spec.get("header_rows", 1)))
     if merged:
         table.notes.append("merged cells: " + "; ".join(merged[:5]))
     if table.rows.empty and not table.overlong_rows:
