@@ -56,9 +56,11 @@ def region_rows(counts: pd.DataFrame, region_code: str) -> pd.DataFrame:
     return summed
 
 
-def _flag(value: np.ndarray, limits95, limits998) -> np.ndarray:
-    lo95, hi95 = limits95
-    lo998, hi998 = limits998
+def funnel_flags(value: np.ndarray, baseline: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """Each unit's place against the 95% and 99.8% limits around its baseline:
+    ``low_998``, ``low_95``, ``within``, ``high_95`` or ``high_998``."""
+    lo95, hi95 = funnel_limits_vec(baseline, denominator, 0.95)
+    lo998, hi998 = funnel_limits_vec(baseline, denominator, 0.998)
     return np.select(
         [value < lo998, value < lo95, value > hi998, value > hi95],
         ["low_998", "low_95", "high_998", "high_95"],
@@ -88,9 +90,7 @@ def proportions(table: pd.DataFrame, region_code: str) -> pd.DataFrame:
         las.loc[idx, "value"],
         baseline[usable],
     )
-    lim95 = funnel_limits_vec(bl, dens, 0.95)
-    lim998 = funnel_limits_vec(bl, dens, 0.998)
-    out.loc[idx, "funnel_flag"] = _flag(vals.to_numpy(), lim95, lim998)
+    out.loc[idx, "funnel_flag"] = funnel_flags(vals.to_numpy(), bl, dens)
     return out
 
 

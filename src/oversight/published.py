@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 
 from oversight import harmonise
+from oversight.comparison import funnel_flags
 from oversight.errors import ExtractError
 from oversight.normalise import norm_label
 from oversight.readers import read_table
-from oversight.stats import funnel_limits, wilson_ci
+from oversight.stats import wilson_ci
 
 SYMBOLS = {"c", "k", "low", "u", "x", "z"}
 KEYS = ["time_period", "geographic_level", "region_code", "old_la_code", "new_la_code", "la_name"]
@@ -204,22 +205,12 @@ def kpis(
     )
     study.loc[ok, "lower95"], study.loc[ok, "upper95"] = lo, hi
     study["funnel_flag"] = ""
-    for idx in study.index[ok & study["england"].notna()]:
-        r = study.loc[idx]
-        lo95, hi95 = funnel_limits(float(r.england), r.denominator, 0.95)
-        lo998, hi998 = funnel_limits(float(r.england), r.denominator, 0.998)
-        v = r.value
-        study.at[idx, "funnel_flag"] = (
-            "low_998"
-            if v < lo998
-            else "low_95"
-            if v < lo95
-            else "high_998"
-            if v > hi998
-            else "high_95"
-            if v > hi95
-            else "within"
-        )
+    flag = ok & study["england"].notna()
+    study.loc[flag, "funnel_flag"] = funnel_flags(
+        study.loc[flag, "value"].to_numpy(float),
+        study.loc[flag, "england"].to_numpy(float),
+        study.loc[flag, "denominator"].to_numpy(float),
+    )
     out = study[OUTPUT_COLUMNS].sort_values(["la_code", "indicator", "period"], kind="stable")
     for col in ("value", "lower95", "upper95", "england", "south_east", "neighbours", "change_1y"):
         out[col] = out[col].astype(float).round(6)
