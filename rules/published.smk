@@ -10,7 +10,7 @@ rule kpis:
         neighbours=f"{RAW}/{PUBLISHED['neighbours']['path']}",
         reference=config["paths"]["la_reference"],
         config="config/published.yaml",
-        code=code("published", "readers", "harmonise", "artefacts"),
+        code=code("published", "comparison", "readers", "harmonise", "artefacts"),
     output:
         dataset=f"{INTERIM}/published/kpis.parquet",
         table=f"{RESULTS}/tables/kpis.csv",
