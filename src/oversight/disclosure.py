@@ -1,0 +1,82 @@
+"""Disclosure control for published tables: small counts hidden, and not recoverable.
+
+Primary suppression hides counts from 1 to 5 (``c``). Secondary suppression then hides
+further cells so that no hidden cell can be worked out from its row or column total: every
+row and column of a table with published totals holds either no hidden cell or at least two.
+The complementary cell chosen is the smallest non-zero visible one, which loses least
+information (the usual heuristic of official statistics, for example the ONS guidance on
+tables from administrative data). True zeros stay visible: they are not disclosive.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+SYMBOL = "c"
+
+
+def primary(counts: pd.DataFrame, low: int = 1, high: int = 5) -> pd.DataFrame:
+    """True where a count lies from ``low`` to ``high`` inclusive."""
+    return (counts >= low) & (counts <= high)
+
+
+def _complement(values: np.ndarray, hidden: np.ndarray) -> int | None:
+    """Index of the smallest visible non-zero cell of one line, or None."""
+    candidates = np.where(~hidden & (values > 0))[0]
+    if candidates.size == 0:
+        return None
+    return int(candidates[np.argmin(values[candidates])])
+
+
+def secondary(counts: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
+    """Extend ``hidden`` until no row or column has exactly one hidden cell.
+
+    Where a line has one hidden cell and no visible non-zero cell to pair it with, its total
+    would give the hidden value away; that line's total must then be hidden too, which
+    :func:`protect` reports in ``hidden_totals``.
+    """
+    values = counts.to_numpy(float)
+    mask = hidden.to_numpy(bool).copy()
+    changed = True
+    while changed:
+        changed = False
+        for axis in (0, 1):
+            lines = range(values.shape[0]) if axis == 0 else range(values.shape[1])
+            for i in lines:
+                line = values[i, :] if axis == 0 else values[:, i]
+                m = mask[i, :] if axis == 0 else mask[:, i]
+                if m.sum() != 1:
+                    continue
+                j = _complement(line, m)
+                if j is None:
+                    continue
+                if axis == 0:
+                    mask[i, j] = True
+                else:
+                    mask[j, i] = True
+                changed = True
+    return pd.DataFrame(mask, index=counts.index, columns=counts.columns)
+
+
+def protect(
+    counts: pd.DataFrame, low: int = 1, high: int = 5
+) -> tuple[pd.DataFrame, dict[str, list]]:
+    """The table as published (hidden cells shown as ``c``) and which totals must be hidden.
+
+    Returns the cells as text, and ``{"rows": [...], "columns": [...]}`` naming the lines
+    whose total would still reveal a hidden cell (a single hidden cell with no partner).
+    """
+    mask = secondary(counts, primary(counts, low, high))
+    shown = counts.astype("Int64").astype("string").mask(mask, SYMBOL)
+    rows = [r for r in counts.index if mask.loc[r].sum() == 1]
+    cols = [c for c in counts.columns if mask[c].sum() == 1]
+    return shown, {"rows": rows, "columns": cols}
+
+
+def round_total(n: float, base: int = 5, above: int = 1000) -> float:
+    """Large totals rounded to the nearest ``base`` (so differences between tables cannot
+    reveal small cells); totals up to ``above`` are exact."""
+    if pd.isna(n) or n <= above:
+        return n
+    return float(base * round(n / base))

@@ -1,0 +1,78 @@
+"""Disclosure control on adversarial tables: no hidden cell can be recovered."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+
+from oversight.disclosure import primary, protect, round_total, secondary
+
+
+def _frame(rows: list[list[int]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        rows,
+        index=[f"r{i}" for i in range(len(rows))],
+        columns=[f"k{j}" for j in range(len(rows[0]))],
+    )
+
+
+def _no_line_with_one_hidden(mask: pd.DataFrame) -> bool:
+    return (mask.sum(axis=1) != 1).all() and (mask.sum(axis=0) != 1).all()
+
+
+def test_small_counts_are_hidden_zeros_are_not() -> None:
+    t = _frame([[0, 3, 40], [12, 7, 0]])
+    m = primary(t)
+    assert m.to_numpy().tolist() == [[False, True, False], [False, False, False]]
+
+
+def test_single_hidden_cell_gets_the_smallest_partner_in_row_and_column() -> None:
+    # r0: 3 is hidden; without a partner, r0's total (3 + 40 + 9 = 52) reveals it.
+    t = _frame([[3, 40, 9], [20, 30, 15], [11, 50, 60]])
+    shown, totals = protect(t)
+    mask = shown == "c"
+    assert mask.loc["r0", "k2"]  # smallest visible non-zero in r0 (9 < 40)
+    assert mask.loc["r2", "k0"] or mask.loc["r1", "k0"]  # column k0 gets a partner too
+    assert _no_line_with_one_hidden(mask)
+    assert totals == {"rows": [], "columns": []}
+
+
+def test_chain_reaction_across_rows_and_columns() -> None:
+    t = _frame([[2, 50, 50, 50], [50, 50, 50, 4], [50, 50, 50, 50], [50, 50, 50, 50]])
+    mask = secondary(t, primary(t))
+    assert _no_line_with_one_hidden(mask)
+    assert mask.to_numpy().sum() >= 4
+
+
+def test_a_lone_hidden_cell_with_no_partner_flags_its_total() -> None:
+    t = _frame([[0, 0, 3], [10, 20, 30]])
+    shown, totals = protect(t)
+    # r0 has only zeros besides the 3: its total would show 3, so it must be hidden.
+    assert totals["rows"] == ["r0"]
+    assert shown.loc["r0", "k2"] == "c"
+
+
+def test_hidden_cells_cannot_be_recovered_by_subtraction() -> None:
+    """An attacker knows every visible cell and every row and column total. A hidden cell is
+    recoverable exactly when it is fixed by those linear equations: when its unit vector lies
+    in the row space of the equations over the hidden cells. None may be."""
+    t = _frame([[4, 15, 22], [9, 2, 30], [25, 18, 1]])
+    mask = secondary(t, primary(t)).to_numpy()
+    cells = list(zip(*np.where(mask), strict=True))
+    assert len(cells) >= 4
+    equations = []
+    for i in range(t.shape[0]):
+        equations.append([1.0 if c[0] == i else 0.0 for c in cells])
+    for j in range(t.shape[1]):
+        equations.append([1.0 if c[1] == j else 0.0 for c in cells])
+    a = np.array(equations)
+    rank = np.linalg.matrix_rank(a)
+    for k in range(len(cells)):
+        unit = np.eye(len(cells))[k]
+        assert np.linalg.matrix_rank(np.vstack([a, unit])) > rank, cells[k]
+
+
+def test_rounding_large_totals() -> None:
+    assert round_total(1234) == 1235 and round_total(999) == 999 and round_total(1232) == 1230
