@@ -21,6 +21,7 @@ rule all:
         f"{RESULTS}/quality/index.html",
         expand(f"{RESULTS}/quality/{{la}}/index.html", la=AUTHORITIES),
         f"{RESULTS}/tables/oversight_metrics.csv",
+        f"{RESULTS}/published/oversight_metrics.csv",
         f"{RESULTS}/tables/oversight_model.csv",
         f"{RESULTS}/figures/figures.json",
         f"{RESULTS}/tables/kpis.csv",

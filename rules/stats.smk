@@ -99,3 +99,23 @@ rule figures:
         | {STUDY["region_code"]: STUDY["region"]},
     script:
         "scripts/figures.py"
+
+
+rule publish_metrics:
+    input:
+        metrics=f"{RESULTS}/tables/oversight_metrics.csv",
+        code=code("disclosure", "artefacts"),
+    output:
+        f"{RESULTS}/published/oversight_metrics.csv",
+    log:
+        "logs/stats/publish_metrics.log",
+    benchmark:
+        "logs/benchmarks/stats/publish_metrics.tsv"
+    conda:
+        "../environment.yml"
+    params:
+        region_code=STUDY["region_code"],
+        low=1,
+        high=config["disclosure"]["min_count"] - 1,
+    script:
+        "scripts/publish_metrics.py"

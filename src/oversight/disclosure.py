@@ -80,3 +80,73 @@ def round_total(n: float, base: int = 5, above: int = 1000) -> float:
     if pd.isna(n) or n <= above:
         return n
     return float(base * round(n / base))
+
+
+def _dimension(breakdown: str) -> str:
+    """Breakdowns that add up to the same total share a dimension: 'role=x' -> 'role',
+    'domain=d;grade=2' -> 'domain=d;grade'; 'all' is the total itself."""
+    return breakdown.rsplit("=", 1)[0] if "=" in breakdown else ""
+
+
+def protect_long(
+    table: pd.DataFrame,
+    region_code: str,
+    low: int = 1,
+    high: int = 5,
+    hide_cols: tuple[str, ...] = (
+        "numerator",
+        "value",
+        "lower95",
+        "upper95",
+        "lower998",
+        "upper998",
+    ),
+) -> pd.DataFrame:
+    """Disclosure control for a long metrics table (``la_code, period, metric, breakdown,
+    numerator, denominator, ...``).
+
+    Primary: a numerator, or the count not meeting it (denominator - numerator), from
+    ``low`` to ``high`` hides the row's numerator, value and intervals; a denominator in that
+    range hides the row's denominator too. Secondary, repeated until nothing changes: within
+    each LA, period, metric and dimension the parts add up to a published total, and across
+    the LAs each part adds up to the region's, so a line with exactly one hidden part gets its
+    smallest visible non-zero part hidden as well. Hidden cells become missing and the
+    ``status`` column says ``c``.
+    """
+    out = table.copy()
+    num = out["numerator"].to_numpy(float)
+    den = out["denominator"].to_numpy(float)
+    rest = den - num
+    small = lambda x: (x >= low) & (x <= high)  # noqa: E731
+    hidden = small(num) | small(rest) | small(den)
+    out["_dim"] = out["breakdown"].map(_dimension)
+    families = [
+        # parts of a dimension within one LA (the total is the LA's 'all' row)
+        ["la_code", "period", "metric", "_dim"],
+        # one part across the LAs (the total is the region's row)
+        ["period", "metric", "breakdown"],
+    ]
+    lines: list[np.ndarray] = []
+    for keys in families:
+        scope = out if keys[0] == "la_code" else out[out["la_code"] != region_code]
+        if keys[0] == "la_code":
+            scope = scope[scope["breakdown"] != "all"]
+        positions = np.arange(len(out))[out.index.get_indexer(scope.index)]
+        groups = scope.assign(_pos=positions).groupby(keys, sort=False)["_pos"]
+        lines += [np.asarray(g) for _, g in groups if len(g) >= 2]
+    changed = True
+    while changed:
+        changed = False
+        for pos in lines:
+            if hidden[pos].sum() == 1:
+                vis = pos[~hidden[pos] & (num[pos] > 0)]
+                if vis.size:
+                    hidden[vis[np.argmin(num[vis])]] = True
+                    changed = True
+    for col in hide_cols:
+        if col in out:
+            out[col] = out[col].astype(float).where(~hidden)
+    out["denominator"] = out["denominator"].astype(float).where(~small(den))
+    status = out["status"] if "status" in out else pd.Series("", index=out.index)
+    out["status"] = np.where(hidden, SYMBOL, status.fillna(""))
+    return out.drop(columns="_dim")

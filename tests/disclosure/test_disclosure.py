@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from oversight.disclosure import primary, protect, round_total, secondary
+from oversight.disclosure import primary, protect, protect_long, round_total, secondary
 
 
 def _frame(rows: list[list[int]]) -> pd.DataFrame:
@@ -74,3 +74,41 @@ def test_hidden_cells_cannot_be_recovered_by_subtraction() -> None:
 
 def test_rounding_large_totals() -> None:
     assert round_total(1234) == 1235 and round_total(999) == 999 and round_total(1232) == 1230
+
+
+def _long(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(
+        rows,
+        columns=["la_code", "period", "metric", "breakdown", "numerator", "denominator", "value"],
+    )
+
+
+def test_long_table_primary_complement_and_secondary() -> None:
+    rows = [
+        # LA A: role parts 3 (small) and 40 -> the 40 must hide too, or all(43) - 40 gives 3
+        ("A", "y", "m", "all", 43, 60, 43 / 60),
+        ("A", "y", "m", "role=sw", 3, 10, 0.3),
+        ("A", "y", "m", "role=tm", 40, 50, 0.8),
+        # LA B: 98 of 100: the 2 who do not meet it are disclosive too
+        ("B", "y", "m", "all", 98, 100, 0.98),
+        ("B", "y", "m", "role=sw", 50, 51, 50 / 51),
+        ("B", "y", "m", "role=tm", 48, 49, 48 / 49),
+        ("R", "y", "m", "all", 141, 160, 141 / 160),
+        ("R", "y", "m", "role=sw", 53, 61, 53 / 61),
+        ("R", "y", "m", "role=tm", 88, 99, 88 / 99),
+    ]
+    out = protect_long(_long(rows), "R").set_index(["la_code", "breakdown"])
+    assert out.loc[("A", "role=sw"), "status"] == "c"
+    assert np.isnan(out.loc[("A", "role=sw"), "numerator"])
+    assert np.isnan(out.loc[("A", "role=sw"), "value"])
+    assert out.loc[("A", "role=tm"), "status"] == "c"  # secondary, within LA A
+    assert out.loc[("B", "all"), "status"] == "c"  # 100 - 98 = 2
+    assert out.loc[("B", "role=sw"), "status"] == "c"  # 51 - 50 = 1
+    # Across LAs: B's role=sw hidden and A's role=sw hidden -> two hidden in that line, fine;
+    # no LA-line or region-line is left with exactly one hidden part.
+    parts = out.reset_index()
+    parts = parts[parts.la_code != "R"]
+    for _, g in parts[parts.breakdown != "all"].groupby("la_code"):
+        assert (g.status == "c").sum() != 1
+    for _, g in parts.groupby("breakdown"):
+        assert (g.status == "c").sum() != 1

@@ -138,7 +138,7 @@ def test_one_la_corrected_reruns_only_that_la(demo_run: Path) -> None:
         out = proc.stdout + proc.stderr
         jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", out, flags=re.M))
         # Kent's chain (ingest, page, counts) and the regional roll-ups; no other LA.
-        assert jobs.pop("total") == "12"
+        assert jobs.pop("total") == "13"
         assert jobs == {
             "all": "1",
             "ingest": "1",
@@ -152,6 +152,7 @@ def test_one_la_corrected_reruns_only_that_la(demo_run: Path) -> None:
             "link_figures": "1",
             "coding": "1",
             "survey_analysis": "1",
+            "publish_metrics": "1",
         }
         detail = run([str(BIN / "snakemake"), "-n", "all"], demo_run).stdout
         assert set(re.findall(r"wildcards: la=(\w+)", detail)) == {"kent"}
@@ -325,3 +326,25 @@ def test_survey_outputs(demo_run: Path) -> None:
     assert html.count("<fieldset") >= 5 and "sup_reflect" in html
     roles = pd.read_csv(demo_run / "results/tables/survey_roles.csv").dropna(subset=["odds_ratio"])
     assert (roles.ci_lower < roles.odds_ratio).all() and (roles.odds_ratio < roles.ci_upper).all()
+
+
+# --- disclosure control ------------------------------------------------------------------
+def test_published_metrics_hide_small_numbers(demo_run: Path) -> None:
+    t = pd.read_csv(
+        demo_run / "results/published/oversight_metrics.csv",
+        dtype={"breakdown": str},
+        keep_default_na=False,
+        na_values=[""],
+    )
+    shown = t[t.status != "c"]
+    assert not shown.numerator.between(1, 5).any()
+    assert not (shown.denominator - shown.numerator).between(1, 5).any()
+    assert t.loc[t.status == "c", ["numerator", "value", "lower95"]].isna().all().all()
+    las = t[t.la_code != REGION]
+    parts = las[las.breakdown != "all"].assign(
+        dim=lambda d: d.breakdown.str.rsplit("=", n=1).str[0]
+    )
+    for _, g in parts.groupby(["la_code", "period", "metric", "dim"]):
+        assert (g.status == "c").sum() != 1
+    for _, g in las.groupby(["period", "metric", "breakdown"]):
+        assert (g.status == "c").sum() != 1
