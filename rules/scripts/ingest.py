@@ -7,7 +7,7 @@ from pathlib import Path
 from oversight import artefacts, jobs
 from oversight.config import load_authority
 from oversight.ingest import Authority, Study, ingest_authority, ledger_frame
-from oversight.pseudonymise import key_fingerprint, load_key
+from oversight.pseudonymise import key_fingerprint, key_for
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 
@@ -15,14 +15,7 @@ sm = snakemake  # noqa: F821 (provided by Snakemake)
 def main() -> None:
     log = logging.getLogger("ingest")
     la = Authority(sm.wildcards.la, load_authority(sm.input.config), Path(sm.input.config))
-    privacy = sm.params.privacy
-    key = load_key(
-        la.slug,
-        os.environ,
-        Path(privacy["demo_manifest"]),
-        privacy["key_env"],
-        privacy["key_file_env"],
-    )
+    key = key_for(la.slug, sm.params.privacy, os.environ)
     log.info("pseudonymisation key fingerprint %s", key_fingerprint(key))
     study = Study.from_config(sm.params.study, sm.params.survey_items)
     results = ingest_authority(la, list(sm.params.datasets), Path(sm.params.raw), study, key)

@@ -45,21 +45,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Validate one LA's raw files without running the pipeline; print what a data lead needs."""
     from oversight.config import load_authority, load_yaml
     from oversight.ingest import Authority, Study, ingest_authority
-    from oversight.pseudonymise import load_key
+    from oversight.pseudonymise import key_for
     from oversight.quality import RULE_ADVICE, summarise_rejects
 
     study = _study(args)
     cfg_path = Path(args.authorities) / f"{args.la}.yaml"
     la = Authority(args.la, load_authority(cfg_path), cfg_path)
     items = [i["id"] for i in load_yaml(Path(args.survey))["items"]]
-    privacy = study["privacy"]
-    key = load_key(
-        args.la,
-        os.environ,
-        Path(privacy["demo_manifest"]),
-        privacy["key_env"],
-        privacy["key_file_env"],
-    )
+    key = key_for(args.la, study["privacy"], os.environ)
     results = ingest_authority(
         la,
         study["datasets"],

@@ -71,6 +71,13 @@ def load_key(
     )
 
 
+def key_for(slug: str, privacy: Mapping[str, str], environ: Mapping[str, str]) -> bytes:
+    """:func:`load_key` with the settings of the study's ``privacy:`` block."""
+    return load_key(
+        slug, environ, Path(privacy["demo_manifest"]), privacy["key_env"], privacy["key_file_env"]
+    )
+
+
 def read_demo_manifest(path: Path) -> dict | None:
     if not path.exists():
         return None

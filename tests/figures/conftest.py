@@ -10,23 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from oversight.comparison import COLUMNS
 from oversight.figures import REGION_CODE, headline_metrics
 from oversight.stats import funnel_limits, wilson_ci
 
-COLUMNS = [
-    "la_code",
-    "period",
-    "metric",
-    "breakdown",
-    "numerator",
-    "denominator",
-    "value",
-    "lower95",
-    "upper95",
-    "lower998",
-    "upper998",
-    "funnel_flag",
-]
 PERIOD = "2024-25"
 MONTHS = [f"2024-{m:02d}" for m in range(4, 13)] + [f"2025-{m:02d}" for m in range(1, 4)]
 

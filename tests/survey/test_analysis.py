@@ -25,23 +25,10 @@ from oversight.survey import (
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
-# pingouin dataset "cronbach_alpha" (15 subjects x 10 items on a 1..7 scale), as in
+# pingouin dataset "cronbach_alpha" (15 subjects x 10 items on a 1..7 scale), typed once in
 # tests/stats/test_stats_reliability.py; pingouin documents alpha 0.5917188485995826 and the
 # Feldt interval [0.195, 0.84] (R psych::alpha agrees on alpha = 0.592).
-LIKERT = np.array(
-    [
-        [3, 5, 7, 2, 6, 1, 4, 2, 6, 5, 4, 4, 5, 6, 4],
-        [2, 4, 3, 4, 5, 2, 3, 4, 5, 4, 3, 2, 5, 5, 3],
-        [4, 6, 5, 3, 6, 3, 5, 4, 5, 6, 5, 3, 6, 5, 5],
-        [1, 3, 5, 3, 5, 4, 3, 3, 5, 4, 2, 2, 2, 4, 5],
-        [4, 5, 6, 2, 4, 2, 5, 7, 1, 3, 5, 5, 3, 2, 3],
-        [5, 1, 4, 2, 4, 5, 2, 2, 6, 5, 3, 3, 3, 2, 1],
-        [1, 2, 3, 2, 4, 2, 1, 2, 5, 3, 2, 4, 2, 1, 3],
-        [4, 5, 3, 6, 6, 3, 2, 4, 2, 1, 3, 2, 4, 4, 2],
-        [3, 5, 6, 6, 7, 5, 4, 6, 3, 7, 4, 3, 4, 6, 3],
-        [2, 5, 5, 3, 5, 2, 3, 5, 2, 2, 1, 4, 5, 5, 4],
-    ]
-).T
+from tests.stats.test_stats_reliability import LIKERT  # noqa: E402
 
 
 def _instrument(n_items: int, reverse: tuple[int, ...] = ()):
