@@ -12,6 +12,7 @@ include: "rules/stats.smk"
 include: "rules/published.smk"
 include: "rules/coding.smk"
 include: "rules/survey.smk"
+include: "rules/report.smk"
 
 
 rule all:
@@ -20,16 +21,8 @@ rule all:
         f"{RESULTS}/quality/ledger.csv",
         f"{RESULTS}/quality/index.html",
         expand(f"{RESULTS}/quality/{{la}}/index.html", la=AUTHORITIES),
-        f"{RESULTS}/tables/oversight_metrics.csv",
-        f"{RESULTS}/published/oversight_metrics.csv",
-        f"{RESULTS}/tables/oversight_model.csv",
-        f"{RESULTS}/figures/figures.json",
-        f"{RESULTS}/tables/kpis.csv",
-        f"{RESULTS}/tables/ofsted_latest.csv",
-        f"{RESULTS}/tables/code_frequencies.csv",
-        f"{RESULTS}/tables/survey_constructs.csv",
+        f"{RESULTS}/provenance.json",
         f"{RESULTS}/survey/questionnaire.html",
-        f"{RESULTS}/figures/links.json",
         expand(
             f"{RESULTS}/quality/releases/{{release}}.csv",
             release=PUBLISHED["releases"],

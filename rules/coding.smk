@@ -17,13 +17,14 @@ rule coding:
         + code("redact", "artefacts"),
     output:
         segments=f"{INTERIM}/coding/segments.parquet",
-        frequencies=f"{RESULTS}/tables/code_frequencies.csv",
-        cooccurrence=f"{RESULTS}/tables/code_cooccurrence.csv",
-        quotes=f"{RESULTS}/tables/quotes.csv",
-        inspectors=f"{RESULTS}/tables/inspectors_oversight.csv",
-        inspector_quotes=f"{RESULTS}/tables/inspectors_quotes.csv",
+        frequencies=f"{INTERIM}/tables/code_frequencies.csv",
+        cooccurrence=f"{INTERIM}/tables/code_cooccurrence.csv",
+        quotes=f"{INTERIM}/tables/quotes.csv",
+        inspectors=f"{INTERIM}/tables/inspectors_oversight.csv",
+        inspector_quotes=f"{INTERIM}/tables/inspectors_quotes.csv",
         qdc=f"{RESULTS}/coding/codebook.qdc",
         qdpx=f"{RESULTS}/coding/focus_groups.qdpx",
+        prov=prov("coding"),
     log:
         "logs/coding/coding.log",
     benchmark:

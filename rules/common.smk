@@ -31,7 +31,7 @@ wildcard_constraints:
 
 def code(*modules):
     """Package modules a rule runs, declared as inputs so that a code change reruns it."""
-    return [f"src/oversight/{m}.py" for m in modules] + [
+    return [f"src/oversight/{m}.py" for m in (*modules, "jobs", "provenance")] + [
         "src/oversight/common_schema.yaml"
     ]
 
@@ -54,3 +54,29 @@ def demo_manifest(wildcards):
     """The demo manifest when present: a regenerated demo data set reruns ingest."""
     path = Path(config["privacy"]["demo_manifest"])
     return [str(path)] if path.exists() else []
+
+
+def prov(rule, wildcard=None):
+    """Where a job records its provenance (oversight.provenance): inputs and outputs with
+    their SHA-256, parameters and code version; gathered into results/provenance.json.
+    """
+    name = f"{rule}/{{{wildcard}}}" if wildcard else rule
+    return f"{INTERIM}/provenance/{name}.json"
+
+
+def provenance_records(wildcards):
+    """Every job's provenance record: one per rule, per LA for the per-LA rules."""
+    per_la = {"ingest", "quality_page", "metrics_la"}
+    records = []
+    for r in workflow.rules:
+        if "prov" not in r.output.keys():
+            continue
+        if r.name in per_la:
+            records += [prov(r.name, "la").format(la=la) for la in AUTHORITIES]
+        elif r.name == "release_diff":
+            records += [
+                prov(r.name, "release").format(release=x) for x in PUBLISHED["releases"]
+            ]
+        else:
+            records.append(prov(r.name))
+    return sorted(records)

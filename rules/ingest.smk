@@ -28,6 +28,7 @@ rule ingest:
         ),
         ledger=f"{RESULTS}/quality/{{la}}/ledger.csv",
         notes=f"{RESULTS}/quality/{{la}}/notes.json",
+        prov=prov("ingest", "la"),
     log:
         "logs/ingest/{la}.log",
     benchmark:

@@ -13,7 +13,8 @@ rule kpis:
         code=code("published", "comparison", "readers", "harmonise", "artefacts"),
     output:
         dataset=f"{INTERIM}/published/kpis.parquet",
-        table=f"{RESULTS}/tables/kpis.csv",
+        table=f"{INTERIM}/tables/kpis.csv",
+        prov=prov("kpis"),
     log:
         "logs/published/kpis.log",
     benchmark:
@@ -37,6 +38,7 @@ rule release_diff:
         code=code("published", "readers", "artefacts"),
     output:
         f"{RESULTS}/quality/releases/{{release}}.csv",
+        prov=prov("release_diff", "release"),
     log:
         "logs/published/release_diff_{release}.log",
     benchmark:
@@ -58,8 +60,9 @@ rule inspections:
         code=code("inspections", "artefacts"),
     output:
         dataset=f"{INTERIM}/published/inspections.parquet",
-        latest=f"{RESULTS}/tables/ofsted_latest.csv",
-        improve=f"{RESULTS}/tables/ofsted_what_needs_to_improve.csv",
+        latest=f"{INTERIM}/tables/ofsted_latest.csv",
+        improve=f"{INTERIM}/tables/ofsted_what_needs_to_improve.csv",
+        prov=prov("inspections"),
     log:
         "logs/published/inspections.log",
     benchmark:
@@ -76,13 +79,14 @@ LINK_IDS = [f"FIG-LINK-{m}-{i}" for m, i in config["links"]["pairs"]]
 rule link_figures:
     input:
         metrics=f"{RESULTS}/tables/oversight_metrics.csv",
-        kpis=f"{RESULTS}/tables/kpis.csv",
+        kpis=f"{INTERIM}/tables/kpis.csv",
         config="config/published.yaml",
         code=code("figures", "artefacts"),
     output:
         manifest=f"{RESULTS}/figures/links.json",
         svg=expand(f"{RESULTS}/figures/{{id}}.svg", id=LINK_IDS),
         png=expand(f"{RESULTS}/figures/{{id}}.png", id=LINK_IDS),
+        prov=prov("link_figures"),
     log:
         "logs/published/link_figures.log",
     benchmark:

@@ -7,6 +7,7 @@ rule ledger:
         code=code("quality", "artefacts"),
     output:
         f"{RESULTS}/quality/ledger.csv",
+        prov=prov("ledger"),
     log:
         "logs/quality/ledger.log",
     benchmark:
@@ -29,6 +30,7 @@ rule quality_page:
         code=code("quality", "artefacts"),
     output:
         f"{RESULTS}/quality/{{la}}/index.html",
+        prov=prov("quality_page", "la"),
     log:
         "logs/quality/{la}.log",
     benchmark:
@@ -49,6 +51,7 @@ rule quality_index:
         code=code("quality", "artefacts"),
     output:
         f"{RESULTS}/quality/index.html",
+        prov=prov("quality_index"),
     log:
         "logs/quality/index.log",
     benchmark:

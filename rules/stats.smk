@@ -17,6 +17,7 @@ rule metrics_la:
     output:
         counts=f"{INTERIM}/{{la}}/metrics.csv",
         units=f"{INTERIM}/{{la}}/model_units.parquet",
+        prov=prov("metrics_la", "la"),
     log:
         "logs/stats/metrics_{la}.log",
     benchmark:
@@ -41,9 +42,10 @@ rule comparison:
         ledger=f"{RESULTS}/quality/ledger.csv",
         code=code("comparison", "metrics", "artefacts") + ["src/oversight/metrics.yaml"],
     output:
-        metrics=f"{RESULTS}/tables/oversight_metrics.csv",
-        heterogeneity=f"{RESULTS}/tables/heterogeneity.csv",
-        change=f"{RESULTS}/tables/oversight_change.csv",
+        metrics=f"{INTERIM}/tables/oversight_metrics.csv",
+        heterogeneity=f"{INTERIM}/tables/heterogeneity.csv",
+        change=f"{INTERIM}/tables/oversight_change.csv",
+        prov=prov("comparison"),
     log:
         "logs/stats/comparison.log",
     benchmark:
@@ -65,7 +67,8 @@ rule oversight_model:
         ledger=f"{RESULTS}/quality/ledger.csv",
         code=code("models", "artefacts"),
     output:
-        f"{RESULTS}/tables/oversight_model.csv",
+        f"{INTERIM}/tables/oversight_model.csv",
+        prov=prov("oversight_model"),
     log:
         "logs/stats/model.log",
     benchmark:
@@ -84,6 +87,7 @@ rule figures:
         manifest=f"{RESULTS}/figures/figures.json",
         svg=expand(f"{RESULTS}/figures/{{id}}.svg", id=FIGURE_IDS),
         png=expand(f"{RESULTS}/figures/{{id}}.png", id=FIGURE_IDS),
+        prov=prov("figures"),
     log:
         "logs/stats/figures.log",
     benchmark:
@@ -103,10 +107,12 @@ rule figures:
 
 rule publish_metrics:
     input:
-        metrics=f"{RESULTS}/tables/oversight_metrics.csv",
-        code=code("disclosure", "artefacts"),
+        metrics=f"{INTERIM}/tables/oversight_metrics.csv",
+        catalogue="config/tables.yaml",
+        code=code("disclosure", "artefacts", "report/publish"),
     output:
-        f"{RESULTS}/published/oversight_metrics.csv",
+        f"{RESULTS}/tables/oversight_metrics.csv",
+        prov=prov("publish_metrics"),
     log:
         "logs/stats/publish_metrics.log",
     benchmark:

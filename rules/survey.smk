@@ -11,6 +11,7 @@ rule questionnaire:
         html=f"{RESULTS}/survey/questionnaire.html",
         pdf=f"{RESULTS}/survey/questionnaire.pdf",
         xlsx=f"{RESULTS}/survey/import_template.xlsx",
+        prov=prov("questionnaire"),
     log:
         "logs/survey/questionnaire.log",
     benchmark:
@@ -35,14 +36,15 @@ rule survey_analysis:
         ]
         + code("artefacts"),
     output:
-        responses=f"{RESULTS}/tables/survey_responses.csv",
-        constructs=f"{RESULTS}/tables/survey_constructs.csv",
-        alpha=f"{RESULTS}/tables/survey_alpha.csv",
-        roles=f"{RESULTS}/tables/survey_roles.csv",
-        waves=f"{RESULTS}/tables/survey_waves.csv",
+        responses=f"{INTERIM}/tables/survey_responses.csv",
+        constructs=f"{INTERIM}/tables/survey_constructs.csv",
+        alpha=f"{INTERIM}/tables/survey_alpha.csv",
+        roles=f"{INTERIM}/tables/survey_roles.csv",
+        waves=f"{INTERIM}/tables/survey_waves.csv",
         svg=f"{RESULTS}/figures/FIG-SURVEY-diverging.svg",
         png=f"{RESULTS}/figures/FIG-SURVEY-diverging.png",
         manifest=f"{RESULTS}/figures/survey.json",
+        prov=prov("survey_analysis"),
     log:
         "logs/survey/analysis.log",
     benchmark:

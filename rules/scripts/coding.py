@@ -51,4 +51,4 @@ def main() -> None:
         )
 
 
-jobs.run(sm.log[0], main, "coding")
+jobs.run(sm.log[0], main, "coding", sm)

@@ -22,4 +22,4 @@ def main() -> None:
     )
 
 
-jobs.run(sm.log[0], main, "comparison")
+jobs.run(sm.log[0], main, "comparison", sm)

@@ -2,16 +2,15 @@
 
 from pathlib import Path
 
-import pandas as pd
-
 from oversight import artefacts, jobs
 from oversight.figures import build_all, save
+from oversight.report.publish import read_published_metrics
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 
 
 def main() -> None:
-    table = pd.read_csv(sm.input.metrics, dtype={"la_code": str, "breakdown": str})
+    table = read_published_metrics(sm.input.metrics)
     out_dir = Path(sm.output.manifest).parent
     manifest = [
         save(fig, spec, out_dir)
@@ -20,4 +19,4 @@ def main() -> None:
     artefacts.write_json(sorted(manifest, key=lambda m: m["id"]), sm.output.manifest)
 
 
-jobs.run(sm.log[0], main, "figures")
+jobs.run(sm.log[0], main, "figures", sm)

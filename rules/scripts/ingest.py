@@ -43,4 +43,4 @@ def main() -> None:
             log.error("%s could not be used: %s", dataset, result.problem)
 
 
-jobs.run(sm.log[0], main, f"ingest {sm.wildcards.la}")
+jobs.run(sm.log[0], main, f"ingest {sm.wildcards.la}", sm)

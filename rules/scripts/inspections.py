@@ -25,4 +25,4 @@ def main() -> None:
     artefacts.write_csv(what_needs_to_improve(frame), sm.output.improve)
 
 
-jobs.run(sm.log[0], main, "inspections")
+jobs.run(sm.log[0], main, "inspections", sm)

@@ -37,4 +37,4 @@ def main() -> None:
     artefacts.write_csv(table, sm.output.table)
 
 
-jobs.run(sm.log[0], main, "kpis")
+jobs.run(sm.log[0], main, "kpis", sm)

@@ -15,4 +15,4 @@ def main() -> None:
     artefacts.write_csv(ledger, sm.output[0])
 
 
-jobs.run(sm.log[0], main, "ledger")
+jobs.run(sm.log[0], main, "ledger", sm)

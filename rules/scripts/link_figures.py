@@ -7,12 +7,13 @@ import pandas as pd
 from oversight import artefacts, jobs
 from oversight.config import load_yaml
 from oversight.figures import link_plot, save
+from oversight.report.publish import read_published_metrics
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 
 
 def main() -> None:
-    metrics = pd.read_csv(sm.input.metrics, dtype={"la_code": str, "breakdown": str})
+    metrics = read_published_metrics(sm.input.metrics)
     kpis = pd.read_csv(sm.input.kpis, dtype={"la_code": str, "period": str})
     labels = {k: v["label"] for k, v in load_yaml(Path(sm.input.config))["indicators"].items()}
     out_dir = Path(sm.output.manifest).parent
@@ -33,4 +34,4 @@ def main() -> None:
     artefacts.write_json(sorted(manifest, key=lambda m: m["id"]), sm.output.manifest)
 
 
-jobs.run(sm.log[0], main, "link figures")
+jobs.run(sm.log[0], main, "link figures", sm)

@@ -26,4 +26,4 @@ def main() -> None:
     artefacts.write_parquet(units, sm.output.units)
 
 
-jobs.run(sm.log[0], main, f"metrics {sm.wildcards.la}")
+jobs.run(sm.log[0], main, f"metrics {sm.wildcards.la}", sm)

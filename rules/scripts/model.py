@@ -13,4 +13,4 @@ def main() -> None:
     artefacts.write_csv(oversight_model(units), sm.output[0])
 
 
-jobs.run(sm.log[0], main, "oversight model")
+jobs.run(sm.log[0], main, "oversight model", sm)

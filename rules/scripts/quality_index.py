@@ -16,4 +16,4 @@ def main() -> None:
     artefacts.write_text(render(sm.input.template, context), sm.output[0])
 
 
-jobs.run(sm.log[0], main, "quality index")
+jobs.run(sm.log[0], main, "quality index", sm)

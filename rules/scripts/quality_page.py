@@ -24,4 +24,4 @@ def main() -> None:
     artefacts.write_text(render(sm.input.template, context), sm.output[0])
 
 
-jobs.run(sm.log[0], main, f"quality page {sm.wildcards.la}")
+jobs.run(sm.log[0], main, f"quality page {sm.wildcards.la}", sm)

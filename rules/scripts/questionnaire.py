@@ -17,4 +17,4 @@ def main() -> None:
         import_template(instrument).save(tmp)
 
 
-jobs.run(sm.log[0], main, "questionnaire")
+jobs.run(sm.log[0], main, "questionnaire", sm)

@@ -29,4 +29,4 @@ def main() -> None:
     artefacts.write_csv(release_diff(old, new, keys), sm.output[0])
 
 
-jobs.run(sm.log[0], main, f"release diff {sm.wildcards.release}")
+jobs.run(sm.log[0], main, f"release diff {sm.wildcards.release}", sm)

@@ -40,4 +40,4 @@ def main() -> None:
     artefacts.write_json([entry], sm.output.manifest)
 
 
-jobs.run(sm.log[0], main, "survey analysis")
+jobs.run(sm.log[0], main, "survey analysis", sm)

@@ -106,6 +106,51 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_trace(args: argparse.Namespace) -> int:
+    import json
+
+    import pandas as pd
+
+    from oversight.config import load_authority
+    from oversight.provenance import chain
+    from oversight.trace import Cell, cell_members, describe_cell, published_cell
+
+    study = _study(args)
+    prov_path = Path(args.provenance or Path(study["paths"]["results"]) / "provenance.json")
+    if not prov_path.exists():
+        raise ConfigError(f"{prov_path} not found: run the pipeline (snakemake) first")
+    prov = json.loads(prov_path.read_text(encoding="utf-8"))
+    try:
+        lines = chain(prov, args.id, with_code=args.code)
+    except KeyError:
+        known = ", ".join(sorted(prov["ids"]))
+        raise ConfigError(f"{args.id!r} is not an ID in {prov_path}; IDs are: {known}") from None
+    print("\n".join(lines))
+    if not args.cell:
+        return 0
+    if args.id != "TAB-METRICS":
+        raise ConfigError("--cell traces cells of TAB-METRICS (the metrics table) only")
+    cell = Cell.parse(args.cell)
+    table = pd.read_csv(prov["ids"][args.id]["path"], dtype=str, keep_default_na=False)
+    row = published_cell(table, cell)
+    slugs = {
+        load_authority(Path(args.authorities) / f"{la}.yaml")["la_code"]: la
+        for la in study["authorities"]
+    }
+    if cell.la_code not in slugs:
+        raise ConfigError(f"{cell.la_code} is not an LA of the study (the region has no rows)")
+    la = slugs[cell.la_code]
+    authority = load_authority(Path(args.authorities) / f"{la}.yaml")
+    interim = Path(study["paths"]["interim"]) / la
+    frames = {
+        d: pd.read_parquet(interim / f"{d}.parquet")
+        for d in ("supervision", "caseload", "oversight", "audits")
+    }
+    units = cell_members(frames, authority, study["study"], study["windows_days"], cell)
+    print("\n".join(describe_cell(cell, row, units, Path(study["paths"]["raw"]), args.limit)))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="oversight", description=__doc__)
     p.add_argument("--config", default="config/config.yaml", help="study configuration")
@@ -152,6 +197,21 @@ def parser() -> argparse.ArgumentParser:
     sug.add_argument("--sheet", default=None)
     sug.add_argument("--header-row", type=int, default=None)
     sug.set_defaults(func=cmd_suggest)
+
+    trace = sub.add_parser(
+        "trace", help="trace a figure or table ID (or a metrics cell) back to the raw rows"
+    )
+    trace.add_argument("id", help="a figure or table ID, e.g. FIG-FUNNEL-child_oversight_28d")
+    trace.add_argument(
+        "--cell",
+        default=None,
+        metavar="la_code=..,period=..,metric=..[,breakdown=..]",
+        help="a cell of TAB-METRICS: list the raw rows behind its numerator and denominator",
+    )
+    trace.add_argument("--limit", type=int, default=20, help="raw rows listed per part")
+    trace.add_argument("--code", action="store_true", help="also list the code files used")
+    trace.add_argument("--provenance", default=None, help="default: <results>/provenance.json")
+    trace.set_defaults(func=cmd_trace)
     return p
 
 
@@ -159,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ExtractError, ConfigError, KeyMissingError) as exc:
+    except (ExtractError, ConfigError, KeyMissingError, KeyError, ValueError) as exc:
         print(f"oversight {args.command}: {exc}", file=sys.stderr)
         return 1
 

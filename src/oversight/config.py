@@ -47,6 +47,16 @@ def load_study(path: str | Path, schema_dir: Path = SCHEMA_DIR) -> dict[str, Any
     return data
 
 
+def load_checked(path: str | Path, schema: str, schema_dir: Path = SCHEMA_DIR) -> Any:
+    """Load a YAML file and validate it against ``config/schemas/<schema>``."""
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"{path}: no such file")
+    data = load_yaml(path)
+    _validate(data, schema_dir / schema, path)
+    return data
+
+
 def load_authority(path: str | Path, schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
     """Load and validate one ``config/authorities/<slug>.yaml``."""
     path = Path(path)

@@ -88,6 +88,55 @@ def _dimension(breakdown: str) -> str:
     return breakdown.rsplit("=", 1)[0] if "=" in breakdown else ""
 
 
+def _complete_lines(hidden: np.ndarray, values: np.ndarray, lines: list[np.ndarray]) -> None:
+    """Secondary suppression in place: while a line (positions adding up to a published
+    total) holds exactly one hidden cell, hide its smallest visible non-zero cell too."""
+    changed = True
+    while changed:
+        changed = False
+        for pos in lines:
+            if hidden[pos].sum() == 1:
+                vis = pos[~hidden[pos] & (values[pos] > 0)]
+                if vis.size:
+                    hidden[vis[np.argmin(values[vis])]] = True
+                    changed = True
+
+
+def protect_counts(
+    table: pd.DataFrame,
+    counts: list[str],
+    hide_with: dict[str, list[str]] | None = None,
+    lines: list[list[str]] | None = None,
+    low: int = 1,
+    high: int = 5,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Disclosure control for a wide table whose ``counts`` columns count people or records.
+
+    Primary: a count from ``low`` to ``high`` is hidden, with the columns ``hide_with[col]``
+    that would give it away (a share, a mean, an interval). Secondary: ``lines`` lists the
+    groupings (column names; ``[]`` is the whole table) within which a count column adds up to
+    a total published elsewhere (a region row, another table); a line with exactly one hidden
+    count gets its smallest visible non-zero count hidden too. Returns the table with hidden
+    cells as ``c`` and the boolean mask of hidden cells.
+    """
+    out = table.copy().reset_index(drop=True)
+    mask = pd.DataFrame(False, index=out.index, columns=out.columns)
+    for col in counts:
+        values = pd.to_numeric(out[col], errors="coerce").to_numpy(float)
+        hidden = (values >= low) & (values <= high)
+        groups = []
+        for keys in lines or []:
+            if keys:
+                groups += [np.asarray(g) for g in out.groupby(keys, sort=False).indices.values()]
+            else:
+                groups.append(np.arange(len(out)))
+        _complete_lines(hidden, values, [g for g in groups if len(g) >= 2])
+        for target in [col, *(hide_with or {}).get(col, [])]:
+            mask[target] |= hidden
+    shown = out.astype(object).mask(mask, SYMBOL)
+    return shown, mask
+
+
 def protect_long(
     table: pd.DataFrame,
     region_code: str,
@@ -100,6 +149,7 @@ def protect_long(
         "upper95",
         "lower998",
         "upper998",
+        "funnel_flag",
     ),
 ) -> pd.DataFrame:
     """Disclosure control for a long metrics table (``la_code, period, metric, breakdown,
@@ -110,8 +160,8 @@ def protect_long(
     range hides the row's denominator too. Secondary, repeated until nothing changes: within
     each LA, period, metric and dimension the parts add up to a published total, and across
     the LAs each part adds up to the region's, so a line with exactly one hidden part gets its
-    smallest visible non-zero part hidden as well. Hidden cells become missing and the
-    ``status`` column says ``c``.
+    smallest visible non-zero part hidden as well. Hidden cells become ``c`` and so does the
+    ``status`` column.
     """
     out = table.copy()
     num = out["numerator"].to_numpy(float)
@@ -134,19 +184,11 @@ def protect_long(
         positions = np.arange(len(out))[out.index.get_indexer(scope.index)]
         groups = scope.assign(_pos=positions).groupby(keys, sort=False)["_pos"]
         lines += [np.asarray(g) for _, g in groups if len(g) >= 2]
-    changed = True
-    while changed:
-        changed = False
-        for pos in lines:
-            if hidden[pos].sum() == 1:
-                vis = pos[~hidden[pos] & (num[pos] > 0)]
-                if vis.size:
-                    hidden[vis[np.argmin(num[vis])]] = True
-                    changed = True
+    _complete_lines(hidden, num, lines)
     for col in hide_cols:
         if col in out:
-            out[col] = out[col].astype(float).where(~hidden)
-    out["denominator"] = out["denominator"].astype(float).where(~small(den))
+            out[col] = out[col].astype(object).where(~hidden, SYMBOL)
+    out["denominator"] = out["denominator"].astype(object).where(~small(den), SYMBOL)
     status = out["status"] if "status" in out else pd.Series("", index=out.index)
     out["status"] = np.where(hidden, SYMBOL, status.fillna(""))
     return out.drop(columns="_dim")

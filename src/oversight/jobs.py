@@ -11,14 +11,19 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from oversight.errors import ConfigError, ExtractError, KeyMissingError, LedgerError
 
 EXPECTED = (ExtractError, ConfigError, KeyMissingError, LedgerError)
 
 
-def run(log_path: str | Path, job: Callable[[], None], name: str) -> None:
-    """Run ``job`` with logging to ``log_path``; expected failures exit with their message."""
+def run(log_path: str | Path, job: Callable[[], None], name: str, sm: Any = None) -> None:
+    """Run ``job`` with logging to ``log_path``; expected failures exit with their message.
+
+    With the Snakemake object ``sm`` and a ``prov`` output, the job's provenance (inputs and
+    outputs with their SHA-256, parameters, code version) is recorded there once it succeeds.
+    """
     Path(log_path).parent.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(
         filename=str(log_path),
@@ -35,4 +40,11 @@ def run(log_path: str | Path, job: Callable[[], None], name: str) -> None:
         log.error(message)
         print(message, file=sys.stderr)
         sys.exit(1)
+    # Snakemake's output list holds paths: the name must be looked up among its keys.
+    if sm is not None and "prov" in sm.output.keys():  # noqa: SIM118
+        # Imported here: hashing and git are only needed once the work is done.
+        from oversight.artefacts import write_json
+        from oversight.provenance import job_record
+
+        write_json(job_record(sm), sm.output.prov)
     log.info("done")

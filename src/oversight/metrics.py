@@ -5,6 +5,10 @@ Each function takes one LA's harmonised frames and returns long rows
 quarters (census on the quarter's last day) and, for the child-level trend, each month.
 Intervals, the region and funnel positions are added later (:mod:`oversight.comparison`),
 from these counts alone, so the regional roll-up never needs unit-level data.
+
+Each count is the size of a set of units (workers, children or records); :func:`members`
+lists the units behind one cell, with the harmonised row that decided each unit's outcome,
+so an auditor can trace a figure back to the raw file and row.
 """
 
 from __future__ import annotations
@@ -58,15 +62,36 @@ def _rows(period: str, metric: str, groups: dict[str, tuple[float, float]]) -> l
     ]
 
 
-def _split(flags: pd.Series, by: dict[str, pd.Series]) -> dict[str, tuple[float, float]]:
-    """Counts of True among non-missing flags: overall and for each breakdown value."""
+# A metric's cells: breakdown label -> the units counted in its denominator, as flags
+# (True: counted in the numerator) indexed by unit (worker id, child id or row label).
+Cells = dict[str, pd.Series]
+
+
+def _groups(flags: pd.Series, by: dict[str, pd.Series]) -> Cells:
+    """The non-missing flags: overall and for each breakdown value."""
     known = flags.dropna().astype(bool)
-    out = {"all": (float(known.sum()), float(known.size))}
+    out = {"all": known}
     for name, series in by.items():
         keys = series.reindex(known.index)
         for value, part in known.groupby(keys, sort=True):
-            out[f"{name}={value}"] = (float(part.sum()), float(part.size))
+            out[f"{name}={value}"] = part
     return out
+
+
+def _counts(cells: Cells) -> dict[str, tuple[float, float]]:
+    return {b: (float(part.sum()), float(part.size)) for b, part in cells.items()}
+
+
+def _split(flags: pd.Series, by: dict[str, pd.Series]) -> dict[str, tuple[float, float]]:
+    """Counts of True among non-missing flags: overall and for each breakdown value."""
+    return _counts(_groups(flags, by))
+
+
+def _cell_rows(period: str, metrics: dict[str, Cells]) -> list[dict]:
+    rows: list[dict] = []
+    for metric, cells in metrics.items():
+        rows += _rows(period, metric, _counts(cells))
+    return rows
 
 
 def _yes_no(series: pd.Series) -> pd.Series:
@@ -87,11 +112,14 @@ def worker_attributes(sup: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _lookback(sup: pd.DataFrame, census: pd.Timestamp) -> pd.DataFrame:
+    """Supervision records (of any kind) in the year to the census date."""
+    return sup[(sup["session_date"] <= census) & (sup["session_date"] > census - ELIGIBLE_LOOKBACK)]
+
+
 def eligible_workers(sup: pd.DataFrame, census: pd.Timestamp) -> pd.Index:
     """Workers with any supervision record in the year to the census date."""
-    recent = sup[
-        (sup["session_date"] <= census) & (sup["session_date"] > census - ELIGIBLE_LOOKBACK)
-    ]
+    recent = _lookback(sup, census)
     return pd.Index(recent["worker_id"].unique(), name="worker_id")
 
 
@@ -104,58 +132,84 @@ def days_since(
     return (census - last).dt.days.astype("float")
 
 
-def staff_metrics(
+def _held_personal(sup: pd.DataFrame) -> pd.DataFrame:
+    personal = sup[sup["session_type"] == "personal"]
+    return personal[personal["status"] == "held"]
+
+
+def _personal_in_period(sup: pd.DataFrame, period: Period) -> pd.DataFrame:
+    personal = sup[sup["session_type"] == "personal"]
+    return personal[personal["session_date"].between(period.start, period.end)]
+
+
+def _staff_cells(
     sup: pd.DataFrame, period: Period, policy_days: int, windows: list[int]
-) -> list[dict]:
+) -> dict[str, Cells]:
+    """Eligible workers, by worker id: last held personal supervision within each window."""
     census = period.end
     ids = eligible_workers(sup, census)
     attrs = worker_attributes(sup).reindex(ids)
     by = {"role": attrs["role"], "agency": attrs["agency"], "nqsw": attrs["nqsw"]}
-    personal = sup[sup["session_type"] == "personal"]
-    held = personal[personal["status"] == "held"]
-    gap = days_since(held, "worker_id", "session_date", census, ids)
-    rows: list[dict] = []
-    for w in windows:
-        rows += _rows(period.label, f"staff_supervision_{w}d", _split(gap <= w, by))
-    rows += _rows(period.label, "staff_supervision_policy", _split(gap <= policy_days, by))
-    in_period = personal[personal["session_date"].between(period.start, period.end)]
+    gap = days_since(_held_personal(sup), "worker_id", "session_date", census, ids)
+    out = {f"staff_supervision_{w}d": _groups(gap <= w, by) for w in windows}
+    out["staff_supervision_policy"] = _groups(gap <= policy_days, by)
+    return out
+
+
+def _session_cells(sup: pd.DataFrame, period: Period) -> dict[str, Cells]:
+    """Personal sessions in the period, by row: cancelled; held and 90 minutes or more."""
+    in_period = _personal_in_period(sup, period)
+    held_p = in_period[in_period["status"] == "held"]
+    long = (held_p["duration_min"] >= 90).astype("boolean")
+    long[held_p["duration_min"].isna()] = pd.NA
+    return {
+        "supervision_cancelled": _groups(in_period["status"] == "cancelled", {}),
+        "supervision_90min_plus": _groups(long, {}),
+    }
+
+
+def staff_metrics(
+    sup: pd.DataFrame, period: Period, policy_days: int, windows: list[int]
+) -> list[dict]:
+    rows = _cell_rows(period.label, _staff_cells(sup, period, policy_days, windows))
+    ids = eligible_workers(sup, period.end)
+    in_period = _personal_in_period(sup, period)
     days = (period.end - period.start).days + 1
     due = len(ids) * days / policy_days
     n_held = float((in_period["status"] == "held").sum())
     rows += _rows(period.label, "sessions_held_vs_due", {"all": (n_held, round(due, 1))})
-    rows += _rows(
-        period.label, "supervision_cancelled", _split(in_period["status"] == "cancelled", {})
-    )
-    held_p = in_period[in_period["status"] == "held"]
-    long = (held_p["duration_min"] >= 90).astype("boolean")
-    long[held_p["duration_min"].isna()] = pd.NA
-    rows += _rows(period.label, "supervision_90min_plus", _split(long, {}))
+    rows += _cell_rows(period.label, _session_cells(sup, period))
     return rows
+
+
+def _held_in_period(sup: pd.DataFrame, period: Period) -> pd.DataFrame:
+    return sup[sup["session_date"].between(period.start, period.end) & (sup["status"] == "held")]
+
+
+def _any_reflection(sessions: pd.DataFrame) -> pd.Series:
+    return sessions["family_reflection_recorded"].fillna(False).astype(bool) | sessions[
+        "practitioner_reflection_recorded"
+    ].fillna(False).astype(bool)
+
+
+def _reflection_cells(sup: pd.DataFrame, period: Period) -> dict[str, Cells]:
+    """Held sessions in the period by row (parts 1 and 2); eligible workers by id (neither)."""
+    in_period = _held_in_period(sup, period)
+    case = in_period[in_period["session_type"] == "case"]
+    personal = in_period[in_period["session_type"] == "personal"]
+    ids = eligible_workers(sup, period.end)
+    recorded = in_period.loc[_any_reflection(in_period), "worker_id"].unique()
+    neither = pd.Series(~ids.isin(recorded), index=ids)
+    return {
+        "part1_family_reflection": _groups(case["family_reflection_recorded"], {}),
+        "part2_practitioner_reflection": _groups(personal["practitioner_reflection_recorded"], {}),
+        "neither_reflection": _groups(neither, {}),
+    }
 
 
 def reflection_metrics(sup: pd.DataFrame, period: Period) -> list[dict]:
     """The study's hypothesis: part 1 on case supervision, part 2 on personal supervision."""
-    in_period = sup[
-        sup["session_date"].between(period.start, period.end) & (sup["status"] == "held")
-    ]
-    case = in_period[in_period["session_type"] == "case"]
-    personal = in_period[in_period["session_type"] == "personal"]
-    rows = _rows(
-        period.label, "part1_family_reflection", _split(case["family_reflection_recorded"], {})
-    )
-    rows += _rows(
-        period.label,
-        "part2_practitioner_reflection",
-        _split(personal["practitioner_reflection_recorded"], {}),
-    )
-    ids = eligible_workers(sup, period.end)
-    any_rec = in_period["family_reflection_recorded"].fillna(False).astype(bool) | in_period[
-        "practitioner_reflection_recorded"
-    ].fillna(False).astype(bool)
-    recorded = in_period.loc[any_rec, "worker_id"].unique()
-    neither = pd.Series(~ids.isin(recorded), index=ids)
-    rows += _rows(period.label, "neither_reflection", _split(neither, {}))
-    return rows
+    return _cell_rows(period.label, _reflection_cells(sup, period))
 
 
 # ----------------------------------------------------------------------- child level
@@ -168,12 +222,32 @@ def open_children(caseload: pd.DataFrame, census: pd.Timestamp) -> pd.DataFrame:
     return open_.sort_values("episode_start").groupby("child_id").tail(1).set_index("child_id")
 
 
+def _qualifying(oversight: pd.DataFrame) -> pd.DataFrame:
+    """Entries that count as oversight of a child: case supervision, management oversight."""
+    return oversight[oversight["entry_type"].isin(OVERSIGHT_TYPES)]
+
+
 def child_gaps(
     caseload: pd.DataFrame, oversight: pd.DataFrame, census: pd.Timestamp
 ) -> tuple[pd.DataFrame, pd.Series]:
     kids = open_children(caseload, census)
-    entries = oversight[oversight["entry_type"].isin(OVERSIGHT_TYPES)]
+    entries = _qualifying(oversight)
     return kids, days_since(entries, "child_id", "entry_date", census, kids.index)
+
+
+def _child_cells(
+    caseload: pd.DataFrame,
+    oversight: pd.DataFrame,
+    period: Period,
+    windows: list[int],
+    breakdowns: bool = True,
+) -> dict[str, Cells]:
+    """Open children, by child id: last oversight entry within each window."""
+    kids, gap = child_gaps(caseload, oversight, period.end)
+    by = (
+        {"legal_status": kids["legal_status"], "team_type": kids["team_type"]} if breakdowns else {}
+    )
+    return {f"child_oversight_{w}d": _groups(gap <= w, by) for w in windows}
 
 
 def child_metrics(
@@ -183,48 +257,51 @@ def child_metrics(
     windows: list[int],
     breakdowns: bool = True,
 ) -> list[dict]:
-    kids, gap = child_gaps(caseload, oversight, period.end)
-    by = (
-        {"legal_status": kids["legal_status"], "team_type": kids["team_type"]} if breakdowns else {}
-    )
-    rows: list[dict] = []
-    for w in windows:
-        rows += _rows(period.label, f"child_oversight_{w}d", _split(gap <= w, by))
-    return rows
+    return _cell_rows(period.label, _child_cells(caseload, oversight, period, windows, breakdowns))
+
+
+def _rationale_cells(oversight: pd.DataFrame, period: Period) -> dict[str, Cells]:
+    """Oversight entries in the period, by row: rationale recorded."""
+    in_period = oversight[oversight["entry_date"].between(period.start, period.end)]
+    return {
+        "oversight_rationale": _groups(
+            in_period["rationale_recorded"], {"entry_type": in_period["entry_type"]}
+        )
+    }
 
 
 def rationale_metrics(oversight: pd.DataFrame, period: Period) -> list[dict]:
-    in_period = oversight[oversight["entry_date"].between(period.start, period.end)]
-    return _rows(
-        period.label,
-        "oversight_rationale",
-        _split(in_period["rationale_recorded"], {"entry_type": in_period["entry_type"]}),
-    )
+    return _cell_rows(period.label, _rationale_cells(oversight, period))
 
 
 # ----------------------------------------------------------------------- audits
-def audit_metrics(audits: pd.DataFrame, period: Period) -> list[dict]:
-    a = audits[audits["audit_date"].between(period.start, period.end)]
+def _audits_in_period(audits: pd.DataFrame, period: Period) -> pd.DataFrame:
+    return audits[audits["audit_date"].between(period.start, period.end)]
+
+
+def _audit_cells(audits: pd.DataFrame, period: Period) -> dict[str, Cells]:
+    """Domain grades of audits in the period, by row."""
+    a = _audits_in_period(audits, period)
     good = (a["grade"] >= 3).astype("boolean")
     mo = a["domain"] == "management_oversight"
-    rows = _rows(period.label, "audit_mo_good", _split(good[mo], {}))
-    split = _split(good, {"domain": a["domain"]})
-    rows += _rows(
-        period.label, "audit_good_or_better", {k: v for k, v in split.items() if k != "all"}
-    )
-    for domain, part in a.groupby("domain", sort=True):
-        counts = part["grade"].value_counts()
-        rows += _rows(
-            period.label,
-            "audit_grade_share",
-            {
-                f"domain={domain};grade={g}": (float(counts.get(g, 0)), float(len(part)))
-                for g in (1, 2, 3, 4)
-            },
-        )
+    out = {"audit_mo_good": _groups(good[mo], {})}
+    split = _groups(good, {"domain": a["domain"]})
+    out["audit_good_or_better"] = {k: v for k, v in split.items() if k != "all"}
+    out["audit_grade_share"] = {
+        f"domain={domain};grade={g}": (part["grade"] == g).fillna(False).astype(bool)
+        for domain, part in a.groupby("domain", sort=True)
+        for g in (1, 2, 3, 4)
+    }
     moderated = a[a["moderated_grade"].notna()]
     down = moderated["moderated_grade"] < moderated["grade"]
-    rows += _rows(period.label, "moderation_downgraded", _split(down.astype("boolean"), {}))
+    out["moderation_downgraded"] = _groups(down.astype("boolean"), {})
+    return out
+
+
+def audit_metrics(audits: pd.DataFrame, period: Period) -> list[dict]:
+    rows = _cell_rows(period.label, _audit_cells(audits, period))
+    a = _audits_in_period(audits, period)
+    moderated = a[a["moderated_grade"].notna()]
     table = pd.crosstab(moderated["grade"], moderated["moderated_grade"])
     rows += _rows(
         period.label,
@@ -257,6 +334,179 @@ def la_metrics(
         rows += child_metrics(case, over, month, windows[:1], breakdowns=False)
     out = pd.DataFrame(rows, columns=COLUMNS)
     return out.sort_values(["metric", "period", "breakdown"], kind="stable").reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------- unit records
+MEMBER_COLUMNS = ["unit", "in_numerator", "dataset", "source_file", "source_row"]
+# Metrics whose units are records: the harmonised dataset they are rows of.
+EVENT_DATASETS = {
+    "supervision_cancelled": "supervision",
+    "supervision_90min_plus": "supervision",
+    "part1_family_reflection": "supervision",
+    "part2_practitioner_reflection": "supervision",
+    "oversight_rationale": "oversight",
+    "audit_mo_good": "audits",
+    "audit_good_or_better": "audits",
+    "audit_grade_share": "audits",
+    "moderation_downgraded": "audits",
+}
+
+
+def _latest(events: pd.DataFrame, key: str, date: str) -> pd.DataFrame:
+    """Each key's latest row (ties broken by lineage), indexed by key."""
+    lineage = events[[key, date, "source_file", "source_row"]]
+    ordered = lineage.sort_values([date, "source_file", "source_row"], kind="stable")
+    return ordered.drop_duplicates(key, keep="last").set_index(key)
+
+
+def _first_found(units: pd.Index, *sources: tuple[str, pd.DataFrame]) -> pd.DataFrame:
+    """For each unit, the lineage of its row in the first source (indexed by unit) holding one."""
+    found = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "dataset": dataset,
+                    "source_file": rows["source_file"].astype("object"),
+                    "source_row": rows["source_row"],
+                },
+                index=rows.index,
+            )
+            for dataset, rows in sources
+        ]
+    )
+    return found[~found.index.duplicated(keep="first")].reindex(units)
+
+
+def _evidence(
+    metric: str, frames: dict[str, pd.DataFrame], period: Period, units: pd.Index
+) -> pd.DataFrame:
+    """The row that decided each unit's outcome in ``metric`` (indexed like ``units``)."""
+    if metric in EVENT_DATASETS:
+        dataset = EVENT_DATASETS[metric]
+        rows = frames[dataset].loc[units]
+        out = _first_found(units, (dataset, rows))
+        out["unit"] = out["source_file"].astype(str) + ":" + out["source_row"].astype(str)
+        return out
+    sup, census = frames["supervision"], period.end
+    if metric.startswith("child_oversight_"):
+        entries = _qualifying(frames["oversight"])
+        last = _latest(entries[entries["entry_date"] <= census], "child_id", "entry_date")
+        kids = open_children(frames["caseload"], census)
+        out = _first_found(units, ("oversight", last), ("caseload", kids))
+    elif metric == "neither_reflection":
+        # A reflection that was recorded decides the worker is out of the numerator; otherwise
+        # their latest held session in the period shows none was; failing that, the record
+        # that made them eligible.
+        held = _held_in_period(sup, period)
+        out = _first_found(
+            units,
+            ("supervision", _latest(held[_any_reflection(held)], "worker_id", "session_date")),
+            ("supervision", _latest(held, "worker_id", "session_date")),
+            ("supervision", _latest(_lookback(sup, census), "worker_id", "session_date")),
+        )
+    else:  # the staff supervision windows
+        held = _held_personal(sup)
+        out = _first_found(
+            units,
+            (
+                "supervision",
+                _latest(held[held["session_date"] <= census], "worker_id", "session_date"),
+            ),
+            ("supervision", _latest(_lookback(sup, census), "worker_id", "session_date")),
+        )
+    out["unit"] = units.astype(str)
+    return out
+
+
+def members(
+    frames: dict[str, pd.DataFrame],
+    start: str,
+    end: str,
+    policy_days: int,
+    windows: list[int],
+    period: str,
+    metric: str,
+    breakdown: str = "all",
+) -> pd.DataFrame:
+    """The units behind one cell of :func:`la_metrics` (same arguments, plus the cell's period
+    label, metric and breakdown): one row per unit counted in the denominator, whether it is
+    counted in the numerator, and the harmonised row (dataset, source file and row) that
+    decided its outcome.
+
+    Units are workers (staff supervision windows, neither reflection), children (child
+    oversight windows) or, for the event metrics, the records themselves
+    (``"source_file:source_row"``). The evidence row is a worker's last held personal
+    supervision on or before the census (else their latest record in the eligibility year); a
+    child's last qualifying oversight entry on or before the census (else the open episode that
+    made them eligible); for neither reflection, a worker's latest held session in the period
+    recording a reflection, else their latest held session in the period, else their latest
+    record in the eligibility year. Raises ``KeyError`` for a metric without unit records
+    (ratios, counts, agreement statistics) and for a period, metric or breakdown with no cell.
+    """
+    kind = definitions().get(metric, {}).get("kind", "proportion")
+    if kind != "proportion":
+        raise KeyError(f"{metric} is a {kind} metric: it has no unit records to list")
+    data = {
+        k: frames[k].reset_index(drop=True)
+        for k in ("supervision", "caseload", "oversight", "audits")
+    }
+    sup, case, over, aud = data["supervision"], data["caseload"], data["oversight"], data["audits"]
+    main = {p.label: p for p in periods(start, end)}
+    monthly = {p.label: p for p in periods(start, end, months=True)}
+    staff = [f"staff_supervision_{w}d" for w in windows]
+    child = [f"child_oversight_{w}d" for w in windows]
+    if period in main:
+        p = main[period]
+        families = [
+            (
+                [*staff, "staff_supervision_policy"],
+                lambda: _staff_cells(sup, p, policy_days, windows),
+            ),
+            (["supervision_cancelled", "supervision_90min_plus"], lambda: _session_cells(sup, p)),
+            (
+                ["part1_family_reflection", "part2_practitioner_reflection", "neither_reflection"],
+                lambda: _reflection_cells(sup, p),
+            ),
+            (child, lambda: _child_cells(case, over, p, windows)),
+            (["oversight_rationale"], lambda: _rationale_cells(over, p)),
+            (
+                [m for m, d in EVENT_DATASETS.items() if d == "audits"],
+                lambda: _audit_cells(aud, p),
+            ),
+        ]
+    elif period in monthly:
+        p = monthly[period]
+        families = [(child[:1], lambda: _child_cells(case, over, p, windows[:1], breakdowns=False))]
+    else:
+        known = ", ".join([*main, *monthly])
+        raise KeyError(f"no period {period!r} between {start} and {end} (known: {known})")
+    # Only the family of metrics that holds this one is worked out.
+    cells = next((family() for names, family in families if metric in names), {})
+    if metric not in cells:
+        known = ", ".join(name for names, _ in families for name in names)
+        raise KeyError(
+            f"no metric {metric!r} with unit records in period {period!r} (known: {known})"
+        )
+    if breakdown not in cells[metric]:
+        raise KeyError(
+            f"no breakdown {breakdown!r} of {metric} in period {period!r} "
+            f"(known: {', '.join(cells[metric])})"
+        )
+    flags = cells[metric][breakdown]
+    evidence = _evidence(metric, data, p, flags.index)
+    out = pd.DataFrame(
+        {
+            "unit": evidence["unit"].to_numpy(dtype=object),
+            "in_numerator": flags.to_numpy(dtype=bool),
+            "dataset": evidence["dataset"].to_numpy(dtype=object),
+            "source_file": evidence["source_file"].to_numpy(dtype=object),
+            "source_row": evidence["source_row"].to_numpy(dtype="int64"),
+        },
+        columns=MEMBER_COLUMNS,
+    )
+    return out.sort_values(["source_file", "source_row", "unit"], kind="stable").reset_index(
+        drop=True
+    )
 
 
 def child_units(frames: dict[str, pd.DataFrame], census: pd.Timestamp, window: int) -> pd.DataFrame:

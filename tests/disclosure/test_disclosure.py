@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from oversight.disclosure import primary, protect, protect_long, round_total, secondary
+from oversight.disclosure import (
+    primary,
+    protect,
+    protect_counts,
+    protect_long,
+    round_total,
+    secondary,
+)
 
 
 def _frame(rows: list[list[int]]) -> pd.DataFrame:
@@ -99,8 +106,8 @@ def test_long_table_primary_complement_and_secondary() -> None:
     ]
     out = protect_long(_long(rows), "R").set_index(["la_code", "breakdown"])
     assert out.loc[("A", "role=sw"), "status"] == "c"
-    assert np.isnan(out.loc[("A", "role=sw"), "numerator"])
-    assert np.isnan(out.loc[("A", "role=sw"), "value"])
+    assert out.loc[("A", "role=sw"), "numerator"] == "c"
+    assert out.loc[("A", "role=sw"), "value"] == "c"
     assert out.loc[("A", "role=tm"), "status"] == "c"  # secondary, within LA A
     assert out.loc[("B", "all"), "status"] == "c"  # 100 - 98 = 2
     assert out.loc[("B", "role=sw"), "status"] == "c"  # 51 - 50 = 1
@@ -112,3 +119,50 @@ def test_long_table_primary_complement_and_secondary() -> None:
         assert (g.status == "c").sum() != 1
     for _, g in parts.groupby("breakdown"):
         assert (g.status == "c").sum() != 1
+
+
+def test_wide_counts_hide_the_count_and_what_gives_it_away() -> None:
+    t = pd.DataFrame(
+        {
+            "la_code": ["A", "B", "C", "D"],
+            "respondents": [3, 40, 12, 0],
+            "eligible": [30, 90, 4, 10],
+            "response_rate": [0.1, 40 / 90, 3.0, 0.0],
+        }
+    )
+    shown, mask = protect_counts(
+        t, ["respondents", "eligible"], {"respondents": ["response_rate"]}, lines=[[]]
+    )
+    # A's 3 respondents and its rate are hidden; C's 4 eligible is hidden, its rate is not
+    # derived from eligible alone here (declared dependants only).
+    assert shown.loc[0, "respondents"] == "c" and shown.loc[0, "response_rate"] == "c"
+    assert shown.loc[2, "eligible"] == "c"
+    # The region total of respondents (55) is published elsewhere: one hidden respondent count
+    # would be 55 - 40 - 12 - 0; the smallest visible non-zero (C's 12) is hidden as partner.
+    assert shown.loc[2, "respondents"] == "c"
+    assert shown.loc[1, "respondents"] == 40 and shown.loc[3, "respondents"] == 0
+    assert mask["respondents"].sum() == 2
+
+
+def test_wide_counts_secondary_within_groups_and_no_recovery() -> None:
+    """Parts within each source add to the source's total: no group keeps one hidden part, and
+    for each group the hidden cells' sum is not pinned to one cell (at least two unknowns)."""
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n = rng.integers(2, 8)
+        t = pd.DataFrame(
+            {
+                "source": rng.choice(["x", "y", "z"], size=n),
+                "n_units": rng.choice([0, 1, 2, 4, 5, 6, 9, 30, 200], size=n),
+            }
+        )
+        shown, mask = protect_counts(t, ["n_units"], lines=[["source"]])
+        for key, g in mask.assign(source=t["source"]).groupby("source"):
+            if g["n_units"].sum() == 1:
+                # allowed only when no visible non-zero partner exists: then that total is
+                # itself a small count (every other part is zero) and is never published
+                others = t.loc[g.index[~g["n_units"]], "n_units"]
+                assert (others == 0).all(), key
+        small = t["n_units"].between(1, 5)
+        assert mask.loc[small, "n_units"].all()
+        assert not (shown.loc[~mask["n_units"], "n_units"].astype(int).between(1, 5)).any()

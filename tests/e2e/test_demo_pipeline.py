@@ -192,7 +192,9 @@ COLUMNS = [
 @pytest.fixture(scope="module")
 def table(demo_run: Path) -> pd.DataFrame:
     return pd.read_csv(
-        demo_run / "results/tables/oversight_metrics.csv", keep_default_na=False, na_values=[""]
+        demo_run / "data/interim/tables/oversight_metrics.csv",
+        keep_default_na=False,
+        na_values=[""],
     )
 
 
@@ -244,14 +246,14 @@ def test_planted_outliers_fall_outside_the_998_limits(table, truth, metric: str)
 
 
 def test_overdispersion_leaves_only_the_planted_outliers(demo_run: Path) -> None:
-    het = pd.read_csv(demo_run / "results/tables/heterogeneity.csv").set_index("metric")
+    het = pd.read_csv(demo_run / "data/interim/tables/heterogeneity.csv").set_index("metric")
     for metric in ("staff_supervision_28d", "child_oversight_28d"):
         assert het.loc[metric, "outside_998_adjusted"] == 2
         assert het.loc[metric, "p_value"] < 1e-6
 
 
 def test_model_table(demo_run: Path) -> None:
-    model = pd.read_csv(demo_run / "results/tables/oversight_model.csv")
+    model = pd.read_csv(demo_run / "data/interim/tables/oversight_model.csv")
     assert "legal_status: CP (vs CIN)" in set(model.term)
     assert (model.las == 19).all() and (model.children > 50000).all()
     assert ((model.lower95 <= model.odds_ratio) & (model.odds_ratio <= model.upper95)).all()
@@ -260,7 +262,7 @@ def test_model_table(demo_run: Path) -> None:
 # --- published indicators and inspections ------------------------------------------------
 def test_published_outputs(demo_run: Path) -> None:
     kpis = pd.read_csv(
-        demo_run / "results/tables/kpis.csv",
+        demo_run / "data/interim/tables/kpis.csv",
         dtype={"period": str},
         keep_default_na=False,
         na_values=[""],
@@ -273,7 +275,7 @@ def test_published_outputs(demo_run: Path) -> None:
     assert (mk.numerator, mk.denominator, round(mk.value, 3)) == (335, 1214, 0.276)
     assert kpis.la_code.nunique() == 19
     assert kpis.loc[kpis.status.notna(), ["numerator", "value"]].isna().all().all()
-    latest = pd.read_csv(demo_run / "results/tables/ofsted_latest.csv")
+    latest = pd.read_csv(demo_run / "data/interim/tables/ofsted_latest.csv")
     assert latest.la_code.nunique() == 19
     links = json.loads((demo_run / "results/figures/links.json").read_text())
     assert {f["id"] for f in links} >= {"FIG-LINK-child_oversight_28d-rereferral_rate"}
@@ -302,7 +304,7 @@ def test_planted_themes_are_found_where_planted(demo_run: Path, truth: dict) -> 
 
 def test_no_name_in_any_quote(demo_run: Path, truth: dict) -> None:
     quotes = "\n".join(
-        (demo_run / f"results/tables/{name}.csv").read_text(encoding="utf-8")
+        (demo_run / f"data/interim/tables/{name}.csv").read_text(encoding="utf-8")
         for name in ("quotes", "inspectors_quotes")
     )
     names = {n for la in truth["authorities"].values() for n in la["redaction_planted"]}
@@ -314,17 +316,19 @@ def test_no_name_in_any_quote(demo_run: Path, truth: dict) -> None:
 
 # --- survey --------------------------------------------------------------------------------
 def test_survey_outputs(demo_run: Path) -> None:
-    alpha = pd.read_csv(demo_run / "results/tables/survey_alpha.csv").dropna(subset=["alpha"])
+    alpha = pd.read_csv(demo_run / "data/interim/tables/survey_alpha.csv").dropna(subset=["alpha"])
     assert len(alpha) >= 4
     assert ((alpha.alpha > 0.7) & (alpha.alpha < 0.97)).all()  # the demo plants real scales
-    constructs = pd.read_csv(demo_run / "results/tables/survey_constructs.csv")
+    constructs = pd.read_csv(demo_run / "data/interim/tables/survey_constructs.csv")
     small = constructs[constructs.suppressed]
     assert small["mean"].isna().all()  # breakdowns under n = 10 are never shown
-    responses = pd.read_csv(demo_run / "results/tables/survey_responses.csv")
+    responses = pd.read_csv(demo_run / "data/interim/tables/survey_responses.csv")
     assert len(responses) == 19 and (responses.response_rate.between(0.2, 0.7)).all()
     html = (demo_run / "results/survey/questionnaire.html").read_text(encoding="utf-8")
     assert html.count("<fieldset") >= 5 and "sup_reflect" in html
-    roles = pd.read_csv(demo_run / "results/tables/survey_roles.csv").dropna(subset=["odds_ratio"])
+    roles = pd.read_csv(demo_run / "data/interim/tables/survey_roles.csv").dropna(
+        subset=["odds_ratio"]
+    )
     assert (roles.ci_lower < roles.odds_ratio).all() and (roles.odds_ratio < roles.ci_upper).all()
 
 

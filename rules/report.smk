@@ -1,0 +1,143 @@
+# The report: published tables (disclosure control), findings and recommendations, the HTML
+# report with one annex per LA, the PDF, the workbook, and provenance for every ID.
+CATALOGUE = oc.load_checked("config/tables.yaml", "tables.schema.yaml")["tables"]
+PUBLISHED_TABLES = list(CATALOGUE)
+# Tables computed by earlier rules; data_received is made here, oversight_metrics by
+# publish_metrics (the figures read it).
+ANALYSIS_TABLES = [
+    t for t in PUBLISHED_TABLES if t not in ("data_received", "oversight_metrics")
+]
+LA_CODES = sorted(AUTH_CONFIGS[la]["la_code"] for la in AUTHORITIES)
+LA_NAMES = {
+    AUTH_CONFIGS[la]["la_code"]: AUTH_CONFIGS[la]["la_name"] for la in AUTHORITIES
+}
+FIGURE_MANIFESTS = {
+    "figures": f"{RESULTS}/figures/figures.json",
+    "link_figures": f"{RESULTS}/figures/links.json",
+    "survey_analysis": f"{RESULTS}/figures/survey.json",
+}
+
+
+rule publish_tables:
+    input:
+        tables=expand(f"{INTERIM}/tables/{{name}}.csv", name=ANALYSIS_TABLES),
+        metrics=f"{RESULTS}/tables/oversight_metrics.csv",
+        ledger=f"{RESULTS}/quality/ledger.csv",
+        catalogue="config/tables.yaml",
+        code=code("disclosure", "artefacts", "report/publish"),
+    output:
+        tables=expand(
+            f"{RESULTS}/tables/{{name}}.csv",
+            name=[t for t in PUBLISHED_TABLES if t != "oversight_metrics"],
+        ),
+        prov=prov("publish_tables"),
+    log:
+        "logs/report/publish_tables.log",
+    benchmark:
+        "logs/benchmarks/report/publish_tables.tsv"
+    conda:
+        "../environment.yml"
+    params:
+        names=[t for t in PUBLISHED_TABLES if t != "oversight_metrics"],
+        region_code=STUDY["region_code"],
+        low=1,
+        high=config["disclosure"]["min_count"] - 1,
+    script:
+        "scripts/publish_tables.py"
+
+
+rule report:
+    input:
+        tables=expand(f"{RESULTS}/tables/{{name}}.csv", name=PUBLISHED_TABLES),
+        manifests=list(FIGURE_MANIFESTS.values()),
+        catalogue="config/tables.yaml",
+        recommendations="config/recommendations.yaml",
+        text="config/report.yaml",
+        templates=sorted(str(p) for p in Path("report_templates/report").glob("*.j2"))
+        + ["report_templates/_style.css.j2"],
+        neighbours=f"{RAW}/{PUBLISHED['neighbours']['path']}",
+        reference=config["paths"]["la_reference"],
+        code=code(
+            "report/findings",
+            "report/recommendations",
+            "report/render",
+            "report/publish",
+            "published",
+            "pdf",
+            "artefacts",
+        ),
+    output:
+        html=f"{RESULTS}/report/index.html",
+        pdf=f"{RESULTS}/report/report.pdf",
+        findings=f"{RESULTS}/report/findings.json",
+        annexes=expand(f"{RESULTS}/report/la/{{code}}.html", code=LA_CODES),
+        prov=prov("report"),
+    log:
+        "logs/report/report.log",
+    benchmark:
+        "logs/benchmarks/report/report.tsv"
+    conda:
+        "../environment.yml"
+    params:
+        study=STUDY,
+        year=YEAR,
+        region_code=STUDY["region_code"],
+        names=LA_NAMES | {STUDY["region_code"]: STUDY["region"]},
+        la_codes=LA_CODES,
+        manifest_rules=list(FIGURE_MANIFESTS),
+        kpi_period=config["links"]["kpi_period"],
+        neighbour_count=PUBLISHED["neighbours"]["count"],
+        survey_min_n=config["disclosure"]["survey_min_n"],
+        demo=Path(config["privacy"]["demo_manifest"]).exists(),
+    script:
+        "scripts/report.py"
+
+
+rule exports:
+    input:
+        tables=expand(f"{RESULTS}/tables/{{name}}.csv", name=PUBLISHED_TABLES),
+        catalogue="config/tables.yaml",
+        code=code("report/exports", "artefacts"),
+    output:
+        xlsx=f"{RESULTS}/report/tables.xlsx",
+        prov=prov("exports"),
+    log:
+        "logs/report/exports.log",
+    benchmark:
+        "logs/benchmarks/report/exports.tsv"
+    conda:
+        "../environment.yml"
+    params:
+        title=STUDY["title"],
+        survey_min_n=config["disclosure"]["survey_min_n"],
+        data_note=(
+            "LA extracts in this run are synthetic demonstration data; DfE and Ofsted figures are real."
+            if Path(config["privacy"]["demo_manifest"]).exists()
+            else "LA extracts as supplied by each LA, pseudonymised at ingest."
+        ),
+    script:
+        "scripts/exports.py"
+
+
+rule provenance:
+    input:
+        records=provenance_records,
+        tables=expand(f"{RESULTS}/tables/{{name}}.csv", name=PUBLISHED_TABLES),
+        catalogue="config/tables.yaml",
+        manifests=list(FIGURE_MANIFESTS.values()),
+        html=f"{RESULTS}/report/index.html",
+        pdf=f"{RESULTS}/report/report.pdf",
+        xlsx=f"{RESULTS}/report/tables.xlsx",
+        findings=f"{RESULTS}/report/findings.json",
+        annexes=expand(f"{RESULTS}/report/la/{{code}}.html", code=LA_CODES),
+        code=code("provenance", "artefacts"),
+    output:
+        f"{RESULTS}/provenance.json",
+    log:
+        "logs/report/provenance.log",
+    benchmark:
+        "logs/benchmarks/report/provenance.tsv"
+    conda:
+        "../environment.yml"
+    script:
+        "scripts/provenance.py"

@@ -1,0 +1,89 @@
+"""Snakemake job: findings, the HTML report, one annex page per LA, and the PDF."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from oversight import artefacts, jobs
+from oversight.config import load_checked
+from oversight.pdf import html_to_pdf
+from oversight.provenance import code_version
+from oversight.published import neighbour_map
+from oversight.report import findings as fnd
+from oversight.report import recommendations as recs
+from oversight.report import render
+
+sm = snakemake  # noqa: F821 (provided by Snakemake)
+
+
+def _neighbours(sn_path: str, reference_path: str, count: int) -> dict[str, list[str]]:
+    """Each study LA's statistical neighbours that are also in the study (new codes)."""
+    sn = pd.read_csv(sn_path, dtype=str, encoding="utf-8-sig")
+    ref = pd.read_csv(reference_path, dtype=str)
+    new = dict(zip(ref["la_code_old"], ref["la_code_new"], strict=True))
+    return {
+        new[old]: [new[n] for n in peers if n in new]
+        for old, peers in neighbour_map(sn, count).items()
+        if old in new
+    }
+
+
+def main() -> None:
+    p = sm.params
+    names = dict(p.names)
+    catalogue = load_checked(sm.input.catalogue, "tables.schema.yaml")["tables"]
+    text = load_checked(sm.input.text, "report.schema.yaml")
+    tables = {
+        Path(f).stem: pd.read_csv(f, dtype=str, keep_default_na=False, na_values=[""])
+        for f in sm.input.tables
+    }
+    manifests = {
+        rule: json.loads(Path(path).read_text(encoding="utf-8"))
+        for rule, path in zip(p.manifest_rules, sm.input.manifests, strict=True)
+    }
+    figures = render.figure_views(manifests, Path(sm.input.manifests[0]).parent)
+    ctx = fnd.Context(p.year, p.region_code, names, frozenset(figures))
+    found = fnd.findings(tables, ctx)
+    recommendations = recs.load(sm.input.recommendations)
+    recs.check_citations(recommendations, [f.id for f in found], sm.input.recommendations)
+    artefacts.write_json([f.as_dict() for f in found], sm.output.findings)
+
+    views = render.appendix_views(tables, catalogue, p.year, names, p.region_code)
+    env = render.environment(Path(sm.input.templates[0]).parent.parent)
+    annexes = [{"la_code": c, "name": names[c]} for c in sorted(p.la_codes, key=names.get)]
+    version = code_version()
+    methods = {
+        "summary": text["summary"],
+        "paragraphs": text["methods"],
+        "limitations": text["limitations"],
+        "authorities": len(p.la_codes),
+        "demo": bool(p.demo),
+        "survey_min_n": p.survey_min_n,
+        "code_version": f"oversight {version['package']}, commit {version['git_commit']}",
+    }
+    args = (env, p.study, found, recommendations, figures, views, annexes, methods)
+    artefacts.write_text(render.render_report(*args), sm.output.html)
+    with artefacts.atomic_path(sm.output.pdf) as tmp:
+        tmp.write_bytes(html_to_pdf(render.render_report(*args, for_pdf=True)))
+
+    peers = _neighbours(sm.input.neighbours, sm.input.reference, p.neighbour_count)
+    out_dir = Path(sm.output.annexes[0]).parent
+    for code in p.la_codes:
+        annex = render.la_annex(
+            code,
+            tables["oversight_metrics"],
+            tables["kpis"],
+            tables["ofsted_latest"],
+            tables["survey_constructs"],
+            p.year,
+            p.region_code,
+            peers.get(code, []),
+            names,
+            p.kpi_period,
+        )
+        html = render.render_annex(env, p.study, annex, p.year, p.kpi_period)
+        artefacts.write_text(html, out_dir / f"{code}.html")
+
+
+jobs.run(sm.log[0], main, "report", sm)

@@ -1,0 +1,1 @@
+"""The report: published tables, findings, rendering and exports."""

@@ -1,0 +1,448 @@
+"""Findings with stable IDs, written from the published tables.
+
+Each finding has an ID that never changes meaning (``F-SUP-01`` is always the spread of
+staff-level supervision compliance), a section, one or two sentences generated from the
+numbers, and the IDs of the tables and figures behind it. Findings read only the published
+tables, so nothing in their text can show a number that disclosure control hid. Where the
+data for a finding are missing, its text says so rather than the finding disappearing: the
+recommendations cite findings by ID and the citation check must still hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from oversight.disclosure import SYMBOL
+from oversight.metrics import definitions
+from oversight.report.publish import METRIC_NUMBERS, as_numbers
+
+Tables = Mapping[str, pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    section: str
+    title: str
+    text: str
+    tables: list[str] = field(default_factory=list)
+    figures: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the findings need besides the tables: the study year, the region's code and
+    the LA names."""
+
+    year: str
+    region_code: str
+    names: Mapping[str, str]
+    figures: frozenset[str]
+
+
+def pct(value: float, digits: int = 0) -> str:
+    return "not available" if pd.isna(value) else f"{100 * value:.{digits}f}%"
+
+
+def _names(codes: list[str], ctx: Context) -> str:
+    names = sorted(ctx.names.get(c, c) for c in codes)
+    if not names:
+        return "none"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _cap(text: str) -> str:
+    """First letter upper case, the rest untouched ('one LA' -> 'One LA')."""
+    return text[:1].upper() + text[1:]
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    words = {0: "no", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+    noun = one if n == 1 else (many or one + "s")
+    return f"{words.get(n, str(n))} {noun}"
+
+
+def _metrics(tables: Tables) -> pd.DataFrame:
+    return as_numbers(tables["oversight_metrics"], METRIC_NUMBERS)
+
+
+def _year_rows(tables: Tables, ctx: Context, metric: str) -> tuple[pd.DataFrame, pd.Series]:
+    m = _metrics(tables)
+    rows = m[(m["metric"] == metric) & (m["period"] == ctx.year) & (m["breakdown"] == "all")]
+    las = rows[rows["la_code"] != ctx.region_code]
+    region = rows[rows["la_code"] == ctx.region_code]
+    return las, (region.iloc[0] if len(region) else pd.Series(dtype=object))
+
+
+def _figs(ctx: Context, *ids: str) -> list[str]:
+    """Figure IDs that were drawn (a finding never cites a figure that does not exist)."""
+    return [i for i in ids if i in ctx.figures]
+
+
+def _spread(tables: Tables, ctx: Context, metric: str, fid: str, section: str) -> Finding:
+    """Range across LAs of one headline proportion, and who lies outside the 99.8% limits."""
+    label = definitions()[metric]["label"]
+    las, region = _year_rows(tables, ctx, metric)
+    shown = las.dropna(subset=["value"])
+    figures = _figs(ctx, f"FIG-FUNNEL-{metric}", f"FIG-RANK-{metric}")
+    if shown.empty:
+        text = f"{label}: no LA-level figures could be published for {ctx.year}."
+        return Finding(fid, section, label, text, ["TAB-METRICS"], figures)
+    lo, hi = shown.loc[shown["value"].idxmin()], shown.loc[shown["value"].idxmax()]
+    low = shown.loc[shown["funnel_flag"] == "low_998", "la_code"].tolist()
+    high = shown.loc[shown["funnel_flag"] == "high_998", "la_code"].tolist()
+    text = (
+        f"{label} ranged from {pct(lo['value'])} ({ctx.names.get(lo['la_code'])}) to "
+        f"{pct(hi['value'])} ({ctx.names.get(hi['la_code'])}) across {len(shown)} LAs in "
+        f"{ctx.year}; the region as a whole stood at {pct(region.get('value', np.nan))}. "
+        f"{_cap(_count(len(low), 'LA'))} lay below the 99.8% funnel limit "
+        f"({_names(low, ctx)}) and {_count(len(high), 'LA')} above it ({_names(high, ctx)})."
+    )
+    hidden = len(las) - len(shown)
+    if hidden:
+        text += f" {_cap(_count(hidden, 'LA'))} not shown because of small numbers."
+    title = f"{label}: spread across LAs"
+    return Finding(fid, section, title, text, ["TAB-METRICS"], figures)
+
+
+def _adjusted(tables: Tables, ctx: Context, metrics: list[str], fid: str) -> Finding:
+    het = tables["heterogeneity"]
+    het = het[(het["period"].astype(str) == ctx.year) & het["metric"].isin(metrics)]
+    parts = []
+    for row in het.sort_values("metric").itertuples():
+        label = definitions()[row.metric]["label"].lower()
+        parts.append(
+            f"{label}: φ = {float(row.phi):.1f}, {_count(int(row.outside_998), 'LA')} outside "
+            f"the 99.8% limits before adjustment and "
+            f"{_count(int(row.outside_998_adjusted), 'LA')} after"
+        )
+    text = (
+        "Variation between LAs is greater than chance alone would give (over-dispersion); "
+        "after Spiegelhalter's adjustment fewer LAs stand out. " + "; ".join(parts) + "."
+        if parts
+        else "The heterogeneity statistics are not available."
+    )
+    title = "How much of the variation is more than chance"
+    return Finding(fid, "supervision", title, text, ["TAB-HETEROGENEITY"])
+
+
+def _region_value(tables: Tables, ctx: Context, metric: str) -> float:
+    return float(_year_rows(tables, ctx, metric)[1].get("value", np.nan))
+
+
+def _sessions(tables: Tables, ctx: Context) -> Finding:
+    ratio = _region_value(tables, ctx, "sessions_held_vs_due")
+    cancelled = _region_value(tables, ctx, "supervision_cancelled")
+    long = _region_value(tables, ctx, "supervision_90min_plus")
+    text = (
+        f"Across the region, {ratio:.2f} personal supervisions were held for every session the "
+        f"LAs' own policies made due in {ctx.year}; {pct(cancelled, 1)} of scheduled sessions "
+        f"were cancelled and {pct(long)} of those held lasted 90 minutes or more. Supervision "
+        "is happening: the question is what is recorded from it."
+    )
+    return Finding(
+        "F-SUP-03", "supervision", "Sessions held, cancelled and long", text, ["TAB-METRICS"]
+    )
+
+
+def _trend(tables: Tables, ctx: Context) -> Finding:
+    change = tables["oversight_change"]
+    row = change[
+        (change["la_code"] == ctx.region_code) & (change["metric"] == "child_oversight_28d")
+    ]
+    if row.empty or SYMBOL in row.iloc[0].astype(str).tolist():
+        text = "The change over the year in child-level oversight is not available."
+    else:
+        r = as_numbers(row, ["value_from", "value_to", "difference", "lower95", "upper95"]).iloc[0]
+        steady = r["lower95"] <= 0 <= r["upper95"]
+        text = (
+            f"Children with management oversight within 28 days went from {pct(r['value_from'])} "
+            f"in {r['from']} to {pct(r['value_to'])} in {r['to']} across the region (difference "
+            f"{100 * r['difference']:+.1f} points, 95% interval {100 * r['lower95']:+.1f} to "
+            f"{100 * r['upper95']:+.1f}): "
+            + ("no real change over the year." if steady else "a change beyond chance.")
+        )
+    figures = _figs(ctx, "FIG-TREND-child_oversight_28d")
+    return Finding(
+        "F-OVS-02", "oversight", "Oversight over the year", text, ["TAB-CHANGE"], figures
+    )
+
+
+def _model(tables: Tables, ctx: Context) -> Finding:
+    model = as_numbers(tables["oversight_model"], ["odds_ratio", "lower95", "upper95", "p_value"])
+    clear = model[(model["lower95"] > 1) | (model["upper95"] < 1)]
+    parts = [
+        f"{r.term} (odds ratio {r.odds_ratio:.2f}, 95% interval {r.lower95:.2f} to {r.upper95:.2f})"
+        for r in clear.itertuples()
+    ]
+    text = (
+        "Within LAs, whether a child had oversight within 28 days was associated with "
+        + "; ".join(parts)
+        + "."
+        if parts
+        else "Within LAs, neither the child's legal status, the team type nor the worker's "
+        "caseload was clearly associated with whether a child had oversight within 28 days "
+        "(every 95% interval of the odds ratios includes 1; standard errors clustered by LA)."
+    )
+    return Finding(
+        "F-OVS-03", "oversight", "What goes with oversight on a child's file", text, ["TAB-MODEL"]
+    )
+
+
+def _rationale(tables: Tables, ctx: Context) -> Finding:
+    share = _region_value(tables, ctx, "oversight_rationale")
+    text = (
+        f"{pct(share)} of oversight entries on children's files recorded a rationale for the "
+        f"decision in {ctx.year}: the rest record that oversight happened, not why."
+    )
+    return Finding("F-OVS-04", "oversight", "Rationale on the file", text, ["TAB-METRICS"])
+
+
+def _audits(tables: Tables, ctx: Context) -> Finding:
+    down = _region_value(tables, ctx, "moderation_downgraded")
+    kappa = _region_value(tables, ctx, "moderation_kappa")
+    text = (
+        f"{pct(down)} of audit grades were moved down at moderation, and agreement between "
+        f"auditor and moderator was weighted κ = {kappa:.2f} ({agreement_band(kappa)} "
+        "agreement on the Landis and Koch scale)."
+    )
+    figures = _figs(ctx, "FIG-GRADES-audits")
+    return Finding(
+        "F-AUD-02", "audits", "Audit grades and moderation", text, ["TAB-METRICS"], figures
+    )
+
+
+def agreement_band(kappa: float) -> str:
+    """Landis & Koch (1977) benchmarks for κ."""
+    if pd.isna(kappa):
+        return "unknown"
+    for upper, band in (
+        (0, "poor"),
+        (0.2, "slight"),
+        (0.4, "fair"),
+        (0.6, "moderate"),
+        (0.8, "substantial"),
+    ):
+        if kappa <= upper:
+            return band
+    return "almost perfect"
+
+
+def _hypothesis(tables: Tables, ctx: Context) -> Finding:
+    p1 = _year_rows(tables, ctx, "part1_family_reflection")[1]
+    p2 = _year_rows(tables, ctx, "part2_practitioner_reflection")[1]
+    if p1.empty or p2.empty:
+        text = "The part 1 and part 2 recording rates are not available."
+    else:
+        below = p1["upper95"] < 0.5 and p2["upper95"] < 0.5
+        text = (
+            f"Reflection on the family (part 1) was recorded in {pct(p1['value'])} of case "
+            f"supervisions (95% interval {pct(p1['lower95'], 1)} to {pct(p1['upper95'], 1)}) "
+            f"and the practitioner's own reflection (part 2) in {pct(p2['value'])} of personal "
+            f"supervisions ({pct(p2['lower95'], 1)} to {pct(p2['upper95'], 1)}). "
+            + (
+                "Both lie clearly below half, as the hypothesis predicts: most case "
+                "supervisions do not record reflection on the family, and most personal "
+                "supervisions do not record the practitioner's own."
+                if below
+                else "At least one is not clearly below half, which the hypothesis did not predict."
+            )
+        )
+    figures = _figs(
+        ctx, "FIG-RANK-part1_family_reflection", "FIG-RANK-part2_practitioner_reflection"
+    )
+    return Finding(
+        "F-HYP-01",
+        "hypothesis",
+        "Part 1 and part 2 reflection on the record",
+        text,
+        ["TAB-METRICS"],
+        figures,
+    )
+
+
+def _discussed_not_recorded(tables: Tables, ctx: Context) -> Finding:
+    constructs = as_numbers(tables["survey_constructs"], ["n", "mean"])
+    reflect = constructs[constructs["construct"] == "personal_reflection"].dropna(
+        subset=["mean", "n"]
+    )
+    p2 = _year_rows(tables, ctx, "part2_practitioner_reflection")[1]
+    if reflect.empty or p2.empty:
+        text = "The survey scores or the part 2 recording rate are not available."
+    else:
+        score = float(np.average(reflect["mean"], weights=reflect["n"]))
+        text = (
+            f"Staff scored personal reflection in supervision at {pct(score)} of the scale's "
+            f"range on average (weighted by respondents), while part 2 reflection was recorded "
+            f"in {pct(p2['value'])} of personal supervisions: reflection is discussed more than "
+            "it is written down."
+        )
+    return Finding(
+        "F-HYP-02",
+        "hypothesis",
+        "Discussed, but not recorded",
+        text,
+        ["TAB-SURVEY-CONSTRUCTS", "TAB-METRICS"],
+    )
+
+
+def _survey_response(tables: Tables, ctx: Context) -> Finding:
+    resp = as_numbers(tables["survey_responses"], ["respondents", "eligible", "response_rate"])
+    alpha = as_numbers(tables["survey_alpha"], ["alpha"]).dropna(subset=["alpha"])
+    shown = resp.dropna(subset=["response_rate"])
+    text = (
+        f"{int(resp['respondents'].sum()):,} staff answered the survey; response rates ranged "
+        f"from {pct(shown['response_rate'].min())} to {pct(shown['response_rate'].max())} "
+        f"across the LAs whose figures can be shown. The multi-item scales were internally "
+        f"consistent (Cronbach's α {alpha['alpha'].min():.2f} to {alpha['alpha'].max():.2f})."
+        if len(shown) and len(alpha)
+        else "The survey response figures are not available."
+    )
+    figures = _figs(ctx, "FIG-SURVEY-diverging")
+    return Finding(
+        "F-SUR-01",
+        "survey",
+        "Who answered, and are the scales reliable",
+        text,
+        ["TAB-SURVEY-RESPONSES", "TAB-SURVEY-ALPHA"],
+        figures,
+    )
+
+
+def _survey_roles(tables: Tables, ctx: Context) -> Finding:
+    roles = as_numbers(tables["survey_roles"], ["odds_ratio", "ci_lower", "ci_upper"]).dropna(
+        subset=["odds_ratio"]
+    )
+    clear = roles[(roles["ci_lower"] > 1) | (roles["ci_upper"] < 1)]
+    parts = [
+        f"{r.construct.replace('_', ' ')} (odds ratio {r.odds_ratio:.2f}, "
+        f"{r.ci_lower:.2f} to {r.ci_upper:.2f})"
+        for r in clear.itertuples()
+    ]
+    higher = [p for p, r in zip(parts, clear.itertuples(), strict=True) if r.odds_ratio > 1]
+    lower = [p for p, r in zip(parts, clear.itertuples(), strict=True) if r.odds_ratio < 1]
+    said = []
+    if higher:
+        said.append("Managers answered more favourably than practitioners on " + "; ".join(higher))
+    if lower:
+        said.append("less favourably on " + "; ".join(lower))
+    text = (
+        ", and ".join(said) + "; on the other constructs the two groups did not clearly differ."
+        if said
+        else "Managers and practitioners did not clearly differ on any construct."
+    )
+    return Finding("F-SUR-02", "survey", "Managers and practitioners", text, ["TAB-SURVEY-ROLES"])
+
+
+def _focus_groups(tables: Tables, ctx: Context) -> Finding:
+    freq = as_numbers(tables["code_frequencies"], ["n_units"])
+    fg = freq[freq["source"] == "transcript"].groupby("code")["n_units"].sum()
+    fg = fg[fg > 0].sort_values(ascending=False)
+    top = [c.replace("_", " ") for c in fg.index[:3]]
+    text = (
+        f"In the focus groups the codes applied to the most turns were {', '.join(top[:-1])} "
+        f"and {top[-1]}."
+        if len(top) >= 2
+        else "The focus-group coding is not available."
+    )
+    return Finding(
+        "F-FG-01",
+        "focus_groups",
+        "What practitioners and managers talked about",
+        text,
+        ["TAB-CODES", "TAB-QUOTES"],
+    )
+
+
+def _inspectors(tables: Tables, ctx: Context) -> Finding:
+    ins = as_numbers(tables["inspectors_oversight"], ["reports", "raising", "share"])
+    parts = [f"{int(r.raising)} of {int(r.reports)} rated {r.overall}" for r in ins.itertuples()]
+    # Rows run from the best judgement to the worst: is the share rising down the scale?
+    rising = bool(len(ins) > 1 and ins["share"].is_monotonic_increasing)
+    lead = (
+        "more often the lower the judgement"
+        if rising
+        else "with no steady pattern across the judgements"
+    )
+    text = (
+        "Inspection reports raise management oversight or supervision among the areas for "
+        f"improvement {lead}: " + "; ".join(parts) + "."
+    )
+    return Finding(
+        "F-INS-01",
+        "inspectors",
+        "What inspectors asked to improve",
+        text,
+        ["TAB-INSPECTORS", "TAB-INSPECTORS-QUOTES", "TAB-OFSTED-IMPROVE"],
+    )
+
+
+def _published(tables: Tables, ctx: Context) -> Finding:
+    kpis = as_numbers(tables["kpis"], ["value", "england"])
+    rr = kpis[kpis["indicator"] == "rereferral_rate"].dropna(subset=["value"])
+    if rr.empty:
+        text = "The published re-referral rates are not available."
+    else:
+        latest = rr[rr["period"].astype(str) == rr["period"].astype(str).max()]
+        eng = latest["england"].dropna()
+        text = (
+            f"In the latest DfE release ({latest['period'].iloc[0]}), re-referral rates within "
+            f"12 months ranged from {pct(latest['value'].min())} to {pct(latest['value'].max())} "
+            f"across the 19 LAs (England {pct(eng.iloc[0]) if len(eng) else 'not available'}). "
+            "With 19 areas, no association between these indicators and oversight can be "
+            "established; the link figures show them side by side."
+        )
+    figures = sorted(i for i in ctx.figures if i.startswith("FIG-LINK-"))
+    return Finding(
+        "F-PUB-01", "published", "Published indicators", text, ["TAB-KPIS", "TAB-OFSTED"], figures
+    )
+
+
+def _data(tables: Tables, ctx: Context) -> Finding:
+    data = as_numbers(
+        tables["data_received"], ["rows_received", "rows_loaded", "rows_rejected", "las"]
+    )
+    text = (
+        f"{int(data['las'].max())} LAs sent {len(data)} datasets: "
+        f"{int(data['rows_received'].sum()):,} "
+        f"rows in all, of which {pct(data['rows_loaded'].sum() / data['rows_received'].sum(), 2)} "
+        "loaded. Every rejected row is listed with its reason on the LA's data-quality page."
+    )
+    return Finding("F-DATA-01", "data", "Data received and its quality", text, ["TAB-DATA"])
+
+
+BUILDERS: list[Callable[[Tables, Context], Finding]] = [
+    _data,
+    lambda t, c: _spread(t, c, "staff_supervision_28d", "F-SUP-01", "supervision"),
+    lambda t, c: _adjusted(t, c, ["staff_supervision_28d", "child_oversight_28d"], "F-SUP-02"),
+    _sessions,
+    lambda t, c: _spread(t, c, "child_oversight_28d", "F-OVS-01", "oversight"),
+    _trend,
+    _model,
+    _rationale,
+    lambda t, c: _spread(t, c, "audit_mo_good", "F-AUD-01", "audits"),
+    _audits,
+    _survey_response,
+    _survey_roles,
+    _focus_groups,
+    _inspectors,
+    _published,
+    _hypothesis,
+    _discussed_not_recorded,
+]
+
+
+def findings(tables: Tables, ctx: Context) -> list[Finding]:
+    """Every finding, in report order."""
+    out = [build(tables, ctx) for build in BUILDERS]
+    ids = [f.id for f in out]
+    assert len(ids) == len(set(ids)), "finding IDs must be unique"
+    return out

@@ -1,0 +1,437 @@
+"""The report as HTML: the regional report and one annex page per LA, from Jinja templates.
+
+Pages are self-contained: figures are embedded as SVG data URIs (no network, no sibling
+files), tables are real HTML tables with captions and header cells, and each figure and table
+carries its ID and a provenance footnote naming the rule that made it and how to trace it.
+The view functions here turn published tables into display rows; they never read files.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import numpy as np
+import pandas as pd
+
+from oversight.disclosure import SYMBOL
+from oversight.metrics import definitions
+from oversight.report.findings import Finding
+from oversight.report.publish import METRIC_NUMBERS, as_numbers
+
+SECTIONS = [
+    ("summary", "Summary"),
+    ("data", "Data received and its quality"),
+    ("supervision", "Supervision"),
+    ("oversight", "Management oversight on children's files"),
+    ("audits", "Audits"),
+    ("survey", "Staff survey"),
+    ("focus_groups", "Focus groups"),
+    ("inspectors", "What inspectors said"),
+    ("published", "Published indicators"),
+    ("hypothesis", "The part 1 / part 2 hypothesis, tested"),
+    ("recommendations", "Recommendations"),
+    ("methods", "Methods and limitations"),
+    ("appendix", "Appendix tables"),
+]
+# Which section shows which figures (by ID prefix).
+FIGURE_SECTIONS = {
+    "supervision": ["FIG-FUNNEL-staff_supervision_28d", "FIG-RANK-staff_supervision_28d"],
+    "oversight": [
+        "FIG-FUNNEL-child_oversight_28d",
+        "FIG-RANK-child_oversight_28d",
+        "FIG-TREND-child_oversight_28d",
+    ],
+    "audits": ["FIG-FUNNEL-audit_mo_good", "FIG-RANK-audit_mo_good", "FIG-GRADES-audits"],
+    "survey": ["FIG-SURVEY-diverging"],
+    "published": ["FIG-LINK-"],
+    "hypothesis": [
+        "FIG-FUNNEL-part1_family_reflection",
+        "FIG-RANK-part1_family_reflection",
+        "FIG-FUNNEL-part2_practitioner_reflection",
+        "FIG-RANK-part2_practitioner_reflection",
+    ],
+}
+
+
+@dataclass
+class TableView:
+    """A table as displayed: ID, caption, header, rows of text, and its provenance note."""
+
+    id: str
+    caption: str
+    columns: list[str]
+    rows: list[list[str]]
+    numeric: list[bool]
+    source: str
+    note: str = ""
+    row_header: bool = True
+
+
+@dataclass
+class FigureView:
+    id: str
+    caption: str
+    alt: str
+    src: str
+    source: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def svg_data_uri(svg: bytes) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def figure_views(
+    manifests: Mapping[str, list[dict[str, str]]], figure_dir: Path
+) -> dict[str, FigureView]:
+    """Every figure in the manifests (rule -> entries), embedded, keyed by ID."""
+    out = {}
+    for rule, entries in sorted(manifests.items()):
+        for e in entries:
+            svg = (figure_dir / e["svg"]).read_bytes()
+            source = (
+                f"Made by rule {rule} from the published tables; "
+                f"trace with <code>oversight trace {e['id']}</code>."
+            )
+            out[e["id"]] = FigureView(e["id"], e["caption"], e["alt"], svg_data_uri(svg), source)
+    return out
+
+
+def figures_for(section: str, figures: Mapping[str, FigureView]) -> list[FigureView]:
+    wanted = FIGURE_SECTIONS.get(section, [])
+    return [
+        figures[i]
+        for w in wanted
+        for i in sorted(figures)
+        if (i == w or (w.endswith("-") and i.startswith(w)))
+    ]
+
+
+def _fmt(value: Any, kind: str) -> str:
+    if isinstance(value, str) and value == SYMBOL:
+        return SYMBOL
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if kind == "pct":
+        return f"{100 * float(value):.1f}%"
+    if kind == "int":
+        return f"{float(value):,.0f}"
+    if kind == "2dp":
+        return f"{float(value):.2f}"
+    if kind == "p":
+        v = float(value)
+        return "<0.001" if v < 0.001 else f"{v:.3f}"
+    return str(value)
+
+
+def view(
+    frame: pd.DataFrame,
+    table_id: str,
+    caption: str,
+    source: str,
+    formats: Mapping[str, str],
+    labels: Mapping[str, str] | None = None,
+    note: str = "",
+) -> TableView:
+    """A display table from a frame: only the columns in ``formats``, in that order."""
+    cols = list(formats)
+    rows = [[_fmt(r[c], formats[c]) for c in cols] for _, r in frame[cols].iterrows()]
+    numeric = [formats[c] in {"pct", "int", "2dp", "p"} for c in cols]
+    header = [(labels or {}).get(c, c.replace("_", " ").capitalize()) for c in cols]
+    return TableView(table_id, caption, header, rows, numeric, source, note)
+
+
+def _source(name: str, spec: Mapping[str, Any]) -> str:
+    return (
+        f"Computed by rule {spec['rule']}; published as results/tables/{name}.csv with "
+        f"disclosure control ({spec['disclosure']['method']}); trace with "
+        f"<code>oversight trace {spec['id']}</code>."
+    )
+
+
+def headline_wide(
+    metrics: pd.DataFrame, year: str, names: Mapping[str, str], codes: list[str]
+) -> pd.DataFrame:
+    """One row per LA (and the region) with each headline metric's value for the year."""
+    m = as_numbers(metrics, METRIC_NUMBERS)
+    heads = [k for k, d in definitions().items() if d.get("headline")]
+    rows = m[(m["period"] == year) & (m["breakdown"] == "all") & m["metric"].isin(heads)]
+    shown = rows.assign(
+        shown=np.where(metrics.loc[rows.index, "value"].eq(SYMBOL), SYMBOL, rows["value"])
+    )
+    wide = shown.pivot_table(
+        index="la_code", columns="metric", values="shown", aggfunc="first"
+    ).reindex(index=codes, columns=heads)
+    wide.insert(0, "la", [names.get(c, c) for c in wide.index])
+    return wide.reset_index(drop=True)
+
+
+def appendix_views(
+    tables: Mapping[str, pd.DataFrame],
+    catalogue: Mapping[str, Any],
+    year: str,
+    names: Mapping[str, str],
+    region_code: str,
+) -> list[TableView]:
+    """The tables printed in the report (extracts of the largest; all are in the workbook)."""
+    codes = [*sorted(c for c in names if c != region_code), region_code]
+    heads = [k for k, d in definitions().items() if d.get("headline")]
+    cat = catalogue
+    full = "The full table is in results/tables/ and the workbook."
+    views = [
+        view(
+            tables["data_received"],
+            cat["data_received"]["id"],
+            cat["data_received"]["title"],
+            _source("data_received", cat["data_received"]),
+            {
+                "dataset": "text",
+                "las": "int",
+                "rows_received": "int",
+                "rows_loaded": "int",
+                "rows_rejected": "int",
+                "share_loaded": "pct",
+            },
+            {"las": "LAs", "share_loaded": "Share loaded"},
+        ),
+        view(
+            headline_wide(tables["oversight_metrics"], year, names, codes),
+            cat["oversight_metrics"]["id"],
+            f"Headline metrics by LA, {year} (extract of: {cat['oversight_metrics']['title']})",
+            _source("oversight_metrics", cat["oversight_metrics"]),
+            {"la": "text"} | dict.fromkeys(heads, "pct"),
+            {"la": "LA"} | {h: definitions()[h]["label"] for h in heads},
+            note=full,
+        ),
+        view(
+            tables["heterogeneity"][tables["heterogeneity"]["period"].astype(str) == year],
+            cat["heterogeneity"]["id"],
+            cat["heterogeneity"]["title"],
+            _source("heterogeneity", cat["heterogeneity"]),
+            {
+                "metric": "text",
+                "chi2": "2dp",
+                "df": "int",
+                "p_value": "p",
+                "phi": "2dp",
+                "outside_998": "int",
+                "outside_998_adjusted": "int",
+            },
+            {
+                "chi2": "χ²",
+                "phi": "φ",
+                "outside_998": "LAs outside 99.8%",
+                "outside_998_adjusted": "after adjustment",
+            },
+        ),
+        view(
+            tables["oversight_model"],
+            cat["oversight_model"]["id"],
+            cat["oversight_model"]["title"],
+            _source("oversight_model", cat["oversight_model"]),
+            {
+                "term": "text",
+                "odds_ratio": "2dp",
+                "lower95": "2dp",
+                "upper95": "2dp",
+                "p_value": "p",
+            },
+            {"lower95": "Lower 95%", "upper95": "Upper 95%"},
+        ),
+        view(
+            tables["survey_responses"].assign(
+                la=lambda d: d["la_code"].map(lambda c: names.get(c, c))
+            ),
+            cat["survey_responses"]["id"],
+            cat["survey_responses"]["title"],
+            _source("survey_responses", cat["survey_responses"]),
+            {"la": "text", "respondents": "int", "eligible": "int", "response_rate": "pct"},
+            {"la": "LA"},
+        ),
+        view(
+            tables["survey_alpha"],
+            cat["survey_alpha"]["id"],
+            cat["survey_alpha"]["title"],
+            _source("survey_alpha", cat["survey_alpha"]),
+            {
+                "construct": "text",
+                "n_items": "int",
+                "n_respondents": "int",
+                "alpha": "2dp",
+                "ci_lower": "2dp",
+                "ci_upper": "2dp",
+            },
+            {"alpha": "α"},
+        ),
+        view(
+            tables["survey_roles"],
+            cat["survey_roles"]["id"],
+            cat["survey_roles"]["title"],
+            _source("survey_roles", cat["survey_roles"]),
+            {
+                "construct": "text",
+                "n_practitioners": "int",
+                "n_managers": "int",
+                "odds_ratio": "2dp",
+                "ci_lower": "2dp",
+                "ci_upper": "2dp",
+                "p_value": "p",
+            },
+        ),
+        view(
+            tables["inspectors_oversight"],
+            cat["inspectors_oversight"]["id"],
+            cat["inspectors_oversight"]["title"],
+            _source("inspectors_oversight", cat["inspectors_oversight"]),
+            {"overall": "text", "reports": "int", "raising": "int", "share": "pct"},
+            {"overall": "Overall judgement", "raising": "Raising oversight"},
+        ),
+        view(
+            tables["ofsted_latest"].assign(
+                la=lambda d: d["la_code"].map(lambda c: names.get(c, c))
+            ),
+            cat["ofsted_latest"]["id"],
+            cat["ofsted_latest"]["title"],
+            _source("ofsted_latest", cat["ofsted_latest"]),
+            {"la": "text", "published": "text", "overall": "text", "leaders": "text"},
+            {"la": "LA", "leaders": "Leadership"},
+        ),
+    ]
+    return views
+
+
+def environment(template_dir: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir)),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_report(
+    env: jinja2.Environment,
+    study: Mapping[str, Any],
+    findings: list[Finding],
+    recommendations: list[dict[str, Any]],
+    figures: Mapping[str, FigureView],
+    tables: list[TableView],
+    annexes: list[dict[str, str]],
+    methods: Mapping[str, Any],
+    for_pdf: bool = False,
+) -> str:
+    by_section: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_section.setdefault(f.section, []).append(f)
+    sections = [
+        {
+            "key": key,
+            "title": title,
+            "findings": by_section.get(key, []),
+            "figures": figures_for(key, figures),
+        }
+        for key, title in SECTIONS
+    ]
+    anchors = {t.id for t in tables} | set(figures) | {f.id for f in findings}
+    return env.get_template("report/index.html.j2").render(
+        anchors=anchors,
+        study=study,
+        sections=sections,
+        findings=findings,
+        recommendations=recommendations,
+        tables=tables,
+        annexes=annexes,
+        methods=methods,
+        for_pdf=for_pdf,
+    )
+
+
+def la_annex(
+    la_code: str,
+    metrics: pd.DataFrame,
+    kpis: pd.DataFrame,
+    ofsted: pd.DataFrame,
+    constructs: pd.DataFrame,
+    year: str,
+    region_code: str,
+    neighbours: list[str],
+    names: Mapping[str, str],
+    kpi_period: str,
+) -> dict[str, Any]:
+    """One LA against the region and its statistical neighbours in the study."""
+    m = as_numbers(metrics, METRIC_NUMBERS)
+    m = m[(m["period"] == year) & (m["breakdown"] == "all")]
+    rows = []
+    for metric, d in definitions().items():
+        if d["kind"] != "proportion":
+            continue
+        part = m[m["metric"] == metric].set_index("la_code")
+        if la_code not in part.index:
+            continue
+        own = part.loc[la_code]
+        hidden = metrics.loc[
+            (metrics["la_code"] == la_code)
+            & (metrics["metric"] == metric)
+            & (metrics["period"] == year)
+            & (metrics["breakdown"] == "all"),
+            "status",
+        ]
+        is_hidden = bool(len(hidden)) and hidden.iloc[0] == SYMBOL
+        peers = part.reindex([n for n in neighbours if n in part.index])["value"].dropna()
+        rows.append(
+            [
+                d["label"],
+                SYMBOL if is_hidden else _fmt(own["value"], "pct"),
+                ""
+                if is_hidden or pd.isna(own["lower95"])
+                else f"{_fmt(own['lower95'], 'pct')} to {_fmt(own['upper95'], 'pct')}",
+                _fmt(part["value"].get(region_code, np.nan), "pct"),
+                _fmt(peers.mean() if len(peers) else np.nan, "pct"),
+                "" if is_hidden else str(own.get("funnel_flag") or "").replace("_", " "),
+            ]
+        )
+    k = as_numbers(kpis, ["value", "south_east", "neighbours", "england"])
+    k = k[(k["la_code"] == la_code) & (k["period"].astype(str) == kpi_period)]
+    kpi_rows = [
+        [
+            r.indicator.replace("_", " "),
+            _fmt(r.value, "2dp"),
+            _fmt(r.south_east, "2dp"),
+            _fmt(r.neighbours, "2dp"),
+            _fmt(r.england, "2dp"),
+        ]
+        for r in k.sort_values("indicator").itertuples()
+    ]
+    o = ofsted[ofsted["la_code"] == la_code]
+    c = constructs[constructs["la_code"] == la_code]
+    return {
+        "la_code": la_code,
+        "name": names.get(la_code, la_code),
+        "neighbours": [names.get(n, n) for n in neighbours],
+        "metrics": rows,
+        "kpis": kpi_rows,
+        "ofsted": o.iloc[0].to_dict() if len(o) else None,
+        "constructs": [
+            [r.construct.replace("_", " "), _fmt(r.n, "int"), _fmt(r.mean, "2dp")]
+            for r in as_numbers(c, ["n", "mean"]).itertuples()
+        ],
+    }
+
+
+def render_annex(
+    env: jinja2.Environment,
+    study: Mapping[str, Any],
+    annex: dict[str, Any],
+    year: str,
+    kpi_period: str,
+) -> str:
+    return env.get_template("report/la.html.j2").render(
+        study=study, la=annex, year=year, kpi_period=kpi_period
+    )
