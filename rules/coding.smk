@@ -31,5 +31,7 @@ rule coding:
         "logs/benchmarks/coding/coding.tsv"
     conda:
         "../environment.yml"
+    params:
+        region_code=STUDY["region_code"],
     script:
         "scripts/coding.py"

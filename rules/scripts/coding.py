@@ -34,8 +34,12 @@ def main() -> None:
     )
     segments = code_units(units, codebook)
     artefacts.write_parquet(segments, sm.output.segments)
+    # Each LA's counts and the region's (all LAs together), whose counts are rarely small.
+    by_la = code_frequencies(segments, by=["source", "la_code"], units=units)
+    region = code_frequencies(segments, by=["source"], units=units)
+    region.insert(1, "la_code", sm.params.region_code)
     artefacts.write_csv(
-        code_frequencies(segments, by=["source", "la_code"], units=units), sm.output.frequencies
+        pd.concat([by_la, region], ignore_index=True)[by_la.columns], sm.output.frequencies
     )
     artefacts.write_csv(cooccurrence(segments).reset_index(), sm.output.cooccurrence)
     artefacts.write_csv(exemplars(segments, units), sm.output.quotes)

@@ -109,6 +109,7 @@ def protect_counts(
     lines: list[list[str]] | None = None,
     low: int = 1,
     high: int = 5,
+    totals: pd.Series | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Disclosure control for a wide table whose ``counts`` columns count people or records.
 
@@ -116,10 +117,12 @@ def protect_counts(
     that would give it away (a share, a mean, an interval). Secondary: ``lines`` lists the
     groupings (column names; ``[]`` is the whole table) within which a count column adds up to
     a total published elsewhere (a region row, another table); a line with exactly one hidden
-    count gets its smallest visible non-zero count hidden too. Returns the table with hidden
+    count gets its smallest visible non-zero count hidden too. ``totals`` marks rows that are
+    themselves totals (the region's): they belong to no line. Returns the table with hidden
     cells as ``c`` and the boolean mask of hidden cells.
     """
     out = table.copy().reset_index(drop=True)
+    parts = out.index if totals is None else out.index[~np.asarray(totals, dtype=bool)]
     mask = pd.DataFrame(False, index=out.index, columns=out.columns)
     for col in counts:
         values = pd.to_numeric(out[col], errors="coerce").to_numpy(float)
@@ -127,9 +130,10 @@ def protect_counts(
         groups = []
         for keys in lines or []:
             if keys:
-                groups += [np.asarray(g) for g in out.groupby(keys, sort=False).indices.values()]
+                grouped = out.loc[parts].groupby(keys, sort=False).indices.values()
+                groups += [np.asarray(parts[g]) for g in grouped]
             else:
-                groups.append(np.arange(len(out)))
+                groups.append(np.asarray(parts))
         _complete_lines(hidden, values, [g for g in groups if len(g) >= 2])
         for target in [col, *(hide_with or {}).get(col, [])]:
             mask[target] |= hidden

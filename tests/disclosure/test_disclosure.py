@@ -166,3 +166,16 @@ def test_wide_counts_secondary_within_groups_and_no_recovery() -> None:
         small = t["n_units"].between(1, 5)
         assert mask.loc[small, "n_units"].all()
         assert not (shown.loc[~mask["n_units"], "n_units"].astype(int).between(1, 5)).any()
+
+
+def test_region_rows_are_totals_not_parts_of_a_line() -> None:
+    t = pd.DataFrame(
+        {
+            "la_code": ["A", "B", "C", "R"],
+            "code": ["x", "x", "x", "x"],
+            "n_units": [3, 40, 12, 55],
+        }
+    )
+    shown, _ = protect_counts(t, ["n_units"], lines=[["code"]], totals=t["la_code"] == "R")
+    # A's 3 is hidden; its partner is C's 12 (not the region's 55, which stays published)
+    assert shown["n_units"].tolist() == ["c", 40, "c", 55]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -9,14 +10,23 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 
 from oversight import common_schema as cs
-from oversight.config import load_authority
+from oversight.config import load_authority, load_yaml
 from oversight.harmonise import known_headers, map_headers, mapped_frame
 from oversight.ingest import source_files
 from oversight.normalise import norm_label
+from oversight.provenance import sha256
+from oversight.pseudonymise import key_for, pseudonymise
 from oversight.readers import read_table
-from tests.conftest import BIN, run
+from tests.conftest import BIN, make_workdir, run
+from tests.report.render_checks import (
+    figures_rendered,
+    pdf_pages,
+    require_chromium,
+    require_poppler,
+)
 
 # One module, one xdist worker (make test uses --dist loadfile): the pipeline runs once.
 pytestmark = pytest.mark.e2e
@@ -138,7 +148,7 @@ def test_one_la_corrected_reruns_only_that_la(demo_run: Path) -> None:
         out = proc.stdout + proc.stderr
         jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", out, flags=re.M))
         # Kent's chain (ingest, page, counts) and the regional roll-ups; no other LA.
-        assert jobs.pop("total") == "13"
+        assert jobs.pop("total") == "17"
         assert jobs == {
             "all": "1",
             "ingest": "1",
@@ -153,6 +163,10 @@ def test_one_la_corrected_reruns_only_that_la(demo_run: Path) -> None:
             "coding": "1",
             "survey_analysis": "1",
             "publish_metrics": "1",
+            "publish_tables": "1",
+            "report": "1",
+            "exports": "1",
+            "provenance": "1",
         }
         detail = run([str(BIN / "snakemake"), "-n", "all"], demo_run).stdout
         assert set(re.findall(r"wildcards: la=(\w+)", detail)) == {"kent"}
@@ -335,15 +349,20 @@ def test_survey_outputs(demo_run: Path) -> None:
 # --- disclosure control ------------------------------------------------------------------
 def test_published_metrics_hide_small_numbers(demo_run: Path) -> None:
     t = pd.read_csv(
-        demo_run / "results/published/oversight_metrics.csv",
-        dtype={"breakdown": str},
+        demo_run / "results/tables/oversight_metrics.csv",
+        dtype=str,
         keep_default_na=False,
         na_values=[""],
     )
-    shown = t[t.status != "c"]
+    hidden = t.status == "c"
+    assert hidden.any()  # the demo has small breakdowns: the control is exercised
+    assert (t.loc[hidden, ["numerator", "value", "lower95", "funnel_flag"]] == "c").all().all()
+    shown = t[~hidden].assign(
+        numerator=lambda d: pd.to_numeric(d.numerator),
+        denominator=lambda d: pd.to_numeric(d.denominator.replace("c", None)),
+    )
     assert not shown.numerator.between(1, 5).any()
     assert not (shown.denominator - shown.numerator).between(1, 5).any()
-    assert t.loc[t.status == "c", ["numerator", "value", "lower95"]].isna().all().all()
     las = t[t.la_code != REGION]
     parts = las[las.breakdown != "all"].assign(
         dim=lambda d: d.breakdown.str.rsplit("=", n=1).str[0]
@@ -352,3 +371,229 @@ def test_published_metrics_hide_small_numbers(demo_run: Path) -> None:
         assert (g.status == "c").sum() != 1
     for _, g in las.groupby(["period", "metric", "breakdown"]):
         assert (g.status == "c").sum() != 1
+
+
+# --- the report, disclosure on every published table, provenance ---------------------------
+COUNT_COLUMN = re.compile(
+    r"^(n|n_.+|.+_n|numerator|denominator|respondents|eligible|children|rows_.+|"
+    r"blank_rows_skipped|units_total|count|.+_count)$"
+)
+
+
+def _published_csvs(work: Path) -> list[Path]:
+    """Every table published: results/ except the LA-restricted data-quality pages."""
+    return sorted(
+        p for p in (work / "results").rglob("*.csv") if "quality" not in p.relative_to(work).parts
+    )
+
+
+def test_report_outputs_exist(demo_run: Path) -> None:
+    report = demo_run / "results/report"
+    for name in ("index.html", "report.pdf", "tables.xlsx", "findings.json"):
+        assert (report / name).stat().st_size > 1000, name
+    annexes = sorted(p.stem for p in (report / "la").glob("*.html"))
+    assert len(annexes) == 19 and "E06000039" in annexes
+    slough = (report / "la/E06000039.html").read_text(encoding="utf-8")
+    assert "<h1>Slough (E06000039)</h1>" in slough and "Neighbours" in slough
+    html = (report / "index.html").read_text(encoding="utf-8")
+    for title in (
+        "Summary",
+        "Data received and its quality",
+        "Audits",
+        "Focus groups",
+        "What inspectors said",
+        "Published indicators",
+        "The part 1 / part 2 hypothesis, tested",
+        "Recommendations",
+        "Methods and limitations",
+        "Appendix tables",
+    ):
+        assert f"{title}</h2>" in html, title
+    assert "http://" not in html.replace("http://www.w3.org", "")  # self-contained
+    assert "https://" not in html
+
+
+def test_findings_come_from_the_statistics(demo_run: Path, truth: dict) -> None:
+    found = {
+        f["id"]: f for f in json.loads((demo_run / "results/report/findings.json").read_text())
+    }
+    assert {"F-SUP-01", "F-OVS-01", "F-AUD-01", "F-HYP-01", "F-INS-01"} <= set(found)
+    # The planted outliers are named where the staff-level finding says who lies outside.
+    sup = found["F-SUP-01"]["text"]
+    assert "below the 99.8% funnel limit (Slough)" in sup
+    assert "above it (Hampshire)" in sup
+    metrics = pd.read_csv(demo_run / "results/tables/oversight_metrics.csv", dtype=str)
+    region = metrics[
+        (metrics.la_code == REGION) & (metrics.period == "2024-25") & (metrics.breakdown == "all")
+    ].set_index("metric")
+    p1 = float(region.loc["part1_family_reflection", "value"])
+    assert f"recorded in {100 * p1:.0f}% of case supervisions" in found["F-HYP-01"]["text"]
+    html = (demo_run / "results/report/index.html").read_text(encoding="utf-8")
+    for fid in found:
+        assert f'id="{fid}"' in html
+
+
+def test_no_published_table_shows_a_count_from_1_to_5(demo_run: Path) -> None:
+    """Scan every published CSV (and the workbook): count columns hold no 1..5. Columns that
+    count LAs, items or public reports are declared in config/tables.yaml (not_people)."""
+    catalogue = load_yaml(demo_run / "config/tables.yaml")["tables"]
+    exempt = {name: set(spec.get("not_people", [])) for name, spec in catalogue.items()}
+    scanned = 0
+    for path in _published_csvs(demo_run):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for col in frame.columns:
+            if col in exempt.get(path.stem, set()):
+                continue
+            numbers = pd.to_numeric(frame[col], errors="coerce").dropna()
+            if COUNT_COLUMN.match(col):
+                scanned += 1
+                small = numbers[(numbers >= 1) & (numbers <= 5)]
+                assert small.empty, f"{path.name}:{col} shows {small.tolist()[:5]}"
+    assert scanned >= 15
+    book = load_workbook(demo_run / "results/report/tables.xlsx", read_only=True)
+    for ws in book.worksheets[1:]:
+        rows = list(ws.iter_rows(min_row=2, values_only=True))
+        header = [str(h) for h in rows[0]]
+        name = next(n for n, s in catalogue.items() if s["id"] == ws.title)
+        for j, col in enumerate(header):
+            if COUNT_COLUMN.match(col) and col not in exempt[name]:
+                values = [r[j] for r in rows[1:] if isinstance(r[j], (int, float))]
+                assert not [v for v in values if 1 <= v <= 5], (ws.title, col)
+
+
+def test_every_figure_and_table_is_in_provenance_with_true_hashes(demo_run: Path) -> None:
+    prov = json.loads((demo_run / "results/provenance.json").read_text())
+    html = (demo_run / "results/report/index.html").read_text(encoding="utf-8")
+    shown = set(re.findall(r'<figure id="([^"]+)"', html)) | set(
+        re.findall(r'<table id="(TAB-[A-Z-]+)"', html)
+    )
+    assert len([i for i in shown if i.startswith("FIG-")]) >= 17
+    assert shown <= set(prov["ids"])
+    for fid, entry in prov["ids"].items():
+        assert entry["rule"] and entry["code_version"]["source_sha256"], fid
+        assert len(entry["config_sha256"]) == 64
+        assert sha256(demo_run / entry["path"]) == entry["sha256"], fid
+        for item in entry["inputs"]:
+            assert sha256(demo_run / item["path"]) == item["sha256"], (fid, item["path"])
+    # every job's inputs too, down to the raw files
+    for job in prov["jobs"].values():
+        for item in job["inputs"]:
+            assert sha256(demo_run / item["path"]) == item["sha256"], item["path"]
+    raw = {i["path"] for j in prov["jobs"].values() for i in j["inputs"]}
+    assert "data/raw/kent/supervision_2024-25.csv" in raw
+
+
+def test_trace_prints_the_chain_to_raw_files(demo_run: Path) -> None:
+    out = run([str(BIN / "oversight"), "trace", "FIG-FUNNEL-child_oversight_28d"], demo_run).stdout
+    assert "made by figures" in out and "made by publish_metrics" in out
+    assert "made by comparison" in out and "made by ingest[la=kent]" in out
+    assert "data/raw/kent/caseload_2024-25.csv" in out and "[source]" in out
+    bad = run([str(BIN / "oversight"), "trace", "FIG-NOPE"], demo_run, check=False)
+    assert bad.returncode == 1 and "is not an ID" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    "slug,metric,dataset,id_field",
+    [
+        ("slough", "staff_supervision_28d", "supervision", "worker_id"),
+        ("wokingham", "part2_practitioner_reflection", "supervision", "worker_id"),
+        ("west_berkshire", "child_oversight_28d", "oversight", "child_id"),
+    ],
+)
+def test_trace_a_cell_to_raw_rows_that_hold_those_records(
+    demo_run: Path, monkeypatch, slug: str, metric: str, dataset: str, id_field: str
+) -> None:
+    config = load_authority(demo_run / f"config/authorities/{slug}.yaml")
+    code = config["la_code"]
+    cell = f"la_code={code},period=2024-25,metric={metric},breakdown=all"
+    out = run(
+        [str(BIN / "oversight"), "trace", "TAB-METRICS", "--cell", cell, "--limit", "1000000"],
+        demo_run,
+    ).stdout
+    listed = re.findall(r"^\s+(data/raw/\S+):(\d+)\s+(\w+)\s+(\S+)$", out, flags=re.M)
+    num, den = re.search(r"recomputed from the harmonised records: (\d+) of (\d+)", out).groups()
+    table = pd.read_csv(demo_run / "results/tables/oversight_metrics.csv", dtype=str)
+    row = table[
+        (table.la_code == code)
+        & (table.period == "2024-25")
+        & (table.metric == metric)
+        & (table.breakdown == "all")
+    ].iloc[0]
+    assert (float(num), float(den)) == (float(row.numerator), float(row.denominator))
+    assert len(listed) == int(den)
+    monkeypatch.chdir(demo_run)
+    privacy = load_yaml(demo_run / "config/config.yaml")["privacy"]
+    key = key_for(slug, privacy, {})
+    spec = config["datasets"][dataset]
+    fields = cs.fields(dataset)
+    checked = 0
+    for path in sorted({p for p, *_ in listed}):
+        rows = [(int(r), d, u) for p, r, d, u in listed if p == path]
+        if not rows or rows[0][1] != dataset:
+            continue
+        file = demo_run / path
+        raw = read_table(file, spec, file.name, known_headers(spec), norm_label)
+        mapping = map_headers(raw.header, spec, fields, file.name, lambda k: "", 1)
+        frame = mapped_frame(raw.rows, mapping, spec, fields)
+        ids = pseudonymise(frame[id_field], key, code, fields[id_field]["kind"])
+        for number, _, unit in rows:
+            assert number in ids.index, (path, number)  # the row exists in the raw file
+            if not unit.startswith("data") and ":" not in unit:
+                assert ids.loc[number] == unit, (path, number)
+            checked += 1
+    assert checked >= min(int(den), 50)
+
+
+def test_snakemake_report_builds(demo_run: Path, tmp_path: Path) -> None:
+    out = tmp_path / "snakemake_report.html"
+    run([str(BIN / "snakemake"), "--report", str(out)], demo_run)
+    assert out.stat().st_size > 10_000
+
+
+def test_every_figure_renders_in_chromium(demo_run: Path, tmp_path: Path) -> None:
+    require_chromium()
+    result = figures_rendered(demo_run / "results/report/index.html", tmp_path)
+    prov = json.loads((demo_run / "results/provenance.json").read_text())
+    figures = {k for k, v in prov["ids"].items() if v["kind"] == "figure"}
+    assert set(result) == figures
+    for fid, r in result.items():
+        assert r["rendered"] and r["width"] > 200 and len(r["alt"]) > 40, fid
+    annex = figures_rendered(demo_run / "results/report/la/E06000039.html", tmp_path / "la")
+    assert annex == {}  # annex pages hold tables only; the check runs on them too
+
+
+def test_pdf_pages_are_rendered_and_none_is_blank(demo_run: Path, tmp_path: Path) -> None:
+    require_poppler()
+    ink = pdf_pages(demo_run / "results/report/report.pdf", tmp_path)
+    assert len(ink) >= 20
+    assert min(ink) > 0.002, ink
+
+
+def test_html_structure_is_accessible(demo_run: Path) -> None:
+    html = (demo_run / "results/report/index.html").read_text(encoding="utf-8")
+    levels = [int(h) for h in re.findall(r"<h([1-6])", html)]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels))  # no skipped level
+    assert '<html lang="en-GB">' in html
+    for img in re.findall(r"<img [^>]*>", html):
+        assert re.search(r'alt="[^"]{40,}"', img)
+    for table in re.findall(r"<table.*?</table>", html, flags=re.S):
+        assert "<caption>" in table and '<th scope="col"' in table
+
+
+def test_two_runs_give_identical_bytes(demo_run: Path, tmp_path_factory) -> None:
+    """A second, independent run on the same inputs: byte-identical report, tables,
+    figures, workbook, PDF and provenance."""
+    work = make_workdir(tmp_path_factory.mktemp("second") / "work")
+    run([str(BIN / "oversight"), "demo-data"], work)
+    run([str(BIN / "snakemake"), "--cores", "2"], work)
+    compared = 0
+    for folder in ("results/report", "results/tables", "results/figures"):
+        for path in sorted((demo_run / folder).rglob("*")):
+            if path.is_file():
+                twin = work / path.relative_to(demo_run)
+                assert twin.read_bytes() == path.read_bytes(), path.relative_to(demo_run)
+                compared += 1
+    first = (demo_run / "results/provenance.json").read_bytes()
+    assert (work / "results/provenance.json").read_bytes() == first
+    assert compared > 60

@@ -124,9 +124,14 @@ def _adjusted(tables: Tables, ctx: Context, metrics: list[str], fid: str) -> Fin
             f"the 99.8% limits before adjustment and "
             f"{_count(int(row.outside_998_adjusted), 'LA')} after"
         )
+    fewer = bool((het["outside_998_adjusted"].astype(int) < het["outside_998"].astype(int)).any())
+    lead = "Variation between LAs is greater than chance alone would give (over-dispersion); " + (
+        "after Spiegelhalter's adjustment fewer LAs stand out. "
+        if fewer
+        else "the adjustment leaves the same LAs outside the limits. "
+    )
     text = (
-        "Variation between LAs is greater than chance alone would give (over-dispersion); "
-        "after Spiegelhalter's adjustment fewer LAs stand out. " + "; ".join(parts) + "."
+        lead + _cap("; ".join(parts)) + "."
         if parts
         else "The heterogeneity statistics are not available."
     )
@@ -344,8 +349,9 @@ def _survey_roles(tables: Tables, ctx: Context) -> Finding:
 
 def _focus_groups(tables: Tables, ctx: Context) -> Finding:
     freq = as_numbers(tables["code_frequencies"], ["n_units"])
-    fg = freq[freq["source"] == "transcript"].groupby("code")["n_units"].sum()
-    fg = fg[fg > 0].sort_values(ascending=False)
+    fg = freq[(freq["source"] == "transcript") & (freq["la_code"] == ctx.region_code)]
+    fg = fg.set_index("code")["n_units"].dropna()
+    fg = fg[fg > 0].sort_values(ascending=False, kind="stable")
     top = [c.replace("_", " ") for c in fg.index[:3]]
     text = (
         f"In the focus groups the codes applied to the most turns were {', '.join(top[:-1])} "

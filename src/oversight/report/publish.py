@@ -75,7 +75,10 @@ def publish(
     if method == "counts":
         hide_with = rule.get("hide_with", {})
         _check_columns(name, frame, rule["counts"] + [c for v in hide_with.values() for c in v])
-        shown, _ = protect_counts(frame, rule["counts"], hide_with, rule.get("lines"), low, high)
+        totals = frame["la_code"].eq(region_code) if "la_code" in frame else None
+        shown, _ = protect_counts(
+            frame, rule["counts"], hide_with, rule.get("lines"), low, high, totals
+        )
         return shown
     if method == "matrix":
         _check_columns(name, frame, [rule["index"]])
