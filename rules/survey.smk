@@ -6,7 +6,8 @@ rule questionnaire:
     input:
         instrument="config/survey.yaml",
         template="report_templates/questionnaire.html.j2",
-        code=[f"src/oversight/survey/{m}.py" for m in ("instrument",)] + code("pdf"),
+        code=[f"src/oversight/survey/{m}.py" for m in ("instrument",)]
+        + code("pdf", "artefacts"),
     output:
         html=f"{RESULTS}/survey/questionnaire.html",
         pdf=f"{RESULTS}/survey/questionnaire.pdf",

@@ -13,8 +13,7 @@ def main() -> None:
     artefacts.write_text(html, sm.output.html)
     with artefacts.atomic_path(sm.output.pdf) as tmp:
         tmp.write_bytes(html_to_pdf(html))
-    with artefacts.atomic_path(sm.output.xlsx) as tmp:
-        import_template(instrument).save(tmp)
+    artefacts.write_xlsx(import_template(instrument), sm.output.xlsx)
 
 
 jobs.run(sm.log[0], main, "questionnaire", sm)

@@ -8,9 +8,13 @@ as a formula are neutralised.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
 import os
+import re
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +26,12 @@ import pyarrow.parquet as pq
 
 # A leading =, +, -, @, tab or carriage return makes Excel and LibreOffice evaluate a cell.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Fixed times for xlsx containers: openpyxl stamps the save time into the zip member headers and
+# docProps/core.xml, which would make every save differ.
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+CORE_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
+CORE_TIME_TEXT = b"2000-01-01T00:00:00Z"
+CREATOR = "oversight"
 
 
 @contextmanager
@@ -89,3 +99,42 @@ def write_json(data: Any, path: str | Path) -> None:
 def write_text(text: str, path: str | Path) -> None:
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def xlsx_bytes(book: Any) -> bytes:
+    """An openpyxl workbook as xlsx bytes that depend only on its content."""
+    book.properties.creator = CREATOR
+    book.properties.created = CORE_TIME
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _stable_zip(buffer.getvalue())
+
+
+def write_xlsx(book: Any, path: str | Path) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(xlsx_bytes(book))
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """Rewrite the xlsx container with fixed member headers and fixed document times."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.create_system = 3  # Unix, so the bytes do not depend on the build platform
+            member.external_attr = 0o644 << 16
+            dst.writestr(member, _fixed_core(info.filename, src.read(info)))
+    return out.getvalue()
+
+
+def _fixed_core(name: str, data: bytes) -> bytes:
+    """Replace the save time openpyxl stamps into the core properties; drop the last editor."""
+    if name != "docProps/core.xml":
+        return data
+    data = re.sub(
+        rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+        rb"\g<1>" + CORE_TIME_TEXT + rb"\g<2>",
+        data,
+    )
+    return re.sub(rb"<cp:lastModifiedBy[^>]*>[^<]*</cp:lastModifiedBy>", b"", data)

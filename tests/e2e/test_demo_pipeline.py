@@ -582,18 +582,17 @@ def test_html_structure_is_accessible(demo_run: Path) -> None:
 
 
 def test_two_runs_give_identical_bytes(demo_run: Path, tmp_path_factory) -> None:
-    """A second, independent run on the same inputs: byte-identical report, tables,
-    figures, workbook, PDF and provenance."""
+    """A second, independent run on the same inputs: every file in results/ and
+    data/interim/ (report, PDF, workbook, tables, figures, provenance) has the same bytes."""
     work = make_workdir(tmp_path_factory.mktemp("second") / "work")
     run([str(BIN / "oversight"), "demo-data"], work)
     run([str(BIN / "snakemake"), "--cores", "2"], work)
     compared = 0
-    for folder in ("results/report", "results/tables", "results/figures"):
+    for folder in ("results", "data/interim"):
         for path in sorted((demo_run / folder).rglob("*")):
             if path.is_file():
                 twin = work / path.relative_to(demo_run)
                 assert twin.read_bytes() == path.read_bytes(), path.relative_to(demo_run)
                 compared += 1
-    first = (demo_run / "results/provenance.json").read_bytes()
-    assert (work / "results/provenance.json").read_bytes() == first
-    assert compared > 60
+    assert (work / "results/provenance.json").exists()
+    assert compared > 500

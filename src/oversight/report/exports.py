@@ -15,10 +15,8 @@ technique of :mod:`oversight.demo.writers`, applied in memory here).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from oversight.artefacts import atomic_path, excel_safe_cell
+from oversight.artefacts import atomic_path, excel_safe_cell, xlsx_bytes
 from oversight.disclosure import SYMBOL
 
 NOTES_SHEET = "Notes"
@@ -42,11 +40,7 @@ SUPPRESSION_NOTE = (
     "Suppressed to protect confidentiality: a small count, or a cell hidden so that a small "
     "count cannot be worked out from the totals."
 )
-CREATOR = "oversight"
 # Fixed metadata times: the zip format's earliest date, and a constant document time.
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-CORE_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
-CORE_TIME_TEXT = b"2000-01-01T00:00:00Z"
 MIN_WIDTH, MAX_WIDTH = 8, 60
 TITLE_FONT = Font(bold=True, size=14)
 BOLD = Font(bold=True)
@@ -76,11 +70,7 @@ def workbook_bytes(tables: list[SheetTable], notes: list[tuple[str, str]], title
     _write_notes(book.active, tables, _with_suppression_note(tables, notes), title)
     for table in tables:
         _write_table(book.create_sheet(table.id), table)
-    book.properties.creator = CREATOR
-    book.properties.created = CORE_TIME
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return _stable_zip(buffer.getvalue())
+    return xlsx_bytes(book)
 
 
 def write_workbook(
@@ -205,28 +195,3 @@ def _display_length(value: object) -> int:
     if isinstance(value, dt.datetime | dt.date):
         return 10
     return len(str(value))
-
-
-def _stable_zip(data: bytes) -> bytes:
-    """Rewrite the xlsx container with fixed member headers and fixed document times."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.create_system = 3  # Unix, so the bytes do not depend on the build platform
-            member.external_attr = 0o644 << 16
-            dst.writestr(member, _fixed_core(info.filename, src.read(info)))
-    return out.getvalue()
-
-
-def _fixed_core(name: str, data: bytes) -> bytes:
-    """Replace the save time openpyxl stamps into the core properties; drop the last editor."""
-    if name != "docProps/core.xml":
-        return data
-    data = re.sub(
-        rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
-        rb"\g<1>" + CORE_TIME_TEXT + rb"\g<2>",
-        data,
-    )
-    return re.sub(rb"<cp:lastModifiedBy[^>]*>[^<]*</cp:lastModifiedBy>", b"", data)
