@@ -12,6 +12,7 @@ include: "rules/stats.smk"
 include: "rules/published.smk"
 include: "rules/coding.smk"
 include: "rules/survey.smk"
+include: "rules/impact.smk"
 include: "rules/report.smk"
 
 

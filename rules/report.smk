@@ -15,6 +15,7 @@ FIGURE_MANIFESTS = {
     "figures": f"{RESULTS}/figures/figures.json",
     "link_figures": f"{RESULTS}/figures/links.json",
     "survey_analysis": f"{RESULTS}/figures/survey.json",
+    "impact": f"{RESULTS}/figures/impact.json",
 }
 
 
@@ -53,6 +54,7 @@ rule report:
         catalogue="config/tables.yaml",
         recommendations="config/recommendations.yaml",
         text="config/report.yaml",
+        impact="config/impact.yaml",
         templates=sorted(str(p) for p in Path("report_templates/report").glob("*.j2"))
         + ["report_templates/_style.css.j2"],
         neighbours=f"{RAW}/{PUBLISHED['neighbours']['path']}",
@@ -84,6 +86,7 @@ rule report:
         region_code=STUDY["region_code"],
         names=LA_NAMES | {STUDY["region_code"]: STUDY["region"]},
         la_codes=LA_CODES,
+        slug_codes={la: AUTH_CONFIGS[la]["la_code"] for la in AUTHORITIES},
         manifest_rules=list(FIGURE_MANIFESTS),
         kpi_period=config["links"]["kpi_period"],
         neighbour_count=PUBLISHED["neighbours"]["count"],

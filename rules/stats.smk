@@ -17,6 +17,7 @@ rule metrics_la:
     output:
         counts=f"{INTERIM}/{{la}}/metrics.csv",
         units=f"{INTERIM}/{{la}}/model_units.parquet",
+        impact=f"{INTERIM}/{{la}}/impact_series.csv",
         prov=prov("metrics_la", "la"),
     log:
         "logs/stats/metrics_{la}.log",
@@ -30,6 +31,7 @@ rule metrics_la:
         policy_days=lambda w: AUTH_CONFIGS[w.la]["supervision_policy_days"],
         period_start=STUDY["period_start"],
         period_end=STUDY["period_end"],
+        data_end=STUDY.get("data_end", STUDY["period_end"]),
         windows=config["windows_days"],
         model_window=config["comparison"]["model_window_days"],
     script:

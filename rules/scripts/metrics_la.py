@@ -3,7 +3,7 @@
 import pandas as pd
 
 from oversight import artefacts, jobs
-from oversight.metrics import child_units, la_metrics
+from oversight.metrics import child_units, impact_series, la_metrics
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 
@@ -21,6 +21,9 @@ def main() -> None:
     )
     counts.insert(0, "la_code", sm.params.la_code)
     artefacts.write_csv(counts, sm.output.counts)
+    series = impact_series(frames, sm.params.period_start, sm.params.data_end)
+    series.insert(0, "la_code", sm.params.la_code)
+    artefacts.write_csv(series, sm.output.impact)
     units = child_units(frames, pd.Timestamp(sm.params.period_end), sm.params.model_window)
     units.insert(0, "la_code", sm.params.la_code)
     artefacts.write_parquet(units, sm.output.units)

@@ -53,6 +53,14 @@ def main() -> None:
     env = render.environment(Path(sm.input.templates[0]).parent.parent)
     annexes = [{"la_code": c, "name": names[c]} for c in sorted(p.la_codes, key=names.get)]
     version = code_version()
+    impact = load_checked(sm.input.impact, "impact.schema.yaml")
+    adopters = [
+        f"{names.get(code, code)} (part 1 {m.get('part1') or 'not adopted'}, "
+        f"part 2 {m.get('part2') or 'not adopted'})"
+        for slug, m in sorted(impact["adoption"].items())
+        for code in [p.slug_codes.get(slug)]
+        if code and (m.get("part1") or m.get("part2"))
+    ]
     methods = {
         "summary": text["summary"],
         "paragraphs": text["methods"],
@@ -61,6 +69,8 @@ def main() -> None:
         "demo": bool(p.demo),
         "survey_min_n": p.survey_min_n,
         "code_version": f"oversight {version['package']}, commit {version['git_commit']}",
+        "impact": impact["plan"],
+        "adopters": "; ".join(adopters) + "; the other LAs are the comparison group",
     }
     args = (env, p.study, found, recommendations, figures, views, annexes, methods)
     artefacts.write_text(render.render_report(*args), sm.output.html)

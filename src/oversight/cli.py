@@ -30,6 +30,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
         Path(study["paths"]["la_reference"]),
         Path(args.survey),
         args.seed if args.seed is not None else DEFAULT_SEED,
+        Path(args.impact) if Path(args.impact).exists() else None,
     )
     truth = gen.run(
         out,
@@ -163,6 +164,11 @@ def parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo-data", help="write synthetic raw extracts for every LA")
     demo.add_argument("--out", default="data/raw")
     demo.add_argument("--seed", type=int, default=None)
+    demo.add_argument(
+        "--impact",
+        default="config/impact.yaml",
+        help="which LAs adopt the templates, and when (effects are planted from then)",
+    )
     demo.add_argument(
         "--if-empty", action="store_true", help="do nothing when extracts are already there"
     )

@@ -47,9 +47,11 @@ class Study:
 
     @classmethod
     def from_config(cls, study: dict[str, Any], survey_items: list[str] | None = None) -> Study:
+        # Dated events are accepted from the study's start to the end of the data the
+        # extracts cover (the follow-up months run past the study year).
         return cls(
             pd.Timestamp(study["period_start"]),
-            pd.Timestamp(study["period_end"]),
+            pd.Timestamp(study.get("data_end", study["period_end"])),
             pd.Timestamp(study["extract_date"]),
             frozenset(survey_items or []),
         )

@@ -148,7 +148,7 @@ def test_one_la_corrected_reruns_only_that_la(demo_run: Path) -> None:
         out = proc.stdout + proc.stderr
         jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", out, flags=re.M))
         # Kent's chain (ingest, page, counts) and the regional roll-ups; no other LA.
-        assert jobs.pop("total") == "17"
+        assert jobs.pop("total") == "18"
         assert jobs == {
             "all": "1",
             "ingest": "1",
@@ -167,6 +167,7 @@ def test_one_la_corrected_reruns_only_that_la(demo_run: Path) -> None:
             "report": "1",
             "exports": "1",
             "provenance": "1",
+            "impact": "1",
         }
         detail = run([str(BIN / "snakemake"), "-n", "all"], demo_run).stdout
         assert set(re.findall(r"wildcards: la=(\w+)", detail)) == {"kent"}
@@ -371,6 +372,56 @@ def test_published_metrics_hide_small_numbers(demo_run: Path) -> None:
         assert (g.status == "c").sum() != 1
     for _, g in las.groupby(["period", "metric", "breakdown"]):
         assert (g.status == "c").sum() != 1
+
+
+# --- impact of the templates --------------------------------------------------------------
+IMPACT_OUTCOMES = [
+    "child_oversight_28d",
+    "part1_family_reflection",
+    "part2_practitioner_reflection",
+    "audit_mo_good",
+]
+
+
+def test_did_recovers_the_planted_template_effects(demo_run: Path, truth: dict) -> None:
+    """Across LAs: the planted effect on the adopters (the post-minus-pre probability,
+    averaged over their post-adoption months) lies inside each outcome's 95% interval."""
+    did = pd.read_csv(demo_run / "data/interim/tables/impact_did.csv").set_index("metric")
+    end = pd.Period(truth["data_end"][:7], freq="M")
+    for metric in IMPACT_OUTCOMES:
+        num = den = 0.0
+        for la in truth["authorities"].values():
+            planted = la["impact"][metric]
+            if planted["adopted"]:
+                months = (end - pd.Period(planted["adopted"], freq="M")).n + 1
+                num += planted["difference"] * months
+                den += months
+        expected = num / den
+        row = did.loc[metric]
+        assert row.lower <= expected <= row.upper, (metric, expected, row.lower, row.upper)
+        assert row.lower > 0, metric  # a planted rise is detected
+        assert row.pretrend_p > 0.01, metric  # no pre-trend was planted
+
+
+def test_its_finds_the_planted_steps_and_not_where_none_was(demo_run: Path, truth: dict) -> None:
+    its = pd.read_csv(demo_run / "data/interim/tables/impact_its.csv", dtype={"la_code": str})
+    by_code = {la["la_code"]: la for la in truth["authorities"].values()}
+    fitted = its.dropna(subset=["level_or"])
+    covered = hits = alarms = placebos = 0
+    adopters = fitted[fitted.adopted]
+    for row in adopters.itertuples():
+        planted = by_code[row.la_code]["impact"][row.metric]
+        assert planted["adopted"], (row.la_code, row.metric)
+        covered += row.level_lower <= planted["odds_ratio"] <= row.level_upper
+        hits += row.level_lower > 1
+    for row in fitted[fitted.placebo].itertuples():
+        assert by_code[row.la_code]["impact"][row.metric]["adopted"] is None
+        placebos += 1
+        alarms += (row.level_lower > 1) or (row.level_upper < 1)
+    assert len(adopters) >= 30 and placebos >= 25
+    assert covered / len(adopters) >= 0.85, (covered, len(adopters))
+    assert alarms / placebos <= 0.15, (alarms, placebos)
+    assert hits >= len(adopters) // 2  # most planted steps are detected within an LA
 
 
 # --- the report, disclosure on every published table, provenance ---------------------------

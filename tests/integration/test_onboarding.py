@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from oversight.config import load_authority
+from oversight.config import load_authority, load_study
 from oversight.demo.generate import Generator
 from oversight.errors import ExtractError
 from oversight.ingest import Authority, Study, ingest
@@ -27,9 +27,7 @@ RENAMED = {  # Portsmouth's case system renamed every supervision column in its 
     "Family reflection": "Part 1 (family) recorded",
     "Practitioner reflection": "Part 2 (self) recorded",
 }
-STUDY = Study.from_config(
-    {"period_start": "2024-04-01", "period_end": "2025-03-31", "extract_date": "2025-04-30"}
-)
+STUDY = Study.from_config(load_study(ROOT / "config/config.yaml")["study"])
 
 
 @pytest.fixture()

@@ -133,7 +133,7 @@ def error_plan(
         return render.BAD_DATES[int(rng.integers(0, len(render.BAD_DATES)))]
 
     def future(_row, _col):
-        when = pd.Timestamp("2026-01-01") + pd.Timedelta(days=int(rng.integers(0, 500)))
+        when = pd.Timestamp("2026-03-01") + pd.Timedelta(days=int(rng.integers(0, 500)))
         return render.native_date(when, fmt, native_cells)
 
     def const(value):
@@ -193,10 +193,22 @@ def error_plan(
 class Generator:
     """Builds every LA's raw files, configuration and truth from one seed."""
 
-    def __init__(self, reference_csv: Path, survey_yaml: Path, seed: int = DEFAULT_SEED):
+    def __init__(
+        self,
+        reference_csv: Path,
+        survey_yaml: Path,
+        seed: int = DEFAULT_SEED,
+        impact_yaml: Path | None = None,
+    ):
         self.ref = reference(reference_csv)
         self.items = survey_items(survey_yaml)
         self.seed = seed
+        # Which LAs adopt each template, and when (config/impact.yaml); none without it.
+        self.adoption = (
+            yaml.safe_load(Path(impact_yaml).read_text(encoding="utf-8"))["adoption"]
+            if impact_yaml
+            else {}
+        )
 
     def slugs(self) -> list[str]:
         return [slugify(r["la_name"]) for r in self.ref]
@@ -210,6 +222,8 @@ class Generator:
             "seed": self.seed,
             "note": "Synthetic demo data truth; read by the tests, never by the pipeline.",
             "period": [str(simulate.PERIOD_START.date()), str(simulate.PERIOD_END.date())],
+            "data_end": str(simulate.DATA_END.date()),
+            "template_effects": simulate.TEMPLATE_EFFECTS,
             "censuses": [str(c.date()) for c in simulate.CENSUSES],
             "definitions": {
                 "staff_supervision_W": "workers whose last held personal supervision on or "
@@ -259,14 +273,21 @@ class Generator:
         self, i: int, slug: str, ref: dict[str, str], rng: np.random.Generator, raw_root: Path
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         rates = simulate.planted_rates(slug, rng)
+        adopted = self.adoption.get(slug) or {}
+        adoption = simulate.Adoption(
+            *(
+                pd.Timestamp(f"{adopted[t]}-01") if adopted.get(t) else None
+                for t in ("part1", "part2")
+            )
+        )
         policy = POLICY_DAYS[i % 3]
         style = {k: v[(i + 2) % 6] for k, v in ID_STYLES.items()}
         staff = simulate.workers(ref, rng, style["worker"])
-        frames = {"supervision": simulate.supervision(staff, rates, rng)}
+        frames = {"supervision": simulate.supervision(staff, rates, rng, adoption)}
         kids = simulate.children(ref, staff, rng, style["child"])
         frames["caseload"] = kids
-        frames["oversight"], child_expected = simulate.oversight(kids, rates, rng)
-        frames["audits"] = simulate.audits(kids, rates, rng, style["audit"])
+        frames["oversight"], child_expected = simulate.oversight(kids, rates, rng, adoption)
+        frames["audits"] = simulate.audits(kids, rates, rng, style["audit"], adoption)
         survey_tool = d.SURVEY[dialect_index(i, "survey")]
         scale = d.SCALES[survey_tool["scale"]]
         frames["survey"] = simulate.survey(
@@ -309,7 +330,35 @@ class Generator:
         la_truth["themes_planted"] = themes  # session (file stem) -> codes planted in it
         la_truth["rates"] = self._rates(rates, policy, child_expected)
         la_truth["child_oversight_by_month_end"] = child_expected
+        la_truth["impact"] = self._impact(rates, adoption)
         return la_truth, config
+
+    @staticmethod
+    def _impact(rates: simulate.Rates, adoption: simulate.Adoption) -> dict[str, Any]:
+        """Per outcome: the adoption month and the planted odds ratio, with the monthly
+        probability before and after (their difference is the effect on the treated)."""
+        baseline = {
+            "child_oversight_28d": rates.child_28,
+            "part1_family_reflection": rates.part1,
+            "part2_practitioner_reflection": rates.part2,
+            "audit_mo_good": rates.audit_mo_good,
+        }
+        out = {}
+        for template, outcomes in simulate.TEMPLATE_EFFECTS.items():
+            start = getattr(adoption, template)
+            for outcome, ratio in outcomes.items():
+                ratio = ratio if start is not None else 1.0
+                pre = baseline[outcome]
+                post = float(simulate.shifted(pre, ratio))
+                out[outcome] = {
+                    "template": template,
+                    "adopted": start.strftime("%Y-%m") if start is not None else None,
+                    "odds_ratio": ratio,
+                    "pre": pre,
+                    "post": post,
+                    "difference": post - pre,
+                }
+        return out
 
     @staticmethod
     def _rates(rates: simulate.Rates, policy: int, child: dict) -> dict[str, float]:

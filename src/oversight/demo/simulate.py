@@ -5,6 +5,12 @@ March, child protection and looked-after counts, social-worker FTE, agency rate)
 planted per LA: every LA shares a regional rate except one clearly low and one clearly high
 outlier, so the comparative statistics have a known answer.
 
+The extracts run on past the study year to ``DATA_END``: the follow-up months in which some
+LAs adopt the part 1 and part 2 supervision templates. From the month an LA adopts a template,
+the outcomes it targets move by a planted odds ratio (:data:`TEMPLATE_EFFECTS`); LAs that
+do not adopt, and every LA before adopting, keep their baseline rates. The study year itself is
+untouched by the templates (none is adopted before April 2025).
+
 Staff-level supervision: at each quarter-end census every worker's last *held personal*
 supervision is placed ``g`` days before the census, with ``g`` uniform on 0..28 with
 probability ``p`` (compliant at 28 days) and uniform on 29..75 otherwise; earlier sessions fill
@@ -23,7 +29,14 @@ import pandas as pd
 
 PERIOD_START = pd.Timestamp("2024-04-01")
 PERIOD_END = pd.Timestamp("2025-03-31")
-CENSUSES = [pd.Timestamp(d) for d in ("2024-06-30", "2024-09-30", "2024-12-31", "2025-03-31")]
+DATA_END = pd.Timestamp("2025-12-31")  # the follow-up months run on to here
+CENSUSES = list(pd.date_range(PERIOD_START, DATA_END, freq="QE"))
+WINDOW_DAYS = (DATA_END - PERIOD_START).days + 1
+# Odds ratios planted from the month a template is adopted, by template and outcome.
+TEMPLATE_EFFECTS = {
+    "part1": {"child_oversight_28d": 1.6, "part1_family_reflection": 2.2, "audit_mo_good": 1.8},
+    "part2": {"part2_practitioner_reflection": 2.2},
+}
 COMPLIANT_GAPS = (0, 28)  # inclusive
 NONCOMPLIANT_GAPS = (29, 75)  # inclusive
 LOW_OUTLIER = "slough"
@@ -50,6 +63,31 @@ class Rates:
     audit_mo_good: float
     rationale: float
     survey_mean: float
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """The first day of the month an LA adopted each template (None: not adopted)."""
+
+    part1: pd.Timestamp | None = None
+    part2: pd.Timestamp | None = None
+
+    def odds_ratio(self, outcome: str, when: pd.Series | pd.Timestamp) -> np.ndarray:
+        """The planted odds ratio for ``outcome`` at each date (1 before adoption)."""
+        when = pd.to_datetime(pd.Series(when)).to_numpy()
+        out = np.ones(len(when))
+        for template, start in (("part1", self.part1), ("part2", self.part2)):
+            ratio = TEMPLATE_EFFECTS[template].get(outcome)
+            if start is not None and ratio is not None:
+                out = np.where(when >= np.datetime64(start), out * ratio, out)
+        return out
+
+
+def shifted(p: float | np.ndarray, odds_ratio: float | np.ndarray) -> np.ndarray:
+    """A probability moved by an odds ratio."""
+    p = np.asarray(p, dtype=float)
+    odds = p / (1 - p) * odds_ratio
+    return odds / (1 + odds)
 
 
 @dataclass
@@ -120,7 +158,9 @@ def workers(ref: dict[str, str], rng: np.random.Generator, id_style: str) -> pd.
     )
 
 
-def supervision(staff: pd.DataFrame, rates: Rates, rng: np.random.Generator) -> pd.DataFrame:
+def supervision(
+    staff: pd.DataFrame, rates: Rates, rng: np.random.Generator, adoption: Adoption = Adoption()
+) -> pd.DataFrame:
     """Sessions per worker: anchored personal supervisions, case and group supervision."""
     rows: list[tuple] = []
     n = len(staff)
@@ -145,12 +185,12 @@ def supervision(staff: pd.DataFrame, rates: Rates, rng: np.random.Generator) -> 
                     )
                 )
         prev = census
-    months = pd.date_range(PERIOD_START, PERIOD_END, freq="MS")
+    months = pd.date_range(PERIOD_START, DATA_END, freq="MS")
     for w in range(n):
         for m in months:
             status = "held" if rng.random() < 0.92 else "cancelled"
             rows.append((w, m + pd.Timedelta(days=int(rng.integers(0, 27))), "case", status))
-        for q in range(4):
+        for q in range(len(CENSUSES)):
             day = months[q * 3] + pd.Timedelta(days=int(rng.integers(30, 80)))
             rows.append((w, day, "group", "held"))
     frame = pd.DataFrame(rows, columns=["w", "session_date", "session_type", "status"])
@@ -163,8 +203,11 @@ def supervision(staff: pd.DataFrame, rates: Rates, rng: np.random.Generator) -> 
     frame["duration_min"] = pd.array(np.where(held, duration, 0), dtype="Int64")
     frame.loc[~held, "duration_min"] = pd.NA
     case, personal = frame["session_type"] == "case", frame["session_type"] == "personal"
-    fam = pd.array(rng.random(size) < rates.part1, dtype="boolean")
-    prac = pd.array(rng.random(size) < rates.part2, dtype="boolean")
+    dates = frame["session_date"]
+    p1 = shifted(rates.part1, adoption.odds_ratio("part1_family_reflection", dates))
+    p2 = shifted(rates.part2, adoption.odds_ratio("part2_practitioner_reflection", dates))
+    fam = pd.array(rng.random(size) < p1, dtype="boolean")
+    prac = pd.array(rng.random(size) < p2, dtype="boolean")
     frame["family_reflection_recorded"] = pd.array([pd.NA] * size, dtype="boolean")
     frame["practitioner_reflection_recorded"] = pd.array([pd.NA] * size, dtype="boolean")
     frame.loc[case & held, "family_reflection_recorded"] = fam[case & held]
@@ -177,22 +220,25 @@ def supervision(staff: pd.DataFrame, rates: Rates, rng: np.random.Generator) -> 
 def children(
     ref: dict[str, str], staff: pd.DataFrame, rng: np.random.Generator, id_style: str
 ) -> pd.DataFrame:
-    n = int(ref["cin_children_during_year_2024_25"])
+    # Children in need during 2024-25, plus the new episodes of the follow-up months.
+    n_year = int(ref["cin_children_during_year_2024_25"])
+    n = round(n_year * (0.55 + 0.45 * WINDOW_DAYS / 365))
     n_open = int(ref["cin_at_31mar_2025"])
     cp = float(ref["cpp_at_31mar_2025"]) / n_open
     cla = float(ref["cla_at_31mar_2025"]) / n_open
     status = rng.choice(
         ["CIN", "CP", "CLA", "care_leaver"], size=n, p=[1 - cp - cla - 0.05, cp, cla, 0.05]
     )
-    before = rng.random(n) < 0.55
+    before = rng.random(n) < 0.55 * n_year / n
     start_old = PERIOD_START - pd.to_timedelta(rng.integers(1, 4 * 365, size=n), unit="D")
-    start_new = PERIOD_START + pd.to_timedelta(rng.integers(0, 350, size=n), unit="D")
+    # New episodes keep arriving through the follow-up months.
+    start_new = PERIOD_START + pd.to_timedelta(rng.integers(0, WINDOW_DAYS - 15, size=n), unit="D")
     start = np.where(before, start_old, start_new)
     open_at_end = np.zeros(n, dtype=bool)
     open_at_end[rng.choice(n, size=n_open, replace=False)] = True
     length = pd.to_timedelta(rng.integers(14, 365, size=n), unit="D")
     end = pd.Series(pd.to_datetime(start) + length)
-    end = end.where(~open_at_end & (end <= PERIOD_END))
+    end = end.where(~open_at_end & (end <= DATA_END))
     # Teams follow legal status loosely, as in practice (not one-to-one, so a model can
     # tell legal status and team apart).
     team = {
@@ -214,11 +260,11 @@ def children(
 
 
 def month_ends() -> list[pd.Timestamp]:
-    return list(pd.date_range(PERIOD_START, PERIOD_END, freq="ME"))
+    return list(pd.date_range(PERIOD_START, DATA_END, freq="ME"))
 
 
 def oversight(
-    kids: pd.DataFrame, rates: Rates, rng: np.random.Generator
+    kids: pd.DataFrame, rates: Rates, rng: np.random.Generator, adoption: Adoption = Adoption()
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Entries on children's files, and the expected child-level rates they were drawn from.
 
@@ -233,11 +279,16 @@ def oversight(
     prev = PERIOD_START - pd.Timedelta(days=1)
     start = kids["episode_start"]
     end = kids["episode_end"]
-    q = rates.child_28
     expected: dict[str, dict[str, float]] = {}
+    q_prev = rates.child_28
     was_eligible = np.zeros(len(kids), dtype=bool)
     prev_span = 0
     for census in month_ends():
+        # The month's compliance probability: the baseline, moved once the template is in.
+        month_start = census - pd.offsets.MonthBegin(1)
+        q = float(
+            shifted(rates.child_28, adoption.odds_ratio("child_oversight_28d", month_start))[0]
+        )
         length = (census - prev).days
         span = min(28, length - 1)  # compliant gaps 0..span stay inside this month
         eligible = (
@@ -266,21 +317,22 @@ def oversight(
                 }
             )
         )
-        rates_w: dict[str, float | int] = {"eligible": int(idx.size)}
+        rates_w: dict[str, float | int] = {"eligible": int(idx.size), "probability": q}
         for window in (28, 42):
             # Last month's gaps that still fall within the window (February's 28-day window
             # reaches back to 31 January).
             reach = max(0, window - length + 1)
             carry = min(reach, prev_span + 1) / (prev_span + 1) if prev_span else 0.0
-            p_w = q + (1 - q) * q * carry * was_eligible[idx]
+            p_w = q + (1 - q) * q_prev * carry * was_eligible[idx]
             rates_w[str(window)] = float(np.mean(p_w)) if idx.size else q
         expected[str(census.date())] = rates_w
         was_eligible = eligible
         prev_span = span
+        q_prev = q
         prev = census
     # Decisions: recorded any time in the episode; they do not count as oversight entries.
     lo = np.maximum(start.to_numpy(), np.datetime64(PERIOD_START))
-    hi = np.where(end.isna(), np.datetime64(PERIOD_END), end.to_numpy())
+    hi = np.where(end.isna(), np.datetime64(DATA_END), end.to_numpy())
     span = (hi - lo).astype("timedelta64[D]").astype(int)
     has = (span > 0) & (rng.random(len(kids)) < 0.4)
     when = lo + (rng.random(len(kids)) * np.maximum(span, 1)).astype("timedelta64[D]")
@@ -298,18 +350,23 @@ def oversight(
 
 
 def audits(
-    kids: pd.DataFrame, rates: Rates, rng: np.random.Generator, id_style: str
+    kids: pd.DataFrame,
+    rates: Rates,
+    rng: np.random.Generator,
+    id_style: str,
+    adoption: Adoption = Adoption(),
 ) -> pd.DataFrame:
-    n = max(15, round(len(kids) * 0.025))
+    n = max(15, round(len(kids) * 0.025 * WINDOW_DAYS / 365))
     ids = _ids(rng, n, id_style)
     child = rng.choice(kids["child_id"].to_numpy(), size=n, replace=False)
-    dates = PERIOD_START + pd.to_timedelta(rng.integers(0, 365, size=n), unit="D")
+    dates = PERIOD_START + pd.to_timedelta(rng.integers(0, WINDOW_DAYS, size=n), unit="D")
+    p_mo = shifted(rates.audit_mo_good, adoption.odds_ratio("audit_mo_good", pd.Series(dates)))
     kind = rng.choice(["routine", "thematic", "multi_agency"], size=n, p=[0.7, 0.2, 0.1])
     moderated = rng.random(n) < 0.35
     rows = []
     for a in range(n):
         for domain in DOMAINS:
-            p_good = rates.audit_mo_good if domain == "management_oversight" else 0.6
+            p_good = p_mo[a] if domain == "management_oversight" else 0.6
             good = rng.random() < p_good
             grade = (4 if rng.random() < 0.2 else 3) if good else (2 if rng.random() < 0.75 else 1)
             mod = pd.NA

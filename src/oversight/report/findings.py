@@ -425,6 +425,64 @@ def _data(tables: Tables, ctx: Context) -> Finding:
     return Finding("F-DATA-01", "data", "Data received and its quality", text, ["TAB-DATA"])
 
 
+def _sure(lower: float, upper: float, pretrend_p: float) -> str:
+    """How sure we are, in words, from the interval and the pre-trend test."""
+    if lower > 0 or upper < 0:
+        base = "the 95% interval does not include zero, so chance alone is an unlikely explanation"
+    else:
+        base = "the 95% interval includes no change, so this could be chance"
+    if pd.notna(pretrend_p) and pretrend_p < 0.05:
+        base += (
+            "; adopters and comparison LAs were already moving apart before adoption, "
+            "so treat it with caution"
+        )
+    return base
+
+
+def _impact(metric: str, fid: str) -> Callable[[Tables, Context], Finding]:
+    def build(tables: Tables, ctx: Context) -> Finding:
+        label = definitions()[metric]["label"]
+        did = tables.get("impact_did")
+        its = tables.get("impact_its")
+        figures = _figs(ctx, f"FIG-IMPACT-EVENT-{metric}", f"FIG-IMPACT-ITS-{metric}")
+        row = None if did is None else did[did["metric"] == metric]
+        if row is None or row.empty:
+            text = f"{label}: the impact estimates are not available."
+            return Finding(fid, "impact", f"Impact on: {label}", text, ["TAB-IMPACT-DID"], figures)
+        r = as_numbers(
+            row, ["att", "lower", "upper", "pretrend_p", "twfe", "las_treated", "las_comparison"]
+        ).iloc[0]
+        its_rows = as_numbers(its[its["metric"] == metric], ["level_lower", "level_upper"])
+        adopters = its_rows[its_rows["adopted"].astype(str) == "True"].dropna(
+            subset=["level_lower"]
+        )
+        placebo = its_rows[its_rows["placebo"].astype(str) == "True"].dropna(subset=["level_lower"])
+        up = int((adopters["level_lower"] > 1).sum())
+        alarms = int(((placebo["level_lower"] > 1) | (placebo["level_upper"] < 1)).sum())
+        direction = "rose" if r["att"] > 0 else "fell"
+        text = (
+            f"After adoption, {label.lower()} {direction} by {abs(100 * r['att']):.1f} "
+            f"percentage points in the {int(r['las_treated'])} adopting LAs compared with the "
+            f"{int(r['las_comparison'])} that did not adopt (95% interval "
+            f"{100 * r['lower']:+.1f} to {100 * r['upper']:+.1f}); "
+            f"{_sure(r['lower'], r['upper'], r['pretrend_p'])}. "
+            f"Within LAs, {up} of {len(adopters)} adopters show a clear step up at adoption, "
+            f"and {alarms} of {len(placebo)} comparison LAs show a change at a month when "
+            "nothing was introduced. The naive two-way fixed-effects estimate is "
+            f"{100 * r['twfe']:+.1f} points."
+        )
+        return Finding(
+            fid,
+            "impact",
+            f"Impact on: {label}",
+            text,
+            ["TAB-IMPACT-DID", "TAB-IMPACT-ITS", "TAB-IMPACT-EVENTS"],
+            figures,
+        )
+
+    return build
+
+
 BUILDERS: list[Callable[[Tables, Context], Finding]] = [
     _data,
     lambda t, c: _spread(t, c, "staff_supervision_28d", "F-SUP-01", "supervision"),
@@ -443,6 +501,10 @@ BUILDERS: list[Callable[[Tables, Context], Finding]] = [
     _published,
     _hypothesis,
     _discussed_not_recorded,
+    _impact("part1_family_reflection", "F-IMP-01"),
+    _impact("child_oversight_28d", "F-IMP-02"),
+    _impact("part2_practitioner_reflection", "F-IMP-03"),
+    _impact("audit_mo_good", "F-IMP-04"),
 ]
 
 

@@ -34,6 +34,7 @@ SECTIONS = [
     ("inspectors", "What inspectors said"),
     ("published", "Published indicators"),
     ("hypothesis", "The part 1 / part 2 hypothesis, tested"),
+    ("impact", "Impact of the templates"),
     ("recommendations", "Recommendations"),
     ("methods", "Methods and limitations"),
     ("appendix", "Appendix tables"),
@@ -49,6 +50,7 @@ FIGURE_SECTIONS = {
     "audits": ["FIG-FUNNEL-audit_mo_good", "FIG-RANK-audit_mo_good", "FIG-GRADES-audits"],
     "survey": ["FIG-SURVEY-diverging"],
     "published": ["FIG-LINK-"],
+    "impact": ["FIG-IMPACT-EVENT-", "FIG-IMPACT-ITS-"],
     "hypothesis": [
         "FIG-FUNNEL-part1_family_reflection",
         "FIG-RANK-part1_family_reflection",

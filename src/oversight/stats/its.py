@@ -30,17 +30,24 @@ from ``T`` on and ``g`` is the logit (events out of trials) or log link (counts)
 
 Families: ``"binomial"`` / ``"poisson"`` use the model-based variance; ``"quasibinomial"``
 / ``"quasipoisson"`` fit the same mean model and multiply the covariance by the Pearson
-dispersion ``X2 / df_resid`` (statsmodels ``GLM.fit(scale="X2")``, R's quasi families).
+dispersion ``X2 / df_resid``, as R's quasi families do. The dispersion is taken from the
+fit's ``pearson_chi2`` and applied here rather than through statsmodels'
+``GLM.fit(scale="X2")``: with a two-column (events, non-events) binomial response,
+statsmodels 0.15's ``GLM._estimate_x2_scale`` works on the proportions without the trial
+counts and returns the dispersion divided by the number of trials (``pearson_chi2`` does
+include them). For the Poisson families the two routes agree.
 
 Standard errors: by default model-based (scaled for the quasi families). With
 ``hac_lags=L`` they are Newey-West heteroscedasticity-and-autocorrelation consistent
 (statsmodels ``GLM.fit(cov_type="HAC", cov_kwds={"maxlags": L})``: Bartlett kernel, no
 small-sample correction). In statsmodels 0.15 the HAC sandwich is built from
-``model.score_obs`` and ``model.hessian``, both evaluated with the fitted scale, so the
-scale cancels (checked in ``statsmodels/base/covtype.py`` and
-``stats/sandwich_covariance._get_sandwich_arrays``): HAC standard errors are the same for
-a family and its quasi version, and are already robust to over-dispersion. The Pearson
-dispersion is still reported. HAC lags count rows, so the series should be equally spaced.
+``model.score_obs`` and ``model.hessian``, both evaluated with the model's scale, so any
+scale cancels (``statsmodels/base/covtype.py``, ``get_robustcov_results``, and
+``stats/sandwich_covariance._get_sandwich_arrays``; checked numerically with
+``GLM.fit(scale="X2", cov_type="HAC")``). The sandwich is already robust to
+over-dispersion, so HAC standard errors are not multiplied by the dispersion and are the
+same for a family and its quasi version; the Pearson dispersion is still reported. HAC
+lags count rows, so the series should be equally spaced.
 
 Intervals are Wald intervals ``exp(b -/+ z se)`` with normal quantiles and p-values are
 two-sided normal (z) tests, as ``Epi::ci.exp`` computes them in the tutorial's R code.
@@ -190,8 +197,8 @@ class ITSResult:
             counterfactual=per * p0,
             predicted=per * p1,
             difference=per * diff,
-            lower=per * (diff - z * se),
-            upper=per * (diff + z * se),
+            lower=float(per * (diff - z * se)),
+            upper=float(per * (diff + z * se)),
             scale=scale,
         )
 
@@ -431,18 +438,22 @@ def interrupted_time_series(
         family=glm_family,
         offset=None if exposure is None else np.log(exposure),
     )
-    scale = "X2" if family.startswith("quasi") else None
+    quasi = family.startswith("quasi")
     if hac_lags is None:
-        fit = model.fit(scale=scale)
-        se_method = "model-based" + (" (scaled by Pearson X2/df)" if scale else "")
+        fit = model.fit()
+        se_method = "model-based" + (" (scaled by Pearson X2/df)" if quasi else "")
     else:
-        fit = model.fit(scale=scale, cov_type="HAC", cov_kwds={"maxlags": int(hac_lags)})
+        fit = model.fit(cov_type="HAC", cov_kwds={"maxlags": int(hac_lags)})
         se_method = f"HAC (Newey-West, Bartlett kernel, maxlags={int(hac_lags)})"
     if not getattr(fit, "converged", True):
         warnings.warn("GLM fit did not converge", RuntimeWarning, stacklevel=2)
 
+    dispersion = float(fit.pearson_chi2 / fit.df_resid)
     coef = np.asarray(fit.params, dtype=float)
-    se = np.asarray(fit.bse, dtype=float)
+    cov = np.asarray(fit.cov_params(), dtype=float)
+    if quasi and hac_lags is None:
+        cov = cov * dispersion
+    se = np.sqrt(np.diag(cov))
     z = norm.ppf(1.0 - alpha / 2.0)
     table = pd.DataFrame(
         {
@@ -478,12 +489,12 @@ def interrupted_time_series(
         n=n,
         n_pre=int(np.sum(t < point)),
         n_post=int(np.sum(t >= point)),
-        dispersion=float(fit.pearson_chi2 / fit.df_resid),
+        dispersion=dispersion,
         autocorrelation=_autocorrelation(np.asarray(fit.resid_pearson, dtype=float)),
         se_method=se_method,
         table=table,
         alpha=alpha,
         _x_step=np.asarray(x_step, dtype=float),
         _params=coef,
-        _cov=np.asarray(fit.cov_params(), dtype=float),
+        _cov=cov,
     )
