@@ -34,7 +34,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator, PercentFormatter
 
 from oversight.metrics import definitions
 from oversight.stats import funnel_limits
@@ -996,6 +996,14 @@ def its_forest_plot(
             gid="adopters" if not placebo else "comparison",
         )
     ax.set_yticks(ypos, rows["name"])
+    # Plain odds-ratio ticks (0.5, 1, 2 ...) rather than powers of ten on the log axis.
+    lo = float(np.nanmin(np.r_[rows["level_lower"], 1.0]))
+    hi = float(np.nanmax(np.r_[rows["level_upper"], 1.0]))
+    ticks = [t for t in (0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8) if lo / 1.1 <= t <= hi * 1.1]
+    ax.set_xlim(lo / 1.08, hi * 1.08)
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_locator(NullLocator())
     ax.set_xlabel("Step change at adoption (odds ratio, log scale; 95% interval)")
     _title(fig, f"{label}: change at adoption, each LA")
     _legend(fig, ax, ncols=2)
