@@ -31,6 +31,9 @@ rule coding:
         "logs/benchmarks/coding/coding.tsv"
     conda:
         "../environment.yml"
+    resources:
+        mem_mb=500,
+        runtime=15,
     params:
         region_code=STUDY["region_code"],
     script:

@@ -30,6 +30,9 @@ rule impact:
         "logs/benchmarks/impact/impact.tsv"
     conda:
         "../environment.yml"
+    resources:
+        mem_mb=1000,
+        runtime=15,
     params:
         plan=IMPACT["plan"],
         adoption=IMPACT["adoption"],

@@ -37,6 +37,7 @@ rule ingest:
         "../environment.yml"
     resources:
         mem_mb=2000,
+        runtime=30,
     params:
         raw=RAW,
         datasets=DATASETS,

@@ -21,6 +21,9 @@ rule kpis:
         "logs/benchmarks/published/kpis.tsv"
     conda:
         "../environment.yml"
+    resources:
+        mem_mb=500,
+        runtime=10,
     params:
         region_code=STUDY["region_code"],
     script:
@@ -47,6 +50,9 @@ rule release_diff:
         release="|".join(PUBLISHED["releases"]),
     conda:
         "../environment.yml"
+    resources:
+        mem_mb=500,
+        runtime=10,
     params:
         spec=lambda w: PUBLISHED["releases"][w.release],
     script:
@@ -69,6 +75,9 @@ rule inspections:
         "logs/benchmarks/published/inspections.tsv"
     conda:
         "../environment.yml"
+    resources:
+        mem_mb=500,
+        runtime=10,
     script:
         "scripts/inspections.py"
 
@@ -93,6 +102,9 @@ rule link_figures:
         "logs/benchmarks/published/link_figures.tsv"
     conda:
         "../environment.yml"
+    resources:
+        mem_mb=500,
+        runtime=10,
     params:
         pairs=config["links"]["pairs"],
         kpi_period=config["links"]["kpi_period"],

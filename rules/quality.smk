@@ -14,6 +14,9 @@ rule ledger:
         "logs/benchmarks/quality/ledger.tsv"
     conda:
         "../environment.yml"
+    resources:
+        mem_mb=500,
+        runtime=10,
     script:
         "scripts/ledger.py"
 
@@ -37,6 +40,9 @@ rule quality_page:
         "logs/benchmarks/quality/{la}.tsv"
     conda:
         "../environment.yml"
+    resources:
+        mem_mb=500,
+        runtime=10,
     params:
         examples=config["quality"]["examples_per_rule"],
         study=STUDY,
@@ -58,6 +64,9 @@ rule quality_index:
         "logs/benchmarks/quality/index.tsv"
     conda:
         "../environment.yml"
+    resources:
+        mem_mb=500,
+        runtime=10,
     params:
         study=STUDY,
         authorities={

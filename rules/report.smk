@@ -38,6 +38,9 @@ rule publish_tables:
         "logs/benchmarks/report/publish_tables.tsv"
     conda:
         "../environment.yml"
+    resources:
+        mem_mb=500,
+        runtime=10,
     params:
         names=[t for t in PUBLISHED_TABLES if t != "oversight_metrics"],
         region_code=STUDY["region_code"],
@@ -80,6 +83,9 @@ rule report:
         "logs/benchmarks/report/report.tsv"
     conda:
         "../environment.yml"
+    resources:
+        mem_mb=1500,
+        runtime=30,
     params:
         study=STUDY,
         year=YEAR,
@@ -110,6 +116,9 @@ rule exports:
         "logs/benchmarks/report/exports.tsv"
     conda:
         "../environment.yml"
+    resources:
+        mem_mb=500,
+        runtime=10,
     params:
         title=STUDY["title"],
         survey_min_n=config["disclosure"]["survey_min_n"],
@@ -142,5 +151,8 @@ rule provenance:
         "logs/benchmarks/report/provenance.tsv"
     conda:
         "../environment.yml"
+    resources:
+        mem_mb=500,
+        runtime=10,
     script:
         "scripts/provenance.py"

@@ -25,6 +25,9 @@ rule metrics_la:
         "logs/benchmarks/stats/metrics_{la}.tsv"
     conda:
         "../environment.yml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
     params:
         datasets=STATS_DATASETS,
         la_code=lambda w: AUTH_CONFIGS[w.la]["la_code"],
@@ -54,6 +57,9 @@ rule comparison:
         "logs/benchmarks/stats/comparison.tsv"
     conda:
         "../environment.yml"
+    resources:
+        mem_mb=500,
+        runtime=10,
     params:
         region_code=STUDY["region_code"],
         year=YEAR,
@@ -77,6 +83,9 @@ rule oversight_model:
         "logs/benchmarks/stats/model.tsv"
     conda:
         "../environment.yml"
+    resources:
+        mem_mb=500,
+        runtime=10,
     script:
         "scripts/model.py"
 
@@ -96,6 +105,9 @@ rule figures:
         "logs/benchmarks/stats/figures.tsv"
     conda:
         "../environment.yml"
+    resources:
+        mem_mb=500,
+        runtime=10,
     params:
         year=YEAR,
         names={
@@ -121,6 +133,9 @@ rule publish_metrics:
         "logs/benchmarks/stats/publish_metrics.tsv"
     conda:
         "../environment.yml"
+    resources:
+        mem_mb=500,
+        runtime=10,
     params:
         region_code=STUDY["region_code"],
         low=1,

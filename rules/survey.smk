@@ -19,6 +19,9 @@ rule questionnaire:
         "logs/benchmarks/survey/questionnaire.tsv"
     conda:
         "../environment.yml"
+    resources:
+        mem_mb=500,
+        runtime=10,
     params:
         title=STUDY["title"],
     script:
@@ -52,6 +55,9 @@ rule survey_analysis:
         "logs/benchmarks/survey/analysis.tsv"
     conda:
         "../environment.yml"
+    resources:
+        mem_mb=1000,
+        runtime=15,
     params:
         min_n=config["disclosure"]["survey_min_n"],
     script:

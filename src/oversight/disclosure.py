@@ -88,18 +88,29 @@ def _dimension(breakdown: str) -> str:
     return breakdown.rsplit("=", 1)[0] if "=" in breakdown else ""
 
 
-def _complete_lines(hidden: np.ndarray, values: np.ndarray, lines: list[np.ndarray]) -> None:
+def _complete_lines(
+    hidden: np.ndarray,
+    values: np.ndarray,
+    lines: list[np.ndarray],
+    totals: list[int] | None = None,
+) -> None:
     """Secondary suppression in place: while a line (positions adding up to a published
-    total) holds exactly one hidden cell, hide its smallest visible non-zero cell too."""
+    total) holds exactly one hidden cell, hide its smallest visible non-zero cell too; when it
+    has none (every other part is zero), the total would equal the hidden cell, so the total
+    (``totals[k]``, the position of line ``k``'s total row, or -1) is hidden instead."""
     changed = True
     while changed:
         changed = False
-        for pos in lines:
-            if hidden[pos].sum() == 1:
-                vis = pos[~hidden[pos] & (values[pos] > 0)]
-                if vis.size:
-                    hidden[vis[np.argmin(values[vis])]] = True
-                    changed = True
+        for k, pos in enumerate(lines):
+            if hidden[pos].sum() != 1:
+                continue
+            vis = pos[~hidden[pos] & (values[pos] > 0)]
+            if vis.size:
+                hidden[vis[np.argmin(values[vis])]] = True
+                changed = True
+            elif totals is not None and totals[k] >= 0 and not hidden[totals[k]]:
+                hidden[totals[k]] = True
+                changed = True
 
 
 def protect_counts(
@@ -127,14 +138,24 @@ def protect_counts(
     for col in counts:
         values = pd.to_numeric(out[col], errors="coerce").to_numpy(float)
         hidden = (values >= low) & (values <= high)
-        groups = []
+        groups, group_totals = [], []
+        total_rows = out.index.difference(parts)
         for keys in lines or []:
             if keys:
-                grouped = out.loc[parts].groupby(keys, sort=False).indices.values()
-                groups += [np.asarray(parts[g]) for g in grouped]
+                # A line's total is the totals row with the same keys (the region's).
+                where = {
+                    tuple(r): i
+                    for i, r in zip(
+                        total_rows, out.loc[total_rows, keys].itertuples(index=False), strict=True
+                    )
+                }
+                for key, g in out.loc[parts].groupby(keys, sort=False).indices.items():
+                    groups.append(np.asarray(parts[g]))
+                    group_totals.append(where.get(key if isinstance(key, tuple) else (key,), -1))
             else:
                 groups.append(np.asarray(parts))
-        _complete_lines(hidden, values, [g for g in groups if len(g) >= 2])
+                group_totals.append(-1)  # the total is published in another table
+        _complete_lines(hidden, values, groups, group_totals)
         for target in [col, *(hide_with or {}).get(col, [])]:
             mask[target] |= hidden
     shown = out.astype(object).mask(mask, SYMBOL)
@@ -180,15 +201,28 @@ def protect_long(
         # one part across the LAs (the total is the region's row)
         ["period", "metric", "breakdown"],
     ]
+    at = {
+        key: i
+        for i, key in enumerate(
+            zip(*(out[c] for c in ("la_code", "period", "metric", "breakdown")), strict=True)
+        )
+    }
     lines: list[np.ndarray] = []
+    totals: list[int] = []
     for keys in families:
         scope = out if keys[0] == "la_code" else out[out["la_code"] != region_code]
         if keys[0] == "la_code":
             scope = scope[scope["breakdown"] != "all"]
         positions = np.arange(len(out))[out.index.get_indexer(scope.index)]
         groups = scope.assign(_pos=positions).groupby(keys, sort=False)["_pos"]
-        lines += [np.asarray(g) for _, g in groups if len(g) >= 2]
-    _complete_lines(hidden, num, lines)
+        for key, g in groups:
+            if keys[0] == "la_code":
+                total = at.get((key[0], key[1], key[2], "all"), -1)
+            else:
+                total = at.get((region_code, *key), -1)
+            lines.append(np.asarray(g))
+            totals.append(total)
+    _complete_lines(hidden, num, lines, totals)
     for col in hide_cols:
         if col in out:
             out[col] = out[col].astype(object).where(~hidden, SYMBOL)

@@ -179,3 +179,35 @@ def test_region_rows_are_totals_not_parts_of_a_line() -> None:
     shown, _ = protect_counts(t, ["n_units"], lines=[["code"]], totals=t["la_code"] == "R")
     # A's 3 is hidden; its partner is C's 12 (not the region's 55, which stays published)
     assert shown["n_units"].tolist() == ["c", 40, "c", 55]
+
+
+def test_a_lone_hidden_part_with_zero_partners_hides_its_total() -> None:
+    """A has 40 of 42 (the 2 not meeting it are disclosive); B and C have 0. The region's
+    40 of 152 would give A's 40 away, and with it A's 2: the region's cells are hidden too,
+    although the region's own counts are not small."""
+    rows = [
+        ("A", "y", "m", "all", 40, 42, 40 / 42),
+        ("B", "y", "m", "all", 0, 50, 0.0),
+        ("C", "y", "m", "all", 0, 60, 0.0),
+        ("R", "y", "m", "all", 40, 152, 40 / 152),
+    ]
+    out = protect_long(_long(rows), "R").set_index("la_code")
+    assert out.loc["A", "status"] == "c" and out.loc["R", "status"] == "c"
+    assert out.loc["R", "numerator"] == "c" and out.loc["B", "numerator"] == 0
+
+
+def test_wide_counts_hide_the_region_row_when_no_partner_exists() -> None:
+    t = pd.DataFrame(
+        {
+            "la_code": ["A", "B", "R"],
+            "code": ["x", "x", "x"],
+            "n_units": [4, 0, 4],
+            "units_total": [30, 3, 33],
+        }
+    )
+    # B's 3 units in all is hidden; A's 30 is its partner; the region's 33 stays (a total).
+    shown, _ = protect_counts(
+        t, ["n_units", "units_total"], lines=[["code"]], totals=t["la_code"] == "R"
+    )
+    assert shown["n_units"].tolist() == ["c", 0, "c"]
+    assert shown["units_total"].tolist() == ["c", "c", 33]
