@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 CORES ?= 2
 
-.PHONY: setup run data test test-fast lint format clean
+.PHONY: setup run data test test-fast bench bench-scale lint format clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,13 +35,21 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not e2e"
 
+## Benchmarks (docs/performance.md): the 19-LA demo (full, unchanged, one LA corrected) ...
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+## ... and every English LA over three years (about an hour on 2 cores, data included).
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/run.py --las 153 --years 3
+
 lint: $(STAMP)
-	$(BIN)/ruff check src tests rules/scripts
+	$(BIN)/ruff check src tests rules/scripts benchmarks
 	$(BIN)/snakefmt --check Snakefile rules/
 	$(BIN)/snakemake --lint
 
 format: $(STAMP)
-	$(BIN)/ruff format src tests rules/scripts
+	$(BIN)/ruff format src tests rules/scripts benchmarks
 	$(BIN)/snakefmt Snakefile rules/
 
 clean:

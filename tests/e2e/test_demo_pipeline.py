@@ -6,6 +6,7 @@ import itertools
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +21,7 @@ from oversight.normalise import norm_label
 from oversight.provenance import sha256
 from oversight.pseudonymise import key_for, pseudonymise
 from oversight.readers import read_table
-from tests.conftest import BIN, make_workdir, run
+from tests.conftest import BIN, ROOT, make_workdir, run
 from tests.report.render_checks import (
     figures_rendered,
     pdf_pages,
@@ -651,3 +652,30 @@ def test_two_runs_give_identical_bytes(demo_run: Path, tmp_path_factory) -> None
                 compared += 1
     assert (work / "results/provenance.json").exists()
     assert compared > 500
+
+
+def test_a_code_change_reruns_what_uses_it_and_nothing_else(demo_run: Path, tmp_path) -> None:
+    """Editing the figures module plans the rules that declare it (figures, link figures,
+    impact) and what reads their outputs; no ingest, metrics or other LA work."""
+    work = tmp_path / "copy"
+    shutil.copytree(demo_run, work, symlinks=True)
+    # The scratch run links src/ to the project; the copy gets its own, to edit.
+    (work / "src").unlink() if (work / "src").is_symlink() else shutil.rmtree(work / "src")
+    shutil.copytree(ROOT / "src", work / "src", ignore=shutil.ignore_patterns("*.egg-info"))
+    quiet = [str(BIN / "snakemake"), "-n", "--quiet", "all"]
+    assert "Nothing to be done" in run(quiet, work).stdout + run(quiet, work).stderr
+    module = work / "src/oversight/figures.py"
+    module.write_text(module.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    proc = run(quiet, work)
+    jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", proc.stdout + proc.stderr, flags=re.M))
+    assert jobs.pop("total") == "8"
+    assert set(jobs) == {
+        "figures",
+        "link_figures",
+        "impact",
+        "publish_tables",
+        "exports",
+        "report",
+        "provenance",
+        "all",
+    }

@@ -106,7 +106,8 @@ def dialect_index(la_index: int, dataset: str) -> int:
 
 
 def container(slug: str, dataset: str, n_rows: int) -> str:
-    kind = CONTAINER_BY_LA[slug]
+    # Benchmark copies of an LA ("kent_copy_2") use the original's container.
+    kind = CONTAINER_BY_LA[re.sub(r"_copy_\d+$", "", slug)]
     if kind == "ods" and dataset in ("caseload", "oversight"):
         return "csv_utf8"
     if kind in ("xlsx", "ods") and n_rows > SPREADSHEET_MAX_ROWS:
@@ -199,7 +200,10 @@ class Generator:
         survey_yaml: Path,
         seed: int = DEFAULT_SEED,
         impact_yaml: Path | None = None,
+        data_end: str | None = None,
     ):
+        if data_end is not None:
+            simulate.set_window(pd.Timestamp(data_end))
         self.ref = reference(reference_csv)
         self.items = survey_items(survey_yaml)
         self.seed = seed

@@ -32,6 +32,16 @@ PERIOD_END = pd.Timestamp("2025-03-31")
 DATA_END = pd.Timestamp("2025-12-31")  # the follow-up months run on to here
 CENSUSES = list(pd.date_range(PERIOD_START, DATA_END, freq="QE"))
 WINDOW_DAYS = (DATA_END - PERIOD_START).days + 1
+
+
+def set_window(data_end: pd.Timestamp) -> None:
+    """Run the extracts on to ``data_end`` instead (the benchmark's multi-year data)."""
+    global DATA_END, CENSUSES, WINDOW_DAYS
+    DATA_END = pd.Timestamp(data_end)
+    CENSUSES = list(pd.date_range(PERIOD_START, DATA_END, freq="QE"))
+    WINDOW_DAYS = (DATA_END - PERIOD_START).days + 1
+
+
 # Odds ratios planted from the month a template is adopted, by template and outcome.
 TEMPLATE_EFFECTS = {
     "part1": {"child_oversight_28d": 1.6, "part1_family_reflection": 2.2, "audit_mo_good": 1.8},
