@@ -83,7 +83,7 @@ def clone_reference(rows: list[dict[str, str]], n: int) -> list[dict[str, str]]:
         copy = dict(src)
         number = k // len(rows) + 2
         copy["la_name"] = f"{src['la_name']} copy {number}"
-        copy["la_code_new"] = f"E99{len(out):06d}"
+        copy["la_code_new"] = f"E10{900000 + len(out)}"  # a valid pattern no real LA uses
         copy["la_code_old"] = f"9{len(out):02d}"[-3:]
         out.append(copy)
         k += 1
@@ -260,6 +260,14 @@ def _rule_of(path: Path) -> str:
     }.get(stem, stem)
 
 
+def correct_one_row(path: Path) -> None:
+    """An LA's corrected extract: its last data row withdrawn. (A changed file, not just a
+    newer one: Snakemake skips files whose checksum it knows to be unchanged.)"""
+    data = path.read_bytes()
+    body = data.rstrip(b"\r\n")
+    path.write_bytes(body[: body.rfind(b"\n") + 1])
+
+
 def scenario_demo(work_root: Path) -> list[dict[str, Any]]:
     work, gen_s = make_workdir(work_root / "demo19", 19, 1)
     files = raw_files(work)
@@ -267,15 +275,13 @@ def scenario_demo(work_root: Path) -> list[dict[str, Any]]:
     full = snakemake(work)
     rules = rule_table(work)
     unchanged = snakemake(work)
-    target = work / "data/raw/reading/caseload_2024-25.csv"
-    target = target if target.exists() else sorted((work / "data/raw/reading").glob("caseload*"))[0]
-    st = target.stat()
-    os.utime(target, (st.st_atime + 3600, st.st_mtime + 3600))
+    target = work / "data/raw/medway/caseload_2024-25.csv"
+    correct_one_row(target)
     one = snakemake(work)
     ingest_s = sum(r["wall_s"] for r in rules if r["rule"] == "ingest")
     base = {
         "las": 19,
-        "years": "demo (21 months)",
+        "years": "1.75 (the demo's 21 months)",
         "generate_s": gen_s,
         "floor": floor,
         "files": len(files),

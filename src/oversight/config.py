@@ -6,7 +6,8 @@ searched for line numbers so that an error can say which line to change.
 
 from __future__ import annotations
 
-from functools import cache
+import os
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,15 @@ def common_schema() -> dict[str, Any]:
     return load_yaml(_COMMON_SCHEMA)
 
 
+@lru_cache(maxsize=64)
+def _composed(path: str, mtime_ns: int, size: int) -> yaml.Node | None:
+    """The YAML node tree of a file, parsed once per version of the file (a job asks for
+    many lines of the same LA configuration)."""
+    del mtime_ns, size  # part of the cache key only
+    with open(path, encoding="utf-8") as handle:
+        return yaml.compose(handle, Loader=yaml.SafeLoader)
+
+
 def yaml_line(path: str | Path, keys: list[str | int]) -> int | None:
     """1-based line of the deepest key along ``keys`` that exists in the YAML file.
 
@@ -80,8 +90,8 @@ def yaml_line(path: str | Path, keys: list[str | int]) -> int | None:
     be parsed.
     """
     try:
-        with open(path, encoding="utf-8") as handle:
-            node = yaml.compose(handle, Loader=yaml.SafeLoader)
+        stat = os.stat(path)
+        node = _composed(str(path), stat.st_mtime_ns, stat.st_size)
     except (OSError, yaml.YAMLError):
         return None
     line = None

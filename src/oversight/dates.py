@@ -17,7 +17,18 @@ _SERIAL_PATTERN = r"^\d{5}(?:\.0+)?$"
 
 
 def parse_dates(values: pd.Series, formats: list[str] | tuple[str, ...]) -> pd.Series:
-    """Parse text to dates (day precision); NaT where no format fits or the value is missing."""
+    """Parse text to dates (day precision); NaT where no format fits or the value is missing.
+
+    A year of records holds a few hundred distinct dates: each is parsed once and mapped back.
+    """
+    text = values.astype("string")
+    uniques = pd.Series(text.dropna().unique(), dtype="string")
+    parsed = _parse_text(uniques, formats)
+    mapping = dict(zip(uniques, parsed, strict=True))
+    return text.map(mapping, na_action="ignore").astype("datetime64[s]")
+
+
+def _parse_text(values: pd.Series, formats: list[str] | tuple[str, ...]) -> pd.Series:
     text = values.astype("string").str.strip()
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[s]")
     for fmt in (*ISO_FORMATS, *formats):

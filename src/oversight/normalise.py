@@ -47,7 +47,15 @@ def norm_label(value: str) -> str:
 
 
 def norm_series(values: pd.Series) -> pd.Series:
-    """Vectorised :func:`norm_label`; missing stays missing."""
+    """Vectorised :func:`norm_label`; missing stays missing. Coded columns repeat a few labels
+    over many rows, so each distinct value is normalised once and mapped back."""
+    text = values.astype("string")
+    uniques = pd.Series(text.dropna().unique(), dtype="string")
+    mapping = dict(zip(uniques, _norm_strings(uniques), strict=True))
+    return text.map(mapping, na_action="ignore").astype("string")
+
+
+def _norm_strings(values: pd.Series) -> pd.Series:
     out = values.astype("string")
     out = out.str.normalize("NFKC").str.translate(_QUOTES)
     out = out.str.replace(_INVISIBLE, "", regex=True)
