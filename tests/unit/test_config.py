@@ -104,3 +104,28 @@ def test_config_ref_without_line(tmp_path):
     assert yaml_line(broken, ["a"]) is None
     assert config_ref(broken, ["a", "b"]) == f"{broken} (a.b)"
     assert config_ref(tmp_path / "missing.yaml", ["x"]) == f"{tmp_path / 'missing.yaml'} (x)"
+
+
+@pytest.mark.parametrize(
+    "raw_path,ok",
+    [
+        ("testshire/supervision.csv", True),
+        ("testshire/supervision_*.csv", True),
+        ("testshire/file..name.csv", True),
+        ("../secrets.csv", False),
+        ("testshire/../../etc/passwd", False),
+        ("/etc/passwd", False),
+        ("C:/exports/supervision.csv", False),
+        ("testshire\\..\\..\\x.csv", False),
+    ],
+)
+def test_a_path_cannot_leave_the_raw_data_folder(tmp_path, raw_path: str, ok: bool):
+    cfg = authority_config({"supervision": supervision_spec()})
+    cfg["datasets"]["supervision"]["path"] = raw_path
+    path = tmp_path / "t.yaml"
+    path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    if ok:
+        assert load_authority(path)["datasets"]["supervision"]["path"] == raw_path
+    else:
+        with pytest.raises(ConfigError, match=r"datasets/supervision/path \(line \d+\)"):
+            load_authority(path)
