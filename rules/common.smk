@@ -19,6 +19,9 @@ AUTH_CONFIGS = {
 }
 METRICS = metric_definitions()
 YEAR = periods(STUDY["period_start"], STUDY["period_end"])[0].label
+LA_NAMES = {
+    AUTH_CONFIGS[la]["la_code"]: AUTH_CONFIGS[la]["la_name"] for la in AUTHORITIES
+}
 SURVEY_ITEMS = [
     item["id"] for item in oc.load_yaml(Path("config/survey.yaml"))["items"]
 ]

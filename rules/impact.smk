@@ -38,9 +38,6 @@ rule impact:
         adoption=IMPACT["adoption"],
         codes={la: AUTH_CONFIGS[la]["la_code"] for la in AUTHORITIES},
         first_month=STUDY["period_start"][:7],
-        names={
-            AUTH_CONFIGS[la]["la_code"]: AUTH_CONFIGS[la]["la_name"]
-            for la in AUTHORITIES
-        },
+        names=LA_NAMES,
     script:
         "scripts/impact.py"

@@ -110,9 +110,6 @@ rule link_figures:
         kpi_period=config["links"]["kpi_period"],
         year=YEAR,
         demo=Path(config["privacy"]["demo_manifest"]).exists(),
-        names={
-            AUTH_CONFIGS[la]["la_code"]: AUTH_CONFIGS[la]["la_name"]
-            for la in AUTHORITIES
-        },
+        names=LA_NAMES,
     script:
         "scripts/link_figures.py"

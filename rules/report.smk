@@ -8,9 +8,6 @@ ANALYSIS_TABLES = [
     t for t in PUBLISHED_TABLES if t not in ("data_received", "oversight_metrics")
 ]
 LA_CODES = sorted(AUTH_CONFIGS[la]["la_code"] for la in AUTHORITIES)
-LA_NAMES = {
-    AUTH_CONFIGS[la]["la_code"]: AUTH_CONFIGS[la]["la_name"] for la in AUTHORITIES
-}
 FIGURE_MANIFESTS = {
     "figures": f"{RESULTS}/figures/figures.json",
     "link_figures": f"{RESULTS}/figures/links.json",

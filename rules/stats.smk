@@ -110,11 +110,7 @@ rule figures:
         runtime=10,
     params:
         year=YEAR,
-        names={
-            AUTH_CONFIGS[la]["la_code"]: AUTH_CONFIGS[la]["la_name"]
-            for la in AUTHORITIES
-        }
-        | {STUDY["region_code"]: STUDY["region"]},
+        names=LA_NAMES | {STUDY["region_code"]: STUDY["region"]},
     script:
         "scripts/figures.py"
 

@@ -303,8 +303,11 @@ def _survey_response(tables: Tables, ctx: Context) -> Finding:
     resp = as_numbers(tables["survey_responses"], ["respondents", "eligible", "response_rate"])
     alpha = as_numbers(tables["survey_alpha"], ["alpha"]).dropna(subset=["alpha"])
     shown = resp.dropna(subset=["response_rate"])
+    # Suppressed LAs' respondents are not in the published table: their sum is a lower bound.
+    hidden = (tables["survey_responses"]["respondents"].astype(str) == SYMBOL).any()
+    total = f"{'At least ' if hidden else ''}{int(resp['respondents'].sum()):,}"
     text = (
-        f"{int(resp['respondents'].sum()):,} staff answered the survey; response rates ranged "
+        f"{total} staff answered the survey; response rates ranged "
         f"from {pct(shown['response_rate'].min())} to {pct(shown['response_rate'].max())} "
         f"across the LAs whose figures can be shown. The multi-item scales were internally "
         f"consistent (Cronbach's α {alpha['alpha'].min():.2f} to {alpha['alpha'].max():.2f})."
