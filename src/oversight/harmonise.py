@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 
 from oversight.dates import parse_dates
 from oversight.errors import ExtractError
-from oversight.normalise import norm_label, norm_series
+from oversight.normalise import INVISIBLE, norm_label, norm_series
 
 # Spellings of yes/no that every LA may use without configuring them.
 BOOL_WORDS: dict[str, bool] = {
@@ -155,7 +155,9 @@ def mapped_frame(
     """Text frame with one column per common field (and survey item); blanks become missing."""
     out = pd.DataFrame(index=rows.index)
     for target, pos in mapping.items():
-        col = rows[f"c{pos}"].str.strip()
+        # Zero-width and direction marks are invisible in every program the LA uses: a cell
+        # that differs from a valid value only by them is that value.
+        col = rows[f"c{pos}"].str.replace(INVISIBLE, "", regex=True).str.strip()
         out[target] = col.mask(col == "")
     for name, value in (spec.get("defaults") or {}).items():
         if name not in out:

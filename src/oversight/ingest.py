@@ -9,8 +9,6 @@ both.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -219,22 +217,30 @@ def _overlong_rejects(file: str, overlong: dict[int, int], width: int) -> pd.Dat
 
 def read_participants(path: Path, spec: dict[str, Any], file: str) -> dict[str, str]:
     """Speaker name -> role label from a participants CSV with columns speaker, role."""
+    if not path.exists():
+        raise ExtractError(
+            file, "participants list not found", fix="add the file or correct participants:"
+        )
     text = readers.decode(path.read_bytes(), spec.get("encoding"), file)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    names = {norm_label(h): h for h in reader.fieldnames or []}
+    records = readers.read_delimited(text, ",", file)
+    header = records[0] if records else []
+    names = {norm_label(h): i for i, h in enumerate(header)}
     if "speaker" not in names or "role" not in names:
         raise ExtractError(
             file,
             "participants list needs columns 'speaker' and 'role'",
             expected="speaker, role",
-            found=", ".join(reader.fieldnames or []),
+            found=", ".join(header),
+            row=1,
         )
-    # A blank role stays missing so that the turn is rejected as `required`, not as a label.
-    return {
-        norm_label(r[names["speaker"]]): (r[names["role"]] or "").strip() or None
-        for r in reader
-        if r[names["speaker"]] and r[names["speaker"]].strip()
-    }
+    speaker, role = names["speaker"], names["role"]
+    out: dict[str, str | None] = {}
+    for record in records[1:]:
+        cells = record + [""] * (max(speaker, role) + 1 - len(record))
+        if cells[speaker].strip():
+            # A blank role stays missing so the turn is rejected as `required`, not as a label.
+            out[norm_label(cells[speaker])] = cells[role].strip() or None
+    return out
 
 
 def _known_names(frame: pd.DataFrame, spec: dict[str, Any], raw_root: Path) -> list[str]:

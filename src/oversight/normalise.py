@@ -30,14 +30,14 @@ _QUOTES = str.maketrans(
     }
 )
 # Zero-width and direction marks that spreadsheets and web forms leave behind.
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 _SPACE = re.compile(r"\s+")
 
 
 def clean_text(value: str) -> str:
     """Straighten quotes, drop invisible characters and trim, keeping case."""
     value = unicodedata.normalize("NFKC", value).translate(_QUOTES)
-    value = _INVISIBLE.sub("", value)
+    value = INVISIBLE.sub("", value)
     return _SPACE.sub(" ", value).strip()
 
 
@@ -58,6 +58,6 @@ def norm_series(values: pd.Series) -> pd.Series:
 def _norm_strings(values: pd.Series) -> pd.Series:
     out = values.astype("string")
     out = out.str.normalize("NFKC").str.translate(_QUOTES)
-    out = out.str.replace(_INVISIBLE, "", regex=True)
+    out = out.str.replace(INVISIBLE, "", regex=True)
     out = out.str.replace(_SPACE, " ", regex=True).str.strip().str.casefold()
     return out

@@ -20,12 +20,15 @@ import pandas as pd
 from python_calamine import CalamineWorkbook
 from rapidfuzz import process
 
+from oversight import archives
 from oversight.errors import ExtractError
 
 # Generous but bounded: a single CSV field over 16 MB is a broken file, not data.
 csv.field_size_limit(16 * 1024 * 1024)
 
 _BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
@@ -69,7 +72,7 @@ def decode(data: bytes, encoding: str | None, file: str, config_ref: str = "") -
     """Decode bytes strictly; a BOM wins over the configured encoding."""
     chosen = detect_bom(data) or encoding or "utf-8"
     try:
-        return data.decode(chosen)
+        text = data.decode(chosen)
     except LookupError as exc:
         raise ExtractError(
             file,
@@ -107,12 +110,84 @@ def decode(data: bytes, encoding: str | None, file: str, config_ref: str = "") -
             fix=fix,
             row=row,
         ) from exc
+    _refuse_wide_text(data, text, chosen, file, config_ref)
+    return text
 
 
-def read_delimited(text: str, delimiter: str = ",") -> list[list[str]]:
-    """Split decoded CSV text into records (quoted newlines stay inside their field)."""
+def _refuse_wide_text(data: bytes, text: str, chosen: str, file: str, config_ref: str) -> None:
+    """Text that is one part in ten NUL is UTF-16 or UTF-32 read as a one-byte encoding: every
+    header would look wrong, so say what the file really is instead."""
+    nuls = text.count("\x00")
+    if not nuls or nuls * 10 < len(text):
+        return
+    guess = next(
+        (
+            enc
+            for enc in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+            if _decodes_without_nul(data, enc)
+        ),
+        "",
+    )
+    raise ExtractError(
+        file,
+        f"{nuls} of its {len(text)} characters are NUL: this is not {chosen} text",
+        expected=f"text in {chosen}",
+        found=f"text in {guess} without a byte-order mark" if guess else "NUL characters",
+        fix=(f"set encoding: {guess} in {config_ref}, or " if guess and config_ref else "")
+        + "re-export the file as UTF-8",
+        row=text.count("\n", 0, text.index("\x00")) + 1,
+    )
+
+
+def _decodes_without_nul(data: bytes, encoding: str) -> bool:
+    try:
+        return "\x00" not in data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+
+
+def read_delimited(text: str, delimiter: str = ",", file: str = "") -> list[list[str]]:
+    """Split decoded CSV text into records (quoted newlines stay inside their field).
+
+    A quote that is never closed would silently fold the rest of the file into one cell, so
+    it is a file-level error naming the row where the quote opens.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    return [list(record) for record in reader]
+    records: list[list[str]] = []
+    start = last_start = 1
+    try:
+        for record in reader:
+            records.append(record)
+            last_start, start = start, reader.line_num + 1
+    except csv.Error as exc:
+        raise ExtractError(
+            file,
+            f"the text from line {start} cannot be split into cells ({exc})",
+            expected='cells under 16 MB each, quotes (") in pairs',
+            found=f"a cell from line {start} running to line {reader.line_num}",
+            fix=f"a cell this long is a broken export, usually a quote that opens on line "
+            f"{start} and never closes: correct it and re-export",
+            row=start,
+        ) from exc
+    if reader.line_num > last_start:
+        _refuse_open_quote(text, last_start, reader.line_num, file)
+    return records
+
+
+def _refuse_open_quote(text: str, start: int, end: int, file: str) -> None:
+    """The last record runs to the end of the file: an odd number of quotes means it opened a
+    quote that never closed."""
+    if text.count('"') % 2 == 0:
+        return
+    raise ExtractError(
+        file,
+        f'a quote (") on line {start} is never closed, so lines {start} to {end} would be '
+        "read as one cell",
+        expected="quotes in pairs around a cell",
+        found=f"an unclosed quote on line {start}",
+        fix=f"close or remove the quote on line {start} and re-export",
+        row=start,
+    )
 
 
 def _cell_text(value: object) -> str:
@@ -171,8 +246,10 @@ def read_workbook(
 ) -> tuple[list[list[str]], list[str]]:
     """Read one sheet of an xlsx or ods workbook as text rows; also describe merged cells.
 
-    Calamine reads the file without evaluating formulas or running macros.
+    Calamine reads the file without evaluating formulas or running macros; a zip bomb is
+    refused before calamine inflates anything (:mod:`oversight.archives`).
     """
+    refuse_unsafe_zip(path, file, "workbook")
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for corrupt files
@@ -195,6 +272,21 @@ def read_workbook(
     except (TypeError, ValueError):  # ods has no merged-range metadata in calamine
         merged = []
     return rows, merged
+
+
+def refuse_unsafe_zip(path: Path, file: str, kind: str) -> None:
+    """An office file that could exhaust memory when opened is a file-level error."""
+    try:
+        archives.check_zip(path)
+    except archives.ArchiveRefused as exc:
+        raise ExtractError(
+            file,
+            f"the {kind} is refused unopened: {exc}",
+            expected=f"a {kind} as a spreadsheet or word processor saves it",
+            found=str(exc),
+            fix="open the file and save it again (or export the data as CSV); if it really "
+            "is this large, tell the study team",
+        ) from exc
 
 
 def is_blank(record: list[str]) -> bool:
@@ -297,7 +389,7 @@ def read_records(
         return read_workbook(path, spec.get("sheet"), spec.get("sheet_pattern"), file, config_ref)
     data = path.read_bytes()
     text = decode(data, spec.get("encoding"), file, config_ref)
-    return read_delimited(text, spec.get("delimiter", ",")), []
+    return read_delimited(text, spec.get("delimiter", ","), file), []
 
 
 def read_table(

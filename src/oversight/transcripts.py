@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from oversight.errors import ExtractError
-from oversight.readers import decode
+from oversight.readers import decode, refuse_unsafe_zip
 
 VTT_TIMING = re.compile(r"^(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}\s+-->\s+(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}")
 VTT_VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>(.*?)(?:</v>|$)", re.DOTALL)
@@ -86,6 +86,7 @@ def docx_text(path: Path, file: str) -> str:
     nothing in the document is run)."""
     import docx  # python-docx, imported here because only .docx transcripts need it
 
+    refuse_unsafe_zip(path, file, "Word document")
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several types for a broken package

@@ -8,10 +8,12 @@ file, and any row with a failing cell is rejected whole.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -22,6 +24,14 @@ from oversight.errors import ConfigError
 REJECT_COLUMNS = ["source_file", "source_row", "column", "field", "value_shown", "rule", "message"]
 HISTORY_START = pd.Timestamp("1990-01-01")
 MASKED_TYPES = ("identifier", "text")
+# C0/C1 control characters (NUL, ESC, BEL ...) are never data: they come from corrupted exports
+# or pasted terminal output. Free text may hold tabs and line breaks; no other field may.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+class ValidationBug(RuntimeError):
+    """A check failed to run. Never swallowed: a row it could not judge must not load."""
 
 
 @dataclass(frozen=True)
@@ -73,21 +83,31 @@ def _date_checks(meta: dict[str, Any], ctx: Context) -> list[pa.Check]:
     ]
 
 
+def finite_numbers(s: pd.Series) -> np.ndarray:
+    """Cells as floats; anything that is not a finite number (text, 'nan', 'inf', 1e400) is NaN."""
+    num = pd.to_numeric(s, errors="coerce").astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    num[~np.isfinite(num)] = np.nan
+    return num
+
+
 def _number_checks(meta: dict[str, Any]) -> list[pa.Check]:
     integer = meta["type"] == "int"
 
     def parses(s: pd.Series) -> pd.Series:
-        num = pd.to_numeric(s, errors="coerce")
-        ok = num.notna()
+        num = finite_numbers(s)
+        ok = ~np.isnan(num)
         if integer:
-            ok &= num.fillna(0) % 1 == 0
-        return ok | s.isna()
+            ok &= np.mod(np.nan_to_num(num), 1) == 0
+        return pd.Series(ok, index=s.index) | s.isna()
 
     lo, hi = meta.get("min", float("-inf")), meta.get("max", float("inf"))
 
     def within_bounds(s: pd.Series) -> pd.Series:
-        num = pd.to_numeric(s, errors="coerce")
-        return num.isna() | ((num >= lo) & (num <= hi))
+        num = finite_numbers(s)
+        # Only parsed numbers are judged here; the rest fail number_format alone.
+        with np.errstate(invalid="ignore"):
+            ok = np.isnan(num) | ((num >= lo) & (num <= hi))
+        return pd.Series(ok, index=s.index)
 
     return [
         pa.Check(parses, name="number_format", ignore_na=False),
@@ -99,7 +119,14 @@ def field_checks(
     name: str, meta: dict[str, Any], spec: dict[str, Any], ctx: Context, defaulted: bool
 ) -> list[pa.Check]:
     """The checks for one common field, named by rule."""
-    checks: list[pa.Check] = []
+    control = _CONTROL_IN_TEXT if meta["type"] == "text" else _CONTROL
+    checks: list[pa.Check] = [
+        pa.Check(
+            lambda s: ~s.str.contains(control, regex=True).fillna(False).astype(bool),
+            name="control_character",
+            ignore_na=False,
+        )
+    ]
     if meta.get("required") and not defaulted:
         checks.append(pa.Check(_present, name="required", ignore_na=False))
     kind = meta["type"]
@@ -189,7 +216,14 @@ def failing_cells(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFra
         fc = err.failure_cases
     else:
         return pd.DataFrame(columns=["source_row", "field", "rule"])
-    fc = fc[fc["index"].notna()].copy()
+    broken = fc[fc["index"].isna()]
+    if not broken.empty:
+        first = broken.iloc[0]
+        raise ValidationBug(
+            f"check {first['check']!r} on column {first['column']!r} could not run "
+            f"({first['failure_case']}); no row of this file is loaded until it is fixed"
+        )
+    fc = fc.copy()
     rule = fc["check"].astype(str)
     field = fc["column"].astype("object")
     order = rule.str.startswith("date_order:")
@@ -236,7 +270,8 @@ def shown_value(value: object, meta: dict[str, Any]) -> str:
         return "(blank)"
     if meta["type"] in MASKED_TYPES:
         return f"(masked {meta['type']}, {len(str(value))} characters)"
-    text = str(value)
+    # Control characters are shown escaped, so a rejects file cannot drive a terminal.
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -308,6 +343,11 @@ def message(
         else:
             span = f"{HISTORY_START.date()} to {ctx.extract_date.date()}"
         return f"{shown!r} is outside {span}; correct the date or leave the row out of the extract"
+    if rule == "control_character":
+        return (
+            f"{header!r} holds an invisible control character ({control_chars(value)}), which "
+            "a correct export never contains; remove it and re-export"
+        )
     if rule == "number_format":
         what = "a whole number" if meta["type"] == "int" else "a number"
         return f"{shown!r} is not {what}; enter digits only"
@@ -336,3 +376,9 @@ def message(
             f"{frame.at[row, other]!r}; correct one of the two dates"
         )
     return f"{rule} failed for {shown!r}"
+
+
+def control_chars(value: object) -> str:
+    """The control characters in a cell as code points (never the cell itself)."""
+    found = sorted(set(_CONTROL.findall(str(value))))
+    return ", ".join(f"U+{ord(c):04X}" for c in found[:3]) + (" ..." if len(found) > 3 else "")

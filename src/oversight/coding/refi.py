@@ -27,6 +27,7 @@ from xml.etree import ElementTree as ET
 
 import pandas as pd
 
+from oversight import archives
 from oversight.coding.codebook import Codebook
 
 try:  # defusedxml refuses DTDs, entity expansion and external references.
@@ -292,6 +293,10 @@ def read_archive(source: str | Path | bytes, max_bytes: int = MAX_UNCOMPRESSED) 
             raise RefiError(f"archive has {len(infos)} members (limit {MAX_MEMBERS})")
         for info in infos:
             _safe_member(info.filename)
+        try:
+            archives.check_members(infos, archives.Limits(MAX_MEMBERS, max_bytes))
+        except archives.ArchiveRefused as exc:
+            raise RefiError(f"archive refused: {exc}") from None
         declared = sum(i.file_size for i in infos)
         if declared > max_bytes:
             raise RefiError(
