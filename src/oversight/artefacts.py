@@ -9,6 +9,7 @@ as a formula are neutralised.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import io
 import json
 import os
@@ -39,6 +40,10 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it into place only on success."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # A job killed outright (SIGKILL, power cut) cannot clean up: its temporary files are
+    # removed by the next writer of the same output (one job owns an output at a time).
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:

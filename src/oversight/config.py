@@ -21,9 +21,26 @@ _COMMON_SCHEMA = Path(__file__).with_name("common_schema.yaml")
 
 
 def load_yaml(path: Path) -> Any:
-    """Load YAML safely (no arbitrary Python objects)."""
-    with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    """Load YAML safely: a Python-object tag (``!!python/...``) is refused, never constructed.
+
+    Raises:
+        ConfigError: Naming the file and line, for unsafe tags, broken syntax or bad bytes.
+    """
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f" line {mark.line + 1}" if mark else ""
+        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        hint = (
+            "; tags that build Python objects are never loaded: write plain values"
+            if "python/" in str(exc)
+            else ""
+        )
+        raise ConfigError(f"{path}{line}: not valid YAML ({problem}){hint}") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read as UTF-8 YAML ({exc})") from None
 
 
 def _validate(data: Any, schema_path: Path, source: Path) -> None:
@@ -36,7 +53,11 @@ def _validate(data: Any, schema_path: Path, source: Path) -> None:
             where = "/".join(str(p) for p in err.absolute_path) or "(top level)"
             line = yaml_line(source, list(err.absolute_path))
             at = f" (line {line})" if line else ""
-            lines.append(f"  {where}{at}: {err.message}")
+            message = err.message
+            if err.validator == "pattern" and isinstance(err.schema, dict):
+                # A regular expression tells a data lead nothing; the description says it.
+                message = f"{err.instance!r} is not allowed: {err.schema.get('description', '')}"
+            lines.append(f"  {where}{at}: {message}")
         raise ConfigError(f"{source} does not match {schema_path.name}:\n" + "\n".join(lines))
 
 

@@ -283,7 +283,6 @@ def refuse_unsafe_zip(path: Path, file: str, kind: str) -> None:
             file,
             f"the {kind} is refused unopened: {exc}",
             expected=f"a {kind} as a spreadsheet or word processor saves it",
-            found=str(exc),
             fix="open the file and save it again (or export the data as CSV); if it really "
             "is this large, tell the study team",
         ) from exc
@@ -333,6 +332,29 @@ def _refuse_title_row(
         ),
         row=index + 1,
     )
+
+
+def _refuse_wrong_delimiter(
+    records: list[list[str]], delimiter: str, known: set[str], norm, file: str, config_ref: str
+) -> None:
+    """A header row read as one cell that another delimiter splits into known headers: the
+    file is delimited differently from the configuration (a semicolon export, say)."""
+    for i, record in enumerate(records[:HEADER_SEARCH_ROWS]):
+        cells = [c for c in record if c.strip()]
+        if len(cells) != 1:
+            continue
+        for other in (";", "\t", "|", ","):
+            hits = sum(1 for part in cells[0].split(other) if norm(part) in known)
+            if other != delimiter and hits >= 2:
+                raise ExtractError(
+                    file,
+                    f"the header on row {i + 1} is one cell: the file is delimited by "
+                    f"{other!r}, not {delimiter!r}",
+                    expected=f"cells separated by {delimiter!r}",
+                    found=f"{hits} known headers separated by {other!r}",
+                    fix=f"set delimiter: {other!r} in {config_ref}" if config_ref else "",
+                    row=i + 1,
+                )
 
 
 def to_table(
@@ -412,6 +434,10 @@ def read_table(
             expected="a header row and data rows",
             found="no rows",
             fix="re-export the extract; if it really has no rows, tell the study team",
+        )
+    if spec["format"] in ("csv", "txt"):
+        _refuse_wrong_delimiter(
+            records, spec.get("delimiter", ","), known_headers, norm, file, config_ref
         )
     declared = spec.get("header_row", 1 if spec["format"] in ("csv", "txt") else "auto")
     if declared == "auto":

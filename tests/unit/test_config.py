@@ -47,7 +47,7 @@ def test_invalid_la_code_and_unknown_key(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_authority(path)
     message = str(info.value)
-    assert "la_code (line 1): 'X123' does not match" in message
+    assert "la_code (line 1): 'X123' is not allowed: a new-style LA code: E06, E08" in message
     line = key_line(path, "datasets.supervision")
     assert (
         f"datasets/supervision (line {line}): Additional properties are not allowed "
