@@ -372,10 +372,13 @@ def to_table(
         header = flatten_two_row_header(records[header_index : header_index + 2])
     else:
         header = [cell.strip() for cell in records[header_index]]
+    # The header's physical width decides which rows are too long; a blank header cell at the
+    # end is a column without a name, kept only as far as some row has a value under it.
+    physical = len(header)
     while header and not header[-1]:
         header.pop()
-    width = len(header)
-    data: list[list[str]] = []
+    used = len(header)
+    rows: list[list[str]] = []
     index: list[int] = []
     blank = 0
     overlong: dict[int, int] = {}
@@ -384,14 +387,25 @@ def to_table(
         if is_blank(record):
             blank += 1
             continue
-        if len(record) > width and any(cell.strip() for cell in record[width:]):
+        if len(record) > physical and any(cell.strip() for cell in record[physical:]):
             overlong[offset] = len(record)
             continue
-        record = record[:width] + [""] * (width - len(record))
-        data.append(record)
+        for i in range(min(len(record), physical) - 1, used - 1, -1):
+            if record[i].strip():
+                used = i + 1
+                break
+        rows.append(record)
         index.append(offset)
-    frame = pd.DataFrame(data, columns=[f"c{i}" for i in range(width)], dtype="string")
+    header += [""] * (used - len(header))
+    data = [record[:used] + [""] * (used - len(record)) for record in rows]
+    frame = pd.DataFrame(data, columns=[f"c{i}" for i in range(used)], dtype="string")
     frame.index = pd.Index(index, name="source_row", dtype="int64")
+    notes = [
+        f"column {i + 1} has no header but holds values in "
+        f"{int(frame[f'c{i}'].str.strip().ne('').sum())} rows; it is not used"
+        for i, name in enumerate(header)
+        if not name
+    ]
     return RawTable(
         file=file,
         header=header,
@@ -399,6 +413,7 @@ def to_table(
         rows=frame,
         blank_rows=blank,
         overlong_rows=overlong,
+        notes=notes,
     )
 
 

@@ -361,3 +361,34 @@ def test_ods_with_notes_sheet(sandbox):
         pd.Timestamp("2024-05-02"),
     ]
     assert list(result.data["duration_min"]) == [60, 75]
+
+
+def test_a_column_without_a_header_is_kept_aside_not_a_split_row():
+    """A blank header cell with values under it is an unnamed column (noted, not used);
+    only a row longer than the header row itself is a split row."""
+    records = [["a", "b", ""], ["1", "2", "x"], ["3", "4", ""], ["5", "6", "y", "z"]]
+    table = readers.to_table(records, 0, "f.csv")
+    assert table.header == ["a", "b", ""]
+    assert list(table.rows.index) == [2, 3]
+    assert table.overlong_rows == {4: 4}
+    assert table.notes == ["column 3 has no header but holds values in 1 rows; it is not used"]
+
+
+def test_trailing_blank_cells_of_a_padded_sheet_are_dropped():
+    records = [["a", "b", "", ""], ["1", "2", "", ""], ["3", "", "", ""]]
+    table = readers.to_table(records, 0, "f.xlsx")
+    assert table.header == ["a", "b"] and list(table.rows.columns) == ["c0", "c1"]
+    assert table.notes == []
+
+
+def test_unclosed_quote_names_the_line_where_it_opens():
+    text = 'a,b\n1,2\n"3,4\n5,6\n'
+    with pytest.raises(ExtractError) as info:
+        readers.read_delimited(text, ",", "f.csv")
+    assert info.value.row == 3
+    assert "lines 3 to 4 would be read as one cell" in info.value.problem
+
+
+def test_a_quoted_line_break_is_not_an_unclosed_quote():
+    records = readers.read_delimited('a,b\n1,"two\nlines"\n3,4\n', ",", "f.csv")
+    assert records == [["a", "b"], ["1", "two\nlines"], ["3", "4"]]

@@ -1,0 +1,91 @@
+"""Privacy as tests: a run with a real key never writes or prints the key, and data that is
+not the synthetic demo is refused, with one clear message, when no key is set."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from oversight.pseudonymise import key_fingerprint, pseudonymise
+from tests.conftest import BIN, make_workdir, run
+
+pytestmark = pytest.mark.e2e
+LAS = ["bracknell_forest", "slough"]  # one xlsx and one cp1252 CSV authority
+KEY = "k3y-Under-Test-7f1c9a2e5b"
+TARGETS = ["results/quality/index.html"] + [f"results/quality/{la}/index.html" for la in LAS]
+
+
+def _snakemake(work: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(BIN / "snakemake"), "--cores", "2", *extra, *TARGETS],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def keyed(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    work = make_workdir(tmp_path_factory.mktemp("privacy") / "work")
+    cfg_path = work / "config/config.yaml"
+    config = yaml.safe_load(cfg_path.read_text())
+    config["authorities"] = LAS
+    cfg_path.write_text(yaml.safe_dump(config, sort_keys=False))
+    run([str(BIN / "oversight"), "demo-data", "--only", ",".join(LAS)], work)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OVERSIGHT_KEY")}
+    proc = _snakemake(work, env | {"OVERSIGHT_KEY": KEY})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return work, proc
+
+
+def test_the_key_is_used(keyed) -> None:
+    """Positive control: the pseudonyms are the ones this key gives, not the demo key's."""
+    work, _ = keyed
+    raw = pd.read_csv(work / "data/raw/slough/supervision_2024-25.csv", encoding="cp1252")
+    first = str(raw["Worker ID"].iloc[0])
+    want = pseudonymise(pd.Series([first]), KEY.encode(), "E06000039", "worker")[0]
+    data = pd.read_parquet(work / "data/interim/slough/supervision.parquet")
+    assert want in set(data["worker_id"])
+    log = (work / "logs/ingest/slough.log").read_text()
+    assert f"key fingerprint {key_fingerprint(KEY.encode())}" in log
+
+
+def test_the_key_is_never_written_or_printed(keyed) -> None:
+    work, proc = keyed
+    needle = KEY.encode()
+    scanned = 0
+    for folder in ("results", "data/interim", "logs", ".snakemake"):
+        for path in (work / folder).rglob("*"):
+            if path.is_file():
+                assert needle not in path.read_bytes(), path.relative_to(work)
+                scanned += 1
+    assert scanned > 30
+    assert KEY not in proc.stdout + proc.stderr
+
+
+def test_real_data_without_a_key_is_refused(keyed, tmp_path) -> None:
+    """Without the demo manifest the extracts count as real: no key, no ingest, one message."""
+    work, _ = keyed
+    manifest = work / "data/raw/DEMO_DATA.json"
+    saved = manifest.read_bytes()
+    manifest.unlink()
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("OVERSIGHT_KEY")}
+        proc = _snakemake(work, env, "--forcerun", "ingest")
+    finally:
+        manifest.write_bytes(saved)
+    assert proc.returncode != 0
+    log = (work / "logs/ingest/slough.log").read_text()
+    assert "no pseudonymisation key for 'slough'" in log
+    assert "Set OVERSIGHT_KEY" in log and "Traceback" not in log
+    assert "no pseudonymisation key" in proc.stderr
+    # The refused job left no harmonised data behind.
+    assert not (work / "data/interim/slough/supervision.parquet").exists()
+    assert json.loads(saved)["demo"] is True
