@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 CORES ?= 2
 
-.PHONY: setup run data test test-fast bench bench-scale lint format clean
+.PHONY: setup run data test test-fast fuzz bench bench-scale lint format clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ test: $(STAMP)
 ## Unit tests only (no end-to-end pipeline run).
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not e2e"
+
+## Fuzz campaign (docs/reliability.md): the fuzz suites with FUZZ_EXAMPLES trials per property
+## and fresh random seeds; the outcome counts are written to benchmarks/results/fuzz.json.
+FUZZ_EXAMPLES ?= 1000
+fuzz: $(STAMP)
+	rm -f benchmarks/results/fuzz.json
+	OVERSIGHT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) OVERSIGHT_FUZZ_TALLY=$(CURDIR)/benchmarks/results/fuzz.json \
+	OVERSIGHT_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz
 
 ## Benchmarks (docs/performance.md): the 19-LA demo (full, unchanged, one LA corrected) ...
 bench: $(STAMP)

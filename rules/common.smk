@@ -8,6 +8,9 @@ validate(config, "../config/schemas/config.schema.yaml")
 import oversight.config as oc
 from oversight.metrics import definitions as metric_definitions, periods
 
+# No path may lead outside the project unless paths.allow_outside names it.
+oc.check_study_paths(config, Path.cwd())
+
 RAW = config["paths"]["raw"]
 INTERIM = config["paths"]["interim"]
 RESULTS = config["paths"]["results"]

@@ -66,7 +66,44 @@ def load_study(path: str | Path, schema_dir: Path = SCHEMA_DIR) -> dict[str, Any
     path = Path(path)
     data = load_yaml(path)
     _validate(data, schema_dir / "config.schema.yaml", path)
+    check_study_paths(data, path.resolve().parent.parent, str(path))
     return data
+
+
+PATH_KEYS = ("raw", "interim", "results", "la_reference")
+
+
+def check_study_paths(
+    config: dict[str, Any], root: Path, source: str = "config/config.yaml"
+) -> None:
+    """Every path of the study stays inside the project unless ``paths.allow_outside`` names it.
+
+    Raw data may live on a secure share outside the checkout, but only by an explicit, reviewed
+    line in the configuration: a stray ``../`` or absolute path is refused.
+
+    Raises:
+        ConfigError: Naming the key, its value, where it leads and how to allow it.
+    """
+    paths = config["paths"]
+    allowed = set(paths.get("allow_outside") or [])
+    entries = [(f"paths.{k}", k, paths[k]) for k in PATH_KEYS if k in paths]
+    entries.append(("privacy.demo_manifest", "demo_manifest", config["privacy"]["demo_manifest"]))
+    base = root.resolve()
+    for where, key, value in entries:
+        target = (base / value).resolve()
+        if target.is_relative_to(base) or key in allowed:
+            continue
+        line = yaml_line(source, where.split(".")) if Path(source).exists() else None
+        at = f" line {line}" if line else ""
+        raise ConfigError(
+            f"{source}{at}: {where} is {value!r}, which leads outside the project to {target}; "
+            f"use a path inside {base}"
+            + (
+                f", or add {key} to paths.allow_outside if it must live elsewhere"
+                if key in PATH_KEYS
+                else ""
+            )
+        )
 
 
 def load_checked(path: str | Path, schema: str, schema_dir: Path = SCHEMA_DIR) -> Any:

@@ -6,9 +6,16 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.fuzz.harness import write_tally
 from tests.unit.helpers import SUP_HEADER, Sandbox, csv_text, sup_row, supervision_spec
+
+# `make test` replays the same examples on every run (a failure reproduces exactly);
+# `make fuzz` draws fresh ones each time.
+settings.register_profile("replay", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("explore" if os.environ.get("OVERSIGHT_FUZZ_RANDOM") else "replay")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -58,3 +58,48 @@ def test_write_json_sorted_and_newline_terminated(tmp_path):
     path = tmp_path / "x.json"
     write_json({"b": 1, "a": [1, 2]}, path)
     assert path.read_text(encoding="utf-8") == '{\n  "a": [\n    1,\n    2\n  ],\n  "b": 1\n}\n'
+
+
+def test_atomic_write_that_fails_leaves_the_old_file_and_no_temporary(tmp_path) -> None:
+    from oversight.artefacts import atomic_path
+
+    target = tmp_path / "table.csv"
+    target.write_text("complete old version\n")
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half of the new")
+        raise RuntimeError("killed mid-write")
+    assert target.read_text() == "complete old version\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["table.csv"]
+
+
+def test_a_writer_killed_outright_never_leaves_a_partial_file(tmp_path) -> None:
+    """SIGKILL mid-write: the output is absent (never half-written); the orphaned temporary
+    file is removed by the next write of the same output."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from oversight.artefacts import atomic_path
+
+    target = tmp_path / "big.bin"
+    writer = (
+        "import sys, time\n"
+        "from oversight.artefacts import atomic_path\n"
+        f"with atomic_path({str(target)!r}) as tmp:\n"
+        "    with open(tmp, 'wb') as fh:\n"
+        "        fh.write(b'x' * 1_000_000); fh.flush()\n"
+        "        print('writing', flush=True); time.sleep(60)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", writer], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "writing"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    time.sleep(0.1)
+    assert not target.exists()
+    orphans = list(tmp_path.glob(".big.bin.*.tmp"))
+    assert len(orphans) == 1 and orphans[0].stat().st_size == 1_000_000
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(b"done")
+    assert target.read_bytes() == b"done"
+    assert [p.name for p in tmp_path.iterdir()] == ["big.bin"]

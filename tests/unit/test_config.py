@@ -12,6 +12,8 @@ from oversight.errors import ConfigError
 
 from .helpers import authority_config, key_line, supervision_spec
 
+ROOT = Path(__file__).resolve().parents[2]
+
 REPO_AUTHORITIES = Path(__file__).resolve().parents[2] / "config" / "authorities"
 
 BAD = """\
@@ -129,3 +131,31 @@ def test_a_path_cannot_leave_the_raw_data_folder(tmp_path, raw_path: str, ok: bo
     else:
         with pytest.raises(ConfigError, match=r"datasets/supervision/path \(line \d+\)"):
             load_authority(path)
+
+
+def _study_with(tmp_path, **paths):
+    from oversight.config import load_study
+
+    root = tmp_path / "project"
+    (root / "config").mkdir(parents=True)
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text(encoding="utf-8"))
+    config["paths"].update(paths)
+    (root / "config/config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    return lambda: load_study(root / "config/config.yaml")
+
+
+@pytest.mark.parametrize("raw", ["../raw", "/srv/share/raw", "data/../../raw"])
+def test_study_paths_cannot_leave_the_project(tmp_path, raw) -> None:
+    load = _study_with(tmp_path, raw=raw)
+    with pytest.raises(ConfigError) as info:
+        load()
+    message = str(info.value)
+    assert f"paths.raw is {raw!r}, which leads outside the project" in message
+    assert "add raw to paths.allow_outside" in message
+    assert "config.yaml line" in message
+
+
+def test_a_path_outside_the_project_is_allowed_when_listed(tmp_path) -> None:
+    config = _study_with(tmp_path, raw="/srv/share/raw", allow_outside=["raw"])()
+    assert config["paths"]["raw"] == "/srv/share/raw"
+    assert _study_with(tmp_path / "b", raw="data/raw/../raw")()["paths"]["raw"] == "data/raw/../raw"
