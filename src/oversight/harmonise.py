@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 from oversight.dates import parse_dates
 from oversight.errors import ExtractError
 from oversight.normalise import INVISIBLE, norm_label, norm_series
+from oversight.readers import headers_shown, wordy
 
 # Spellings of yes/no that every LA may use without configuring them.
 BOOL_WORDS: dict[str, bool] = {
@@ -115,6 +116,8 @@ def map_headers(
             )
     defaults = spec.get("defaults") or {}
     found_headers = [h for h in header if h]
+    known = {a for wanted in targets.values() for a in wanted}
+    found = "headers " + headers_shown(found_headers, any(n in known for n in normed))
     for name, meta in fields.items():
         if name in mapping or name in defaults or not meta.get("required"):
             continue
@@ -127,8 +130,8 @@ def map_headers(
             expected=("a column headed " + " or ".join(repr(w) for w in wanted))
             if wanted
             else f"a column mapped to {name!r}",
-            found="headers " + ", ".join(repr(h) for h in found_headers)[:400],
-            closest=_closest(wanted or [name], found_headers),
+            found=found,
+            closest=_closest(wanted or [name], wordy(found_headers)),
             fix=f"add the export's header for {name!r} under {config_ref(['columns', name])}",
             row=header_row,
         )
@@ -138,8 +141,8 @@ def map_headers(
                 file,
                 f"missing survey item column for {item_id!r}",
                 expected=f"a column headed {item_header!r}",
-                found="headers " + ", ".join(repr(h) for h in found_headers)[:400],
-                closest=_closest([item_header], found_headers),
+                found=found,
+                closest=_closest([item_header], wordy(found_headers)),
                 fix=f"correct the item's header under {config_ref(['items'])}",
                 row=header_row,
             )

@@ -288,6 +288,25 @@ def refuse_unsafe_zip(path: Path, file: str, kind: str) -> None:
         ) from exc
 
 
+def wordy(cells: list[str]) -> list[str]:
+    """The cells without digits: text that cannot be an identifier, date or count."""
+    return [c for c in cells if not any(ch.isdigit() for ch in c)]
+
+
+def headers_shown(cells: list[str], known_row: bool) -> str:
+    """Header cells as a message may quote them.
+
+    A row holding no configured header may be data (a wrong ``header_row``, a file without a
+    header): its cells with digits (identifiers, dates, counts) are counted, never quoted.
+    """
+    shown = cells if known_row else wordy(cells)
+    text = ", ".join(repr(c) for c in shown)[:400]
+    hidden = len(cells) - len(shown)
+    if hidden:
+        text += f"{', ' if shown else ''}and {hidden} cell(s) with digits, not shown (data?)"
+    return text
+
+
 def is_blank(record: list[str]) -> bool:
     return all(not cell.strip() for cell in record)
 
@@ -463,7 +482,7 @@ def read_table(
                 file,
                 f"no header row found in the first {HEADER_SEARCH_ROWS} rows",
                 expected="a row with two or more of the configured column headers",
-                found="first row: " + ", ".join(repr(c) for c in first if c.strip())[:300],
+                found="first row: " + headers_shown([c for c in first if c.strip()], False),
                 fix=f"set header_row: to the header's row number in {config_ref}",
             )
     else:
