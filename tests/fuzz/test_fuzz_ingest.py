@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pandas as pd
@@ -462,3 +463,62 @@ def test_column_names_are_mapped_whatever_their_spelling(tmp_path) -> None:
     out = _ingest_file(Sandbox(tmp_path), csv_text(header, sup_row()).encode(), "spelling")
     assert out.result.ledger["rows_loaded"] == 1
     assert list(SUP_COLUMNS) == [c for c in SUP_COLUMNS if c in out.result.data]
+
+
+# --------------------------------------------------------------------- survey exports
+
+SURVEY_HEADER = ["Respondent ID", "Role", "Workload", "Support", "Any other comments?"]
+SURVEY_SPEC = {
+    "path": "testshire/survey.csv",
+    "format": "csv",
+    "columns": {"respondent_id": "Respondent ID", "role": "Role"},
+    "defaults": {"wave": "baseline"},
+    "items": {"Workload": "wb_workload", "Support": "wb_support"},
+    "free_text_item": "Any other comments?",
+    "scale": {"points": 3, "labels": {"Disagree": 1, "Neutral": 2, "Agree": 3}},
+}
+LABELS = {"Disagree": 1, "Neutral": 2, "Agree": 3}
+TEXT_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+@st.composite
+def survey_rows(draw):
+    """Respondents with noisy or hostile answers and any comment at all (free text)."""
+    rows, clean, answers = [], [], []
+    for i in range(draw(st.integers(1, 10))):
+        picks = [draw(st.sampled_from(sorted(LABELS))) for _ in range(2)]
+        bad = draw(st.one_of(st.none(), st.integers(0, 1)))
+        cells = [
+            draw(hostile("status", p)) if j == bad else draw(harmless(p, case=True))
+            for j, p in enumerate(picks)
+        ]
+        comment = draw(st.text(max_size=200))
+        rows.append([f"R{i}", "social_worker", *cells, comment])
+        clean.append(bad is None and not TEXT_CONTROL.search(comment))
+        answers.append([LABELS[p] for p in picks])
+    return rows, clean, answers
+
+
+@FUZZ
+@given(table=survey_rows())
+def test_survey_grammar(tmp_path_factory, table) -> None:
+    """Scale labels with harmless noise load as their scores; a hostile answer or a comment
+    with a control character rejects the respondent; any other comment text loads, redacted."""
+    rows, clean, answers = table
+    box = _box(tmp_path_factory)
+    la = box.authority({"survey": SURVEY_SPEC})
+    text = csv_text(SURVEY_HEADER, *rows)
+    box.write(SURVEY_SPEC["path"], text.encode("utf-8", "surrogatepass"))
+    out = run_ingest(box, la, "survey", "survey grammar (CSV)")
+    if out.error is not None:
+        # Only the comment text is free enough to break the file (an unpaired quote).
+        assert "quote" in out.error.problem or "does not decode" in out.error.problem, out.error
+        return
+    data = out.result.data
+    scored = data[data["item_id"] != "free_text"]
+    loaded = sorted(set(scored["source_row"].astype(int)))
+    assert loaded == [i + 2 for i, ok in enumerate(clean) if ok]
+    for i, ok in enumerate(clean):
+        if ok:
+            got = scored[scored["source_row"] == i + 2].sort_values("item_id")["response"]
+            assert list(got) == [answers[i][1], answers[i][0]]  # wb_support, wb_workload
