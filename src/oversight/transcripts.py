@@ -104,9 +104,21 @@ def read_transcript(path: Path, spec: dict, file: str, config_ref: str = "") -> 
 
     For .docx the row is the paragraph number; its paragraphs are read like a .txt file.
     """
+    line_format = spec.get("line_format", "speaker_colon")
     if spec["format"] == "docx":
-        return parse_txt(docx_text(path, file), spec.get("line_format", "speaker_colon"))
-    text = decode(path.read_bytes(), spec.get("encoding"), file, config_ref)
-    if spec["format"] == "vtt":
-        return parse_vtt(text)
-    return parse_txt(text, spec.get("line_format", "speaker_colon"))
+        turns = parse_txt(docx_text(path, file), line_format)
+    else:
+        text = decode(path.read_bytes(), spec.get("encoding"), file, config_ref)
+        turns = parse_vtt(text) if spec["format"] == "vtt" else parse_txt(text, line_format)
+    if turns.empty:
+        # A session with nothing said is a failed export, not a quiet focus group.
+        raise ExtractError(
+            file,
+            "no turns found",
+            expected="WebVTT cues ('00:00:01.000 --> 00:00:04.000' then the words)"
+            if spec["format"] == "vtt"
+            else "lines of the form 'Name: what they said'",
+            found="no line in that form",
+            fix="re-export the transcript; if the session was not recorded, remove the file",
+        )
+    return turns

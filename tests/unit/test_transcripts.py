@@ -196,3 +196,18 @@ def test_word_transcript_paragraphs_are_turns(tmp_path) -> None:
     assert list(turns.index) == [1, 2, 4]
     assert turns.loc[2, "text"] == "We never record the reasons. it just does not happen"
     assert turns.loc[4, "speaker"] == "Tom Baker"
+
+
+def test_a_transcript_with_no_turns_is_refused(tmp_path) -> None:
+    """A .vtt with no cue (text outside cues is not speech) would otherwise load as a
+    session where nobody spoke."""
+    import pytest
+
+    from oversight.errors import ExtractError
+
+    path = tmp_path / "session.vtt"
+    path.write_text("WEBVTT\n\nNOTE exported without captions\n", encoding="utf-8")
+    with pytest.raises(ExtractError) as info:
+        read_transcript(path, {"format": "vtt", "encoding": "utf-8"}, "la/session.vtt")
+    assert str(info.value).startswith("la/session.vtt: no turns found")
+    assert "WebVTT cues" in info.value.expected
