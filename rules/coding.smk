@@ -14,7 +14,7 @@ rule coding:
             f"src/oversight/coding/{m}.py"
             for m in ("codebook", "coder", "refi", "inspectors")
         ]
-        + code("redact", "artefacts"),
+        + code("redact", "artefacts", "archives"),
     output:
         segments=f"{INTERIM}/coding/segments.parquet",
         frequencies=f"{INTERIM}/tables/code_frequencies.csv",

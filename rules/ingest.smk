@@ -11,6 +11,7 @@ rule ingest:
         code=code(
             "ingest",
             "readers",
+            "archives",
             "harmonise",
             "validate",
             "dates",

@@ -10,7 +10,9 @@ rule kpis:
         neighbours=f"{RAW}/{PUBLISHED['neighbours']['path']}",
         reference=config["paths"]["la_reference"],
         config="config/published.yaml",
-        code=code("published", "comparison", "readers", "harmonise", "artefacts"),
+        code=code(
+            "published", "comparison", "readers", "archives", "harmonise", "artefacts"
+        ),
     output:
         dataset=f"{INTERIM}/published/kpis.parquet",
         table=f"{INTERIM}/tables/kpis.csv",
@@ -38,7 +40,7 @@ rule release_diff:
             if PUBLISHED["releases"][w.release].get("previous")
             else []
         ),
-        code=code("published", "readers", "artefacts"),
+        code=code("published", "readers", "archives", "artefacts"),
     output:
         f"{RESULTS}/quality/releases/{{release}}.csv",
         prov=prov("release_diff", "release"),

@@ -36,6 +36,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator, PercentFormatter
 
+from oversight.artefacts import atomic_path
 from oversight.metrics import definitions
 from oversight.stats import funnel_limits
 
@@ -814,17 +815,21 @@ def save(fig: Figure, spec: FigureSpec, out_dir: str | Path) -> dict[str, str]:
     svg, png = f"{spec.id}.svg", f"{spec.id}.png"
     matplotlib.rcParams["svg.hashsalt"] = SVG_HASHSALT
     with matplotlib.rc_context({**BASE_RC, "svg.hashsalt": SVG_HASHSALT}):
-        fig.savefig(
-            out / svg,
-            format="svg",
-            metadata={"Date": None, "Title": spec.caption, "Description": spec.alt},
-        )
-        fig.savefig(
-            out / png,
-            format="png",
-            dpi=DPI,
-            metadata={"Software": None, "Title": spec.caption, "Description": spec.alt},
-        )
+        # Through a temporary file, like every other artefact: a killed job leaves no
+        # half-drawn figure under its final name.
+        with atomic_path(out / svg) as tmp:
+            fig.savefig(
+                tmp,
+                format="svg",
+                metadata={"Date": None, "Title": spec.caption, "Description": spec.alt},
+            )
+        with atomic_path(out / png) as tmp:
+            fig.savefig(
+                tmp,
+                format="png",
+                dpi=DPI,
+                metadata={"Software": None, "Title": spec.caption, "Description": spec.alt},
+            )
     plt.close(fig)
     return {"id": spec.id, "caption": spec.caption, "alt": spec.alt, "svg": svg, "png": png}
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import os
 import re
 import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -637,21 +642,146 @@ def test_html_structure_is_accessible(demo_run: Path) -> None:
         assert "<caption>" in table and '<th scope="col"' in table
 
 
-def test_two_runs_give_identical_bytes(demo_run: Path, tmp_path_factory) -> None:
-    """A second, independent run on the same inputs: every file in results/ and
-    data/interim/ (report, PDF, workbook, tables, figures, provenance) has the same bytes."""
-    work = make_workdir(tmp_path_factory.mktemp("second") / "work")
+def _files(work: Path) -> dict[str, Path]:
+    """Every file under results/ and data/interim/, by its path in the workdir."""
+    return {
+        str(p.relative_to(work)): p
+        for folder in ("results", "data/interim")
+        for p in sorted((work / folder).rglob("*"))
+        if p.is_file()
+    }
+
+
+def _is_temporary(rel: str) -> bool:
+    """A hidden ``.<name>.<random>.tmp`` of oversight.artefacts.atomic_path."""
+    name = Path(rel).name
+    return name.startswith(".") and name.endswith(".tmp")
+
+
+def _marked_incomplete(work: Path) -> set[str]:
+    """The outputs Snakemake marks incomplete. Its file backend (snakemake/persistence/file.py)
+    keeps one marker per output of a started, unfinished job in .snakemake/incomplete/, named
+    by the urlsafe base64 of the output path, cut into "@"-prefixed folders when too long."""
+    root = work / ".snakemake/incomplete"
+    paths = set()
+    for marker in root.rglob("*"):
+        if marker.is_file() and marker.name != "migration_underway":
+            b64 = "".join(part.removeprefix("@") for part in marker.relative_to(root).parts)
+            paths.add(base64.urlsafe_b64decode(b64).decode())
+    return paths
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether a process of the group still runs (a zombie waiting to be reaped does not)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, _ppid, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, IndexError):
+            continue
+        if int(pgrp) == pgid and state != "Z":
+            return True
+    return False
+
+
+def _start_snakemake(work: Path, log: Path) -> subprocess.Popen:
+    """`snakemake --cores 2` in its own process group, so that a signal reaches every job."""
+    with log.open("w") as out:
+        return subprocess.Popen(
+            [str(BIN / "snakemake"), "--cores", "2"],
+            cwd=work,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def _interrupt_when(
+    proc: subprocess.Popen, log: Path, ready: Callable[[], bool], sig: int, timeout: float = 600
+) -> int:
+    """Once ``ready()``, send ``sig`` to the whole process group; wait until every process
+    of it has ended and return Snakemake's exit code."""
+    deadline = time.monotonic() + timeout
+    try:
+        while not ready():
+            assert proc.poll() is None, (
+                f"snakemake ended ({proc.returncode}) before the moment to interrupt it:\n"
+                + log.read_text()[-4000:]
+            )
+            assert time.monotonic() < deadline, f"no moment to interrupt within {timeout} s"
+            time.sleep(0.2)
+        os.killpg(proc.pid, sig)
+        returncode = proc.wait(timeout=timeout)
+        while _group_alive(proc.pid):  # its jobs too, not only snakemake
+            assert time.monotonic() < deadline, f"jobs still running {timeout} s after {sig}"
+            time.sleep(0.2)
+        return returncode
+    finally:
+        if proc.poll() is None or _group_alive(proc.pid):
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def _unfinished_outputs(work: Path, reference: Path) -> set[str]:
+    """Snakemake's incomplete outputs, having checked that every other output on disk (not
+    counting atomic_path's temporary files) has its final bytes: nothing half-written, or
+    written by a job that did not finish, can pass as complete."""
+    incomplete = _marked_incomplete(work)
+    for rel, path in _files(work).items():
+        if rel in incomplete or _is_temporary(rel):
+            continue
+        assert (reference / rel).is_file(), f"{rel}: not an output of the full run"
+        assert path.read_bytes() == (reference / rel).read_bytes(), f"{rel}: differs"
+    return incomplete
+
+
+def test_an_interrupted_run_resumes_to_identical_bytes(demo_run: Path, tmp_path_factory) -> None:
+    """A second run on the same inputs, stopped twice, ends with the same bytes as the
+    uninterrupted one in every file of results/ and data/interim/ (report, PDF, workbook,
+    tables, figures, provenance): reproducible, and safe to stop. SIGTERM during ingest lets
+    Snakemake stop its jobs and clean up; SIGKILL once figures are written leaves no chance
+    to. After each stop, an output on disk is either marked incomplete or final."""
+    work = make_workdir(tmp_path_factory.mktemp("interrupted") / "work")
     run([str(BIN / "oversight"), "demo-data"], work)
+    finished = work / "results/provenance.json"
+
+    def ingested() -> bool:
+        return len(list(work.glob("data/interim/*/[!.]*.parquet"))) >= 12
+
+    def figures() -> bool:
+        return any(not p.name.startswith(".") for p in work.glob("results/figures/*"))
+
+    # 1. SIGTERM once two LAs are ingested: other ingest jobs are running.
+    log = work / "sigterm.log"
+    terminated = _interrupt_when(_start_snakemake(work, log), log, ingested, signal.SIGTERM)
+    assert "profile profiles/default" in log.read_text()  # rerun-incomplete: true
+    assert terminated != 0 and not finished.exists(), log.read_text()[-4000:]
+    _unfinished_outputs(work, demo_run)
+
+    # 2. SIGKILL once figures appear: the jobs making them die mid-way, markers stay.
+    log = work / "sigkill.log"
+    killed = _interrupt_when(_start_snakemake(work, log), log, figures, signal.SIGKILL)
+    assert killed == -signal.SIGKILL and not finished.exists()
+    incomplete = _unfinished_outputs(work, demo_run)
+    assert incomplete, "SIGKILL found no job running"
+    dry = run([str(BIN / "snakemake"), "-n"], work)
+    planned = {
+        path
+        for line in re.findall(r"^\s+output: (.*)$", dry.stdout + dry.stderr, flags=re.M)
+        for path in line.split(", ")
+    }
+    assert incomplete <= planned, incomplete - planned
+
+    # 3. Resume. A killed Snakemake leaves its lock: a plain restart refuses, naming --unlock.
+    refused = run([str(BIN / "snakemake"), "--cores", "2"], work, check=False)
+    assert refused.returncode != 0 and "--unlock" in refused.stdout + refused.stderr
+    run([str(BIN / "snakemake"), "--unlock"], work)
     run([str(BIN / "snakemake"), "--cores", "2"], work)
-    compared = 0
-    for folder in ("results", "data/interim"):
-        for path in sorted((demo_run / folder).rglob("*")):
-            if path.is_file():
-                twin = work / path.relative_to(demo_run)
-                assert twin.read_bytes() == path.read_bytes(), path.relative_to(demo_run)
-                compared += 1
-    assert (work / "results/provenance.json").exists()
-    assert compared > 500
+    mine, reference = _files(work), _files(demo_run)
+    assert not [rel for rel in mine if _is_temporary(rel)]
+    assert set(mine) == set(reference), set(mine) ^ set(reference)
+    for rel, path in reference.items():
+        assert mine[rel].read_bytes() == path.read_bytes(), rel
+    assert finished.exists() and len(reference) > 500
 
 
 def test_a_code_change_reruns_what_uses_it_and_nothing_else(demo_run: Path, tmp_path) -> None:

@@ -28,6 +28,7 @@ from xml.etree import ElementTree as ET
 import pandas as pd
 
 from oversight import archives
+from oversight.artefacts import atomic_path
 from oversight.coding.codebook import Codebook
 
 try:  # defusedxml refuses DTDs, entity expansion and external references.
@@ -162,7 +163,8 @@ def codebook_to_qdc(codebook: Codebook, origin: str = "oversight") -> bytes:
 
 def write_qdc(codebook: Codebook, path: str | Path, origin: str = "oversight") -> Path:
     path = Path(path)
-    path.write_bytes(codebook_to_qdc(codebook, origin))
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(codebook_to_qdc(codebook, origin))
     return path
 
 
@@ -263,7 +265,8 @@ def write_qdpx(
     origin: str = "oversight",
 ) -> Path:
     path = Path(path)
-    path.write_bytes(project_to_qdpx(segments, units, codebook, name, origin))
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(project_to_qdpx(segments, units, codebook, name, origin))
     return path
 
 

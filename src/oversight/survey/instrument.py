@@ -20,6 +20,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from oversight.artefacts import write_text
+
 ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_PATH = ROOT / "config" / "survey.yaml"
 TEMPLATE_DIR = ROOT / "report_templates"
@@ -272,8 +274,7 @@ def import_template(instrument: Instrument) -> Workbook:
 def write_questionnaire(instrument: Instrument, path: str | Path, **kwargs: Any) -> Path:
     """Render the questionnaire and write it (UTF-8) to ``path``."""
     out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_questionnaire(instrument, **kwargs), encoding="utf-8")
+    write_text(render_questionnaire(instrument, **kwargs), out)
     return out
 
 
