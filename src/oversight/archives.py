@@ -11,7 +11,6 @@ can lie), or compresses far better than real documents do. Real sheets compress 
 from __future__ import annotations
 
 import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,7 +50,11 @@ def check_zip(path: Path, limits: Limits = LIMITS) -> None:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
-        return
+        return  # not a zip: the reader says what the file is instead
+    except Exception as exc:  # a zip whose directory cannot be inspected is not opened
+        raise ArchiveRefused(
+            f"its zip directory cannot be read ({type(exc).__name__}: {exc})"
+        ) from exc
     with archive:
         infos = archive.infolist()
         check_members(infos, limits)
@@ -98,5 +101,7 @@ def _inflate_counting(
                             f"it expands past {limits.expanded_bytes / MIB:,.0f} MB "
                             "(more than its declared sizes): a zip bomb"
                         )
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+        except ArchiveRefused:
+            raise
+        except Exception:  # BadZipFile, zlib.error, OSError on a bad offset, encryption ...
             return

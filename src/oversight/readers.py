@@ -215,6 +215,13 @@ def pick_sheet(
     names: list[str], sheet: str | None, pattern: str | None, file: str, config_ref: str = ""
 ) -> str:
     """The sheet named in the configuration, or the one matching its pattern."""
+    if not names:
+        raise ExtractError(
+            file,
+            "the workbook has no sheets",
+            expected="a workbook with the extract on a sheet",
+            fix="re-save the file from the spreadsheet program, or export the sheet as CSV",
+        )
     if sheet is not None:
         if sheet in names:
             return sheet
@@ -260,8 +267,16 @@ def read_workbook(
             fix="re-save the file from the spreadsheet program, or check format: in the config",
         ) from exc
     name = pick_sheet(list(book.sheet_names), sheet, pattern, file, config_ref)
-    sheet_obj = book.get_sheet_by_name(name)
-    values = sheet_obj.to_python(skip_empty_area=False)
+    try:  # the sheet's XML is only read here: a corrupt or forged part fails now
+        sheet_obj = book.get_sheet_by_name(name)
+        values = sheet_obj.to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine's XmlError, ZipError, ...
+        raise ExtractError(
+            file,
+            f"sheet {name!r} cannot be opened as a workbook sheet ({type(exc).__name__}: {exc})",
+            expected="an .xlsx or .ods workbook",
+            fix="re-save the file from the spreadsheet program, or export the sheet as CSV",
+        ) from exc
     rows = [[_cell_text(v) for v in row] for row in values]
     merged: list[str] = []
     try:

@@ -152,6 +152,20 @@ def test_truncated_files(tmp_path_factory, fmt: str, cut: float) -> None:
         assert led["rows_in"] == data.count(b"\n") + (not data.endswith(b"\n")) - 1
 
 
+@FUZZ
+@given(
+    fmt=st.sampled_from(sorted(VALID)),
+    flips=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(1, 255)), max_size=8),
+)
+def test_corrupted_files(tmp_path_factory, fmt: str, flips: list[tuple[float, int]]) -> None:
+    """Bytes changed anywhere in a valid file: the zip directory may still be whole while a
+    sheet's compressed XML is not, which only fails when the sheet is read."""
+    data = bytearray(VALID[fmt])
+    for where, xor in flips:
+        data[int(len(data) * where)] ^= xor
+    _ingest_file(_box(tmp_path_factory), bytes(data), f"corrupted {fmt}", format=fmt)
+
+
 # --------------------------------------------------------------------- encodings
 
 CODECS = [
