@@ -86,7 +86,8 @@ def _inflate_counting(
 ) -> None:
     """Inflate every member without keeping it, stopping as soon as the total passes the limit.
 
-    A corrupt member is left for the reader to report in its own words.
+    Inflating to the end also checks each member's CRC-32, so a damaged part is refused here
+    rather than read as altered data by a reader that does not check.
     """
     total = 0
     for info in infos:
@@ -103,5 +104,8 @@ def _inflate_counting(
                         )
         except ArchiveRefused:
             raise
-        except Exception:  # BadZipFile, zlib.error, OSError on a bad offset, encryption ...
-            return
+        except Exception as exc:  # BadZipFile (CRC), zlib.error, OSError, encryption ...
+            # Some readers do not check CRCs: a damaged part could load as changed data.
+            raise ArchiveRefused(
+                f"part {info.filename!r} is damaged ({type(exc).__name__}: {exc})"
+            ) from exc

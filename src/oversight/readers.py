@@ -298,8 +298,8 @@ def refuse_unsafe_zip(path: Path, file: str, kind: str) -> None:
             file,
             f"the {kind} is refused unopened: {exc}",
             expected=f"a {kind} as a spreadsheet or word processor saves it",
-            fix="open the file and save it again (or export the data as CSV); if it really "
-            "is this large, tell the study team",
+            fix="open the file and save it again, or export the data as CSV; if this is the "
+            "file as the system wrote it, tell the study team",
         ) from exc
 
 

@@ -49,7 +49,8 @@ def run_ingest(box: Sandbox, la: Authority, dataset: str, tally: str) -> Outcome
     except ExtractError as exc:
         outcome = Outcome(error=exc)
     check(outcome, la.config["datasets"][dataset]["path"].split("*")[0])
-    TALLY[tally][outcome.kind] += 1
+    if tally:  # reference runs inside a property are not trials
+        TALLY[tally][outcome.kind] += 1
     return outcome
 
 
