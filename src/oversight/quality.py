@@ -34,6 +34,8 @@ RULE_ADVICE: dict[str, str] = {
     "duplicate_row": "Remove repeated rows: the extract should hold each record once.",
     "empty_response": "Leave blank survey returns (no answer, no comment) out of the export.",
     "field_count": "Quote values that contain the delimiter, or re-export the file.",
+    "control_character": "Remove invisible control characters (often pasted from another "
+    "program or left by a broken export) from these cells, or re-export the file.",
 }
 
 

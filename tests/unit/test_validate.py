@@ -293,3 +293,17 @@ def test_caseload_date_order(sandbox):
     assert "1990-01-01 to 2025-04-30" in one_reject(result, 4)["message"]
     assert result.data["child_id"].str.match(r"^C-[0-9a-f]{16}$").all()
     assert result.data["worker_id"].str.match(r"^W-[0-9a-f]{16}$").all()
+
+
+def test_every_rule_has_advice_for_the_data_lead() -> None:
+    """The quality page and `oversight check` say what to change for every rule a reject
+    can carry (check names in validate.py, the split-row rule of ingest)."""
+    import inspect
+    import re
+
+    from oversight import validate
+    from oversight.quality import RULE_ADVICE
+
+    names = set(re.findall(r'name="(\w+)', inspect.getsource(validate))) | {"field_count"}
+    assert {"control_character", "number_format", "date_order", "empty_response"} <= names
+    assert names <= set(RULE_ADVICE), names - set(RULE_ADVICE)
