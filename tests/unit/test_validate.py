@@ -304,6 +304,6 @@ def test_every_rule_has_advice_for_the_data_lead() -> None:
     from oversight import validate
     from oversight.quality import RULE_ADVICE
 
-    names = set(re.findall(r'name="(\w+)', inspect.getsource(validate))) | {"field_count"}
+    names = set(re.findall(r'name=f?"(\w+)', inspect.getsource(validate))) | {"field_count"}
     assert {"control_character", "number_format", "date_order", "empty_response"} <= names
     assert names <= set(RULE_ADVICE), names - set(RULE_ADVICE)
