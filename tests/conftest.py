@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -22,6 +23,17 @@ def make_workdir(base: Path) -> Path:
     shutil.copytree(ROOT / "config", base / "config")
     shutil.copytree(ROOT / "data" / "raw" / "published", base / "data" / "raw" / "published")
     return base
+
+
+def demo_workdir(base: Path, authorities: list[str]) -> Path:
+    """A scratch workflow whose study holds only ``authorities``, with their demo data."""
+    work = make_workdir(base)
+    cfg_path = work / "config/config.yaml"
+    config = yaml.safe_load(cfg_path.read_text())
+    config["authorities"] = authorities
+    cfg_path.write_text(yaml.safe_dump(config, sort_keys=False))
+    run([str(BIN / "oversight"), "demo-data", "--only", ",".join(authorities)], work)
+    return work
 
 
 def run(cmd: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:

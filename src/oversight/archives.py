@@ -35,10 +35,6 @@ class ArchiveRefused(ValueError):
     """A zip container is refused: too many members, too large expanded, or a bomb."""
 
 
-def is_zip(path: Path) -> bool:
-    return zipfile.is_zipfile(path)
-
-
 def check_zip(path: Path, limits: Limits = LIMITS) -> None:
     """Refuse a zip container that could exhaust memory when read.
 
@@ -61,6 +57,10 @@ def check_zip(path: Path, limits: Limits = LIMITS) -> None:
         _inflate_counting(archive, infos, limits)
 
 
+def _size(n: int) -> str:
+    return f"{n / MIB:,.0f} MB" if n >= MIB else f"{n:,} bytes"
+
+
 def check_members(infos: list[zipfile.ZipInfo], limits: Limits = LIMITS) -> None:
     """The checks that need only the archive's directory (member count, sizes, ratios)."""
     if len(infos) > limits.members:
@@ -68,8 +68,7 @@ def check_members(infos: list[zipfile.ZipInfo], limits: Limits = LIMITS) -> None
     declared = sum(i.file_size for i in infos)
     if declared > limits.expanded_bytes:
         raise ArchiveRefused(
-            f"it would expand to {declared / MIB:,.0f} MB "
-            f"(limit {limits.expanded_bytes / MIB:,.0f} MB)"
+            f"it would expand to {_size(declared)} (limit {_size(limits.expanded_bytes)})"
         )
     for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
@@ -99,7 +98,7 @@ def _inflate_counting(
                     total += len(chunk)
                     if total > limits.expanded_bytes:
                         raise ArchiveRefused(
-                            f"it expands past {limits.expanded_bytes / MIB:,.0f} MB "
+                            f"it expands past {_size(limits.expanded_bytes)} "
                             "(more than its declared sizes): a zip bomb"
                         )
         except ArchiveRefused:

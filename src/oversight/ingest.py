@@ -226,11 +226,18 @@ def read_participants(path: Path, spec: dict[str, Any], file: str) -> dict[str, 
     header = records[0] if records else []
     names = {norm_label(h): i for i, h in enumerate(header)}
     if "speaker" not in names or "role" not in names:
+        # Without either header, row 1 may be a participant: count its cells, never quote them.
+        found = (
+            ", ".join(repr(h) for h in header)
+            if "speaker" in names or "role" in names
+            else f"{len(header)} cells on row 1, neither 'speaker' nor 'role' (not shown: "
+            "the row may hold names)"
+        )
         raise ExtractError(
             file,
             "participants list needs columns 'speaker' and 'role'",
             expected="speaker, role",
-            found=", ".join(header),
+            found=found,
             row=1,
         )
     speaker, role = names["speaker"], names["role"]

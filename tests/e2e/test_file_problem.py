@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
-from tests.conftest import BIN, make_workdir, run
+from tests.conftest import BIN, demo_workdir, run
 
 pytestmark = pytest.mark.e2e
 LAS = ["windsor_and_maidenhead", "wokingham"]
@@ -15,12 +14,7 @@ LAS = ["windsor_and_maidenhead", "wokingham"]
 
 @pytest.fixture(scope="module")
 def broken_run(tmp_path_factory) -> tuple[Path, object]:
-    work = make_workdir(tmp_path_factory.mktemp("broken") / "work")
-    cfg_path = work / "config/config.yaml"
-    config = yaml.safe_load(cfg_path.read_text())
-    config["authorities"] = LAS
-    cfg_path.write_text(yaml.safe_dump(config, sort_keys=False))
-    run([str(BIN / "oversight"), "demo-data", "--only", ",".join(LAS)], work)
+    work = demo_workdir(tmp_path_factory.mktemp("broken") / "work", LAS)
     target = work / "data/raw/windsor_and_maidenhead/caseload_2024-25.csv"
     lines = target.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[0] = lines[0].replace("Child ID", "Child reference no", 1)

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 
 from oversight.pseudonymise import key_fingerprint, pseudonymise
-from tests.conftest import BIN, make_workdir, run
+from tests.conftest import BIN, demo_workdir
 
 pytestmark = pytest.mark.e2e
 LAS = ["bracknell_forest", "slough"]  # one xlsx and one cp1252 CSV authority
@@ -33,12 +32,7 @@ def _snakemake(work: Path, env: dict[str, str], *extra: str) -> subprocess.Compl
 
 @pytest.fixture(scope="module")
 def keyed(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
-    work = make_workdir(tmp_path_factory.mktemp("privacy") / "work")
-    cfg_path = work / "config/config.yaml"
-    config = yaml.safe_load(cfg_path.read_text())
-    config["authorities"] = LAS
-    cfg_path.write_text(yaml.safe_dump(config, sort_keys=False))
-    run([str(BIN / "oversight"), "demo-data", "--only", ",".join(LAS)], work)
+    work = demo_workdir(tmp_path_factory.mktemp("privacy") / "work", LAS)
     env = {k: v for k, v in os.environ.items() if not k.startswith("OVERSIGHT_KEY")}
     proc = _snakemake(work, env | {"OVERSIGHT_KEY": KEY})
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -211,3 +211,18 @@ def test_a_transcript_with_no_turns_is_refused(tmp_path) -> None:
         read_transcript(path, {"format": "vtt", "encoding": "utf-8"}, "la/session.vtt")
     assert str(info.value).startswith("la/session.vtt: no turns found")
     assert "WebVTT cues" in info.value.expected
+
+
+def test_participants_list_without_a_header_never_quotes_a_name(tmp_path) -> None:
+    import pytest
+
+    from oversight.errors import ExtractError
+    from oversight.ingest import read_participants
+
+    path = tmp_path / "participants.csv"
+    path.write_text("Jane Okafor,Facilitator\nTom Reyes,Social Worker\n", encoding="utf-8")
+    with pytest.raises(ExtractError) as info:
+        read_participants(path, {"encoding": "utf-8"}, "la/participants.csv")
+    text = str(info.value)
+    assert "needs columns 'speaker' and 'role'" in text and "2 cells on row 1" in text
+    assert "Jane" not in text and "Okafor" not in text
