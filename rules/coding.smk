@@ -10,11 +10,7 @@ rule coding:
         inspections=f"{INTERIM}/published/inspections.parquet",
         codebook="config/codebook.yaml",
         ledger=f"{RESULTS}/quality/ledger.csv",
-        code=[
-            f"src/oversight/coding/{m}.py"
-            for m in ("codebook", "coder", "refi", "inspectors")
-        ]
-        + code("redact", "artefacts", "archives"),
+        code=code("coding"),
     output:
         segments=f"{INTERIM}/coding/segments.parquet",
         frequencies=f"{INTERIM}/tables/code_frequencies.csv",

@@ -6,6 +6,7 @@ from snakemake.utils import validate
 validate(config, "../config/schemas/config.schema.yaml")
 
 import oversight.config as oc
+from oversight.code_inputs import script_code
 from oversight.metrics import definitions as metric_definitions, periods
 
 # No path may lead outside the project unless paths.allow_outside names it.
@@ -35,11 +36,12 @@ wildcard_constraints:
     dataset="|".join(DATASETS),
 
 
-def code(*modules):
-    """Package modules a rule runs, declared as inputs so that a code change reruns it."""
-    return [f"src/oversight/{m}.py" for m in (*modules, "jobs", "provenance")] + [
-        "src/oversight/common_schema.yaml"
-    ]
+def code(script):
+    """The package files that rules/scripts/<script>.py runs or reads: what it imports,
+    transitively, and the package data those modules name (oversight.code_inputs). Declared
+    as inputs, derived and never listed by hand, so that any code change reruns the rule.
+    """
+    return script_code(f"rules/scripts/{script}.py")
 
 
 def raw_files(wildcards):

@@ -13,7 +13,7 @@ rule impact:
         series=expand(f"{INTERIM}/{{la}}/impact_series.csv", la=AUTHORITIES),
         plan="config/impact.yaml",
         ledger=f"{RESULTS}/quality/ledger.csv",
-        code=code("impact", "figures", "stats/its", "stats/did", "artefacts"),
+        code=code("impact"),
     output:
         panel=f"{INTERIM}/tables/impact_panel.csv",
         its=f"{INTERIM}/tables/impact_its.csv",

@@ -8,20 +8,7 @@ rule ingest:
         survey="config/survey.yaml",
         raw=raw_files,
         manifest=demo_manifest,
-        code=code(
-            "ingest",
-            "readers",
-            "archives",
-            "harmonise",
-            "validate",
-            "dates",
-            "normalise",
-            "pseudonymise",
-            "redact",
-            "transcripts",
-            "common_schema",
-            "artefacts",
-        ),
+        code=code("ingest"),
     output:
         data=expand(f"{INTERIM}/{{{{la}}}}/{{dataset}}.parquet", dataset=DATASETS),
         rejects=expand(

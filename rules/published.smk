@@ -10,9 +10,7 @@ rule kpis:
         neighbours=f"{RAW}/{PUBLISHED['neighbours']['path']}",
         reference=config["paths"]["la_reference"],
         config="config/published.yaml",
-        code=code(
-            "published", "comparison", "readers", "archives", "harmonise", "artefacts"
-        ),
+        code=code("kpis"),
     output:
         dataset=f"{INTERIM}/published/kpis.parquet",
         table=f"{INTERIM}/tables/kpis.csv",
@@ -40,7 +38,7 @@ rule release_diff:
             if PUBLISHED["releases"][w.release].get("previous")
             else []
         ),
-        code=code("published", "readers", "archives", "artefacts"),
+        code=code("release_diff"),
     output:
         f"{RESULTS}/quality/releases/{{release}}.csv",
         prov=prov("release_diff", "release"),
@@ -65,7 +63,7 @@ rule inspections:
     input:
         reports=OFSTED_REPORTS,
         reference=config["paths"]["la_reference"],
-        code=code("inspections", "artefacts"),
+        code=code("inspections"),
     output:
         dataset=f"{INTERIM}/published/inspections.parquet",
         latest=f"{INTERIM}/tables/ofsted_latest.csv",
@@ -92,7 +90,7 @@ rule link_figures:
         metrics=f"{RESULTS}/tables/oversight_metrics.csv",
         kpis=f"{INTERIM}/tables/kpis.csv",
         config="config/published.yaml",
-        code=code("figures", "artefacts"),
+        code=code("link_figures"),
     output:
         manifest=f"{RESULTS}/figures/links.json",
         svg=expand(f"{RESULTS}/figures/{{id}}.svg", id=LINK_IDS),

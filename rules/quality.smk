@@ -4,7 +4,7 @@
 rule ledger:
     input:
         expand(f"{RESULTS}/quality/{{la}}/ledger.csv", la=AUTHORITIES),
-        code=code("quality", "artefacts"),
+        code=code("ledger"),
     output:
         f"{RESULTS}/quality/ledger.csv",
         prov=prov("ledger"),
@@ -30,7 +30,7 @@ rule quality_page:
         ledger=f"{RESULTS}/quality/{{la}}/ledger.csv",
         notes=f"{RESULTS}/quality/{{la}}/notes.json",
         template="report_templates/quality.html.j2",
-        code=code("quality", "artefacts"),
+        code=code("quality_page"),
     output:
         f"{RESULTS}/quality/{{la}}/index.html",
         prov=prov("quality_page", "la"),
@@ -54,7 +54,7 @@ rule quality_index:
     input:
         ledger=f"{RESULTS}/quality/ledger.csv",
         template="report_templates/quality_index.html.j2",
-        code=code("quality", "artefacts"),
+        code=code("quality_index"),
     output:
         f"{RESULTS}/quality/index.html",
         prov=prov("quality_index"),

@@ -22,7 +22,7 @@ rule publish_tables:
         metrics=f"{RESULTS}/tables/oversight_metrics.csv",
         ledger=f"{RESULTS}/quality/ledger.csv",
         catalogue="config/tables.yaml",
-        code=code("disclosure", "artefacts", "report/publish"),
+        code=code("publish_tables"),
     output:
         tables=expand(
             f"{RESULTS}/tables/{{name}}.csv",
@@ -59,15 +59,7 @@ rule report:
         + ["report_templates/_style.css.j2"],
         neighbours=f"{RAW}/{PUBLISHED['neighbours']['path']}",
         reference=config["paths"]["la_reference"],
-        code=code(
-            "report/findings",
-            "report/recommendations",
-            "report/render",
-            "report/publish",
-            "published",
-            "pdf",
-            "artefacts",
-        ),
+        code=code("report"),
     output:
         html=f"{RESULTS}/report/index.html",
         pdf=f"{RESULTS}/report/report.pdf",
@@ -103,7 +95,7 @@ rule exports:
     input:
         tables=expand(f"{RESULTS}/tables/{{name}}.csv", name=PUBLISHED_TABLES),
         catalogue="config/tables.yaml",
-        code=code("report/exports", "artefacts"),
+        code=code("exports"),
     output:
         xlsx=f"{RESULTS}/report/tables.xlsx",
         prov=prov("exports"),
@@ -139,7 +131,7 @@ rule provenance:
         xlsx=f"{RESULTS}/report/tables.xlsx",
         findings=f"{RESULTS}/report/findings.json",
         annexes=expand(f"{RESULTS}/report/la/{{code}}.html", code=LA_CODES),
-        code=code("provenance", "artefacts"),
+        code=code("provenance"),
     output:
         f"{RESULTS}/provenance.json",
     log:

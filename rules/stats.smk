@@ -13,7 +13,7 @@ FIGURE_IDS = (
 rule metrics_la:
     input:
         data=expand(f"{INTERIM}/{{{{la}}}}/{{dataset}}.parquet", dataset=STATS_DATASETS),
-        code=code("metrics", "artefacts") + ["src/oversight/metrics.yaml"],
+        code=code("metrics_la"),
     output:
         counts=f"{INTERIM}/{{la}}/metrics.csv",
         units=f"{INTERIM}/{{la}}/model_units.parquet",
@@ -45,7 +45,7 @@ rule comparison:
     input:
         counts=expand(f"{INTERIM}/{{la}}/metrics.csv", la=AUTHORITIES),
         ledger=f"{RESULTS}/quality/ledger.csv",
-        code=code("comparison", "metrics", "artefacts") + ["src/oversight/metrics.yaml"],
+        code=code("comparison"),
     output:
         metrics=f"{INTERIM}/tables/oversight_metrics.csv",
         heterogeneity=f"{INTERIM}/tables/heterogeneity.csv",
@@ -73,7 +73,7 @@ rule oversight_model:
     input:
         units=expand(f"{INTERIM}/{{la}}/model_units.parquet", la=AUTHORITIES),
         ledger=f"{RESULTS}/quality/ledger.csv",
-        code=code("models", "artefacts"),
+        code=code("model"),
     output:
         f"{INTERIM}/tables/oversight_model.csv",
         prov=prov("oversight_model"),
@@ -93,7 +93,7 @@ rule oversight_model:
 rule figures:
     input:
         metrics=f"{RESULTS}/tables/oversight_metrics.csv",
-        code=code("figures", "artefacts") + ["src/oversight/metrics.yaml"],
+        code=code("figures"),
     output:
         manifest=f"{RESULTS}/figures/figures.json",
         svg=expand(f"{RESULTS}/figures/{{id}}.svg", id=FIGURE_IDS),
@@ -119,7 +119,7 @@ rule publish_metrics:
     input:
         metrics=f"{INTERIM}/tables/oversight_metrics.csv",
         catalogue="config/tables.yaml",
-        code=code("disclosure", "artefacts", "report/publish"),
+        code=code("publish_metrics"),
     output:
         f"{RESULTS}/tables/oversight_metrics.csv",
         prov=prov("publish_metrics"),

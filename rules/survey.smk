@@ -6,8 +6,7 @@ rule questionnaire:
     input:
         instrument="config/survey.yaml",
         template="report_templates/questionnaire.html.j2",
-        code=[f"src/oversight/survey/{m}.py" for m in ("instrument",)]
-        + code("pdf", "artefacts"),
+        code=code("questionnaire"),
     output:
         html=f"{RESULTS}/survey/questionnaire.html",
         pdf=f"{RESULTS}/survey/questionnaire.pdf",
@@ -34,11 +33,7 @@ rule survey_analysis:
         supervision=expand(f"{INTERIM}/{{la}}/supervision.parquet", la=AUTHORITIES),
         instrument="config/survey.yaml",
         ledger=f"{RESULTS}/quality/ledger.csv",
-        code=[
-            f"src/oversight/survey/{m}.py"
-            for m in ("analysis", "scales", "instrument")
-        ]
-        + code("artefacts"),
+        code=code("survey_analysis"),
     output:
         responses=f"{INTERIM}/tables/survey_responses.csv",
         constructs=f"{INTERIM}/tables/survey_constructs.csv",

@@ -785,8 +785,9 @@ def test_an_interrupted_run_resumes_to_identical_bytes(demo_run: Path, tmp_path_
 
 
 def test_a_code_change_reruns_what_uses_it_and_nothing_else(demo_run: Path, tmp_path) -> None:
-    """Editing the figures module plans the rules that declare it (figures, link figures,
-    impact) and what reads their outputs; no ingest, metrics or other LA work."""
+    """Editing the figures module plans the rules whose scripts import it (figures, link
+    figures, impact, survey analysis: derived from their imports) and what reads their
+    outputs; no ingest, metrics or other LA work."""
     work = tmp_path / "copy"
     shutil.copytree(demo_run, work, symlinks=True)
     # The scratch run links src/ to the project; the copy gets its own, to edit.
@@ -798,11 +799,12 @@ def test_a_code_change_reruns_what_uses_it_and_nothing_else(demo_run: Path, tmp_
     module.write_text(module.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     proc = run(quiet, work)
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", proc.stdout + proc.stderr, flags=re.M))
-    assert jobs.pop("total") == "8"
+    assert jobs.pop("total") == "9"
     assert set(jobs) == {
         "figures",
         "link_figures",
         "impact",
+        "survey_analysis",
         "publish_tables",
         "exports",
         "report",

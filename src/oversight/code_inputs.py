@@ -1,0 +1,116 @@
+"""The code a rule runs, derived from what its script imports, for its ``code=`` inputs.
+
+A rule's outputs depend on every package module its script runs and on the package data those
+modules read. Declaring them by hand drifts: a script that gains an import of a module its rule
+does not declare is not rerun when that module changes. :func:`script_code` walks the script's
+``import`` statements with :mod:`ast`, transitively through the package (imports inside
+functions included, and the ``__init__`` of every package on the way, which Python runs), and
+adds each file of the package data that a reached module names in a string literal (such as
+``"common_schema.yaml"`` or ``"data/forenames.txt"``). Only files that exist are returned.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+PACKAGE = "oversight"
+# A string literal longer than this is text, not the name of a data file.
+MAX_NAME = 200
+
+
+def module_file(name: str, src: Path) -> Path | None:
+    """The source file of the dotted module ``name`` under ``src``: a package's
+    ``__init__.py`` or a module's ``.py``; None for a name that is no module (a function or
+    class imported with ``from``)."""
+    base = src.joinpath(*name.split("."))
+    if (base / "__init__.py").is_file():
+        return base / "__init__.py"
+    if base.with_suffix(".py").is_file():
+        return base.with_suffix(".py")
+    return None
+
+
+def _absolute(node: ast.ImportFrom, module: str, is_package: bool) -> str:
+    """The absolute module name a ``from ... import`` statement reads from."""
+    if not node.level:
+        return node.module or ""
+    parts = module.split(".") if is_package else module.split(".")[:-1]
+    parts = parts[: len(parts) - (node.level - 1)]
+    return ".".join([*parts, node.module] if node.module else parts)
+
+
+def imported_names(tree: ast.AST, module: str = "", is_package: bool = False) -> set[str]:
+    """Dotted names of what a module imports anywhere in it, with every parent package (which
+    Python imports first); ``from a import b`` gives ``a`` and ``a.b``."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(node, module, is_package)
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+    parents = {".".join(n.split(".")[:i]) for n in names for i in range(1, n.count(".") + 1)}
+    return {n for n in names | parents if n}
+
+
+def data_files(tree: ast.AST, module_path: Path, package_root: Path) -> set[Path]:
+    """Files of the package that the module names in a string literal, relative to its own
+    folder or to the package root (how ``Path(__file__).with_name(...)`` and
+    ``importlib.resources.files("oversight").joinpath(...)`` find them)."""
+    found: set[Path] = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        text = node.value
+        if not text or len(text) > MAX_NAME or any(c in text for c in "\n\0*?"):
+            continue
+        for folder in (module_path.parent, package_root):
+            candidate = folder / text
+            if candidate.suffix != ".py" and candidate.is_file():
+                found.add(candidate)
+    return found
+
+
+@cache
+def _module_deps(path: Path, name: str, src: Path) -> tuple[frozenset[str], frozenset[Path]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names = imported_names(tree, name, path.name == "__init__.py")
+    return frozenset(names), frozenset(data_files(tree, path, src / PACKAGE))
+
+
+def reached_files(script: Path, src: Path, package: str = PACKAGE) -> list[Path]:
+    """Every file of ``package`` under ``src`` that running ``script`` imports or reads."""
+    tree = ast.parse(script.read_text(encoding="utf-8"), filename=str(script))
+    todo = sorted(imported_names(tree))
+    seen: set[str] = set()
+    files: set[Path] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen or not (name == package or name.startswith(package + ".")):
+            continue
+        seen.add(name)
+        path = module_file(name, src)
+        if path is None:
+            continue
+        files.add(path)
+        imports, data = _module_deps(path, name, src)
+        files |= data
+        todo += sorted(imports - seen)
+    return sorted(files)
+
+
+def script_code(script: str | Path, src: str | Path = "src") -> list[str]:
+    """A rule's ``code=`` inputs: the package files its script runs or reads, as sorted paths
+    relative to the working directory (``src/oversight/...``)."""
+    src = Path(src)
+    return [p.as_posix() for p in reached_files(Path(script), src)]
+
+
+def undeclared(declared: Iterable[str], script: str | Path, src: str | Path = "src") -> list[str]:
+    """Files the script runs or reads that are not among a rule's ``declared`` inputs."""
+    have = {Path(p).as_posix() for p in declared}
+    return [p for p in script_code(script, src) if p not in have]
