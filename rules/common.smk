@@ -45,17 +45,11 @@ def code(script):
 
 
 def raw_files(wildcards):
-    """Every raw file one LA's configuration names (globs resolved), for rerun on change."""
-    files = []
-    for spec in AUTH_CONFIGS[wildcards.la]["datasets"].values():
-        pattern = spec["path"]
-        if any(ch in pattern for ch in "*?["):
-            files += sorted(str(p) for p in Path(RAW).glob(pattern))
-        else:
-            files.append(f"{RAW}/{pattern}")
-        if spec.get("participants"):
-            files.append(f"{RAW}/{spec['participants']}")
-    return files
+    """Every raw file one LA's configuration names, for rerun on change: only regular files
+    inside data/raw/<la>/ (oversight.rawpaths); ingest explains any other path."""
+    from oversight.rawpaths import job_inputs
+
+    return job_inputs(Path(RAW), wildcards.la, AUTH_CONFIGS[wildcards.la])
 
 
 def demo_manifest(wildcards):

@@ -14,6 +14,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from oversight.rawpaths import not_a_file
+
 MIB = 1024 * 1024
 
 
@@ -39,10 +41,14 @@ def check_zip(path: Path, limits: Limits = LIMITS) -> None:
     """Refuse a zip container that could exhaust memory when read.
 
     A file that is not a zip at all passes: the reader then says what is wrong with it.
+    Anything but a regular file (a folder, a named pipe that would block) is refused unopened.
 
     Raises:
         ArchiveRefused: With a sentence naming the limit that was exceeded.
     """
+    what = not_a_file(path)
+    if what is not None:
+        raise ArchiveRefused(f"it is {what}, not a file")
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):

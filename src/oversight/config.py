@@ -7,6 +7,7 @@ searched for line numbers so that an error can say which line to change.
 from __future__ import annotations
 
 import os
+import stat
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,15 +21,121 @@ SCHEMA_DIR = Path(__file__).resolve().parents[2] / "config" / "schemas"
 _COMMON_SCHEMA = Path(__file__).with_name("common_schema.yaml")
 
 
-def load_yaml(path: Path) -> Any:
-    """Load YAML safely: a Python-object tag (``!!python/...``) is refused, never constructed.
+# A configuration is a few kilobytes; these bounds only stop a hostile or broken file.
+MAX_YAML_BYTES = 1024 * 1024
+# Anchors (&a) and aliases (*a) are legal YAML but unused by the project's configurations; a
+# "billion laughs" file nests aliases so that a few hundred bytes stand for billions of values.
+MAX_YAML_ALIASES = 100
+MAX_YAML_NODES = 1_000_000  # values the document holds once every alias is expanded
+
+
+class _YamlTooBig(Exception):
+    """A YAML document over one of the limits (message: which, and by how much)."""
+
+
+class _LimitedLoader(yaml.SafeLoader):
+    """The safe loader, counting aliases as it composes the document."""
+
+    max_aliases = MAX_YAML_ALIASES
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.aliases = 0
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > self.max_aliases:
+                mark = self.peek_event().start_mark
+                raise _YamlTooBig(
+                    f"line {mark.line + 1}: more than {self.max_aliases} aliases (*name)"
+                )
+        return super().compose_node(parent, index)
+
+
+def _expanded_size(node: yaml.Node, limit: int) -> int:
+    """How many values ``node`` stands for once aliases are expanded (stops past ``limit``).
+
+    An alias is the same node object as its anchor, so each distinct node is sized once. A
+    node that holds itself (``&a [*a]``) stands for infinitely many: ``limit + 1``.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)]
+    while stack:
+        current, ready = stack.pop()
+        if id(current) in sizes:
+            continue
+        if not ready:
+            if id(current) in open_nodes:  # reached again inside itself: a cycle
+                return limit + 1
+            open_nodes.add(id(current))
+        children: list[yaml.Node] = []
+        if isinstance(current, yaml.SequenceNode):
+            children = list(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            children = [n for pair in current.value for n in pair]
+        if not ready:
+            stack.append((current, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+            continue
+        total = 1 + sum(sizes.get(id(c), 0) for c in children)
+        sizes[id(current)] = total
+        if total > limit:
+            return total
+    return sizes[id(node)]
+
+
+def _read_limited(path: Path, max_bytes: int) -> str:
+    """The text of a regular file of at most ``max_bytes`` (nothing else is opened)."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ConfigError(f"{path}: not a regular file (a folder, pipe or device); not read")
+    if info.st_size > max_bytes:
+        raise ConfigError(
+            f"{path}: {info.st_size:,} bytes, over the {max_bytes:,}-byte limit for a "
+            "configuration file; not read"
+        )
+    with open(path, "rb") as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:  # the file grew after it was measured
+        raise ConfigError(f"{path}: over the {max_bytes:,}-byte limit for a configuration file")
+    return data.decode("utf-8")
+
+
+def load_yaml(path: Path, max_bytes: int = MAX_YAML_BYTES) -> Any:
+    """Load YAML safely and within bounds.
+
+    A Python-object tag (``!!python/...``) is refused, never constructed. A file that is not a
+    regular file, is over ``max_bytes``, uses more than :data:`MAX_YAML_ALIASES` aliases or
+    would expand to more than :data:`MAX_YAML_NODES` values (a "billion laughs" file) is
+    refused before anything is built from it. Every YAML file the package reads comes here.
 
     Raises:
-        ConfigError: Naming the file and line, for unsafe tags, broken syntax or bad bytes.
+        ConfigError: Naming the file (and line), for unsafe tags, broken syntax, bad bytes or
+            a limit exceeded.
     """
     try:
-        with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+        text = _read_limited(Path(path), max_bytes)
+        loader = _LimitedLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            size = _expanded_size(node, MAX_YAML_NODES)
+            if size > MAX_YAML_NODES:
+                raise _YamlTooBig(
+                    f"its aliases expand to more than {MAX_YAML_NODES:,} values "
+                    "(a 'billion laughs' file)"
+                )
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except _YamlTooBig as exc:
+        raise ConfigError(f"{path}: refused, not loaded: {exc}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f" line {mark.line + 1}" if mark else ""

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from oversight import common_schema as cs
-from oversight import harmonise, readers, transcripts, validate
+from oversight import harmonise, rawpaths, readers, transcripts, validate
 from oversight.config import config_ref
 from oversight.errors import ExtractError
 from oversight.normalise import norm_label
@@ -76,12 +76,21 @@ class Result:
     problem: ExtractError | None = None
 
 
-def source_files(raw_root: Path, spec: dict[str, Any]) -> list[Path]:
-    """The raw files an extract config names (``path`` may be a glob), sorted."""
-    pattern = spec["path"]
-    if any(ch in pattern for ch in "*?["):
-        return sorted(raw_root.glob(pattern))
-    return [raw_root / pattern]
+def source_files(raw_root: Path, spec: dict[str, Any], la: str | None = None) -> list[Path]:
+    """The raw files an extract config names (``path`` may be a glob), sorted.
+
+    Every file, and the transcripts' participants list, must lie in the LA's own folder
+    ``<raw_root>/<la>/`` after symbolic links are followed (:mod:`oversight.rawpaths`);
+    ``la`` defaults to the path's first folder, for callers that only list files.
+
+    Raises:
+        ExtractError: A path outside the LA's folder, or a link leading out of it.
+    """
+    la = la or rawpaths.first_folder(spec["path"])
+    paths = rawpaths.la_files(raw_root, la, spec["path"])
+    if spec.get("participants"):
+        rawpaths.confined(raw_root, la, spec["participants"])
+    return paths
 
 
 def _display(path: Path, raw_root: Path) -> str:
@@ -98,7 +107,7 @@ def ingest(la: Authority, dataset: str, raw_root: Path, study: Study, key: bytes
     def ref_fn(sub: list[str]) -> str:
         return config_ref(la.config_path, [*keys, *sub])
 
-    paths = source_files(raw_root, spec)
+    paths = source_files(raw_root, spec, la.slug)
     if not paths:
         raise ExtractError(
             spec["path"],
@@ -221,6 +230,7 @@ def read_participants(path: Path, spec: dict[str, Any], file: str) -> dict[str, 
         raise ExtractError(
             file, "participants list not found", fix="add the file or correct participants:"
         )
+    rawpaths.require_file(path, file, "participants list (CSV)")
     text = readers.decode(path.read_bytes(), spec.get("encoding"), file)
     records = readers.read_delimited(text, ",", file)
     header = records[0] if records else []

@@ -16,10 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
+
+from oversight.config import load_yaml
 
 COLUMNS = ["period", "metric", "breakdown", "numerator", "denominator"]
 OVERSIGHT_TYPES = ("case_supervision", "management_oversight")
@@ -29,7 +31,7 @@ MIN_OPEN = pd.Timedelta(days=28)
 
 @cache
 def definitions() -> dict[str, dict]:
-    return yaml.safe_load(resources.files("oversight").joinpath("metrics.yaml").read_text())
+    return load_yaml(Path(str(resources.files("oversight").joinpath("metrics.yaml"))))
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import json
 import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -28,6 +29,8 @@ from oversight.errors import KeyMissingError
 PREFIX = {"worker": "W", "child": "C", "respondent": "R", "audit": "A", "speaker": "S"}
 DEMO_KEY_MARK = "DEMO-ONLY-NOT-SECRET"
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# A key is a line of random text; a larger "key file" is the wrong file.
+MAX_KEY_FILE_BYTES = 4096
 
 
 def load_key(
@@ -48,12 +51,7 @@ def load_key(
                 f"{key_file_env} points inside the repository ({path}); keep the key file "
                 "outside it so it can never be committed"
             )
-        try:
-            key = path.read_bytes().strip()
-        except OSError as exc:
-            raise KeyMissingError(
-                f"{key_file_env}={path}: cannot read the key file ({exc})"
-            ) from exc
+        key = _read_key_file(path, key_file_env)
         if not key:
             raise KeyMissingError(f"{key_file_env}={path}: the key file is empty")
         return key
@@ -69,6 +67,33 @@ def load_key(
         "the repository) and run again; keep the same key for every run of the study so "
         "pseudonyms stay stable."
     )
+
+
+def _read_key_file(path: Path, key_file_env: str) -> bytes:
+    """A key file's bytes: a regular file of at most :data:`MAX_KEY_FILE_BYTES`, checked with
+    ``stat`` before it is opened (``/dev/zero``, a pipe or a folder would never end or fail)."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise KeyMissingError(f"{key_file_env}={path}: cannot read the key file ({exc})") from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise KeyMissingError(
+            f"{key_file_env}={path}: not a regular file (a device, pipe or folder); point it "
+            "at the file that holds the key"
+        )
+    if info.st_size > MAX_KEY_FILE_BYTES:
+        raise KeyMissingError(
+            f"{key_file_env}={path}: {info.st_size:,} bytes, more than a key file holds (at "
+            f"most {MAX_KEY_FILE_BYTES:,}); point it at the file that holds only the key"
+        )
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_KEY_FILE_BYTES + 1)
+    except OSError as exc:
+        raise KeyMissingError(f"{key_file_env}={path}: cannot read the key file ({exc})") from exc
+    if len(data) > MAX_KEY_FILE_BYTES:  # it grew after it was measured
+        raise KeyMissingError(f"{key_file_env}={path}: more than {MAX_KEY_FILE_BYTES:,} bytes")
+    return data.strip()
 
 
 def key_for(slug: str, privacy: Mapping[str, str], environ: Mapping[str, str]) -> bytes:

@@ -20,7 +20,7 @@ import pandas as pd
 from python_calamine import CalamineWorkbook
 from rapidfuzz import process
 
-from oversight import archives
+from oversight import archives, rawpaths
 from oversight.errors import ExtractError
 
 # Generous but bounded: a single CSV field over 16 MB is a broken file, not data.
@@ -456,6 +456,14 @@ def read_records(
 ) -> tuple[list[list[str]], list[str]]:
     """Records of an extract in any supported tabular format, plus merged-cell notes."""
     fmt = spec["format"]
+    rawpaths.require_file(
+        path,
+        file,
+        "file",
+        f"put the extract itself at this path, or correct path: in {config_ref}"
+        if config_ref
+        else "",
+    )
     if fmt in ("xlsx", "ods"):
         return read_workbook(path, spec.get("sheet"), spec.get("sheet_pattern"), file, config_ref)
     data = path.read_bytes()

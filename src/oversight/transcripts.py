@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from oversight import rawpaths
 from oversight.errors import ExtractError
 from oversight.readers import decode, refuse_unsafe_zip
 
@@ -105,6 +106,7 @@ def read_transcript(path: Path, spec: dict, file: str, config_ref: str = "") -> 
     For .docx the row is the paragraph number; its paragraphs are read like a .txt file.
     """
     line_format = spec.get("line_format", "speaker_colon")
+    rawpaths.require_file(path, file, "transcript file")
     if spec["format"] == "docx":
         turns = parse_txt(docx_text(path, file), line_format)
     else:

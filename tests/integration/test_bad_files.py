@@ -57,7 +57,7 @@ def _answer(name: str, case: dict, tmp_path: Path):
     else:
         dataset = "supervision"
         config = supervision_spec(path=f"t/{name}", **spec)
-    la = box.authority({dataset: config})
+    la = box.authority({dataset: config}, slug="t")  # the LA folder is raw/t/
     (box.raw / "t").mkdir(parents=True)
     shutil.copy(path, box.raw / "t" / name)
     try:

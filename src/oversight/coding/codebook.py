@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
+from oversight.config import load_yaml
+from oversight.errors import ConfigError
 
 NegationMode = Literal["flag", "exclude", "require"]
 NEGATION_MODES: tuple[str, ...] = ("flag", "exclude", "require")
@@ -338,9 +339,9 @@ def load_codebook(path: str | Path) -> Codebook:
     """
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise CodebookError(f"{path}: not valid YAML: {exc}") from None
+        data = load_yaml(path)
+    except ConfigError as exc:
+        raise CodebookError(str(exc)) from None
     return parse_codebook(data, str(path))
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from oversight.config import load_yaml
 from oversight.demo import dialects as d
 from oversight.demo import render, simulate, writers
 from oversight.pseudonymise import DEMO_KEY_MARK
@@ -97,7 +98,7 @@ def reference(path: Path) -> list[dict[str, str]]:
 def survey_items(path: Path) -> list[dict[str, str]]:
     """The instrument's agreement items: each demo LA's survey tool asks these on its own
     agreement scale (frequency and 0-10 items are not simulated)."""
-    items = yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
+    items = load_yaml(path)["items"]
     return [it for it in items if it.get("scale", "agree5") == "agree5"]
 
 
@@ -208,11 +209,7 @@ class Generator:
         self.items = survey_items(survey_yaml)
         self.seed = seed
         # Which LAs adopt each template, and when (config/impact.yaml); none without it.
-        self.adoption = (
-            yaml.safe_load(Path(impact_yaml).read_text(encoding="utf-8"))["adoption"]
-            if impact_yaml
-            else {}
-        )
+        self.adoption = load_yaml(Path(impact_yaml))["adoption"] if impact_yaml else {}
 
     def slugs(self) -> list[str]:
         return [slugify(r["la_name"]) for r in self.ref]

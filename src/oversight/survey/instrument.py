@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from oversight.artefacts import write_text
+from oversight.config import load_yaml
 
 ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_PATH = ROOT / "config" / "survey.yaml"
@@ -182,7 +182,7 @@ def parse_instrument(raw: Mapping[str, Any]) -> Instrument:
 
 def load_instrument(path: str | Path = DEFAULT_PATH) -> Instrument:
     """Read and validate ``config/survey.yaml`` (or another instrument file)."""
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    raw = load_yaml(Path(path)) or {}
     return parse_instrument(raw)
 
 
