@@ -33,4 +33,5 @@ rule ingest:
         survey_items=SURVEY_ITEMS,
         privacy=config["privacy"],
     script:
+        ingest=config.get("ingest", {}),
         "scripts/ingest.py"

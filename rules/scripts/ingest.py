@@ -17,7 +17,7 @@ def main() -> None:
     la = Authority(sm.wildcards.la, load_authority(sm.input.config), Path(sm.input.config))
     key = key_for(la.slug, sm.params.privacy, os.environ)
     log.info("pseudonymisation key fingerprint %s", key_fingerprint(key))
-    study = Study.from_config(sm.params.study, sm.params.survey_items)
+    study = Study.from_config(sm.params.study, sm.params.survey_items, sm.params.ingest)
     results = ingest_authority(la, list(sm.params.datasets), Path(sm.params.raw), study, key)
     for dataset, data_path, rejects_path in zip(
         sm.params.datasets, sm.output.data, sm.output.rejects, strict=True

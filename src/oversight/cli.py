@@ -58,7 +58,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         la,
         study["datasets"],
         Path(study["paths"]["raw"]),
-        Study.from_config(study["study"], items),
+        Study.from_config(study["study"], items, study.get("ingest")),
         key,
     )
     problems = [r.problem for r in results.values() if r.problem]

@@ -24,6 +24,11 @@ def fields(dataset: str) -> dict[str, dict[str, Any]]:
     return common_schema()[dataset]["fields"]
 
 
+def key(dataset: str) -> list[str]:
+    """The fields that identify one record of ``dataset`` (``key:`` in common_schema.yaml)."""
+    return list(common_schema()[dataset]["key"])
+
+
 def output_columns(dataset: str) -> list[str]:
     """Column order of a harmonised dataset."""
     cols = list(LINEAGE)

@@ -230,6 +230,12 @@ def load_authority(path: str | Path, schema_dir: Path = SCHEMA_DIR) -> dict[str,
         raise ConfigError(f"{path}: no such authority configuration")
     data = load_yaml(path)
     _validate(data, schema_dir / "authority.schema.yaml", path)
+    from oversight import dates, identifiers  # they import this module (and pandas)
+
+    # What a JSON schema cannot say: no column read both day-first and month-first, and
+    # every identifier pattern a valid regular expression.
+    dates.check_config_orders(data, path)
+    identifiers.rules_from_config(data, path)
     return data
 
 

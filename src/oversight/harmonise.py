@@ -235,6 +235,43 @@ def to_typed(
     return out
 
 
+def comparable(
+    frame: pd.DataFrame,
+    fields: dict[str, dict[str, Any]],
+    spec: dict[str, Any],
+    date_formats: list[str],
+) -> pd.DataFrame:
+    """Each cell as the value it stands for, so rows that say the same thing compare equal
+    whatever their spelling: dates as dates (``2024-05-01`` = ``01/05/2024``), booleans as
+    booleans (``Yes`` = ``Y``), numbers as numbers (``53.0`` = ``53``), labels as their codes
+    or scores, identifiers case-folded (as pseudonyms are taken), text normalised.
+
+    A cell that cannot be read keeps its normalised text, tagged ``("?", text)``, so two
+    copies of the same unreadable cell still match and never match a read value. Missing
+    cells are None. Columns are the frame's mapped fields and survey items.
+    """
+    typed = to_typed(frame, fields, spec, date_formats)
+    scale = scale_lookup(spec)
+    out: dict[str, pd.Series] = {}
+    for col in frame.columns:
+        text = frame[col].astype("string")
+        kind = fields[col]["type"] if col in fields else None
+        if kind in ("identifier", "text"):
+            value = norm_series(text) if kind == "text" else text.str.casefold()
+        elif col.startswith(WIDE_ITEM_PREFIX):
+            value = lookup_series(text, scale).astype("Int64")
+        elif col in typed:
+            value = typed[col]
+        else:
+            continue
+        unread = (value.isna() & text.notna()).to_numpy(dtype=bool)
+        obj = value.astype(object).where(value.notna(), None)
+        if unread.any():
+            obj[unread] = [("?", t) for t in norm_series(text[unread])]
+        out[col] = obj
+    return pd.DataFrame(out, index=frame.index)
+
+
 def survey_long(frame: pd.DataFrame, typed: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:
     """Wide survey rows (one per respondent) to one row per answered item."""
     scale = scale_lookup(spec)

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from oversight import common_schema as cs
-from oversight import harmonise, rawpaths, readers, transcripts, validate
+from oversight import dates, harmonise, identifiers, rawpaths, readers, transcripts, validate
 from oversight.config import config_ref
 from oversight.errors import ExtractError
 from oversight.normalise import norm_label
@@ -42,9 +42,17 @@ class Study:
     period_end: pd.Timestamp
     extract_date: pd.Timestamp
     survey_items: frozenset[str] = frozenset()
+    # Dates that stand for "still open" (9999-12-31 ...): read as blank where a field may be.
+    open_date_sentinels: tuple[str, ...] = ()
 
     @classmethod
-    def from_config(cls, study: dict[str, Any], survey_items: list[str] | None = None) -> Study:
+    def from_config(
+        cls,
+        study: dict[str, Any],
+        survey_items: list[str] | None = None,
+        ingest: dict[str, Any] | None = None,
+    ) -> Study:
+        """From the ``study:`` block (and the ``ingest:`` block) of config/config.yaml."""
         # Dated events are accepted from the study's start to the end of the data the
         # extracts cover (the follow-up months run past the study year).
         return cls(
@@ -52,6 +60,7 @@ class Study:
             pd.Timestamp(study.get("data_end", study["period_end"])),
             pd.Timestamp(study["extract_date"]),
             frozenset(survey_items or []),
+            tuple((ingest or {}).get("open_date_sentinels") or ()),
         )
 
 
@@ -118,7 +127,12 @@ def ingest(la: Authority, dataset: str, raw_root: Path, study: Study, key: bytes
         )
     _check_items(spec, study, ref_fn)
     fields = cs.fields(dataset)
-    parts, rejects, notes = [], [], []
+    id_rules = identifiers.rules_from_config(la.config, la.config_path)
+    sentinels = (*study.open_date_sentinels, *(spec.get("open_date_sentinels") or []))
+    formats = tuple(spec.get("date_formats") or [])
+    checked: list[validate.Checked] = []
+    rejects, notes = [], []
+    digests: dict[str, str] = {}
     rows_in = blank = 0
     for path in paths:
         file = _display(path, raw_root)
@@ -130,7 +144,14 @@ def ingest(la: Authority, dataset: str, raw_root: Path, study: Study, key: bytes
             frame, headers, table_notes, overlong, n_blank = _tabular_frame(
                 path, spec, file, fields, ref_fn
             )
-        notes += [f"{file}: {n}" for n in table_notes]
+        validate.check_resend_bytes(path, file, digests, ref_fn(["path"]))
+        # Identifiers and dates as validation, the repeat checks and pseudonymisation all
+        # see them: canonical IDs, open-ended dates blank, day/month order checked.
+        frame, id_notes = identifiers.normalise_frame(frame, fields, headers, id_rules)
+        frame, date_notes = dates.prepare_dates(
+            frame, fields, headers, sentinels, formats, file, ref_fn(["date_formats"])
+        )
+        notes += [f"{file}: {n}" for n in [*table_notes, *id_notes, *date_notes]]
         blank += n_blank
         rows_in += len(frame) + len(overlong)
         ctx = validate.Context(
@@ -140,16 +161,29 @@ def ingest(la: Authority, dataset: str, raw_root: Path, study: Study, key: bytes
             study.period_start,
             study.period_end,
             study.extract_date,
-            tuple(spec.get("date_formats") or []),
+            formats,
+            id_rules,
+            sentinels,
         )
         schema = validate.build_schema(fields, spec, ctx, list(frame.columns))
         cells = validate.failing_cells(frame, schema)
         file_rejects = validate.describe(cells, frame, fields, spec, ctx)
         rejects.append(_overlong_rejects(file, overlong, len(headers)))
         rejects.append(file_rejects)
-        valid = frame.drop(index=cells["source_row"].unique())
-        names = _known_names(frame, spec, raw_root) if dataset == "transcripts" else []
-        parts.append(_harmonise(valid, dataset, fields, spec, la, file, key, names))
+        checked.append(validate.Checked(file, frame, ctx, frozenset(cells["source_row"])))
+    # Repeats are judged once every file is read: the first copy may be in another file.
+    repeats = validate.repeated_rows(
+        checked, dataset, fields, spec, cs.key(dataset), ref_fn(["path"])
+    )
+    rejects.append(repeats)
+    parts = []
+    for item in checked:
+        repeated = repeats.loc[repeats["source_file"] == item.file, "source_row"]
+        valid = item.frame.drop(index=sorted(item.failed | set(repeated)))
+        names = _known_names(item.frame, spec, raw_root) if dataset == "transcripts" else []
+        parts.append(
+            _harmonise(valid, dataset, fields, spec, la, item.file, key, names, id_rules)
+        )
     data = cs.conform(pd.concat(parts), dataset)
     all_rejects = pd.concat([r for r in rejects if not r.empty] or [rejects[0]])
     all_rejects = all_rejects.sort_values(
@@ -189,8 +223,17 @@ def _check_items(spec: dict[str, Any], study: Study, ref_fn) -> None:
 
 
 def _tabular_frame(path: Path, spec, file: str, fields, ref_fn):
+    """One tabular extract as a text frame of common fields, with the rows set aside before
+    validation (``row -> n cells`` for a split row; ``row -> [RowReject]`` for a row that is
+    not a record, is hidden, or holds a formula with no saved value in a used column)."""
     table = readers.read_table(
-        path, spec, file, harmonise.known_headers(spec), norm_label, ref_fn([])
+        path,
+        spec,
+        file,
+        harmonise.known_headers(spec),
+        norm_label,
+        ref_fn([]),
+        row_checks=True,
     )
     mapping = harmonise.map_headers(table.header, spec, fields, file, ref_fn, table.header_row)
     frame = harmonise.mapped_frame(table.rows, mapping, spec, fields)
@@ -200,28 +243,97 @@ def _tabular_frame(path: Path, spec, file: str, fields, ref_fn):
     notes = list(table.notes)
     if unused:
         notes.append("columns not used: " + ", ".join(repr(h) for h in unused))
-    return frame, headers, notes, table.overlong_rows, table.blank_rows
+    set_aside: dict[int, int | list[readers.RowReject]] = dict(table.overlong_rows)
+    set_aside.update({row: [problem] for row, problem in table.structural.items()})
+    formulas, empty, note = _formula_rejects(table, mapping)
+    set_aside.update(formulas)
+    notes += note
+    frame = frame.drop(index=[*formulas, *empty])
+    return frame, headers, notes, set_aside, table.blank_rows + len(empty)
 
 
-def _overlong_rejects(file: str, overlong: dict[int, int], width: int) -> pd.DataFrame:
-    return pd.DataFrame.from_records(
-        [
-            {
-                "source_file": file,
-                "source_row": row,
-                "column": "(whole row)",
-                "field": "(whole row)",
-                "value_shown": f"{n} cells",
-                "rule": "field_count",
-                "message": (
-                    f"this row has {n} cells but the header has {width} columns; a value with "
-                    "an unquoted delimiter has probably split; quote it and re-export"
-                ),
-            }
-            for row, n in sorted(overlong.items())
-        ],
-        columns=validate.REJECT_COLUMNS,
+def _formula_rejects(
+    table: readers.RawTable, mapping: dict[str, int]
+) -> tuple[dict[int, list[readers.RowReject]], list[int], list[str]]:
+    """Formula cells with no saved value (they read as blank, but their value is unknown).
+
+    In a used column each is rejected as ``formula_without_value``; in a column not used it
+    is only counted in a note, and a row that is blank apart from such cells is a blank row.
+    """
+    by_position = {pos: target for target, pos in mapping.items()}
+    rejects: dict[int, list[readers.RowReject]] = {}
+    empty: list[int] = []
+    unused = 0
+    for row, columns in table.formula_cells.items():
+        hits = [c for c in columns if c in by_position]
+        unused += len(columns) - len(hits)
+        if not hits:
+            if readers.is_blank(table.rows.loc[row].fillna("").tolist()):
+                empty.append(row)
+            continue
+        rejects[row] = [
+            readers.RowReject(
+                "formula_without_value",
+                f"{table.header[c]!r} holds a formula saved without its value (the workbook "
+                "was not calculated before saving), so the value is unknown: open the file in "
+                "a spreadsheet program, let it calculate, save it and send it again",
+                "(formula, no saved value)",
+                column=table.header[c],
+                field=by_position[c],
+            )
+            for c in hits
+        ]
+    notes = (
+        [f"{unused} formula cells without a saved value in columns not used (not checked)"]
+        if unused
+        else []
     )
+    return rejects, empty, notes
+
+
+def _overlong_rejects(
+    file: str, set_aside: dict[int, int | list[readers.RowReject]], width: int
+) -> pd.DataFrame:
+    """Reject lines for the rows set aside before validation: a row split by an unquoted
+    delimiter (``row -> number of cells``, against the header's ``width`` columns), and the
+    readers' structural and workbook rejects (``row -> [RowReject]``)."""
+    lines = []
+    for row, item in sorted(set_aside.items()):
+        if isinstance(item, int):
+            lines.append(
+                {
+                    "source_file": file,
+                    "source_row": row,
+                    "column": "(whole row)",
+                    "field": "(whole row)",
+                    "value_shown": f"{item} cells",
+                    "rule": "field_count",
+                    "message": (
+                        f"this row has {item} cells but the header has {width} columns; a "
+                        "value with an unquoted delimiter has probably split; quote it and "
+                        "re-export"
+                    ),
+                }
+            )
+        else:
+            lines += _reader_reject_lines(file, row, item)
+    return pd.DataFrame.from_records(lines, columns=validate.REJECT_COLUMNS)
+
+
+def _reader_reject_lines(file: str, row: int, problems: list[readers.RowReject]) -> list[dict]:
+    """Reject lines (rejects.csv columns) for one row the readers set aside."""
+    return [
+        {
+            "source_file": file,
+            "source_row": row,
+            "column": p.column,
+            "field": p.field,
+            "value_shown": p.value_shown,
+            "rule": p.rule,
+            "message": p.message,
+        }
+        for p in problems
+    ]
 
 
 def read_participants(path: Path, spec: dict[str, Any], file: str) -> dict[str, str]:
@@ -307,11 +419,13 @@ def _harmonise(
     file: str,
     key: bytes,
     names: list[str],
+    id_rules: dict[str, identifiers.IdRule],
 ) -> pd.DataFrame:
     typed = harmonise.to_typed(valid, fields, spec, list(spec.get("date_formats") or []))
     for name, meta in fields.items():
         if meta["type"] == "identifier" and name in typed:
-            typed[name] = pseudonymise(typed[name], key, la.la_code, meta["kind"])
+            rule = id_rules.get(meta["kind"])
+            typed[name] = pseudonymise(typed[name], key, la.la_code, meta["kind"], rule)
     for name, meta in fields.items():
         if meta["type"] == "text" and name in ("text", "free_text") and name in typed:
             typed[name] = (

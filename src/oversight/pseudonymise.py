@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from oversight.errors import KeyMissingError
+from oversight.identifiers import IdRule, canonical
 
 PREFIX = {"worker": "W", "child": "C", "respondent": "R", "audit": "A", "speaker": "S"}
 DEMO_KEY_MARK = "DEMO-ONLY-NOT-SECRET"
@@ -110,8 +111,15 @@ def read_demo_manifest(path: Path) -> dict | None:
     return data if data.get("demo") is True else None
 
 
-def pseudonymise(values: pd.Series, key: bytes, la_code: str, kind: str) -> pd.Series:
-    """Keyed pseudonyms for a column of identifiers (whitespace and case do not matter)."""
+def pseudonymise(
+    values: pd.Series, key: bytes, la_code: str, kind: str, rule: IdRule | None = None
+) -> pd.Series:
+    """Keyed pseudonyms for a column of identifiers.
+
+    Each value is first made canonical as validation saw it (:func:`identifiers.canonical`:
+    spaces, invisible marks, a leading apostrophe and full-width forms do not matter, nor do
+    lost leading zeros when ``rule`` declares the width), then case-folded.
+    """
     prefix = PREFIX[kind]
     scope = f"{la_code}|{kind}|".encode()
     cache: dict[str, str] = {}
@@ -119,11 +127,12 @@ def pseudonymise(values: pd.Series, key: bytes, la_code: str, kind: str) -> pd.S
     def one(value: object) -> object:
         if value is None or value is pd.NA:
             return pd.NA
-        text = str(value).strip().casefold()
-        if text not in cache:
+        raw = str(value)
+        if raw not in cache:
+            text = canonical(raw, rule).casefold()
             digest = hmac.new(key, scope + text.encode("utf-8"), hashlib.sha256).hexdigest()
-            cache[text] = f"{prefix}-{digest[:16]}"
-        return cache[text]
+            cache[raw] = f"{prefix}-{digest[:16]}"
+        return cache[raw]
 
     return values.map(one).astype("string")
 

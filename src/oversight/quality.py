@@ -36,7 +36,23 @@ RULE_ADVICE: dict[str, str] = {
     "field_count": "Quote values that contain the delimiter, or re-export the file.",
     "control_character": "Remove invisible control characters (often pasted from another "
     "program or left by a broken export) from these cells, or re-export the file.",
+    "hidden_row": "Delete hidden test or set-aside rows before sending the workbook; if hidden "
+    "rows are real records, unhide them, or tell the study team so the configuration loads them.",
+    "formula_without_value": "Open the workbook in a spreadsheet program so its formulas are "
+    "calculated, save it and send it again (or paste the values over the formulas).",
+    "repeated_header": "Send each extract with one header row: remove header rows repeated "
+    "where exports were joined or pages printed.",
+    "totals_row": "Leave totals and sub-totals out of the extract: the study counts the "
+    "records itself.",
 }
+    "placeholder_id": "Enter the real identifier where the extract has NULL, N/A, 0, 'unknown' "
+    "or a similar placeholder, or leave records without one out of the extract.",
+    "mixed_script_id": "Retype these identifiers in Latin letters: they contain a look-alike "
+    "letter from another alphabet (often Cyrillic or Greek), which makes a different person.",
+    "id_pattern": "Correct identifiers that do not have the form this LA's identifiers have; "
+    "if the form has changed, tell the study team so the configuration can describe it.",
+    "conflicting_answers": "One respondent ID has several different responses: keep the real "
+    "one in the export and remove the others, or correct the respondent IDs.",
 
 
 @dataclass(frozen=True)

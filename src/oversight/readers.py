@@ -13,15 +13,19 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
 from rapidfuzz import process
 
 from oversight import archives, rawpaths
 from oversight.errors import ExtractError
+from oversight.normalise import norm_label
+from oversight.sheetfacts import MAX_FORMULA_CELLS, SheetFacts, SheetFactsError, read_facts
 
 # Generous but bounded: a single CSV field over 16 MB is a broken file, not data.
 csv.field_size_limit(16 * 1024 * 1024)
@@ -35,6 +39,17 @@ _BOMS = [
 ]
 # How far down a sheet to look for a header row when it is not declared.
 HEADER_SEARCH_ROWS = 30
+
+
+@dataclass(frozen=True)
+class RowReject:
+    """A row (or one cell of it) rejected by a reader before validation, with its reason."""
+
+    rule: str
+    message: str
+    value_shown: str
+    column: str = "(whole row)"
+    field: str = "(whole row)"
 
 
 @dataclass
@@ -54,10 +69,15 @@ class RawTable:
     # Rows with more non-blank cells than the header has columns: rejected, never truncated.
     overlong_rows: dict[int, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # Rows that are not records (a repeated header, a totals row) or are hidden in the sheet:
+    # rejected whole, never validated as data.
+    structural: dict[int, RowReject] = field(default_factory=dict)
+    # Data row -> 0-based columns holding a formula with no saved value (the cell reads blank).
+    formula_cells: dict[int, list[int]] = field(default_factory=dict)
 
     @property
     def rows_in(self) -> int:
-        return len(self.rows) + len(self.overlong_rows)
+        return len(self.rows) + len(self.overlong_rows) + len(self.structural)
 
 
 def detect_bom(data: bytes) -> str | None:
@@ -150,8 +170,11 @@ def read_delimited(text: str, delimiter: str = ",", file: str = "") -> list[list
     """Split decoded CSV text into records (quoted newlines stay inside their field).
 
     A quote that is never closed would silently fold the rest of the file into one cell, so
-    it is a file-level error naming the row where the quote opens.
+    it is a file-level error naming the row where the quote opens. In a file whose lines end
+    in LF or CRLF, a carriage return on its own is a character inside a cell, never the end
+    of a record (:func:`_shield_lone_cr`).
     """
+    text, shield = _shield_lone_cr(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     records: list[list[str]] = []
     start = last_start = 1
@@ -171,7 +194,30 @@ def read_delimited(text: str, delimiter: str = ",", file: str = "") -> list[list
         ) from exc
     if reader.line_num > last_start:
         _refuse_open_quote(text, last_start, reader.line_num, file)
+    if shield:
+        records = [[cell.replace(shield, "\r") for cell in record] for record in records]
     return records
+
+
+def _shield_lone_cr(text: str) -> tuple[str, str]:
+    """Hide carriage returns that are not line endings from the csv module.
+
+    Python's csv module ends a record at a lone CR (``\\r`` not followed by ``\\n``) outside
+    quotes, and its line iterator splits there even inside quotes. A lone CR in an LF or CRLF
+    file is a line break typed inside a cell (old Mac text pasted into a comment): splitting
+    there cut one record in two, so ``rows_in`` counted phantom rows and the first part was
+    judged as a short row (``'He' is not a known status``). Such CRs are swapped for a
+    character the text does not contain and restored inside the cells after parsing; a file
+    whose lines end in lone CRs (classic Mac) keeps them as line endings.
+
+    Returns:
+        The text to parse and the stand-in character ("" when nothing was swapped).
+    """
+    lone = text.count("\r") - text.count("\r\n")
+    if not lone or lone > text.count("\n"):
+        return text, ""
+    shield = next(ch for ch in map(chr, range(0xE000, 0xF900)) if ch not in text)
+    return re.sub("\r(?!\n)", shield, text), shield
 
 
 def _refuse_open_quote(text: str, start: int, end: int, file: str) -> None:
@@ -211,10 +257,28 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def _sheet_list(names: list[str], hidden: Mapping[str, str]) -> str:
+    return "sheets " + ", ".join(
+        repr(n) + (f" ({hidden[n]})" if n in hidden else "") for n in names
+    )
+
+
 def pick_sheet(
-    names: list[str], sheet: str | None, pattern: str | None, file: str, config_ref: str = ""
+    names: list[str],
+    sheet: str | None,
+    pattern: str | None,
+    file: str,
+    config_ref: str = "",
+    hidden: Mapping[str, str] | None = None,
 ) -> str:
-    """The sheet named in the configuration, or the one matching its pattern."""
+    """The sheet named in the configuration, the visible one matching its pattern, or the
+    first visible sheet.
+
+    ``hidden`` maps each hidden sheet to ``"hidden"`` or ``"very hidden"``. A hidden sheet is
+    never read: it is usually an old copy or working data kept out of sight, so a configured
+    sheet that is hidden is refused rather than read behind the data lead's back.
+    """
+    hidden = hidden or {}
     if not names:
         raise ExtractError(
             file,
@@ -222,7 +286,10 @@ def pick_sheet(
             expected="a workbook with the extract on a sheet",
             fix="re-save the file from the spreadsheet program, or export the sheet as CSV",
         )
+    visible = [n for n in names if n not in hidden]
     if sheet is not None:
+        if sheet in hidden:
+            raise _hidden_sheet(sheet, hidden[sheet], names, visible, hidden, file, config_ref)
         if sheet in names:
             return sheet
         closest = process.extractOne(sheet, names)
@@ -230,35 +297,97 @@ def pick_sheet(
             file,
             f"no sheet called {sheet!r}",
             expected=f"a sheet named {sheet!r}",
-            found="sheets " + ", ".join(repr(n) for n in names),
+            found=_sheet_list(names, hidden),
             closest=repr(closest[0]) if closest else "",
             fix=f"set sheet: to the right name in {config_ref}" if config_ref else "",
         )
     if pattern is not None:
         matches = [n for n in names if re.search(pattern, n)]
-        if len(matches) == 1:
-            return matches[0]
+        shown = [n for n in matches if n not in hidden]
+        if len(shown) == 1:
+            return shown[0]
+        if matches and not shown:
+            raise ExtractError(
+                file,
+                f"sheet_pattern {pattern!r} matches only hidden sheets; a hidden sheet is not read",
+                expected="exactly one matching visible sheet",
+                found=_sheet_list(names, hidden),
+                fix="unhide the sheet that holds the extract (and delete old copies), or "
+                + (f"correct sheet_pattern: in {config_ref}" if config_ref else "the pattern"),
+            )
+        also = len(matches) - len(shown)
         raise ExtractError(
             file,
-            f"sheet_pattern {pattern!r} matches {len(matches)} sheets",
+            f"sheet_pattern {pattern!r} matches {len(shown)} sheets"
+            + (f" (and {also} hidden)" if also else ""),
             expected="exactly one matching sheet",
-            found="sheets " + ", ".join(repr(n) for n in names),
+            found=_sheet_list(names, hidden),
             fix=f"make sheet_pattern: match one sheet in {config_ref}" if config_ref else "",
         )
-    return names[0]
+    if not visible:
+        raise ExtractError(
+            file,
+            "every sheet of the workbook is hidden; a hidden sheet is not read",
+            expected="the extract on a visible sheet",
+            found=_sheet_list(names, hidden),
+            fix="unhide the sheet that holds the extract and send the file again",
+        )
+    return visible[0]
+
+
+def _hidden_sheet(
+    sheet: str,
+    state: str,
+    names: list[str],
+    visible: list[str],
+    hidden: Mapping[str, str],
+    file: str,
+    config_ref: str,
+) -> ExtractError:
+    closest = process.extractOne(sheet, visible) if visible else None
+    return ExtractError(
+        file,
+        f"sheet {sheet!r} is {state} in this workbook; a hidden sheet is not read",
+        expected="the extract on a visible sheet (a hidden sheet is usually an old copy or "
+        "working data)",
+        found=_sheet_list(names, hidden),
+        closest=f"visible sheet {closest[0]!r}" if closest else "",
+        fix="if the hidden sheet really holds this extract, unhide it, delete any old copy "
+        "and send the file again; if the extract is on a visible sheet, set sheet: to its "
+        "name" + (f" in {config_ref}" if config_ref else ""),
+    )
+
+
+def _hidden_sheets(book: CalamineWorkbook) -> dict[str, str]:
+    """Hidden sheets of a workbook: name -> "hidden" or "very hidden"."""
+    out = {}
+    for meta in book.sheets_metadata:  # the enum is not hashable: compare, do not look up
+        if meta.visible == SheetVisibleEnum.Hidden:
+            out[meta.name] = "hidden"
+        elif meta.visible == SheetVisibleEnum.VeryHidden:
+            out[meta.name] = "very hidden"
+    return out
 
 
 def read_workbook(
-    path: Path, sheet: str | None, pattern: str | None, file: str, config_ref: str = ""
-) -> tuple[list[list[str]], list[str]]:
-    """Read one sheet of an xlsx or ods workbook as text rows; also describe merged cells.
+    path: Path,
+    sheet: str | None,
+    pattern: str | None,
+    file: str,
+    config_ref: str = "",
+    fmt: str = "xlsx",
+) -> tuple[list[list[str]], SheetFacts, list[str]]:
+    """Read one visible sheet of an xlsx or ods workbook as text rows, with what the sheet
+    hides (hidden rows and columns, merged cells, formulas without a saved value) and notes.
 
-    Calamine reads the file without evaluating formulas or running macros; a zip bomb is
-    refused before calamine inflates anything (:mod:`oversight.archives`).
+    Calamine reads the file without evaluating formulas or running macros: a formula cell
+    gives the value the spreadsheet saved with it. A zip bomb is refused before calamine
+    inflates anything (:mod:`oversight.archives`).
     """
     refuse_unsafe_zip(path, file, "workbook")
     try:
         book = CalamineWorkbook.from_path(str(path))
+        hidden = _hidden_sheets(book)
     except Exception as exc:  # calamine raises its own error types for corrupt files
         raise ExtractError(
             file,
@@ -266,10 +395,9 @@ def read_workbook(
             expected="an .xlsx or .ods workbook",
             fix="re-save the file from the spreadsheet program, or check format: in the config",
         ) from exc
-    name = pick_sheet(list(book.sheet_names), sheet, pattern, file, config_ref)
+    name = pick_sheet(list(book.sheet_names), sheet, pattern, file, config_ref, hidden)
     try:  # the sheet's XML is only read here: a corrupt or forged part fails now
-        sheet_obj = book.get_sheet_by_name(name)
-        values = sheet_obj.to_python(skip_empty_area=False)
+        values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine's XmlError, ZipError, ...
         raise ExtractError(
             file,
@@ -278,15 +406,34 @@ def read_workbook(
             fix="re-save the file from the spreadsheet program, or export the sheet as CSV",
         ) from exc
     rows = [[_cell_text(v) for v in row] for row in values]
-    merged: list[str] = []
+    facts = _sheet_facts(path, fmt, name, rows, file)
+    # A row of formulas without saved values reads as empty, possibly past the values.
+    last = max((r for r, _ in facts.formulas_without_value), default=0)
+    rows += [[] for _ in range(last - len(rows))]
+    notes = [f"hidden sheets not read: {', '.join(repr(n) for n in hidden)}"] if hidden else []
+    return rows, facts, notes
+
+
+def _sheet_facts(path: Path, fmt: str, name: str, rows: list[list[str]], file: str) -> SheetFacts:
     try:
-        for (r0, c0), (r1, c1) in sheet_obj.merged_cell_ranges or []:
-            merged.append(
-                f"row {r0 + 1} columns {c0 + 1}-{c1 + 1}" if r0 == r1 else f"rows {r0 + 1}-{r1 + 1}"
-            )
-    except (TypeError, ValueError):  # ods has no merged-range metadata in calamine
-        merged = []
-    return rows, merged
+        facts = read_facts(path, fmt, name, len(rows), max(map(len, rows), default=0))
+    except SheetFactsError as exc:
+        raise ExtractError(
+            file,
+            f"the layout of sheet {name!r} (hidden rows, formulas) cannot be read ({exc})",
+            expected="an .xlsx or .ods workbook as a spreadsheet program saves it",
+            fix="re-save the file from the spreadsheet program, or export the sheet as CSV",
+        ) from exc
+    if facts.too_many_formulas:
+        raise ExtractError(
+            file,
+            f"sheet {name!r} has more than {MAX_FORMULA_CELLS:,} formulas with no saved value: "
+            "the workbook was saved without being calculated",
+            expected="formulas saved with their values",
+            fix="open the file in a spreadsheet program, let it calculate, save it and send it "
+            "again (or paste values in place of the formulas)",
+        )
+    return facts
 
 
 def refuse_unsafe_zip(path: Path, file: str, kind: str) -> None:
@@ -391,14 +538,132 @@ def _refuse_wrong_delimiter(
                 )
 
 
+def _totals_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The totals labels of ``data/totals_labels.txt`` as one pattern (a label, optionally
+    plural, at the start of a cell and ending there or at a non-word character)."""
+    text = resources.files("oversight").joinpath("data/totals_labels.txt").read_text("utf-8")
+    labels = [line.strip() for line in text.splitlines() if line.strip() and line[0] != "#"]
+    display = {label.casefold(): label for label in labels}
+    alternatives = "|".join(re.escape(k) for k in sorted(display, key=len, reverse=True))
+    return re.compile(rf"^({alternatives})s?(?!\w)"), display
+
+
+_TOTALS, _TOTALS_DISPLAY = _totals_pattern()
+
+
+def totals_label(record: list[str]) -> tuple[str, int] | None:
+    """The totals label a row opens with (its first non-blank cell), and that cell's column."""
+    for i, cell in enumerate(record):
+        text = " ".join(cell.split()).casefold()
+        if text:
+            match = _TOTALS.match(text)
+            return (_TOTALS_DISPLAY[match.group(1)], i) if match else None
+    return None
+
+
+def repeats_header(record: list[str], header_records: list[list[str]], norm) -> bool:
+    """The row is a copy of a header row: two or more cells, each the header's cell at that
+    position, covering at least half of the header's named columns."""
+    cells = [(i, norm(c)) for i, c in enumerate(record) if c.strip()]
+    if len(cells) < 2:
+        return False
+    for header in header_records:
+        keys = [norm(c) if c.strip() else "" for c in header]
+        named = sum(1 for k in keys if k)
+        hits = sum(1 for i, k in cells if i < len(keys) and keys[i] == k)
+        if hits == len(cells) and 2 * hits >= named:
+            return True
+    return False
+
+
+def _ranges(numbers: Iterable[int], limit: int = 8) -> str:
+    """``[5, 6, 7, 12]`` as ``5-7, 12`` (the first ``limit`` runs)."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    text = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in runs[:limit])
+    return text + (", ..." if len(runs) > limit else "")
+
+
+def column_letter(index: int) -> str:
+    """0-based column index as a spreadsheet letter (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class RowChecks:
+    """What ingest asks of :func:`to_table` beyond splitting rows: set aside rows that are not
+    records, and apply the dataset's ``hidden_rows`` policy to what the sheet hides."""
+
+    facts: SheetFacts = field(default_factory=SheetFacts)
+    hidden_rows: str = "reject"  # or "load"
+    config_ref: str = ""
+    norm: Callable[[str], str] = norm_label
+
+
+def _structural(
+    record: list[str],
+    row: int,
+    header: list[str],
+    header_records: list[list[str]],
+    header_row: int,
+    checks: RowChecks,
+) -> RowReject | None:
+    """Why a data row is not a record (a repeated header, a totals row, a hidden row)."""
+    if repeats_header(record, header_records, checks.norm):
+        return RowReject(
+            "repeated_header",
+            f"this row repeats the header row (row {header_row}): two exports were probably "
+            "joined, or a page header was kept; it is not a record. Remove it and re-export",
+            "(header row)",
+        )
+    total = totals_label(record)
+    if total is not None:
+        label, col = total
+        named = header[col] if col < len(header) and header[col] else f"column {col + 1}"
+        return RowReject(
+            "totals_row",
+            f"this is a totals row ({label!r} in {named!r}), not a record: the study counts "
+            "the records itself. Leave totals and sub-totals out of the extract",
+            f"{label!r}",
+        )
+    if row in checks.facts.hidden_rows and checks.hidden_rows == "reject":
+        where = f" in {checks.config_ref}" if checks.config_ref else ""
+        return RowReject(
+            "hidden_row",
+            "this row is hidden in the workbook: hidden rows are usually test records or rows "
+            "set aside by hand, so it is not loaded. Delete it, or unhide it if it is a real "
+            f"record (if hidden rows are always real records, set hidden_rows: load{where})",
+            "(hidden row)",
+        )
+    return None
+
+
 def to_table(
-    records: list[list[str]], header_index: int, file: str, header_rows: int = 1
+    records: list[list[str]],
+    header_index: int,
+    file: str,
+    header_rows: int = 1,
+    checks: RowChecks | None = None,
 ) -> RawTable:
     """Split records into header and data rows, keeping 1-based file row numbers.
 
     ``header_rows=2`` reads a question row and an option row, as SurveyMonkey and SmartSurvey
     export them, flattened to one name per column
     (:func:`oversight.survey.readers.flatten_two_row_header`).
+
+    With ``checks`` (ingest), rows that are not records are set aside in ``structural``: a
+    copy of the header row, a totals row, a row hidden in the sheet (unless the dataset sets
+    ``hidden_rows: load``); a row blank but for formulas without a saved value is a data row
+    (its values are unknown, not absent) and those cells are listed in ``formula_cells``.
     """
     if header_rows == 2:
         from oversight.survey.readers import flatten_two_row_header
@@ -406,6 +671,7 @@ def to_table(
         header = flatten_two_row_header(records[header_index : header_index + 2])
     else:
         header = [cell.strip() for cell in records[header_index]]
+    header_records = records[header_index : header_index + header_rows]
     # The header's physical width decides which rows are too long; a blank header cell at the
     # end is a column without a name, kept only as far as some row has a value under it.
     physical = len(header)
@@ -416,11 +682,21 @@ def to_table(
     index: list[int] = []
     blank = 0
     overlong: dict[int, int] = {}
+    structural: dict[int, RowReject] = {}
+    formulas: dict[int, list[int]] = {}
+    if checks is not None:
+        for row, col in checks.facts.formulas_without_value:
+            formulas.setdefault(row, []).append(col)
     first = header_index + header_rows
     for offset, record in enumerate(records[first:], start=first + 1):
-        if is_blank(record):
+        if is_blank(record) and offset not in formulas:
             blank += 1
             continue
+        if checks is not None:
+            problem = _structural(record, offset, header, header_records, header_index + 1, checks)
+            if problem is not None:
+                structural[offset] = problem
+                continue
         if len(record) > physical and any(cell.strip() for cell in record[physical:]):
             overlong[offset] = len(record)
             continue
@@ -440,6 +716,7 @@ def to_table(
         for i, name in enumerate(header)
         if not name
     ]
+    kept = set(index)
     return RawTable(
         file=file,
         header=header,
@@ -448,13 +725,68 @@ def to_table(
         blank_rows=blank,
         overlong_rows=overlong,
         notes=notes,
+        structural=structural,
+        formula_cells={r: sorted(c) for r, c in sorted(formulas.items()) if r in kept},
     )
+
+
+def _sheet_notes(
+    table: RawTable, records: list[list[str]], data_start: int, checks: RowChecks
+) -> list[str]:
+    """What the sheet hides, for the dataset's notes: hidden rows (with content) and columns,
+    merged cells in the data area (from row ``data_start``)."""
+    facts = checks.facts
+    notes = []
+    below = [r for r in sorted(facts.hidden_rows) if r >= data_start]
+    hidden = [r for r in below if r <= len(records) and not is_blank(records[r - 1])]
+    if hidden:
+        what = (
+            "rejected (rule hidden_row)"
+            if checks.hidden_rows == "reject"
+            else "loaded as hidden_rows: load asks"
+        )
+        notes.append(f"{len(hidden)} hidden rows (rows {_ranges(hidden)}): {what}")
+    above = [r for r in sorted(facts.hidden_rows) if r < data_start]
+    if above:
+        notes.append(f"{len(above)} hidden rows above the data (rows {_ranges(above)})")
+    if facts.hidden_columns:
+        shown = [
+            column_letter(c)
+            + (
+                f" {table.header[c]!r}"
+                if c < len(table.header) and wordy([table.header[c]])
+                else ""
+            )
+            for c in sorted(facts.hidden_columns)
+        ]
+        notes.append(
+            f"{len(shown)} hidden columns ({', '.join(shown[:10])}"
+            f"{', ...' if len(shown) > 10 else ''}): read like the others"
+        )
+    in_data = [m for m in facts.merged if m[2] >= data_start]
+    if in_data:
+        notes.append(
+            "merged cells in the data area: "
+            + "; ".join(merged_text(m) for m in in_data[:5])
+            + (f"; and {len(in_data) - 5} more" if len(in_data) > 5 else "")
+            + " (a merged cell's value is in its first cell only: the others read as blank)"
+        )
+    return notes
+
+
+def merged_text(cells: tuple[int, int, int, int]) -> str:
+    """A merged range as a person reads it: ``row 1 columns 1-8`` or ``rows 7-8 column 2``."""
+    r0, c0, r1, c1 = cells
+    rows = f"row {r0}" if r0 == r1 else f"rows {r0}-{r1}"
+    columns = f"column {c0}" if c0 == c1 else f"columns {c0}-{c1}"
+    return f"{rows} {columns}"
 
 
 def read_records(
     path: Path, spec: dict, file: str, config_ref: str = ""
-) -> tuple[list[list[str]], list[str]]:
-    """Records of an extract in any supported tabular format, plus merged-cell notes."""
+) -> tuple[list[list[str]], SheetFacts, list[str]]:
+    """Records of an extract in any supported tabular format, with what a workbook sheet
+    hides (empty for text files) and notes about the workbook."""
     fmt = spec["format"]
     rawpaths.require_file(
         path,
@@ -465,16 +797,29 @@ def read_records(
         else "",
     )
     if fmt in ("xlsx", "ods"):
-        return read_workbook(path, spec.get("sheet"), spec.get("sheet_pattern"), file, config_ref)
+        return read_workbook(
+            path, spec.get("sheet"), spec.get("sheet_pattern"), file, config_ref, fmt
+        )
     data = path.read_bytes()
     text = decode(data, spec.get("encoding"), file, config_ref)
-    return read_delimited(text, spec.get("delimiter", ","), file), []
+    return read_delimited(text, spec.get("delimiter", ","), file), SheetFacts(), []
 
 
 def read_table(
-    path: Path, spec: dict, file: str, known_headers: set[str], norm, config_ref: str = ""
+    path: Path,
+    spec: dict,
+    file: str,
+    known_headers: set[str],
+    norm,
+    config_ref: str = "",
+    row_checks: bool = False,
 ) -> RawTable:
-    """Read an extract and locate its header row (declared, or detected from known aliases)."""
+    """Read an extract and locate its header row (declared, or detected from known aliases).
+
+    ``row_checks`` (ingest) sets aside rows that are not records and applies the dataset's
+    ``hidden_rows`` policy (:func:`to_table`); other readers (published tables, ``oversight
+    suggest``) get every row as before.
+    """
     if not path.exists():
         raise ExtractError(
             file,
@@ -483,7 +828,8 @@ def read_table(
             found="no such file",
             fix=f"put the file there or correct path: in {config_ref}" if config_ref else "",
         )
-    records, merged = read_records(path, spec, file, config_ref)
+    records, facts, book_notes = read_records(path, spec, file, config_ref)
+    merged = [merged_text(m) for m in facts.merged]
     if not records or all(is_blank(r) for r in records):
         raise ExtractError(
             file,
@@ -517,15 +863,27 @@ def read_table(
                 fix=f"correct header_row: in {config_ref}",
             )
         _refuse_title_row(records, header_index, merged, known_headers, norm, file, config_ref)
-    table = to_table(records, header_index, file, int(spec.get("header_rows", 1)))
+    checks = (
+        RowChecks(facts, spec.get("hidden_rows", "reject"), config_ref, norm)
+        if row_checks
+        else None
+    )
+    header_rows = int(spec.get("header_rows", 1))
+    table = to_table(records, header_index, file, header_rows, checks)
+    table.notes += book_notes
+    data_start = header_index + header_rows + 1
+    if checks is not None:  # merges above the data here, those in it with the sheet's notes
+        merged = [merged_text(m) for m in facts.merged if m[2] < data_start]
     if merged:
         table.notes.append("merged cells: " + "; ".join(merged[:5]))
-    if table.rows.empty and not table.overlong_rows:
+    if checks is not None:
+        table.notes += _sheet_notes(table, records, data_start, checks)
+    if table.rows.empty and not table.overlong_rows and not table.structural:
         raise ExtractError(
             file,
             "the file has a header but no data rows",
             expected="one or more data rows below the header",
             found=f"header on row {table.header_row} and nothing below it",
-            fix="re-export the extract with its data; an empty extract is never expected",
+            fix="re-export the extract; an empty extract is never expected",
         )
     return table

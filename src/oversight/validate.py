@@ -4,22 +4,30 @@ The schema is built per LA and dataset from the common schema and the LA's confi
 runs on the *text* of each cell (lazy validation, so nothing stops at the first error). Each
 check is named after the rule it enforces; a failing cell becomes one line in the LA's rejects
 file, and any row with a failing cell is rejected whole.
+
+Rows that repeat a record already read (rule ``duplicate_row``) and survey respondents with two
+different answer sets (``conflicting_answers``) are found by :func:`repeated_rows` after every
+file of a dataset is validated, because a repeat may sit in another file.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from oversight import harmonise
-from oversight.dates import describe_formats, parse_dates
-from oversight.errors import ConfigError
+from oversight import harmonise, identifiers
+from oversight.dates import describe_formats, format_names, open_dates, parse_dates, swapped
+from oversight.errors import ConfigError, ExtractError
 
 REJECT_COLUMNS = ["source_file", "source_row", "column", "field", "value_shown", "rule", "message"]
 HISTORY_START = pd.Timestamp("1990-01-01")
@@ -45,6 +53,8 @@ class Context:
     period_end: pd.Timestamp
     extract_date: pd.Timestamp
     date_formats: tuple[str, ...]
+    id_rules: Mapping[str, identifiers.IdRule] = dataclasses.field(default_factory=dict)
+    open_date_sentinels: tuple[str, ...] = ()
 
 
 # Every check handles missing values itself and runs with ignore_na=False: pandera's NA-dropping
@@ -59,20 +69,27 @@ def _in_lookup(lookup: dict[str, Any]) -> Callable[[pd.Series], pd.Series]:
     return lambda s: harmonise.lookup_series(s, lookup).notna() | s.isna()
 
 
+def _not_open(s: pd.Series, ctx: Context) -> pd.Series:
+    """The column with open-ended sentinel dates (``9999-12-31``) as missing: a sentinel left
+    in a required field is the `required` rule's to report, never a date rule's."""
+    return s.mask(open_dates(s, ctx.open_date_sentinels, ctx.date_formats))
+
+
 def _date_checks(meta: dict[str, Any], ctx: Context) -> list[pa.Check]:
     fmts = ctx.date_formats
 
     def parses(s: pd.Series) -> pd.Series:
+        s = _not_open(s, ctx)
         return parse_dates(s, fmts).notna() | s.isna()
 
     def not_future(s: pd.Series) -> pd.Series:
-        return ~(parse_dates(s, fmts) > ctx.extract_date)
+        return ~(parse_dates(_not_open(s, ctx), fmts) > ctx.extract_date)
 
     start = ctx.period_start if meta.get("window") == "period" else HISTORY_START
     end = ctx.period_end if meta.get("window") == "period" else ctx.extract_date
 
     def in_window(s: pd.Series) -> pd.Series:
-        d = parse_dates(s, fmts)
+        d = parse_dates(_not_open(s, ctx), fmts)
         # Future dates are their own rule; a cell fails one date rule only.
         return d.isna() | (d > ctx.extract_date) | ((d >= start) & (d <= end))
 
@@ -81,6 +98,48 @@ def _date_checks(meta: dict[str, Any], ctx: Context) -> list[pa.Check]:
         pa.Check(not_future, name="future_date", ignore_na=False),
         pa.Check(in_window, name="date_outside_period", ignore_na=False),
     ]
+
+
+def _per_value(test: Callable[[str], bool]) -> Callable[[pd.Series], pd.Series]:
+    """A check judging each distinct value once (identifier columns repeat few values)."""
+
+    def check(s: pd.Series) -> pd.Series:
+        verdict = {v: bool(test(v)) for v in s.dropna().unique()}
+        return s.map(verdict, na_action="ignore").fillna(True).astype(bool)
+
+    return check
+
+
+def _id_checks(rule: identifiers.IdRule | None) -> list[pa.Check]:
+    """An identifier fails one rule only: placeholder, then mixed scripts, then pattern.
+
+    Cells are already canonical (:func:`identifiers.canonical`), as pseudonymisation sees them.
+    """
+
+    def usable(v: str) -> bool:
+        return not identifiers.is_placeholder(v) and not identifiers.is_mixed(v)
+
+    checks = [
+        pa.Check(
+            _per_value(lambda v: not identifiers.is_placeholder(v)),
+            name="placeholder_id",
+            ignore_na=False,
+        ),
+        pa.Check(
+            _per_value(lambda v: identifiers.is_placeholder(v) or not identifiers.is_mixed(v)),
+            name="mixed_script_id",
+            ignore_na=False,
+        ),
+    ]
+    if rule is not None and rule.pattern is not None:
+        checks.append(
+            pa.Check(
+                _per_value(lambda v: not usable(v) or identifiers.fits(v, rule)),
+                name="id_pattern",
+                ignore_na=False,
+            )
+        )
+    return checks
 
 
 def finite_numbers(s: pd.Series) -> np.ndarray:
@@ -127,10 +186,16 @@ def field_checks(
             ignore_na=False,
         )
     ]
-    if meta.get("required") and not defaulted:
-        checks.append(pa.Check(_present, name="required", ignore_na=False))
     kind = meta["type"]
-    if kind == "code":
+    if meta.get("required") and not defaulted:
+        present = _present
+        if kind == "date" and ctx.open_date_sentinels:
+            # '9999-12-31' in a field every row needs is not a date: the value is missing.
+            present = lambda s: _not_open(s, ctx).notna()  # noqa: E731
+        checks.append(pa.Check(present, name="required", ignore_na=False))
+    if kind == "identifier":
+        checks.extend(_id_checks(ctx.id_rules.get(meta["kind"])))
+    elif kind == "code":
         checks.append(
             pa.Check(
                 _in_lookup(harmonise.code_lookup(name, meta["codes"], spec)),
@@ -176,9 +241,7 @@ def build_schema(
                 [pa.Check(_in_lookup(scale), name="allowed_codes", ignore_na=False)],
                 nullable=True,
             )
-    frame_checks = [
-        pa.Check(lambda df: ~df.duplicated(keep="first"), name="duplicate_row", ignore_na=False)
-    ]
+    frame_checks = []
     answers = [c for c in columns if c.startswith(harmonise.WIDE_ITEM_PREFIX) or c == "free_text"]
     if answers:
         # A returned survey with no answer at all is not a response: say so, never drop it.
@@ -229,7 +292,7 @@ def failing_cells(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFra
     order = rule.str.startswith("date_order:")
     field[order] = rule[order].str.split(":").str[1]
     rule[order] = "date_order"
-    whole = rule.isin(["duplicate_row", "empty_response"])
+    whole = rule == "empty_response"
     field[whole] = "(whole row)"
     out = pd.DataFrame({"source_row": fc["index"].astype("int64"), "field": field, "rule": rule})
     return out.drop_duplicates().sort_values(["source_row", "field", "rule"], kind="stable")
@@ -245,7 +308,6 @@ def describe(
     """Rejects lines with the data lead's header, a masked value and an actionable message."""
     if cells.empty:
         return pd.DataFrame(columns=REJECT_COLUMNS)
-    dup_first = _first_occurrence(frame)
     records = []
     for row, field, rule in cells.itertuples(index=False):
         value = frame.at[row, field] if field in frame.columns else None
@@ -258,7 +320,7 @@ def describe(
                 "field": field.removeprefix(harmonise.WIDE_ITEM_PREFIX),
                 "value_shown": shown_value(value, meta),
                 "rule": rule,
-                "message": message(rule, field, value, meta, spec, ctx, frame, row, dup_first),
+                "message": message(rule, field, value, meta, spec, ctx, frame, row),
             }
         )
     return pd.DataFrame.from_records(records, columns=REJECT_COLUMNS)
@@ -275,22 +337,6 @@ def shown_value(value: object, meta: dict[str, Any]) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _first_occurrence(frame: pd.DataFrame) -> dict[int, int]:
-    dup = frame.duplicated(keep=False)
-    if not dup.any():
-        return {}
-    # Key each duplicated row by its tuple of values; the first holder of a key is the original.
-    sub = frame[dup].astype("object").where(frame[dup].notna(), None)
-    seen: dict[tuple, int] = {}
-    out: dict[int, int] = {}
-    for idx, values in zip(sub.index, sub.itertuples(index=False, name=None), strict=True):
-        if values in seen:
-            out[int(idx)] = seen[values]
-        else:
-            seen[values] = int(idx)
-    return out
-
-
 def message(
     rule: str,
     field: str,
@@ -300,13 +346,19 @@ def message(
     ctx: Context,
     frame: pd.DataFrame,
     row: int,
-    dup_first: dict[int, int],
 ) -> str:
     """One sentence saying what is wrong with the cell and what to change."""
     header = ctx.headers.get(field, field)
     shown = shown_value(value, meta)
     if rule == "required":
+        if value is not None and value is not pd.NA and meta["type"] == "date":
+            return (
+                f"{header!r} is {shown!r}, which stands for 'no date yet', but every row needs "
+                f"a {field}; enter the real date or leave the row out of the extract"
+            )
         return f"{header!r} is blank but every row needs a {field}; fill it in or remove the row"
+    if rule in ("placeholder_id", "mixed_script_id", "id_pattern"):
+        return _id_message(rule, header, str(value), meta["kind"], ctx)
     if rule == "allowed_codes":
         if field.startswith(harmonise.WIDE_ITEM_PREFIX):
             labels = list((spec.get("scale") or {}).get("labels", {}))
@@ -328,8 +380,8 @@ def message(
     if rule == "date_format":
         return (
             f"{shown!r} is not a date in an accepted format "
-            f"({describe_formats(list(ctx.date_formats))}); correct it, or if the column uses "
-            f"another format add it to {ctx.config_ref(['date_formats'])}"
+            f"({describe_formats(list(ctx.date_formats))}){_swap_hint(value, ctx)}; correct it, "
+            f"or if the column uses another format add it to {ctx.config_ref(['date_formats'])}"
         )
     if rule == "future_date":
         return (
@@ -356,13 +408,6 @@ def message(
             f"{shown!r} is outside the possible range {meta.get('min')} to {meta.get('max')}"
             f" for {field}; correct it"
         )
-    if rule == "duplicate_row":
-        first = dup_first.get(int(row))
-        return (
-            f"this row repeats row {first} exactly; remove the duplicate"
-            if first
-            else "this row repeats an earlier row exactly; remove the duplicate"
-        )
     if rule == "empty_response":
         return (
             "this respondent answered no question and left no comment; it is not counted "
@@ -382,3 +427,228 @@ def control_chars(value: object) -> str:
     """The control characters in a cell as code points (never the cell itself)."""
     found = sorted(set(_CONTROL.findall(str(value))))
     return ", ".join(f"U+{ord(c):04X}" for c in found[:3]) + (" ..." if len(found) > 3 else "")
+
+
+def _id_message(rule: str, header: str, value: str, kind: str, ctx: Context) -> str:
+    """Why an identifier cannot be used, describing its shape, never quoting it."""
+    if rule == "placeholder_id":
+        # A listed placeholder, zeros or punctuation only: not an identifier, safe to show.
+        shown = shown_value(value, {"type": "code"})
+        return (
+            f"{header!r} is {shown!r}, a placeholder, not a {kind} identifier; enter the real "
+            "identifier, or leave the row out of the extract if the record has none"
+        )
+    shape = identifiers.shape(value)
+    if rule == "mixed_script_id":
+        letters = identifiers.describe_letters(identifiers.foreign_letters(value))
+        return (
+            f"{header!r} holds an identifier of {shape} that mixes Latin letters or digits with "
+            f"letters of another script ({letters}); they look alike but make a different "
+            f"{kind}: retype the identifier in Latin letters"
+        )
+    rule_spec = ctx.id_rules[kind]
+    return (
+        f"{header!r} holds an identifier of {shape}, which does not fit this LA's {kind} "
+        f"identifiers ({rule_spec.describe()}); correct it, or if the pattern is wrong change "
+        f"it in {rule_spec.ref}"
+    )
+
+
+def _swap_hint(value: object, ctx: Context) -> str:
+    """' (it fits mm/dd/yyyy ...)' when a value that is not a date in the configured order
+    is one with day and month exchanged (a whole column like that is refused by ingest)."""
+    numeric = [f for f in ctx.date_formats if swapped(f) != f]
+    if not numeric or not isinstance(value, str):
+        return ""
+    flipped = [swapped(f) for f in numeric]
+    if parse_dates(pd.Series([value], dtype="string"), flipped).isna().iloc[0]:
+        return ""
+    return f" (it fits {format_names(flipped)}: are day and month swapped?)"
+
+
+# ------------------------------------------------------------------ repeats
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One file of a dataset after cell validation, for the repeat checks."""
+
+    file: str
+    frame: pd.DataFrame  # mapped text, identifiers canonical, open-ended dates blanked
+    ctx: Context
+    failed: frozenset[int] = frozenset()  # rows with a failing cell (rejected already)
+
+
+def resend_error(file: str, earlier: str, how: str, path_ref: str) -> ExtractError:
+    """A file that is another copy of a file already read for the same LA and dataset."""
+    return ExtractError(
+        file,
+        f"this file is a resend of {earlier} ({how}); reading both would count every record twice",
+        expected="each extract once",
+        found=f"{file} repeats {earlier}",
+        fix=(
+            f"remove one of the two files from the LA's folder, or narrow path: in {path_ref} "
+            "so that it matches each extract once"
+        ),
+    )
+
+
+def check_resend_bytes(path: Path, file: str, digests: dict[str, str], path_ref: str) -> None:
+    """Refuse a file with the same bytes as one already read; remember its digest.
+
+    Raises:
+        ExtractError: Naming both files (a copy picked up by a glob, a resent extract).
+    """
+    with open(path, "rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    if digest in digests:
+        raise resend_error(file, digests[digest], "the same bytes", path_ref)
+    digests[digest] = file
+
+
+def _cite(where: tuple[str, int]) -> str:
+    return f"{where[0]} row {where[1]}"
+
+
+def repeated_rows(
+    files: list[Checked],
+    dataset: str,
+    fields: dict[str, dict[str, Any]],
+    spec: dict[str, Any],
+    key: list[str],
+    path_ref: str,
+) -> pd.DataFrame:
+    """Rejects for rows that repeat a record of the dataset, in the same file or another.
+
+    Rows are compared on the values they stand for (:func:`harmonise.comparable`) in the
+    dataset's key fields (``key:`` in the common schema). A row whose key identifier is blank
+    or a placeholder identifies nobody, so it repeats another only if every field does.
+
+    Of the copies of one record, the first that passes every cell check loads (the first copy
+    when none does) and the others are ``duplicate_row``, citing it: a broken first copy never
+    costs the record its good copy. Survey rows are keyed by respondent and wave: when the
+    copies that could load give two different answer sets, which is the respondent's cannot
+    be told and every row of that respondent is ``conflicting_answers``.
+
+    Raises:
+        ExtractError: A file whose rows are all the rows of an earlier file (a resend in
+            another format or order).
+    """
+    derived = {n for n, m in fields.items() if m.get("from_file")}
+    copies: dict[tuple, list[_Copy]] = {}
+    contents: list[tuple[str, Counter]] = []
+    names: list[str] = []
+    for checked in files:
+        values = harmonise.comparable(checked.frame, fields, spec, list(checked.ctx.date_formats))
+        names = list(values.columns)
+        at = {n: i for i, n in enumerate(names)}
+        kept = [at[n] for n in names if n not in derived]
+        keyed = [at[n] for n in key if n in at]
+        ids = [at[n] for n in key if n in at and fields[n]["type"] == "identifier"]
+        rows = list(zip(values.index, values.itertuples(index=False, name=None), strict=True))
+        content = Counter(tuple(row[i] for i in kept) for _, row in rows)
+        for earlier, seen in contents:
+            if content and content == seen:
+                raise resend_error(
+                    checked.file, earlier, f"the same {len(rows)} rows, read as values", path_ref
+                )
+        contents.append((checked.file, content))
+        for index, row in rows:
+            usable = all(row[i] is not None and not identifiers.is_placeholder(row[i]) for i in ids)
+            ident = (True, *(row[i] for i in keyed)) if usable else (False, *row)
+            copies.setdefault(ident, []).append(
+                _Copy((checked.file, int(index)), row, int(index) not in checked.failed, checked)
+            )
+    records: list[dict[str, Any]] = []
+    answers = [i for i, n in enumerate(names) if n not in key]
+    for ident, group in copies.items():
+        if len(group) < 2:
+            continue
+        usable = ident[0]
+        candidates = [c for c in group if c.valid] or group
+        answer_sets = {c.values(answers) for c in candidates}
+        if dataset == "survey" and usable and len(answer_sets) > 1:
+            records.extend(_conflicts(group))
+            continue
+        original = candidates[0]
+        for copy in group:
+            if copy is not original:
+                records.append(_duplicate(copy, original, names, key, usable, dataset))
+    return pd.DataFrame.from_records(records, columns=REJECT_COLUMNS).sort_values(
+        ["source_file", "source_row"], kind="stable"
+    )
+
+
+@dataclass(frozen=True)
+class _Copy:
+    """One row as the repeat checks see it."""
+
+    where: tuple[str, int]
+    row: tuple
+    valid: bool  # passed every cell check
+    checked: Checked
+
+    def values(self, positions: list[int]) -> tuple:
+        return tuple(self.row[i] for i in positions)
+
+
+def _whole_row(where: tuple[str, int], rule: str, text: str) -> dict[str, Any]:
+    return {
+        "source_file": where[0],
+        "source_row": where[1],
+        "column": "(whole row)",
+        "field": "(whole row)",
+        "value_shown": "(whole row)",
+        "rule": rule,
+        "message": text,
+    }
+
+
+def _duplicate(
+    copy: _Copy, original: _Copy, names: list[str], key: list[str], usable: bool, dataset: str
+) -> dict[str, Any]:
+    """One duplicate_row reject citing the copy that is kept and what, if anything, differs."""
+    cite = _cite(original.where)
+    if not usable:
+        text = f"this row repeats {cite} in every column; remove the duplicate"
+        return _whole_row(copy.where, "duplicate_row", text)
+    headers = copy.checked.ctx.headers
+    same = ", ".join(repr(headers.get(n, n)) for n in key if n in headers)
+    differ = [
+        repr(headers.get(n, n).removeprefix(harmonise.WIDE_ITEM_PREFIX))
+        for i, n in enumerate(names)
+        if n not in key and copy.row[i] != original.row[i]
+    ]
+    what = "response" if dataset == "survey" else "row"
+    if not differ:
+        text = f"this {what} repeats {cite} (same {same}); remove the duplicate"
+    elif len(differ) > 3:
+        text = (
+            f"this {what} repeats {cite} (same {same}) but differs in {len(differ)} columns; "
+            "keep the right one in the extract and remove the other"
+        )
+    else:
+        text = (
+            f"this {what} repeats {cite} (same {same}) but differs in {', '.join(differ)}; "
+            "keep the right one in the extract and remove the other"
+        )
+    return _whole_row(copy.where, "duplicate_row", text)
+
+
+def _conflicts(group: list[_Copy]) -> list[dict[str, Any]]:
+    """Every row of a respondent whose loadable rows give different answer sets."""
+    out = []
+    for copy in group:
+        others = [_cite(c.where) for c in group if c is not copy]
+        listed = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+        out.append(
+            _whole_row(
+                copy.where,
+                "conflicting_answers",
+                f"this respondent ID is also on {listed} with different answers; one person "
+                "gives one response per wave and which is theirs cannot be told, so none is "
+                "counted: keep the right response in the export and remove the others, or "
+                "correct the respondent ID",
+            )
+        )
+    return out

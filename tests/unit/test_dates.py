@@ -72,5 +72,6 @@ def test_day_first_is_never_guessed_as_month_first():
 
 def test_describe_formats():
     assert describe_formats(FORMATS) == "yyyy-mm-dd, dd/mm/yyyy, d-Mon-yy, Excel serial number"
-    assert describe_formats(["%Y-%m-%d", "%m/%d/%Y"]) == "yyyy-mm-dd, %m/%d/%Y"
+    assert describe_formats(["%Y-%m-%d", "%m/%d/%Y"]) == "yyyy-mm-dd, mm/dd/yyyy"
+    assert describe_formats(["%Y/%d/%m"]) == "yyyy-mm-dd, %Y/%d/%m"
     assert describe_formats([]) == "yyyy-mm-dd"

@@ -191,7 +191,10 @@ def test_duplicate_row_rejects_later_copies_only(sandbox):
     for row in (4, 5):
         rej = one_reject(result, row)
         assert rej["column"] == "(whole row)"
-        assert rej["message"] == "this row repeats row 2 exactly; remove the duplicate"
+        assert rej["message"] == (
+            f"this row repeats {SUP_PATH} row 2 (same 'Worker ID', 'Supervision Date', "
+            "'Supervision Type', 'Status', 'Duration (mins)'); remove the duplicate"
+        )
     assert result.data["source_row"].tolist() == [2, 3, 6]
     assert result.ledger["rows_loaded"] == 3 and result.ledger["rows_rejected"] == 2
 
@@ -201,7 +204,10 @@ def test_duplicate_of_rows_with_blanks_names_first_row(sandbox):
     _, result = sandbox.supervision(csv_text(SUP_HEADER, sup_row(), row, row))
     assert rules_by_row(result) == {3: {"required"}, 4: {"required", "duplicate_row"}}
     dup = result.rejects[result.rejects["rule"] == "duplicate_row"].iloc[0]
-    assert dup["message"] == "this row repeats row 3 exactly; remove the duplicate"
+    # Without an identifier a row repeats another only if every column does.
+    assert dup["message"] == (
+        f"this row repeats {SUP_PATH} row 3 in every column; remove the duplicate"
+    )
 
 
 @pytest.mark.parametrize(
@@ -304,6 +310,10 @@ def test_every_rule_has_advice_for_the_data_lead() -> None:
     from oversight import validate
     from oversight.quality import RULE_ADVICE
 
-    names = set(re.findall(r'name=f?"(\w+)', inspect.getsource(validate))) | {"field_count"}
+    source = inspect.getsource(validate)
+    names = set(re.findall(r'name=f?"(\w+)', source)) | {"field_count"}
+    names |= set(re.findall(r'_whole_row\(\s*[\w.]+,\s*"(\w+)"', source))  # repeat rules
     assert {"control_character", "number_format", "date_order", "empty_response"} <= names
+    assert {"placeholder_id", "mixed_script_id", "id_pattern"} <= names
+    assert {"duplicate_row", "conflicting_answers"} <= names
     assert names <= set(RULE_ADVICE), names - set(RULE_ADVICE)
