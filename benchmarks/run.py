@@ -245,8 +245,8 @@ def _rule_of(path: Path) -> str:
         "exports",
         "provenance",
     }
-    if stage == "ingest":
-        return "ingest"
+    if stage in ("ingest", "links"):
+        return stage
     if stage == "stats" and stem.startswith("metrics_"):
         return "metrics_la"
     if stage == "published" and stem.startswith("release_diff"):

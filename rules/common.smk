@@ -68,7 +68,7 @@ def prov(rule, wildcard=None):
 
 def provenance_records(wildcards):
     """Every job's provenance record: one per rule, per LA for the per-LA rules."""
-    per_la = {"ingest", "quality_page", "metrics_la"}
+    per_la = {"ingest", "links", "quality_page", "metrics_la"}
     records = []
     for r in workflow.rules:
         if "prov" not in r.output.keys():

@@ -14,7 +14,8 @@ rule ingest:
         rejects=expand(
             f"{RESULTS}/quality/{{{{la}}}}/{{dataset}}.rejects.csv", dataset=DATASETS
         ),
-        ledger=f"{RESULTS}/quality/{{la}}/ledger.csv",
+        # The LA's ledger lines before the links rule adds each dataset's status.
+        ledger=f"{INTERIM}/{{la}}/ingest_ledger.csv",
         notes=f"{RESULTS}/quality/{{la}}/notes.json",
         prov=prov("ingest", "la"),
     log:

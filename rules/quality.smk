@@ -1,4 +1,36 @@
-# Data quality: the regional ledger (which must balance) and one page per LA for its data lead.
+# Data quality: links between each LA's datasets and their status, the regional ledger (which
+# must balance) and one page per LA for its data lead.
+from oversight.links import link_datasets
+
+LINK_DATASETS = link_datasets()
+
+
+# Its own job per LA, after ingest, so that changing the study's limits reruns only this and
+# what reads the ledger, and so that ingest can later be split per dataset.
+rule links:
+    input:
+        data=expand(f"{INTERIM}/{{{{la}}}}/{{dataset}}.parquet", dataset=LINK_DATASETS),
+        ledger=f"{INTERIM}/{{la}}/ingest_ledger.csv",
+        code=code("links"),
+    output:
+        ledger=f"{RESULTS}/quality/{{la}}/ledger.csv",
+        links=f"{RESULTS}/quality/{{la}}/links.json",
+        prov=prov("links", "la"),
+    log:
+        "logs/links/{la}.log",
+    benchmark:
+        "logs/benchmarks/links/{la}.tsv"
+    conda:
+        "../environment.yml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        datasets=LINK_DATASETS,
+        quality=config["quality"],
+        examples=config["quality"]["examples_per_rule"],
+    script:
+        "scripts/links.py"
 
 
 rule ledger:
@@ -29,6 +61,7 @@ rule quality_page:
         ),
         ledger=f"{RESULTS}/quality/{{la}}/ledger.csv",
         notes=f"{RESULTS}/quality/{{la}}/notes.json",
+        links=f"{RESULTS}/quality/{{la}}/links.json",
         template="report_templates/quality.html.j2",
         code=code("quality_page"),
     output:

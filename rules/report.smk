@@ -2,10 +2,12 @@
 # report with one annex per LA, the PDF, the workbook, and provenance for every ID.
 CATALOGUE = oc.load_checked("config/tables.yaml", "tables.schema.yaml")["tables"]
 PUBLISHED_TABLES = list(CATALOGUE)
-# Tables computed by earlier rules; data_received is made here, oversight_metrics by
-# publish_metrics (the figures read it).
+# Tables computed by earlier rules; data_received and data_exclusions are made here from the
+# ledger, oversight_metrics by publish_metrics (the figures read it).
 ANALYSIS_TABLES = [
-    t for t in PUBLISHED_TABLES if t not in ("data_received", "oversight_metrics")
+    t
+    for t in PUBLISHED_TABLES
+    if t not in ("data_received", "data_exclusions", "oversight_metrics")
 ]
 LA_CODES = sorted(AUTH_CONFIGS[la]["la_code"] for la in AUTHORITIES)
 FIGURE_MANIFESTS = {
@@ -87,6 +89,7 @@ rule report:
         neighbour_count=PUBLISHED["neighbours"]["count"],
         survey_min_n=config["disclosure"]["survey_min_n"],
         demo=Path(config["privacy"]["demo_manifest"]).exists(),
+        quality=config["quality"],
     script:
         "scripts/report.py"
 

@@ -15,6 +15,7 @@ from oversight.coding.coder import (
 )
 from oversight.coding.inspectors import oversight_by_grade, oversight_mentions, oversight_quotes
 from oversight.coding.refi import codebook_to_qdc, project_to_qdpx
+from oversight.exclusions import drop_las, unreliable
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 
@@ -23,6 +24,10 @@ def main() -> None:
     codebook = load_codebook(sm.input.codebook)
     transcripts = pd.concat([pd.read_parquet(p) for p in sm.input.transcripts], ignore_index=True)
     survey = pd.concat([pd.read_parquet(p) for p in sm.input.survey], ignore_index=True)
+    # Each source leaves the LAs whose dataset of it the ledger marks unreliable.
+    bad = unreliable(pd.read_csv(sm.input.ledger, dtype={"la_code": str}))
+    transcripts = drop_las(transcripts, bad, ["transcripts"])
+    survey = drop_las(survey, bad, ["survey"])
     inspections = pd.read_parquet(sm.input.inspections)
     units = pd.concat(
         [

@@ -4,6 +4,7 @@ import pandas as pd
 
 from oversight import artefacts, jobs
 from oversight.comparison import change, compare, heterogeneity
+from oversight.exclusions import drop_for, unreliable
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 
@@ -13,6 +14,10 @@ def main() -> None:
         [pd.read_csv(p, dtype={"la_code": str, "breakdown": str}) for p in sm.input.counts],
         ignore_index=True,
     )
+    # An LA's metrics built on a dataset the ledger marks unreliable are left out, so they
+    # are in no funnel, ranking or regional total.
+    bad = unreliable(pd.read_csv(sm.input.ledger, dtype={"la_code": str}))
+    counts = drop_for(counts, bad, "comparison")
     region = sm.params.region_code
     table = compare(counts, region)
     artefacts.write_csv(table, sm.output.metrics)

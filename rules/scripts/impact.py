@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 
 from oversight import artefacts, jobs
+from oversight.exclusions import drop_for, unreliable
 from oversight.figures import event_study_plot, its_forest_plot, save
 from oversight.impact import adoption_table, did_tables, its_table, panel
 
@@ -17,6 +18,9 @@ def main() -> None:
         [pd.read_csv(f, dtype={"la_code": str, "period": str}) for f in sm.input.series],
         ignore_index=True,
     )
+    # Outcomes built on a dataset the ledger marks unreliable leave that LA's series.
+    bad = unreliable(pd.read_csv(sm.input.ledger, dtype={"la_code": str}))
+    series = drop_for(series, bad, "impact")
     adopted = adoption_table(p.adoption, dict(p.codes))
     data = panel(series, adopted, dict(p.plan["outcomes"]), p.first_month)
     artefacts.write_csv(data, sm.output.panel)

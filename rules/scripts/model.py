@@ -3,6 +3,7 @@
 import pandas as pd
 
 from oversight import artefacts, jobs
+from oversight.exclusions import drop_for, unreliable
 from oversight.models import oversight_model
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
@@ -10,6 +11,8 @@ sm = snakemake  # noqa: F821 (provided by Snakemake)
 
 def main() -> None:
     units = pd.concat([pd.read_parquet(p) for p in sm.input.units], ignore_index=True)
+    bad = unreliable(pd.read_csv(sm.input.ledger, dtype={"la_code": str}))
+    units = drop_for(units, bad, "model")
     artefacts.write_csv(oversight_model(units), sm.output[0])
 
 

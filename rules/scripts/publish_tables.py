@@ -6,6 +6,7 @@ import pandas as pd
 
 from oversight import artefacts, jobs
 from oversight.config import load_checked
+from oversight.exclusions import table as exclusions_table
 from oversight.report.publish import data_received, publish
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
@@ -23,6 +24,8 @@ def main() -> None:
     for name in sm.params.names:
         if name == "data_received":
             frame = data_received(pd.read_csv(sm.input.ledger, dtype={"la_code": str}))
+        elif name == "data_exclusions":
+            frame = exclusions_table(pd.read_csv(sm.input.ledger, dtype={"la_code": str}))
         else:
             frame = _read(sources[name])
         shown = publish(

@@ -20,7 +20,11 @@ def main() -> None:
     }
     with open(sm.input.notes, encoding="utf-8") as handle:
         notes = json.load(handle)
-    context = page_context(la, ledger, rejects, notes, dict(sm.params.study), sm.params.examples)
+    with open(sm.input.links, encoding="utf-8") as handle:
+        links = json.load(handle)
+    context = page_context(
+        la, ledger, rejects, notes, dict(sm.params.study), sm.params.examples, links
+    )
     artefacts.write_text(render(sm.input.template, context), sm.output[0])
 
 

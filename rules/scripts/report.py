@@ -7,6 +7,7 @@ import pandas as pd
 
 from oversight import artefacts, jobs
 from oversight.config import load_checked
+from oversight.links import Limits
 from oversight.pdf import html_to_pdf
 from oversight.provenance import code_version
 from oversight.published import neighbour_map
@@ -43,7 +44,8 @@ def main() -> None:
         for rule, path in zip(p.manifest_rules, sm.input.manifests, strict=True)
     }
     figures = render.figure_views(manifests, Path(sm.input.manifests[0]).parent)
-    ctx = fnd.Context(p.year, p.region_code, names, frozenset(figures))
+    limits = Limits.from_config(p.quality).describe()
+    ctx = fnd.Context(p.year, p.region_code, names, frozenset(figures), limits)
     found = fnd.findings(tables, ctx)
     recommendations = recs.load(sm.input.recommendations)
     recs.check_citations(recommendations, [f.id for f in found], sm.input.recommendations)
@@ -91,6 +93,7 @@ def main() -> None:
             peers.get(code, []),
             names,
             p.kpi_period,
+            tables.get("data_exclusions"),
         )
         html = render.render_annex(env, p.study, annex, p.year, p.kpi_period)
         artefacts.write_text(html, out_dir / f"{code}.html")

@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 
 from oversight import artefacts, jobs
+from oversight.exclusions import drop_for, unreliable
 from oversight.figures import FigureSpec, save
 from oversight.survey import (
     compare_roles,
@@ -23,11 +24,15 @@ sm = snakemake  # noqa: F821 (provided by Snakemake)
 
 def main() -> None:
     instrument = load_instrument(sm.input.instrument)
+    bad = unreliable(pd.read_csv(sm.input.ledger, dtype={"la_code": str}))
     long = pd.concat([pd.read_parquet(p) for p in sm.input.survey], ignore_index=True)
-    # Invited staff: the workers in each LA's supervision records (no staff list is collected).
+    long = drop_for(long, bad, "survey")
+    # Invited staff: the workers in each LA's supervision records (no staff list is collected);
+    # no rate where either the survey or the supervision records are unreliable.
     workers = pd.concat(
         [pd.read_parquet(p, columns=["la_code", "worker_id"]) for p in sm.input.supervision]
     )
+    workers = drop_for(drop_for(workers, bad, "survey_rates"), bad, "survey")
     eligible = workers.drop_duplicates().groupby("la_code").size().rename("eligible").reset_index()
     artefacts.write_csv(response_counts(long, eligible, by=("la_code",)), sm.output.responses)
     scores = construct_scores(long, instrument)

@@ -14,6 +14,7 @@ import jinja2
 import pandas as pd
 
 from oversight.errors import LedgerError
+from oversight.links import OK, STATUS_COLUMN, Limits, percent
 
 # What a data lead can do about each rule, in the order problems are usually fixed.
 RULE_ADVICE: dict[str, str] = {
@@ -44,7 +45,6 @@ RULE_ADVICE: dict[str, str] = {
     "where exports were joined or pages printed.",
     "totals_row": "Leave totals and sub-totals out of the extract: the study counts the "
     "records itself.",
-}
     "placeholder_id": "Enter the real identifier where the extract has NULL, N/A, 0, 'unknown' "
     "or a similar placeholder, or leave records without one out of the extract.",
     "mixed_script_id": "Retype these identifiers in Latin letters: they contain a look-alike "
@@ -53,6 +53,7 @@ RULE_ADVICE: dict[str, str] = {
     "if the form has changed, tell the study team so the configuration can describe it.",
     "conflicting_answers": "One respondent ID has several different responses: keep the real "
     "one in the export and remove the others, or correct the respondent IDs.",
+}
 
 
 @dataclass(frozen=True)
@@ -66,12 +67,26 @@ class RuleSummary:
 
 
 def combine_ledgers(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The regional ledger, sorted, with a ``balanced`` column.
+    """The regional ledger, sorted, with each dataset's ``status`` carried on and a
+    ``balanced`` column.
 
-    Raises if any line does not balance, or if any file could not be used at all (its LA's
-    quality page says why): the roll-ups never run on an incomplete region.
+    Raises if any line does not balance, if any file could not be used at all (its LA's
+    quality page says why), or if a line has no status: the roll-ups never run on an
+    incomplete region, nor on data whose reliability was not judged. An ``unreliable``
+    status does not stop the roll-ups: they leave that LA's dataset out
+    (:mod:`oversight.exclusions`).
     """
     ledger = pd.concat(frames, ignore_index=True)
+    if STATUS_COLUMN not in ledger:
+        ledger[STATUS_COLUMN] = ""
+    ledger[STATUS_COLUMN] = ledger[STATUS_COLUMN].fillna("").astype(str)
+    unjudged = ledger[ledger[STATUS_COLUMN] == ""]
+    if not unjudged.empty:
+        lines = ", ".join(f"{r.la_code} {r.dataset}" for r in unjudged.itertuples())
+        raise LedgerError(
+            f"{len(unjudged)} ledger line(s) have no status ({lines}); each LA's ledger "
+            "gets one from the links rule (results/quality/<la>/ledger.csv)"
+        )
     ledger["file_problem"] = ledger["file_problem"].fillna("").astype(str)
     problems = ledger[ledger["file_problem"] != ""]
     if not problems.empty:
@@ -117,6 +132,51 @@ def summarise_rejects(rejects: pd.DataFrame, examples: int) -> list[RuleSummary]
     return out
 
 
+def link_views(links: dict[str, Any], dataset: str) -> list[dict[str, Any]]:
+    """The link checks of one dataset (``links.json``) as the quality page words them."""
+    limit = links["limits"]["max_unlinked_share"]
+    out = []
+    for check in links["links"]:
+        if check["dataset"] != dataset:
+            continue
+        n, of = check["rows_unlinked"], check["rows_checked"]
+        if not check["checked"]:
+            summary = f"{check['rows']} {check['problem']}: {check['note']}"
+        elif n:
+            summary = (
+                f"{n:,} of {of:,} {check['rows']} ({percent(check['share'])}) are "
+                f"{check['problem']} ({check['ids_unlinked']:,} different IDs)"
+            )
+        else:
+            summary = f"all {of:,} {check['rows']} link to the {check['target']}"
+        out.append(
+            {
+                "name": check["name"],
+                "summary": summary,
+                "unlinked": bool(n),
+                "over_limit": check["checked"] and check["share"] > limit,
+                "limit": percent(limit),
+                "fix": check["fix"],
+                "examples": check["examples"],
+            }
+        )
+    return out
+
+
+def conflict_views(links: dict[str, Any], dataset: str) -> list[dict[str, Any]]:
+    """Identifiers of one dataset with more than one value of a field, worded for the page."""
+    return [
+        {
+            "label": c["label"],
+            "summary": f"{c['ids']:,} of {c['ids_checked']:,} workers have more than one "
+            f"{c['label']} across their rows; the analysis uses each worker's latest",
+            "examples": c["examples"],
+        }
+        for c in links["conflicts"]
+        if c["dataset"] == dataset and c["ids"]
+    ]
+
+
 def page_context(
     la: dict[str, Any],
     ledger: pd.DataFrame,
@@ -124,24 +184,35 @@ def page_context(
     notes: dict[str, Any],
     study: dict[str, Any],
     examples: int,
+    links: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Everything the data-quality page shows, in display order."""
+    """Everything the data-quality page shows, in display order. ``links`` is the LA's
+    ``links.json`` (:func:`oversight.links.report`); the ledger carries each dataset's
+    ``status``."""
+    links = links or {"limits": {"max_unlinked_share": 1.0}, "links": [], "conflicts": []}
     datasets = []
-    for row in ledger.itertuples(index=False):
-        share = row.rows_rejected / row.rows_in if row.rows_in else 0.0
+    for row in ledger.to_dict("records"):
+        share = row["rows_rejected"] / row["rows_in"] if row["rows_in"] else 0.0
+        name = row["dataset"]
+        status = row.get(STATUS_COLUMN)
+        status = status if isinstance(status, str) and status else OK
         datasets.append(
             {
-                "name": row.dataset,
-                "rows_in": row.rows_in,
-                "rows_loaded": row.rows_loaded,
-                "rows_rejected": row.rows_rejected,
-                "blank": row.blank_rows_skipped,
+                "name": name,
+                "rows_in": row["rows_in"],
+                "rows_loaded": row["rows_loaded"],
+                "rows_rejected": row["rows_rejected"],
+                "blank": row["blank_rows_skipped"],
                 "share_rejected": f"{share:.1%}",
-                "files": notes.get(row.dataset, {}).get("files", []),
-                "notes": notes.get(row.dataset, {}).get("notes", []),
-                "rules": summarise_rejects(rejects[row.dataset], examples),
-                "rejects_file": f"{row.dataset}.rejects.csv",
-                "problem": notes.get(row.dataset, {}).get("problem"),
+                "status": status,
+                "unreliable": status != OK,
+                "files": notes.get(name, {}).get("files", []),
+                "notes": notes.get(name, {}).get("notes", []),
+                "rules": summarise_rejects(rejects[name], examples),
+                "rejects_file": f"{name}.rejects.csv",
+                "problem": notes.get(name, {}).get("problem"),
+                "links": link_views(links, name),
+                "conflicts": conflict_views(links, name),
             }
         )
     return {
@@ -152,6 +223,12 @@ def page_context(
         "total_in": int(ledger["rows_in"].sum()),
         "total_rejected": int(ledger["rows_rejected"].sum()),
         "problems": sum(1 for d in datasets if d["problem"]),
+        "unreliable": [d for d in datasets if d["unreliable"] and not d["problem"]],
+        "limits": (
+            Limits.from_config(links["limits"]).describe()
+            if "max_reject_share" in links["limits"]
+            else ""
+        ),
     }
 
 
@@ -187,6 +264,15 @@ def index_context(
                 "rows_loaded": int(t.rows_loaded),
                 "rows_rejected": int(t.rows_rejected),
                 "share": f"{t.rows_rejected / t.rows_in:.1%}" if t.rows_in else "-",
+                "unreliable": _unreliable_datasets(ledger, la["la_code"]),
             }
         )
     return {"authorities": rows, "study": study}
+
+
+def _unreliable_datasets(ledger: pd.DataFrame, la_code: str) -> list[str]:
+    """The datasets of one LA whose status is not ``ok`` (none for a ledger without status)."""
+    if STATUS_COLUMN not in ledger:
+        return []
+    own = ledger[(ledger["la_code"] == la_code) & (ledger[STATUS_COLUMN].fillna(OK) != OK)]
+    return sorted(own["dataset"].astype(str))

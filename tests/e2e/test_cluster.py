@@ -54,6 +54,8 @@ def test_jobs_run_under_a_scheduler_with_declared_resources(tmp_path: Path) -> N
         [
             "ingest",
             "ingest",
+            "links",
+            "links",
             "quality_page",
             "quality_page",
             "metrics_la",

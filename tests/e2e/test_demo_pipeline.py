@@ -59,6 +59,19 @@ def test_ledger_balances_and_counts_every_row(demo_run: Path, truth: dict) -> No
         assert row.rows_loaded == la["volumes"][row.dataset], (row.la_code, row.dataset)
 
 
+def test_every_demo_dataset_is_reliable_and_links(demo_run: Path, truth: dict) -> None:
+    """The demo plants row errors but no broken links: every dataset stays in the analysis."""
+    ledger = pd.read_csv(demo_run / "results/quality/ledger.csv")
+    assert (ledger["status"] == "ok").all(), ledger[ledger["status"] != "ok"]
+    excluded = pd.read_csv(demo_run / "results/tables/data_exclusions.csv")
+    assert excluded.empty
+    for slug in truth["authorities"]:
+        links = json.loads((demo_run / f"results/quality/{slug}/links.json").read_text())
+        for check in links["links"]:
+            assert check["checked"] and check["rows_checked"] > 0, (slug, check["name"])
+            assert check["rows_unlinked"] == 0, (slug, check["name"])
+
+
 def test_harmonised_datasets_meet_the_contract(demo_run: Path, truth: dict) -> None:
     for slug, la in truth["authorities"].items():
         for dataset in DATASETS:
@@ -153,11 +166,12 @@ def test_one_la_corrected_reruns_only_that_la(demo_run: Path) -> None:
         proc = run([str(BIN / "snakemake"), "-n", "--quiet", "all"], demo_run)
         out = proc.stdout + proc.stderr
         jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", out, flags=re.M))
-        # Kent's chain (ingest, page, counts) and the regional roll-ups; no other LA.
-        assert jobs.pop("total") == "18"
+        # Kent's chain (ingest, links, page, counts) and the regional roll-ups; no other LA.
+        assert jobs.pop("total") == "19"
         assert jobs == {
             "all": "1",
             "ingest": "1",
+            "links": "1",
             "ledger": "1",
             "quality_index": "1",
             "quality_page": "1",

@@ -10,14 +10,15 @@ recommendations cite findings by ID and the citation check must still hold.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from oversight.disclosure import SYMBOL
+from oversight.exclusions import analyses
 from oversight.metrics import definitions
 from oversight.report.publish import METRIC_NUMBERS, as_numbers
 
@@ -39,13 +40,15 @@ class Finding:
 
 @dataclass(frozen=True)
 class Context:
-    """What the findings need besides the tables: the study year, the region's code and
-    the LA names."""
+    """What the findings need besides the tables: the study year, the region's code, the LA
+    names, the figures drawn, and the study's limits for unreliable datasets in words
+    (:meth:`oversight.links.Limits.describe`)."""
 
     year: str
     region_code: str
     names: Mapping[str, str]
     figures: frozenset[str]
+    limits: str = ""
 
 
 def pct(value: float, digits: int = 0) -> str:
@@ -428,6 +431,104 @@ def _data(tables: Tables, ctx: Context) -> Finding:
     return Finding("F-DATA-01", "data", "Data received and its quality", text, ["TAB-DATA"])
 
 
+def _left_out_table(tables: Tables) -> pd.DataFrame:
+    """The published list of unreliable LA datasets (empty when there is none)."""
+    frame = tables.get("data_exclusions")
+    if frame is None:
+        return pd.DataFrame(columns=["la_code", "dataset", "reason", "left_out_of"])
+    return frame
+
+
+def _exclusions(tables: Tables, ctx: Context) -> Finding:
+    """Which LAs' datasets were left out of the comparisons as unreliable, and why."""
+    table = _left_out_table(tables)
+    limits = f" had {ctx.limits}" if ctx.limits else " was above the study's limits"
+    if table.empty:
+        text = (
+            f"No LA's dataset{limits}, so every dataset entered the comparisons and the "
+            "region's totals."
+        )
+    else:
+        parts = [
+            f"{ctx.names.get(r.la_code, r.la_code)}'s {r.dataset} data ({r.reason}), left out "
+            f"of {r.left_out_of}"
+            for r in table.sort_values(["la_code", "dataset"]).itertuples()
+        ]
+        text = (
+            f"{_cap(_count(len(table), 'LA dataset'))} "
+            f"{'was' if len(table) == 1 else 'were'} judged unreliable and left out of the "
+            "comparisons, the region's totals and every finding about the LA: "
+            + "; ".join(parts)
+            + ". Their LAs' data-quality pages show the rows concerned."
+        )
+    return Finding("F-DATA-02", "data", "Datasets left out as unreliable", text, ["TAB-EXCLUSIONS"])
+
+
+def _datasets(*metrics: str) -> frozenset[str]:
+    """The LA datasets the metrics are computed from (metrics.yaml)."""
+    return frozenset(d for m in metrics for d in definitions()[m]["datasets"])
+
+
+def _analysis(name: str) -> frozenset[str]:
+    return frozenset(analyses()[name]["datasets"])
+
+
+# The LA datasets each finding rests on: an LA whose dataset among them was left out as
+# unreliable is named in the finding, which says the region's figures exclude it.
+RESTS_ON: dict[str, Callable[[], frozenset[str]]] = {
+    "F-SUP-01": lambda: _datasets("staff_supervision_28d"),
+    "F-SUP-02": lambda: _datasets("staff_supervision_28d", "child_oversight_28d"),
+    "F-SUP-03": lambda: _datasets(
+        "sessions_held_vs_due", "supervision_cancelled", "supervision_90min_plus"
+    ),
+    "F-OVS-01": lambda: _datasets("child_oversight_28d"),
+    "F-OVS-02": lambda: _datasets("child_oversight_28d"),
+    "F-OVS-03": lambda: _analysis("model"),
+    "F-OVS-04": lambda: _datasets("oversight_rationale"),
+    "F-AUD-01": lambda: _datasets("audit_mo_good"),
+    "F-AUD-02": lambda: _datasets("moderation_downgraded", "moderation_kappa"),
+    "F-SUR-01": lambda: _analysis("survey") | _analysis("survey_rates"),
+    "F-SUR-02": lambda: _analysis("survey"),
+    "F-FG-01": lambda: frozenset({"transcripts"}),
+    "F-HYP-01": lambda: _datasets("part1_family_reflection", "part2_practitioner_reflection"),
+    "F-HYP-02": lambda: _analysis("survey") | _datasets("part2_practitioner_reflection"),
+    "F-IMP-01": lambda: _datasets("part1_family_reflection"),
+    "F-IMP-02": lambda: _datasets("child_oversight_28d"),
+    "F-IMP-03": lambda: _datasets("part2_practitioner_reflection"),
+    "F-IMP-04": lambda: _datasets("audit_mo_good"),
+}
+
+
+def left_out(tables: Tables, ctx: Context, datasets: Iterable[str]) -> str:
+    """A sentence naming the LAs left out of a finding resting on ``datasets`` ('' if none)."""
+    table = _left_out_table(tables)
+    hit = table[table["dataset"].isin(list(datasets))]
+    if hit.empty:
+        return ""
+    items = [
+        f"{ctx.names.get(la, la)} ({', '.join(sorted(part['dataset']))} data)"
+        for la, part in hit.groupby("la_code", sort=True)
+    ]
+    return (
+        " Left out as unreliable, here and in the region's figures: "
+        + _names_list(items)
+        + " (F-DATA-02)."
+    )
+
+
+def _names_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _with_left_out(finding: Finding, tables: Tables, ctx: Context) -> Finding:
+    """The finding, naming the LAs whose unreliable data it leaves out."""
+    rests_on = RESTS_ON.get(finding.id)
+    note = left_out(tables, ctx, rests_on()) if rests_on else ""
+    if not note:
+        return finding
+    return replace(finding, text=finding.text + note, tables=[*finding.tables, "TAB-EXCLUSIONS"])
+
+
 def _sure(lower: float, upper: float, pretrend_p: float) -> str:
     """How sure we are, in words, from the interval and the pre-trend test."""
     if lower > 0 or upper < 0:
@@ -488,6 +589,7 @@ def _impact(metric: str, fid: str) -> Callable[[Tables, Context], Finding]:
 
 BUILDERS: list[Callable[[Tables, Context], Finding]] = [
     _data,
+    _exclusions,
     lambda t, c: _spread(t, c, "staff_supervision_28d", "F-SUP-01", "supervision"),
     lambda t, c: _adjusted(t, c, ["staff_supervision_28d", "child_oversight_28d"], "F-SUP-02"),
     _sessions,
@@ -512,8 +614,8 @@ BUILDERS: list[Callable[[Tables, Context], Finding]] = [
 
 
 def findings(tables: Tables, ctx: Context) -> list[Finding]:
-    """Every finding, in report order."""
-    out = [build(tables, ctx) for build in BUILDERS]
+    """Every finding, in report order; each names the LAs it leaves out as unreliable."""
+    out = [_with_left_out(build(tables, ctx), tables, ctx) for build in BUILDERS]
     ids = [f.id for f in out]
     assert len(ids) == len(set(ids)), "finding IDs must be unique"
     return out

@@ -96,6 +96,9 @@ def data_received(ledger: pd.DataFrame) -> pd.DataFrame:
     ledger = ledger.copy()
     ledger["has_rejects"] = ledger["rows_rejected"] > 0
     ledger["has_problem"] = ledger["file_problem"].fillna("").astype(str).str.len() > 0
+    # Left out of the comparisons (oversight.links); a ledger without status has none.
+    status = ledger.get("status", pd.Series("ok", index=ledger.index))
+    ledger["is_unreliable"] = status.fillna("ok").astype(str) != "ok"
     out = (
         ledger.groupby("dataset", sort=True)
         .agg(
@@ -106,6 +109,7 @@ def data_received(ledger: pd.DataFrame) -> pd.DataFrame:
             blank_rows_skipped=("blank_rows_skipped", "sum"),
             las_with_rejects=("has_rejects", "sum"),
             las_with_file_problems=("has_problem", "sum"),
+            las_unreliable=("is_unreliable", "sum"),
         )
         .reset_index()
     )

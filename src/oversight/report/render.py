@@ -201,6 +201,7 @@ def appendix_views(
             },
             {"las": "LAs", "share_loaded": "Share loaded"},
         ),
+        *_exclusions_view(tables, cat, names),
         view(
             headline_wide(tables["oversight_metrics"], year, names, codes),
             cat["oversight_metrics"]["id"],
@@ -307,6 +308,39 @@ def appendix_views(
     return views
 
 
+def _exclusions_view(
+    tables: Mapping[str, pd.DataFrame], cat: Mapping[str, Any], names: Mapping[str, str]
+) -> list[TableView]:
+    """The LA datasets left out as unreliable, when there are any (F-DATA-02 says so when
+    there are none)."""
+    frame = tables.get("data_exclusions")
+    if frame is None or frame.empty or "data_exclusions" not in cat:
+        return []
+    spec = cat["data_exclusions"]
+    shown = frame.assign(la=frame["la_code"].map(lambda c: names.get(c, c)))
+    return [
+        view(
+            shown,
+            spec["id"],
+            spec["title"],
+            _source("data_exclusions", spec),
+            {"la": "text", "dataset": "text", "reason": "text", "left_out_of": "text"},
+            {"la": "LA", "reason": "Why", "left_out_of": "Left out of"},
+        )
+    ]
+
+
+def left_out_of_annex(excluded: pd.DataFrame | None, la_code: str) -> list[dict[str, str]]:
+    """The LA's datasets left out as unreliable, for its annex page."""
+    if excluded is None or excluded.empty:
+        return []
+    own = excluded[excluded["la_code"] == la_code].sort_values("dataset")
+    return [
+        {"dataset": r.dataset, "reason": r.reason, "left_out_of": r.left_out_of}
+        for r in own.itertuples()
+    ]
+
+
 def environment(template_dir: Path) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
@@ -366,8 +400,11 @@ def la_annex(
     neighbours: list[str],
     names: Mapping[str, str],
     kpi_period: str,
+    excluded: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
-    """One LA against the region and its statistical neighbours in the study."""
+    """One LA against the region and its statistical neighbours in the study. ``excluded``
+    is the published list of LA datasets left out as unreliable (TAB-EXCLUSIONS): the
+    metrics built on them are absent from the metrics table, and the annex says why."""
     m = as_numbers(metrics, METRIC_NUMBERS)
     m = m[(m["period"] == year) & (m["breakdown"] == "all")]
     rows = []
@@ -420,6 +457,7 @@ def la_annex(
         "metrics": rows,
         "kpis": kpi_rows,
         "ofsted": o.iloc[0].to_dict() if len(o) else None,
+        "left_out": left_out_of_annex(excluded, la_code),
         "constructs": [
             [r.construct.replace("_", " "), _fmt(r.n, "int"), _fmt(r.mean, "2dp")]
             for r in as_numbers(c, ["n", "mean"]).itertuples()
