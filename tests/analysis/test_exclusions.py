@@ -19,10 +19,11 @@ from oversight.exclusions import (
 from oversight.metrics import definitions
 from oversight.report.findings import Context, _exclusions, _spread, _with_left_out
 from oversight.report.publish import data_received, publish
-from oversight.report.render import la_annex
+from oversight.report.render import environment, la_annex, render_annex
 from tests.conftest import ROOT
 
 REGION = "E12000008"
+YEAR = "2024-25"
 CODES = [f"E0600000{i}" for i in range(6)]
 OUT = CODES[5]  # its oversight data are unreliable
 NAMES = {c: f"LA {c[-1]}" for c in CODES} | {REGION: "South East"}
@@ -208,3 +209,13 @@ def test_the_la_annex_says_what_was_left_out(metrics) -> None:
     assert definitions()["child_oversight_28d"]["label"] not in labels
     assert [x["dataset"] for x in annex["left_out"]] == ["oversight"]
     assert annex["left_out"][0]["reason"] == REASON
+    env = environment(ROOT / "report_templates")
+    html = " ".join(render_annex(env, {"title": "T", "region": "SE"}, annex, YEAR, "2025").split())
+    assert (
+        f"<strong>Left out as unreliable.</strong> LA 5's oversight data ({REASON}) were left "
+        "out of the regional comparison of the metrics built on it"
+    ) in html.replace("&#39;", "'")
+    assert "No survey returns." in html  # its survey was not left out
+    survey = annex | {"left_out": [{"dataset": "survey", "reason": "r", "left_out_of": "x"}]}
+    html = render_annex(env, {"title": "T", "region": "SE"}, survey, YEAR, "2025")
+    assert "The survey returns were left out as unreliable" in html
