@@ -13,29 +13,31 @@ would read as blank). These facts are read from the sheet's own XML:
   columns (``collapse`` or ``filter``), ``table:number-rows/columns-spanned`` (merges) and cells
   with ``table:formula`` but no ``office:value-type`` (no saved value).
 
-The container has been checked by :func:`oversight.archives.check_zip` before this runs. The
-XML is parsed with :mod:`defusedxml` (no DTD entities, no external references) and streamed:
-rows are discarded once read, and a part is parsed only if a quick byte scan finds one of the
-markers above, so a large plain sheet costs one pass over its bytes.
+The container has been checked by :func:`oversight.archives.check_zip` before this runs. A
+part is first scanned as bytes: one that declares a DTD (``<!DOCTYPE``, which no spreadsheet
+writes; entity tricks need one) is refused, and a part showing none of the markers above is
+not parsed at all, so a large plain sheet costs one pass over its bytes. Otherwise it is
+parsed by lxml's streaming parser with entities unresolved and no network or DTD loading;
+each row is discarded once read.
 """
 
 from __future__ import annotations
 
 import posixpath
-import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree.ElementTree import Element
 
-from defusedxml.ElementTree import fromstring, iterparse
+from lxml import etree
 
-# Bytes that show a part may hold something to record (any namespace prefix).
-_XLSX_MARKERS = re.compile(
-    rb"""hidden=["'](?:1|true)["']|<(?:\w+:)?f[\s>/]|<(?:\w+:)?mergeCell[\s>/]"""
-)
-_ODS_MARKERS = re.compile(rb"table:visibility=|table:formula=|-spanned=")
+# Byte strings showing that a part may hold something to record (any namespace prefix). A
+# false alarm (the word "hidden" in a cell, a <filter> element) only costs a full parse.
+_HIDDEN = b"hidden"
+_FORMULA = (b"<f", b":f")
+_MERGE = b"mergeCell"
+_ODS = (b"table:visibility=", b"table:formula=", b"-spanned=")
+_DTD = (b"<!DOCTYPE", b"<!ENTITY")
 _CHUNK = 1024 * 1024
 _TEXT_RESULT = {"str", "inlineStr"}
 # More uncalculated formulas than this: the workbook was never calculated (a file-level fault).
@@ -84,11 +86,11 @@ def read_facts(path: Path, fmt: str, sheet: str, rows: int, columns: int) -> She
         raise SheetFactsError(f"{type(exc).__name__}: {exc}") from exc
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _attr(element: Element, name: str) -> str | None:
+def _attr(element: etree._Element, name: str) -> str | None:
     """An attribute by local name, whatever its namespace."""
     for key, value in element.attrib.items():
         if _local(key) == name:
@@ -96,15 +98,56 @@ def _attr(element: Element, name: str) -> str | None:
     return None
 
 
-def _mentions(archive: zipfile.ZipFile, member: str, markers: re.Pattern[bytes]) -> bool:
-    """Whether the part's bytes match ``markers`` anywhere (read in chunks, kept overlapping)."""
+def _scan(archive: zipfile.ZipFile, member: str, markers: Iterable[bytes]) -> set[bytes]:
+    """The markers found in a part's bytes (read in overlapping chunks).
+
+    Raises:
+        SheetFactsError: The part declares a DTD, which no spreadsheet program writes.
+    """
+    found: set[bytes] = set()
     tail = b""
     with archive.open(member) as handle:
         while chunk := handle.read(_CHUNK):
-            if markers.search(tail + chunk):
-                return True
+            window = tail + chunk
+            if any(m in window for m in _DTD):
+                raise SheetFactsError(f"{member} declares a DTD (<!DOCTYPE>); refused")
+            found.update(m for m in markers if m not in found and m in window)
             tail = chunk[-64:]
-    return False
+    return found
+
+
+def _fromstring(data: bytes) -> etree._Element:
+    if any(m in data for m in _DTD):
+        raise SheetFactsError("a workbook part declares a DTD (<!DOCTYPE>); refused")
+    return etree.fromstring(data, parser=_parser())
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def _events(
+    archive: zipfile.ZipFile, member: str, events: tuple[str, ...], tags: Iterable[str]
+) -> Iterator[tuple[str, etree._Element]]:
+    """lxml's streaming parse of a part, yielding only ``tags`` (any namespace)."""
+    with archive.open(member) as handle:
+        yield from etree.iterparse(
+            handle,
+            events=events,
+            tag=[f"{{*}}{t}" for t in tags],
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+        )
+
+
+def _discard(element: etree._Element) -> None:
+    """Free a row once read: its content and the rows before it."""
+    element.clear(keep_tail=True)
+    parent = element.getparent()
+    while parent is not None and element.getprevious() is not None:
+        del parent[0]
 
 
 def _xlsx_part(archive: zipfile.ZipFile, sheet: str) -> str:
@@ -117,7 +160,7 @@ def _xlsx_part(archive: zipfile.ZipFile, sheet: str) -> str:
         posixpath.join(posixpath.dirname(book), "_rels", posixpath.basename(book) + ".rels"),
         posixpath.dirname(book),
     )
-    for element in fromstring(archive.read(book)).iter():
+    for element in _fromstring(archive.read(book)).iter():
         if _local(element.tag) == "sheet" and element.get("name") == sheet:
             rid = _attr(element, "id")
             if rid in rels:
@@ -130,7 +173,7 @@ def _relationships(archive: zipfile.ZipFile, member: str, base: str) -> dict[str
     if member not in archive.namelist():
         return {}
     out = {}
-    for element in fromstring(archive.read(member)).iter():
+    for element in _fromstring(archive.read(member)).iter():
         if _local(element.tag) == "Relationship":
             target = element.get("Target", "")
             absolute = target.startswith("/")
@@ -142,7 +185,7 @@ def _relationships(archive: zipfile.ZipFile, member: str, base: str) -> dict[str
 def _column_index(ref: str) -> int:
     """0-based column of a cell reference such as ``AB12``."""
     index = 0
-    for ch in ref:
+    for ch in ref.replace("$", ""):
         if not ch.isalpha():
             break
         index = index * 26 + (ord(ch.upper()) - 64)
@@ -152,65 +195,56 @@ def _column_index(ref: str) -> int:
 def _cell_range(ref: str) -> tuple[int, int, int, int]:
     """``A1:C2`` as (first row, first column, last row, last column), 1-based."""
     first, _, last = ref.partition(":")
-    last = last or first
 
     def split(cell: str) -> tuple[int, int]:
-        digits = cell.lstrip("$ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-        return int(digits.replace("$", "")), _column_index(cell.replace("$", "")) + 1
+        cell = cell.replace("$", "")
+        digits = cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        return int(digits), _column_index(cell) + 1
 
-    (r0, c0), (r1, c1) = split(first), split(last)
+    (r0, c0), (r1, c1) = split(first), split(last or first)
     return r0, c0, r1, c1
-
-
-def _streamed(archive: zipfile.ZipFile, member: str) -> Iterator[tuple[str, Element]]:
-    with archive.open(member) as handle:
-        yield from iterparse(handle, events=("start", "end"))
 
 
 def _xlsx(archive: zipfile.ZipFile, sheet: str, rows: int, columns: int) -> SheetFacts:
     facts = SheetFacts()
     part = _xlsx_part(archive, sheet)
-    if not _mentions(archive, part, _XLSX_MARKERS):
+    found = _scan(archive, part, (_HIDDEN, *_FORMULA, _MERGE))
+    if not found:
         return facts
+    hidden, formulas = _HIDDEN in found, bool(found & set(_FORMULA))
     row = 0
-    column = -1
-    container: Element | None = None
-    for event, element in _streamed(archive, part):
+    # Rows are always seen, so that each is discarded once read.
+    for _, element in _events(archive, part, ("end",), ("row", "col", "mergeCell")):
         tag = _local(element.tag)
-        if event == "start":
-            if tag == "row":
-                row = int(element.get("r") or row + 1)
-                column = -1
-                if element.get("hidden") in ("1", "true") and row <= rows:
-                    facts.hidden_rows.add(row)
-            elif tag == "col" and element.get("hidden") in ("1", "true"):
-                low, high = int(element.get("min", "1")), int(element.get("max", "1"))
-                facts.hidden_columns.update(range(low - 1, min(high, columns)))
-            elif tag == "mergeCell" and element.get("ref"):
-                facts.merged.append(_cell_range(element.get("ref", "")))
-            elif tag == "sheetData":
-                container = element
-        elif tag == "c":
-            ref = element.get("r")
-            column = _column_index(ref) if ref else column + 1
-            if _no_saved_value(element):
-                facts.add_formula(row, column)
-        elif tag == "row" and container is not None:
-            container.clear()  # the rows read so far are not kept
+        if tag == "row":
+            row = int(element.get("r") or row + 1)
+            if hidden and element.get("hidden") in ("1", "true") and row <= rows:
+                facts.hidden_rows.add(row)
+            if formulas:
+                _xlsx_formulas(element, row, facts)
+            _discard(element)
+        elif tag == "col" and element.get("hidden") in ("1", "true"):
+            low, high = int(element.get("min", "1")), int(element.get("max", "1"))
+            facts.hidden_columns.update(range(low - 1, min(high, columns)))
+        elif tag == "mergeCell" and element.get("ref"):
+            facts.merged.append(_cell_range(element.get("ref", "")))
     return facts
 
 
-def _no_saved_value(cell: Element) -> bool:
+def _xlsx_formulas(row_element: etree._Element, row: int, facts: SheetFacts) -> None:
+    """Record the row's formula cells that have no saved value."""
+    for formula in row_element.iterfind("{*}c/{*}f"):
+        cell = formula.getparent()
+        if not _no_saved_value(cell):
+            continue
+        ref = cell.get("r")
+        column = _column_index(ref) if ref else row_element.index(cell)
+        facts.add_formula(row, column)
+
+
+def _no_saved_value(cell: etree._Element) -> bool:
     """A formula cell whose last calculated value was not saved."""
-    formula = value = None
-    for child in cell:
-        name = _local(child.tag)
-        if name == "f":
-            formula = child
-        elif name == "v":
-            value = child
-    if formula is None:
-        return False
+    value = cell.find("{*}v")
     if value is None:
         return True
     # An empty <v/> is an empty text result when the cell is typed as text; else no value.
@@ -219,12 +253,13 @@ def _no_saved_value(cell: Element) -> bool:
 
 def _ods(archive: zipfile.ZipFile, sheet: str, rows: int, columns: int) -> SheetFacts:
     facts = SheetFacts()
-    if not _mentions(archive, "content.xml", _ODS_MARKERS):
+    if not _scan(archive, "content.xml", _ODS):
         return facts
     inside = False
     first = last = 0  # the sheet rows the current (possibly repeated) row element stands for
     column = columns_seen = 0
-    for event, element in _streamed(archive, "content.xml"):
+    tags = ("table", "table-row", "table-column", "table-cell", "covered-table-cell")
+    for event, element in _events(archive, "content.xml", ("start", "end"), tags):
         tag = _local(element.tag)
         if tag == "table":
             if event == "start" and _attr(element, "name") == sheet:
@@ -232,11 +267,11 @@ def _ods(archive: zipfile.ZipFile, sheet: str, rows: int, columns: int) -> Sheet
             elif event == "end":
                 if inside:
                     break
-                element.clear()  # other sheets are not kept
+                _discard(element)  # other sheets are not kept
             continue
         if event == "end":
             if tag == "table-row":
-                element.clear()
+                _discard(element)
             continue
         if not inside:
             continue
@@ -251,7 +286,7 @@ def _ods(archive: zipfile.ZipFile, sheet: str, rows: int, columns: int) -> Sheet
             first, last, column = last + 1, last + repeat, 0
             if _attr(element, "visibility") in ("collapse", "filter"):
                 facts.hidden_rows.update(range(first, min(last, rows) + 1))
-        elif tag in ("table-cell", "covered-table-cell"):
+        else:
             repeat = int(_attr(element, "number-columns-repeated") or 1)
             if tag == "table-cell":
                 _ods_cell(element, facts, first, last, column, repeat, columns)
@@ -260,7 +295,13 @@ def _ods(archive: zipfile.ZipFile, sheet: str, rows: int, columns: int) -> Sheet
 
 
 def _ods_cell(
-    cell: Element, facts: SheetFacts, first: int, last: int, column: int, repeat: int, width: int
+    cell: etree._Element,
+    facts: SheetFacts,
+    first: int,
+    last: int,
+    column: int,
+    repeat: int,
+    width: int,
 ) -> None:
     """Record one (possibly repeated) ods cell's merge and missing formula value."""
     spans = (

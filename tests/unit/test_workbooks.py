@@ -357,7 +357,7 @@ def test_an_ods_formula_without_a_value_is_rejected(sandbox: Sandbox) -> None:
     ]
 
 
-def test_a_sheet_xml_with_entities_is_refused_by_the_layout_check(sandbox: Sandbox) -> None:
+def test_a_sheet_xml_declaring_entities_is_refused_by_the_layout_check(sandbox: Sandbox) -> None:
     path = _xlsx(sandbox.raw / XLSX, _rows(2), hidden_rows=(2,))
     _rewrite(
         path,
@@ -366,7 +366,7 @@ def test_a_sheet_xml_with_entities_is_refused_by_the_layout_check(sandbox: Sandb
     )
     _, err = sandbox.supervision_error(None, **_xlsx_spec())
     assert "the layout of sheet 'Supervision' (hidden rows, formulas) cannot be read" in err.problem
-    assert "EntitiesForbidden" in err.problem
+    assert "xl/worksheets/sheet1.xml declares a DTD (<!DOCTYPE>); refused" in err.problem
 
 
 def test_a_large_plain_sheet_is_scanned_not_parsed(tmp_path: Path) -> None:
