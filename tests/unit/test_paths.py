@@ -357,3 +357,13 @@ def test_a_key_file_that_is_not_a_small_regular_file_is_refused(tmp_path: Path, 
 def test_a_key_file_of_4kb_is_used(tmp_path: Path) -> None:
     (tmp_path / "key").write_bytes(b"k" * 4096)
     assert _key(tmp_path, str(tmp_path / "key")) == b"k" * 4096
+
+
+def test_every_repository_authority_names_files_in_its_own_folder() -> None:
+    root = Path(__file__).resolve().parents[2] / "config/authorities"
+    for path in sorted(root.glob("*.yaml")):
+        config = load_authority(path)
+        for name, spec in config["datasets"].items():
+            for key in ("path", "participants"):
+                if key in spec:
+                    assert rawpaths.first_folder(spec[key]) == path.stem, (path.name, name, key)

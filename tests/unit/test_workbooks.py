@@ -232,6 +232,36 @@ def test_hidden_ods_rows_are_rejected(sandbox: Sandbox) -> None:
     assert result.ledger["rows_loaded"] == 3
 
 
+def test_ods_hidden_columns_and_merged_cells_are_noted(sandbox: Sandbox) -> None:
+    path = _ods(sandbox.raw / ODS, _rows(3))
+
+    def edit(data: bytes) -> bytes:
+        columns = (
+            b'<table:table-column table:number-columns-repeated="3"/>'
+            b'<table:table-column table:visibility="collapse"/>'
+            b'<table:table-column table:number-columns-repeated="4"/>'
+        )
+        data = data.replace(
+            b'<table:table table:name="Data">', b'<table:table table:name="Data">' + columns
+        )
+        rows = data.split(b"<table:table-row>")
+        # Row 3's worker role spans rows 3-4 (row 4's cell is covered, so it reads as blank).
+        rows[3] = rows[3].replace(
+            b'<table:table-cell office:value-type="string" office:string-value="Social Worker">',
+            b'<table:table-cell table:number-rows-spanned="2" office:value-type="string" '
+            b'office:string-value="Social Worker">',
+            1,
+        )
+        return b"<table:table-row>".join(rows)
+
+    _rewrite(path, "content.xml", edit)
+    la = sandbox.authority({"supervision": supervision_spec(path=ODS, format="ods", sheet="Data")})
+    result = sandbox.ingest(la, "supervision")
+    assert f"{ODS}: 1 hidden columns (D 'NQSW'): read like the others" in result.notes
+    note = next(n for n in result.notes if "merged cells in the data area" in n)
+    assert note.startswith(f"{ODS}: merged cells in the data area: rows 3-4 column 2 (")
+
+
 def test_hidden_columns_are_noted_and_read(sandbox: Sandbox) -> None:
     _xlsx(sandbox.raw / XLSX, _rows(2), hidden_columns=("D", "I"))
     la = sandbox.authority({"supervision": _xlsx_spec()})
