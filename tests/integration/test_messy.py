@@ -84,7 +84,7 @@ class Run:
 
 
 # Clean files read under one configuration give one result: many cases share them.
-_CLEAN: dict[tuple[str, str], Result | ExtractError] = {}
+_CLEAN: dict[tuple[str, str], Result | ExtractError] = {}  # by dataset and configuration
 _CLEAN_METRICS: dict[str, pd.DataFrame] = {}
 
 
@@ -157,8 +157,15 @@ def run_case(name: str, case: dict[str, Any], root: Path, clean: bool) -> Run:
     wanted = {dataset}
     if (case.get("same_as_clean") and dataset in METRIC_DATASETS) or "status" in case:
         wanted |= set(METRIC_DATASETS)
+    common = {k: v for k, v in config.items() if k != "datasets"}
     for d in sorted(wanted):
-        shared = (d, run.fixed) if clean or d != dataset else None
+        # A dataset read from its clean file depends only on its own configuration and the
+        # LA-wide keys (the paths are in the configuration; clean files are never replaced).
+        shared = (
+            (d, json.dumps([common, config["datasets"][d]], sort_keys=True))
+            if clean or d != dataset
+            else None
+        )
         if shared not in _CLEAN:
             try:
                 result: Result | ExtractError = ingest(authority, d, raw, STUDY, KEY)
