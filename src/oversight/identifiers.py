@@ -78,6 +78,8 @@ def clean(value: str) -> str:
     Format characters go first so NFKC composes what they separated, and again after it
     in case a compatibility form expanded to one; the result is stable under ``clean``.
     """
+    if value.isascii():  # no format characters, and NFKC leaves ASCII as it is
+        return _LEADING.sub("", value).strip()
     text = unicodedata.normalize("NFKC", _drop_format_chars(value))
     text = _LEADING.sub("", _drop_format_chars(text))
     return text.strip()

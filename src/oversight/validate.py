@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -535,48 +534,85 @@ def repeated_rows(
             another format or order).
     """
     derived = {n for n, m in fields.items() if m.get("from_file")}
+    parts = [harmonise.comparable(c.frame, fields, spec, list(c.ctx.date_formats)) for c in files]
+    values = pd.concat(parts, ignore_index=True)
+    names = list(values.columns)
+    if values.empty:
+        return pd.DataFrame(columns=REJECT_COLUMNS)
+    # Equal values get equal codes, across every file (missing: -1), so rows compare as
+    # integer arrays and only the rows in a group of two or more are looked at one by one.
+    factors = {n: pd.factorize(values[n]) for n in names}
+    codes = np.column_stack([factors[n][0] for n in names])
+    file_no = np.repeat(np.arange(len(files)), [len(p) for p in parts])
+    content = [i for i, n in enumerate(names) if n not in derived]
+    _check_resends(codes[:, content], file_no, files, path_ref)
+    ids = [n for n in key if n in names and fields[n]["type"] == "identifier"]
+    usable = _identified(factors, ids)
+    identity = codes.copy()
+    # An identified row is its key fields; a row without a usable identifier is every field.
+    others = [i for i, n in enumerate(names) if n not in key]
+    identity[np.ix_(usable, others)] = -2
+    identity = np.column_stack([identity, usable])
+    grouped = pd.DataFrame(identity).duplicated(keep=False).to_numpy()
+    rows_of = np.concatenate([p.index.to_numpy() for p in parts])
+    valid = np.concatenate(
+        [~p.index.isin(list(c.failed)) for p, c in zip(parts, files, strict=True)]
+    )
     copies: dict[tuple, list[_Copy]] = {}
-    contents: list[tuple[str, Counter]] = []
-    names: list[str] = []
-    for checked in files:
-        values = harmonise.comparable(checked.frame, fields, spec, list(checked.ctx.date_formats))
-        names = list(values.columns)
-        at = {n: i for i, n in enumerate(names)}
-        kept = [at[n] for n in names if n not in derived]
-        keyed = [at[n] for n in key if n in at]
-        ids = [at[n] for n in key if n in at and fields[n]["type"] == "identifier"]
-        rows = list(zip(values.index, values.itertuples(index=False, name=None), strict=True))
-        content = Counter(tuple(row[i] for i in kept) for _, row in rows)
-        for earlier, seen in contents:
-            if content and content == seen:
-                raise resend_error(
-                    checked.file, earlier, f"the same {len(rows)} rows, read as values", path_ref
-                )
-        contents.append((checked.file, content))
-        for index, row in rows:
-            usable = all(row[i] is not None and not identifiers.is_placeholder(row[i]) for i in ids)
-            ident = (True, *(row[i] for i in keyed)) if usable else (False, *row)
-            copies.setdefault(ident, []).append(
-                _Copy((checked.file, int(index)), row, int(index) not in checked.failed, checked)
-            )
+    for pos in np.flatnonzero(grouped):
+        checked = files[file_no[pos]]
+        copies.setdefault(tuple(identity[pos]), []).append(
+            _Copy((checked.file, int(rows_of[pos])), tuple(codes[pos]), bool(valid[pos]), checked)
+        )
     records: list[dict[str, Any]] = []
     answers = [i for i, n in enumerate(names) if n not in key]
     for ident, group in copies.items():
-        if len(group) < 2:
-            continue
-        usable = ident[0]
+        identified = bool(ident[-1])
         candidates = [c for c in group if c.valid] or group
         answer_sets = {c.values(answers) for c in candidates}
-        if dataset == "survey" and usable and len(answer_sets) > 1:
+        if dataset == "survey" and identified and len(answer_sets) > 1:
             records.extend(_conflicts(group))
             continue
         original = candidates[0]
         for copy in group:
             if copy is not original:
-                records.append(_duplicate(copy, original, names, key, usable, dataset))
+                records.append(_duplicate(copy, original, names, key, identified, dataset))
     return pd.DataFrame.from_records(records, columns=REJECT_COLUMNS).sort_values(
         ["source_file", "source_row"], kind="stable"
     )
+
+
+def _check_resends(
+    codes: np.ndarray, file_no: np.ndarray, files: list[Checked], path_ref: str
+) -> None:
+    """Refuse a file whose rows, as values and in any order, are an earlier file's rows.
+
+    Raises:
+        ExtractError: Naming both files.
+    """
+    seen: list[tuple[str, np.ndarray]] = []
+    for number, checked in enumerate(files):
+        rows = codes[file_no == number]
+        if len(rows) == 0:
+            continue
+        rows = rows[np.lexsort(rows.T[::-1])]  # the file's rows as a sorted multiset
+        for earlier, other in seen:
+            if other.shape == rows.shape and np.array_equal(other, rows):
+                raise resend_error(
+                    checked.file, earlier, f"the same {len(rows)} rows, read as values", path_ref
+                )
+        seen.append((checked.file, rows))
+
+
+def _identified(factors: dict[str, tuple[np.ndarray, Any]], ids: list[str]) -> np.ndarray:
+    """Rows whose key identifiers are all present and none a placeholder (judged once per
+    distinct value: ``factors`` are each column's codes and distinct values)."""
+    ok: np.ndarray | bool = True
+    for name in ids:
+        codes, uniques = factors[name]
+        good = np.array([not identifiers.is_placeholder(v) for v in uniques] + [False])
+        ok = ok & good[codes]  # code -1 (missing) picks the final False
+    return np.broadcast_to(ok, len(next(iter(factors.values()))[0])).copy()
 
 
 @dataclass(frozen=True)
