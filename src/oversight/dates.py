@@ -106,6 +106,11 @@ def _numeric_order(fmt: str) -> tuple[str, ...] | None:
     return found if "d" in found and "m" in found else None
 
 
+def day_month_formats(formats: list[str] | tuple[str, ...]) -> list[str]:
+    """The formats with a numeric day and month, the only ones that can be read swapped."""
+    return [f for f in formats if _numeric_order(f)]
+
+
 def swapped(fmt: str) -> str:
     """The same format with day and month exchanged (``%d/%m/%Y`` -> ``%m/%d/%Y``)."""
     return fmt.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
@@ -176,7 +181,7 @@ def check_day_month(
         ExtractError: Saying day and month are swapped, with counts, an example row and what
             to change (the export, or the configured format).
     """
-    numeric = [f for f in formats if _numeric_order(f)]
+    numeric = day_month_formats(formats)
     if not numeric:
         return
     text = values.dropna()

@@ -25,7 +25,14 @@ import pandas as pd
 import pandera.pandas as pa
 
 from oversight import harmonise, identifiers
-from oversight.dates import describe_formats, format_names, open_dates, parse_dates, swapped
+from oversight.dates import (
+    day_month_formats,
+    describe_formats,
+    format_names,
+    open_dates,
+    parse_dates,
+    swapped,
+)
 from oversight.errors import ConfigError, ExtractError
 
 REJECT_COLUMNS = ["source_file", "source_row", "column", "field", "value_shown", "rule", "message"]
@@ -456,7 +463,7 @@ def _id_message(rule: str, header: str, value: str, kind: str, ctx: Context) -> 
 def _swap_hint(value: object, ctx: Context) -> str:
     """' (it fits mm/dd/yyyy ...)' when a value that is not a date in the configured order
     is one with day and month exchanged (a whole column like that is refused by ingest)."""
-    numeric = [f for f in ctx.date_formats if swapped(f) != f]
+    numeric = day_month_formats(ctx.date_formats)
     if not numeric or not isinstance(value, str):
         return ""
     flipped = [swapped(f) for f in numeric]

@@ -207,3 +207,18 @@ def test_a_broken_repeat_of_a_response_does_not_cancel_the_good_one(sandbox):
     )
     assert rules_by_row(result) == {3: {"allowed_codes", "duplicate_row"}}
     assert result.ledger["rows_loaded"] == 1
+
+
+def test_one_respondent_in_two_waves_is_two_responses(sandbox):
+    spec = {**SURVEY_SPEC, "columns": {**SURVEY_SPEC["columns"], "wave": "Wave"}, "defaults": {}}
+    la = sandbox.authority({"survey": spec})
+    sandbox.write(
+        spec["path"],
+        csv_text(
+            [*SURVEY_HEADER, "Wave"],
+            ["R1", "social_worker", "Agree", "Agree", "", "baseline"],
+            ["R1", "social_worker", "Disagree", "Neutral", "", "follow_up"],
+        ),
+    )
+    result = sandbox.ingest(la, "survey")
+    assert result.rejects.empty and result.ledger["rows_loaded"] == 2
