@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from oversight import common_schema as cs
 from oversight.config import load_yaml
 from oversight.demo import dialects as d
 from oversight.demo import render, simulate, writers
@@ -397,8 +398,11 @@ class Generator:
         native_cells = box["format"] == "xlsx"
         header, rows = render.render(frame, dataset, dialect, i, native_cells, rng)
         mapped = [header.index(h) for h in dialect["headers"].values()]
+        keyed = [
+            header.index(dialect["headers"][f]) for f in cs.key(dataset) if f in dialect["headers"]
+        ]
         plan = error_plan(dataset, dialect, rng, native_cells)
-        rows, counts = render.plant(rows, header, plan, rng, mapped)
+        rows, counts = render.plant(rows, header, plan, rng, mapped, keyed)
         rel = f"{slug}/{dataset}_2024-25.{box['format']}"
         path = raw_root / rel
         title = f"{dataset.title()} extract, 1 April 2024 to 31 March 2025"
@@ -467,8 +471,9 @@ class Generator:
             rows.append([rec.respondent_id, roles[rec.role], *answers, comments[r], *extra])
         dialect = {"headers": {"respondent_id": tool["id"]}}
         mapped = list(range(len(header) - len(tool["extra"])))
+        keyed = [0]  # the respondent; the wave is the same for every row of one file
         plan = error_plan("survey", dialect, rng, False, labels, items["rec_decisions"])
-        rows, counts = render.plant(rows, header, plan, rng, mapped)
+        rows, counts = render.plant(rows, header, plan, rng, mapped, keyed)
         kind = container(slug, "survey", len(rows))
         box = d.CONTAINERS[kind]
         rel = f"{slug}/staff_survey_{tool['tool'].split()[0].lower()}.{box['format']}"

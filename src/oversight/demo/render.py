@@ -118,12 +118,16 @@ def plant(
     plan: dict[str, dict[str, Any]],
     rng: np.random.Generator,
     mapped: list[int],
+    keyed: list[int],
 ) -> tuple[list[list], Counter]:
     """Add corrupted copies and duplicates of distinct clean rows; return rows and counts.
 
     ``plan`` maps a rule to ``{"n": count, "column": header, "value": callable(row)->cell}``.
     Rows are shuffled afterwards so errors are not all at the end. Uniqueness is judged on the
     ``mapped`` columns, as the pipeline judges it (extra columns do not make rows distinct).
+    A copy corrupted outside the dataset's ``keyed`` columns (its key fields in the common
+    schema) is still the same record as its source, so the pipeline also reports it as a
+    ``duplicate_row``, and so does the count.
     """
 
     def key(row: list) -> tuple:
@@ -149,6 +153,8 @@ def plant(
             seen.add(key(src))
             extra.append(src)
             counts[rule] += 1
+            if rule != "duplicate_row" and col not in keyed:
+                counts["duplicate_row"] += 1
     out = rows + extra
     order = rng.permutation(len(out))
     return [out[i] for i in order], counts
