@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -563,17 +564,31 @@ def totals_label(record: list[str]) -> tuple[str, int] | None:
 
 def repeats_header(record: list[str], header_records: list[list[str]], norm) -> bool:
     """The row is a copy of a header row: two or more cells, each the header's cell at that
-    position, covering at least half of the header's named columns."""
-    cells = [(i, norm(c)) for i, c in enumerate(record) if c.strip()]
-    if len(cells) < 2:
+    position, covering at least half of the header's named columns.
+
+    Called for every data row, so only the first non-blank cell is normalised unless it
+    already equals the header's cell (a data row almost never does).
+    """
+    first = next((i for i, c in enumerate(record) if c.strip()), None)
+    if first is None:
         return False
+    lead = norm(record[first])
     for header in header_records:
-        keys = [norm(c) if c.strip() else "" for c in header]
+        keys = _header_keys(tuple(header), norm)
+        if first >= len(keys) or keys[first] != lead:
+            continue
+        cells = [(i, norm(c)) for i, c in enumerate(record) if c.strip()]
         named = sum(1 for k in keys if k)
         hits = sum(1 for i, k in cells if i < len(keys) and keys[i] == k)
-        if hits == len(cells) and 2 * hits >= named:
+        if len(cells) >= 2 and hits == len(cells) and 2 * hits >= named:
             return True
     return False
+
+
+@functools.lru_cache(maxsize=16)
+def _header_keys(header: tuple[str, ...], norm) -> tuple[str, ...]:
+    """A header row's cells as comparison keys (blank cells as ''), worked out once."""
+    return tuple(norm(c) if c.strip() else "" for c in header)
 
 
 def _ranges(numbers: Iterable[int], limit: int = 8) -> str:
