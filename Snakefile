@@ -19,12 +19,4 @@ include: "rules/report.smk"
 rule all:
     default_target: True
     input:
-        f"{RESULTS}/quality/ledger.csv",
-        f"{RESULTS}/quality/index.html",
-        expand(f"{RESULTS}/quality/{{la}}/index.html", la=AUTHORITIES),
-        f"{RESULTS}/provenance.json",
-        f"{RESULTS}/survey/questionnaire.html",
-        expand(
-            f"{RESULTS}/quality/releases/{{release}}.csv",
-            release=PUBLISHED["releases"],
-        ),
+        every_output,

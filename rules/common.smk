@@ -1,6 +1,8 @@
 # Shared set-up: validated configuration, the authority list, and what each LA's jobs read.
 from pathlib import Path
 
+from snakemake.exceptions import WorkflowError
+from snakemake.io import strip_wildcard_constraints
 from snakemake.utils import validate
 
 validate(config, "../config/schemas/config.schema.yaml")
@@ -67,18 +69,48 @@ def prov(rule, wildcard=None):
 
 
 def provenance_records(wildcards):
-    """Every job's provenance record: one per rule, per LA for the per-LA rules."""
-    per_la = {"ingest", "links", "quality_page", "metrics_la"}
+    """Every job's provenance record: one per rule, per wildcard value (per LA, per
+    release) for the rules with wildcards."""
     records = []
     for r in workflow.rules:
-        if "prov" not in r.output.keys():
-            continue
-        if r.name in per_la:
-            records += [prov(r.name, "la").format(la=la) for la in AUTHORITIES]
-        elif r.name == "release_diff":
-            records += [
-                prov(r.name, "release").format(release=x) for x in PUBLISHED["releases"]
-            ]
-        else:
-            records.append(prov(r.name))
+        if "prov" in r.output.keys():
+            records += expanded(r, [r.output.prov])
     return sorted(records)
+
+
+def wildcard_values():
+    """The values each wildcard of an output pattern can hold."""
+    return {"la": AUTHORITIES, "release": list(PUBLISHED["releases"])}
+
+
+def expanded(r, patterns):
+    """The paths of output ``patterns`` of rule ``r``, each wildcard expanded over its values
+    (wildcard_values); a wildcard without known values is an error, not a silent gap."""
+    known = wildcard_values()
+    unknown = sorted(set(r.wildcard_names) - set(known))
+    if unknown:
+        raise WorkflowError(
+            f"the outputs of {r.name} use wildcard(s) {unknown} that wildcard_values() in "
+            "rules/common.smk does not list; add their values there, so that those outputs "
+            "are part of the default target and of provenance"
+        )
+    values = {name: known[name] for name in r.wildcard_names}
+    files = []
+    for pattern in patterns:
+        # Patterns carry the wildcard constraints, which expand() does not take.
+        plain = strip_wildcard_constraints(str(pattern))
+        files += expand(plain, **values) if values else [plain]
+    return files
+
+
+def every_output(wildcards):
+    """Every output of every rule, its wildcards expanded: the default target. Derived from
+    the rules, so no output is left out. Snakemake does not rebuild a missing intermediate
+    (removed by a killed job, say) while the outputs made from it are up to date; as a
+    target it is rebuilt.
+    """
+    files = []
+    for r in workflow.rules:
+        if r.name != "all":
+            files += expanded(r, r.output)
+    return sorted(set(files))

@@ -5,13 +5,15 @@ from pathlib import Path
 
 from oversight import artefacts, jobs
 from oversight.config import load_checked
-from oversight.provenance import Artefact, assemble
+from oversight.provenance import Artefact, assemble, check_outputs
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 
 
 def main() -> None:
     records = [json.loads(Path(p).read_text(encoding="utf-8")) for p in sm.input.records]
+    # After an interrupted run, never record hashes of outputs that are no longer there.
+    check_outputs(records)
     catalogue = load_checked(sm.input.catalogue, "tables.schema.yaml")["tables"]
     tables = {Path(p).stem: p for p in sm.input.tables}
     items = [

@@ -1,8 +1,9 @@
 """What every pipeline job shares: a log file, and failing with one clear message.
 
-File-level problems (:class:`ExtractError`), configuration errors and a missing key are
-expected failures: they are written to the job's log and to stderr as one message, without a
-Python traceback, and the job exits non-zero so Snakemake stops that LA's chain.
+File-level problems (:class:`ExtractError`), configuration errors, a missing key and
+provenance that no longer matches the files on disk are expected failures: they are written
+to the job's log and to stderr as one message, without a Python traceback, and the job exits
+non-zero so Snakemake stops that LA's chain.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from oversight.errors import ConfigError, ExtractError, KeyMissingError, LedgerError
+from oversight.provenance import ProvenanceError
 
-EXPECTED = (ExtractError, ConfigError, KeyMissingError, LedgerError)
+EXPECTED = (ExtractError, ConfigError, KeyMissingError, LedgerError, ProvenanceError)
 
 
 def run(log_path: str | Path, job: Callable[[], None], name: str, sm: Any = None) -> None:

@@ -4,9 +4,11 @@ Every job records itself as it finishes (:func:`job_record`, written by
 :func:`oversight.jobs.run` to the rule's ``prov`` output): its rule, wildcards, parameters, the
 SHA-256 of each input and output, the code version and a hash of the configuration. The
 ``provenance`` rule gathers those records into ``results/provenance.json`` and maps each
-figure and table ID to the job that made it (:func:`assemble`). :func:`chain` walks from an ID
-back through the jobs to the files no job made: the raw extracts, the published data, the
-configuration and the code. No timestamps, so the same run gives the same bytes.
+figure and table ID to the job that made it (:func:`assemble`), having checked that every
+output a record names is on disk with the bytes recorded (:func:`check_outputs`): after an
+interrupted run, provenance.json is never written over missing or changed files. :func:`chain`
+walks from an ID back through the jobs to the files no job made: the raw extracts, the published
+data, the configuration and the code. No timestamps, so the same run gives the same bytes.
 """
 
 from __future__ import annotations
@@ -23,6 +25,13 @@ from typing import Any
 import oversight
 
 CHUNK = 1 << 20
+# Problems listed in full in a message; the rest are counted.
+SHOWN = 10
+
+
+class ProvenanceError(ValueError):
+    """Provenance that cannot be written truthfully: an output a job recorded is missing or
+    changed, or a figure or table was made by no recorded job."""
 
 
 def sha256(path: str | Path) -> str:
@@ -131,8 +140,8 @@ class Artefact:
 def assemble(records: list[dict[str, Any]], artefacts: list[Artefact]) -> dict[str, Any]:
     """``provenance.json``: every job, and every ID mapped to its file, job and inputs.
 
-    Raises ``ValueError`` when an ID's file was made by no recorded job, so an untraceable
-    figure or table fails the build.
+    Raises :class:`ProvenanceError` when an ID's file was made by no recorded job, so an
+    untraceable figure or table fails the build.
     """
     jobs = {job_key(r): r for r in records}
     made_by = {o["path"]: key for key, r in jobs.items() for o in r["outputs"]}
@@ -158,19 +167,67 @@ def assemble(records: list[dict[str, Any]], artefacts: list[Artefact]) -> dict[s
             "inputs": [{"path": i["path"], "sha256": i["sha256"]} for i in job["inputs"]],
         }
     if missing:
-        raise ValueError("no job recorded making: " + ", ".join(missing))
+        raise ProvenanceError("no job recorded making: " + ", ".join(missing))
     return {"ids": ids, "jobs": dict(sorted(jobs.items()))}
 
 
-def chain(prov: Mapping[str, Any], start: str, with_code: bool = False) -> list[str]:
-    """Lines of text tracing ``start`` (an ID, or a path) back to the files no job made."""
+def disk_state(path: str | Path, recorded: str) -> str:
+    """``""`` when the file holds the recorded bytes; otherwise what is wrong with it."""
+    path = Path(path)
+    if not path.is_file():
+        return "missing"
+    if sha256(path) != recorded:
+        return "changed since its job recorded it"
+    return ""
+
+
+def stale_outputs(records: Iterable[Mapping[str, Any]], root: Path = Path(".")) -> list[str]:
+    """Each output named in a job record that is missing from ``root`` or whose bytes differ
+    from the record, as ``<path> (<job>): <state>``."""
+    problems = []
+    for record in records:
+        for output in record["outputs"]:
+            state = disk_state(root / output["path"], output["sha256"])
+            if state:
+                problems.append(f"{output['path']} ({job_key(record)}): {state}")
+    return problems
+
+
+def check_outputs(records: Iterable[Mapping[str, Any]], root: Path = Path(".")) -> None:
+    """Refuse to go on when an output recorded in a job record is not on disk as recorded
+    (a run killed after removing it, or a file edited or deleted by hand)."""
+    problems = stale_outputs(records, root)
+    if problems:
+        more = f"; and {len(problems) - SHOWN} more" if len(problems) > SHOWN else ""
+        raise ProvenanceError(
+            f"{len(problems)} output(s) recorded by the jobs that made them are not on disk as "
+            f"recorded: {'; '.join(problems[:SHOWN])}{more}. Run snakemake again: its default "
+            "target rebuilds every missing output, and the jobs whose outputs changed must be "
+            "rerun (snakemake --forcerun <rule>)."
+        )
+
+
+def chain(
+    prov: Mapping[str, Any], start: str, with_code: bool = False, root: Path | None = Path(".")
+) -> list[str]:
+    """Lines of text tracing ``start`` (an ID, or a path) back to the files no job made.
+
+    With ``root``, a file that is missing there or differs from its recorded SHA-256 is
+    marked, so a trace never cites bytes that are no longer on disk without saying so.
+    """
+
+    def mark(path: str, recorded: str) -> str:
+        state = disk_state(root / path, recorded) if root is not None else ""
+        return f"  [{state}]" if state else ""
+
     jobs = prov["jobs"]
     made_by = {o["path"]: key for key, r in jobs.items() for o in r["outputs"]}
     if start in prov["ids"]:
         entry = prov["ids"][start]
+        note = mark(entry["path"], entry["sha256"])
         lines = [
             f"{start}: {entry['caption']}",
-            f"  file {entry['path']}  sha256 {entry['sha256']}",
+            f"  file {entry['path']}  sha256 {entry['sha256']}{note}",
         ]
         path = entry["path"]
     elif start in made_by:
@@ -200,7 +257,8 @@ def chain(prov: Mapping[str, Any], start: str, with_code: bool = False) -> list[
             if is_code and not with_code:
                 continue
             source = "" if item["path"] in made_by else "  [source]"
-            lines.append(f"{pad}  <- {item['path']}  sha256 {item['sha256']}{source}")
+            note = mark(item["path"], item["sha256"])
+            lines.append(f"{pad}  <- {item['path']}  sha256 {item['sha256']}{source}{note}")
             walk(item["path"], depth + 2)
 
     walk(path, 1)

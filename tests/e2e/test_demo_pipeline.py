@@ -697,11 +697,11 @@ def _group_alive(pgid: int) -> bool:
     return False
 
 
-def _start_snakemake(work: Path, log: Path) -> subprocess.Popen:
+def _start_snakemake(work: Path, log: Path, *args: str) -> subprocess.Popen:
     """`snakemake --cores 2` in its own process group, so that a signal reaches every job."""
     with log.open("w") as out:
         return subprocess.Popen(
-            [str(BIN / "snakemake"), "--cores", "2"],
+            [str(BIN / "snakemake"), "--cores", "2", *args],
             cwd=work,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -753,7 +753,9 @@ def test_an_interrupted_run_resumes_to_identical_bytes(demo_run: Path, tmp_path_
     uninterrupted one in every file of results/ and data/interim/ (report, PDF, workbook,
     tables, figures, provenance): reproducible, and safe to stop. SIGTERM during ingest lets
     Snakemake stop its jobs and clean up; SIGKILL once figures are written leaves no chance
-    to. After each stop, an output on disk is either marked incomplete or final."""
+    to. After each stop, an output on disk is either marked incomplete or final. Then a
+    rerun of the regional roll-ups over the finished outputs is killed while the comparison
+    tables are written: the next run rebuilds every output the killed jobs removed."""
     work = make_workdir(tmp_path_factory.mktemp("interrupted") / "work")
     run([str(BIN / "oversight"), "demo-data"], work)
     finished = work / "results/provenance.json"
@@ -790,12 +792,45 @@ def test_an_interrupted_run_resumes_to_identical_bytes(demo_run: Path, tmp_path_
     assert refused.returncode != 0 and "--unlock" in refused.stdout + refused.stderr
     run([str(BIN / "snakemake"), "--unlock"], work)
     run([str(BIN / "snakemake"), "--cores", "2"], work)
-    mine, reference = _files(work), _files(demo_run)
+    _same_files(work, demo_run)
+    assert finished.exists()
+
+    # 4. Rerun the roll-ups (forced here; a code change does the same) and SIGKILL the group
+    # once the comparison job has started: Snakemake has removed the outputs of the jobs it
+    # started, while everything made from them is still on disk and newer. Snakemake alone
+    # would then find nothing to do and leave them missing; the default target names every
+    # output, so they are rebuilt.
+    tables = "data/interim/tables/oversight_metrics.csv"
+    log = work / "rollups.log"
+    rollups = _start_snakemake(work, log, "--forcerun", "comparison", "impact")
+    killed = _interrupt_when(
+        rollups, log, lambda: tables in _marked_incomplete(work), signal.SIGKILL
+    )
+    assert killed == -signal.SIGKILL
+    _unfinished_outputs(work, demo_run)
+    removed = set(_files(demo_run)) - set(_files(work))
+    assert {tables, "data/interim/tables/heterogeneity.csv"} <= removed, sorted(removed)
+    # Until the next run, a trace says the file it cites is gone instead of citing its hash.
+    trace = run([str(BIN / "oversight"), "trace", "FIG-FUNNEL-child_oversight_28d"], work)
+    assert f"<- {tables}" in trace.stdout and "[missing]" in trace.stdout
+    run([str(BIN / "snakemake"), "--unlock"], work)
+    planned = run([str(BIN / "snakemake"), "-n"], work)
+    assert "Nothing to be done" not in planned.stdout + planned.stderr
+    run([str(BIN / "snakemake"), "--cores", "2"], work)
+    _same_files(work, demo_run)
+    again = run([str(BIN / "snakemake"), "-n"], work)
+    assert "Nothing to be done" in again.stdout + again.stderr
+
+
+def _same_files(work: Path, reference_run: Path) -> None:
+    """Every file of results/ and data/interim/ of ``work`` has the reference run's bytes,
+    with none missing, none extra and no temporary file left."""
+    mine, reference = _files(work), _files(reference_run)
     assert not [rel for rel in mine if _is_temporary(rel)]
-    assert set(mine) == set(reference), set(mine) ^ set(reference)
+    assert set(mine) == set(reference), sorted(set(mine) ^ set(reference))
     for rel, path in reference.items():
         assert mine[rel].read_bytes() == path.read_bytes(), rel
-    assert finished.exists() and len(reference) > 500
+    assert len(reference) > 500
 
 
 def test_a_code_change_reruns_what_uses_it_and_nothing_else(demo_run: Path, tmp_path) -> None:
