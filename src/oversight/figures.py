@@ -834,6 +834,10 @@ def save(fig: Figure, spec: FigureSpec, out_dir: str | Path) -> dict[str, str]:
     return {"id": spec.id, "caption": spec.caption, "alt": spec.alt, "svg": svg, "png": png}
 
 
+# A rank correlation over fewer areas than this says nothing.
+MIN_LINK_LAS = 3
+
+
 @_styled
 def link_plot(
     metrics: pd.DataFrame,
@@ -855,8 +859,8 @@ def link_plot(
     theirs = kpis[(kpis["indicator"] == indicator) & (kpis["period"].astype(str) == kpi_period)]
     theirs = theirs.set_index("la_code")["value"]
     both = pd.DataFrame({"x": ours, "y": theirs}).dropna()
-    if len(both) < 3:
-        raise ValueError(f"fewer than 3 LAs have both {metric} and {indicator}")
+    if len(both) < MIN_LINK_LAS:
+        return _too_few_for_link(len(both), metric, indicator, period, kpi_period, kpi_label)
     rho, p = spearmanr(both["x"], both["y"])
     ratio = kpis.loc[kpis["indicator"] == indicator, "lower95"].isna().all()
     fig = _figure(4.2)
@@ -891,8 +895,8 @@ def link_plot(
     caption = (
         f"{_label(metric)} in {period} ({source}) against {lower} published by DfE "
         f"for the reporting year {kpi_period}, one point per LA. Spearman's rank correlation "
-        f"{rho:.2f} (p = {p:.2f}, {len(both)} LAs). With 19 areas this can show at most an "
-        "association between areas: it cannot show that one causes the other, says nothing "
+        f"{rho:.2f} (p = {p:.2f}, {len(both)} LAs). With {len(both)} areas this can show at "
+        "most an association between areas: it cannot show that one causes the other, says nothing "
         "about individual children or workers, and one or two LAs can make or break a pattern."
     )
     top = both["x"].idxmax()
@@ -902,6 +906,29 @@ def link_plot(
         f" {lower} ranges from {both['y'].min():.3g} to {both['y'].max():.3g}; "
         f"Spearman's rank correlation {rho:.2f}."
     )
+    return fig, FigureSpec(f"FIG-LINK-{metric}-{indicator}", caption, alt)
+
+
+def _too_few_for_link(
+    n: int, metric: str, indicator: str, period: str, kpi_period: str, kpi_label: str
+) -> tuple[Figure, FigureSpec]:
+    """The link figure when fewer than :data:`MIN_LINK_LAS` LAs have both values (an indicator
+    few LAs publish, or LAs left out as unreliable): a panel that says so, never a failure."""
+    lower = kpi_label[:1].lower() + kpi_label[1:]
+    fig = _figure(1.6)
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    text = (
+        f"Only {n} LA{'s' if n != 1 else ''} {'have' if n != 1 else 'has'} both values: "
+        f"too few to compare (at least {MIN_LINK_LAS} are needed)."
+    )
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=9, transform=ax.transAxes)
+    _title(fig, f"{_label(metric)} and {lower}")
+    caption = (
+        f"{_label(metric)} in {period} against {lower} published by DfE for the reporting year "
+        f"{kpi_period}: {text} No correlation is shown."
+    )
+    alt = f"No chart: {text}"
     return fig, FigureSpec(f"FIG-LINK-{metric}-{indicator}", caption, alt)
 
 

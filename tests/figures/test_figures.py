@@ -272,3 +272,39 @@ def test_no_pyplot_figures_left_open(table, names, tmp_path):
     figures.save(fig, spec, tmp_path)
     assert plt.get_fignums() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{spec.id}.png", f"{spec.id}.svg"]
+
+
+def _kpis(values: dict[str, float]):
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "la_code": list(values),
+            "indicator": "rereferral_rate",
+            "period": "2025",
+            "value": list(values.values()),
+            "lower95": np.nan,
+        }
+    )
+
+
+def test_link_plot_correlates_the_las_that_have_both_values(table, names):
+    # The indicator falls as the LAs' supervision rate (numerator / denominator) rises, so
+    # Spearman's rho is exactly -1 over the six LAs.
+    kpis = _kpis({code: 1 - n / d for code, (_name, d, n, _flag) in LAS.items()})
+    _fig, spec = figures.link_plot(
+        table, kpis, METRIC, "rereferral_rate", PERIOD, "2025", "Re-referrals", names
+    )
+    assert spec.id == f"FIG-LINK-{METRIC}-rereferral_rate"
+    assert "Spearman's rank correlation -1.00" in spec.caption
+    assert "6 LAs). With 6 areas" in spec.caption
+
+
+def test_link_plot_with_too_few_las_says_so_instead_of_failing(table, names):
+    kpis = _kpis({"E06000901": 0.2, "E06000902": 0.3})  # only two LAs publish the indicator
+    fig, spec = figures.link_plot(
+        table, kpis, METRIC, "rereferral_rate", PERIOD, "2025", "Re-referrals", names
+    )
+    assert "Only 2 LAs have both values: too few to compare" in spec.caption
+    assert "No correlation is shown" in spec.caption and spec.alt.startswith("No chart")
+    assert not fig.axes[0].axison
