@@ -82,7 +82,42 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"    what to change: {RULE_ADVICE.get(summary.rule, '')}")
             for ex in summary.examples:
                 print(f"    row {ex['source_row']} of {ex['source_file']}: {ex['message']}")
+    _print_links(results, study["quality"], args.examples)
     return 1 if problems else 0
+
+
+def _print_links(results: dict, quality: dict, examples: int) -> None:
+    """The checks between the LA's datasets and each dataset's status, as the quality page
+    gives them: a data lead sees unlinked rows before the pipeline runs."""
+    from oversight import links
+    from oversight.ingest import ledger_frame
+
+    limits = links.Limits.from_config(quality)
+    frames = {d: r.data for d, r in results.items()}
+    ledger, summary = links.report(frames, ledger_frame(results), limits, examples)
+    print("\nlinks between the datasets:")
+    for link in summary["links"]:
+        if not link["checked"]:
+            print(f"  {link['name']}: not checked ({link['note']})")
+            continue
+        print(
+            f"  {link['name']}: {link['rows_unlinked']} of {link['rows_checked']} "
+            f"{link['rows']} are {link['problem']}"
+        )
+        if link["rows_unlinked"]:
+            print(f"    what to change: {link['fix']}")
+            for ex in link["examples"]:
+                print(f"    row {ex['source_row']} of {ex['source_file']}")
+    for conflict in summary["conflicts"]:
+        if conflict["ids"]:
+            print(
+                f"  {conflict['dataset']}: {conflict['ids']} of {conflict['ids_checked']} "
+                f"workers have a {conflict['label']} that differs between rows (shown, not "
+                "counted against the dataset)"
+            )
+    print(f"\nstatus (unreliable means {limits.describe()}):")
+    for line in ledger.itertuples():
+        print(f"  {line.dataset}: {line.status}")
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:

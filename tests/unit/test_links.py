@@ -296,3 +296,27 @@ def test_study_config_limits_are_valid_and_every_check_names_real_fields() -> No
             assert column in cs.fields(spec["dataset"])
     for spec in definitions()["consistency"].values():
         assert spec["field"] in cs.fields(spec["dataset"])
+
+
+def test_oversight_check_prints_the_links_and_each_status(capsys) -> None:
+    """`oversight check <la>` shows a data lead the unlinked rows and the status before the
+    pipeline runs, as the quality page will (rows and files only, never an identifier)."""
+    from oversight.cli import _print_links
+    from oversight.ingest import Result
+
+    frames = _frames(KIDS, ENTRIES, ["W1", "W2", "W1", None], SESSIONS)
+    sizes = {d: len(f) for d, f in frames.items()}
+    ledger = _ledger({d: (n, 0) for d, n in sizes.items()})
+    results = {
+        line["dataset"]: Result(frames[line["dataset"]], pd.DataFrame(), line)
+        for line in ledger.to_dict("records")
+    }
+    quality = {"max_reject_share": 0.05, "max_unlinked_share": 0.05}
+    _print_links(results, quality, examples=2)
+    out = capsys.readouterr().out
+    assert "oversight_child: 4 of 20 oversight entries are for a child not in the caseload" in out
+    assert "    row 6 of la/oversight.csv\n    row 10 of la/oversight.csv\n" in out
+    assert "supervision: 1 of 3 workers have a role that differs between rows" in out
+    assert "  oversight: unreliable: 20% of oversight entries are for a child" in out
+    assert "  caseload: ok" in out
+    assert "C-" not in out and "W-" not in out  # pseudonyms are not needed to find a row
