@@ -72,6 +72,18 @@ SHEET_NAMES = {
 }
 
 
+def identifier_rules(style: dict[str, str]) -> dict[str, dict[str, str]]:
+    """What each kind of identifier looks like in one LA's exports (``identifiers:`` in its
+    configuration), from the style its systems use (:func:`oversight.demo.simulate._ids`)."""
+    rules = {}
+    for kind, prefix in sorted(style.items()):
+        if prefix == "numeric":
+            rules[kind] = {"pattern": r"9\d{7}", "description": "8 digits starting with 9"}
+        else:
+            rules[kind] = {"pattern": rf"{prefix}\d{{6}}", "description": f"{prefix} and 6 digits"}
+    return rules
+
+
 def _read_json(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
@@ -300,6 +312,7 @@ class Generator:
             "la_name": ref["la_name"],
             "system": "synthetic demo export",
             "supervision_policy_days": policy,
+            "identifiers": identifier_rules(style),
             "datasets": {},
         }
         la_truth: dict[str, Any] = {
