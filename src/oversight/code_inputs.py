@@ -57,10 +57,25 @@ def imported_names(tree: ast.AST, module: str = "", is_package: bool = False) ->
     return {n for n in names | parents if n}
 
 
+@cache
+def _data_by_name(package_root: Path) -> dict[str, tuple[Path, ...]]:
+    """The package's data files (anything but Python source and caches) by file name."""
+    by_name: dict[str, list[Path]] = {}
+    for path in sorted(package_root.rglob("*")):
+        if (
+            path.is_file()
+            and path.suffix not in {".py", ".pyc"}
+            and "__pycache__" not in path.parts
+        ):
+            by_name.setdefault(path.name, []).append(path)
+    return {name: tuple(paths) for name, paths in by_name.items()}
+
+
 def data_files(tree: ast.AST, module_path: Path, package_root: Path) -> set[Path]:
-    """Files of the package that the module names in a string literal, relative to its own
+    """Files of the package that the module names in a string literal: relative to its own
     folder or to the package root (how ``Path(__file__).with_name(...)`` and
-    ``importlib.resources.files("oversight").joinpath(...)`` find them)."""
+    ``importlib.resources.files("oversight").joinpath(...)`` find them), or by file name alone
+    (a path built from parts, ``Path(__file__).parent / "data" / "words.txt"``)."""
     found: set[Path] = set()
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
@@ -72,6 +87,8 @@ def data_files(tree: ast.AST, module_path: Path, package_root: Path) -> set[Path
             candidate = folder / text
             if candidate.suffix != ".py" and candidate.is_file():
                 found.add(candidate)
+        if "/" not in text:
+            found.update(_data_by_name(package_root).get(text, ()))
     return found
 
 

@@ -66,14 +66,27 @@ def test_the_walk_follows_imports_packages_and_data(tmp_path: Path) -> None:
     _write(src, "oversight/sub/tables.yaml", "x: 1\n")
     _write(src, "oversight/d.py", 'WORDS = "data/words.txt"\ndef g(): ...\n')
     _write(src, "oversight/data/words.txt", "a\n")
+    _write(
+        src,
+        "oversight/e.py",
+        'from pathlib import Path\nP = Path(__file__).parent / "data" / "names.txt"\n',
+    )
+    _write(src, "oversight/data/names.txt", "b\n")
+    _write(src, "oversight/data/unread.txt", "c\n")
     _write(src, "oversight/unused.py", "")
-    _write(tmp_path, "script.py", "from oversight import a\nfrom oversight.sub.c import helper\n")
+    _write(
+        tmp_path,
+        "script.py",
+        "from oversight import a, e\nfrom oversight.sub.c import helper\n",
+    )
     got = [p.relative_to(src).as_posix() for p in reached_files(tmp_path / "script.py", src)]
     assert got == [
         "oversight/__init__.py",
         "oversight/a.py",
         "oversight/d.py",
+        "oversight/data/names.txt",
         "oversight/data/words.txt",
+        "oversight/e.py",
         "oversight/sub/__init__.py",
         "oversight/sub/b.py",
         "oversight/sub/c.py",
