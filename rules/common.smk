@@ -1,4 +1,6 @@
 # Shared set-up: validated configuration, the authority list, and what each LA's jobs read.
+import math
+import zipfile
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
@@ -52,6 +54,30 @@ def raw_files(wildcards):
     from oversight.rawpaths import job_inputs
 
     return job_inputs(Path(RAW), wildcards.la, AUTH_CONFIGS[wildcards.la])
+
+
+# Peak memory of one LA's ingest, measured by `make bench` (docs/performance.md, "Ingest
+# memory"): about 300 MB to start (Python, pandas, pyarrow, pandera), then per MB of raw input
+# 15 MB for CSV and other text (a 200 MB CSV peaked at 3.2 GB) and 35 MB for zip containers
+# (xlsx, ods, docx: a 24 MB workbook peaked at 1.0 GB). The margin covers changes to ingest
+# between measurements; a retried job asks for twice as much, then three times.
+INGEST_MEMORY = {
+    "base_mb": 300,
+    "text_mb_per_mb": 15,
+    "zip_mb_per_mb": 35,
+    "margin": 1.3,
+    "floor_mb": 1000,
+}
+
+
+def ingest_mem_mb(wildcards, input, attempt):
+    """mem_mb for one LA's ingest, from the size and kind of its raw input (INGEST_MEMORY)."""
+    need = INGEST_MEMORY["base_mb"]
+    for path in input.raw:
+        kind = "zip_mb_per_mb" if zipfile.is_zipfile(path) else "text_mb_per_mb"
+        need += INGEST_MEMORY[kind] * Path(path).stat().st_size / 2**20
+    declared = max(INGEST_MEMORY["floor_mb"], need * INGEST_MEMORY["margin"])
+    return math.ceil(declared) * attempt
 
 
 def demo_manifest(wildcards):

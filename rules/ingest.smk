@@ -25,7 +25,7 @@ rule ingest:
     conda:
         "../environment.yml"
     resources:
-        mem_mb=2000,
+        mem_mb=ingest_mem_mb,
         runtime=30,
     params:
         raw=RAW,
