@@ -33,6 +33,6 @@ rule ingest:
         study=STUDY,
         survey_items=SURVEY_ITEMS,
         privacy=config["privacy"],
-    script:
         ingest=config.get("ingest", {}),
+    script:
         "scripts/ingest.py"
