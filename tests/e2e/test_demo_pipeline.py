@@ -709,6 +709,29 @@ def _start_snakemake(work: Path, log: Path, *args: str) -> subprocess.Popen:
         )
 
 
+def _finished(log: Path, rule: str) -> int:
+    """How many jobs of ``rule`` Snakemake has reported finished in ``log``."""
+    text = log.read_text(errors="replace")
+    return len(re.findall(rf"^Finished jobid: \d+ \(Rule: {rule}\)", text, flags=re.M))
+
+
+def _quiet_after(ready: Callable[[], bool], log: Path, quiet: float = 1.0) -> Callable[[], bool]:
+    """``ready()``, and Snakemake's log unchanged for ``quiet`` seconds since: no job was just
+    started or finished. Snakemake 9's SIGTERM handler takes the scheduler's lock, which the
+    scheduler holds while it processes a finished job; a SIGTERM in that moment deadlocks
+    Snakemake (it never exits), so a graceful stop is sent away from job ends."""
+    seen = {"size": -1, "since": time.monotonic()}
+
+    def check() -> bool:
+        size = log.stat().st_size if log.exists() else 0
+        if size != seen["size"]:
+            seen.update(size=size, since=time.monotonic())
+            return False
+        return ready() and time.monotonic() - seen["since"] >= quiet
+
+    return check
+
+
 def _interrupt_when(
     proc: subprocess.Popen, log: Path, ready: Callable[[], bool], sig: int, timeout: float = 600
 ) -> int:
@@ -760,14 +783,12 @@ def test_an_interrupted_run_resumes_to_identical_bytes(demo_run: Path, tmp_path_
     run([str(BIN / "oversight"), "demo-data"], work)
     finished = work / "results/provenance.json"
 
-    def ingested() -> bool:
-        return len(list(work.glob("data/interim/*/[!.]*.parquet"))) >= 12
-
     def figures() -> bool:
         return any(not p.name.startswith(".") for p in work.glob("results/figures/*"))
 
-    # 1. SIGTERM once two LAs are ingested: other ingest jobs are running.
+    # 1. SIGTERM once two LAs are ingested, at a quiet moment: other ingest jobs are running.
     log = work / "sigterm.log"
+    ingested = _quiet_after(lambda: _finished(log, "ingest") >= 2, log)
     terminated = _interrupt_when(_start_snakemake(work, log), log, ingested, signal.SIGTERM)
     assert "profile profiles/default" in log.read_text()  # rerun-incomplete: true
     assert terminated != 0 and not finished.exists(), log.read_text()[-4000:]
