@@ -56,6 +56,12 @@ RULE_ADVICE: dict[str, str] = {
 }
 
 
+def share_text(share: float) -> str:
+    """A reject share for a data lead: one decimal, but never "0.0%" when rows were rejected
+    (17 of 39,971 is "<0.1%", which still says there is something to fix)."""
+    return "<0.1%" if 0 < share < 0.0005 else f"{share:.1%}"
+
+
 @dataclass(frozen=True)
 class RuleSummary:
     rule: str
@@ -203,7 +209,7 @@ def page_context(
                 "rows_loaded": row["rows_loaded"],
                 "rows_rejected": row["rows_rejected"],
                 "blank": row["blank_rows_skipped"],
-                "share_rejected": f"{share:.1%}",
+                "share_rejected": share_text(share),
                 "status": status,
                 "unreliable": status != OK,
                 "files": notes.get(name, {}).get("files", []),
@@ -263,7 +269,7 @@ def index_context(
                 "rows_in": int(t.rows_in),
                 "rows_loaded": int(t.rows_loaded),
                 "rows_rejected": int(t.rows_rejected),
-                "share": f"{t.rows_rejected / t.rows_in:.1%}" if t.rows_in else "-",
+                "share": share_text(t.rows_rejected / t.rows_in) if t.rows_in else "-",
                 "unreliable": _unreliable_datasets(ledger, la["la_code"]),
             }
         )

@@ -320,3 +320,12 @@ def test_oversight_check_prints_the_links_and_each_status(capsys) -> None:
     assert "  oversight: unreliable: 20% of oversight entries are for a child" in out
     assert "  caseload: ok" in out
     assert "C-" not in out and "W-" not in out  # pseudonyms are not needed to find a row
+
+
+def test_a_small_reject_share_is_never_shown_as_zero() -> None:
+    from oversight.quality import share_text
+
+    assert share_text(17 / 39971) == "<0.1%"
+    assert share_text(0.0) == "0.0%"
+    assert share_text(9 / 10516) == "0.1%"
+    assert share_text(6 / 456) == "1.3%"
