@@ -32,6 +32,15 @@ DEMO_KEY_MARK = "DEMO-ONLY-NOT-SECRET"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # A key is a line of random text; a larger "key file" is the wrong file.
 MAX_KEY_FILE_BYTES = 4096
+# HMAC-SHA256 keys: 32 random bytes (64 hex characters, 43 in base64). A key of one or a
+# few characters repeated is refused whatever its length.
+MIN_KEY_BITS = 256
+MIN_KEY_DISTINCT = 10
+_ALPHABETS = (
+    (frozenset("0123456789abcdefABCDEF"), 4.0),
+    (frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_"), 6.0),
+    (frozenset(chr(c) for c in range(32, 127)), 6.57),
+)
 
 
 def load_key(
@@ -42,9 +51,13 @@ def load_key(
     key_file_env: str = "OVERSIGHT_KEY_FILE",
     repo_root: Path = REPO_ROOT,
 ) -> bytes:
-    """The pseudonymisation key for one LA, or a clear refusal."""
+    """The pseudonymisation key for one LA, or a clear refusal.
+
+    A key given in the environment or a key file must be strong enough for HMAC-SHA256
+    (:func:`check_key_strength`); an empty ``key_env`` counts as no key.
+    """
     if environ.get(key_env):
-        return environ[key_env].encode("utf-8")
+        return check_key_strength(environ[key_env].encode("utf-8"), key_env)
     if environ.get(key_file_env):
         path = Path(environ[key_file_env]).expanduser().resolve()
         if path.is_relative_to(repo_root.resolve()):
@@ -55,7 +68,7 @@ def load_key(
         key = _read_key_file(path, key_file_env)
         if not key:
             raise KeyMissingError(f"{key_file_env}={path}: the key file is empty")
-        return key
+        return check_key_strength(key, f"the key file {key_file_env}={path}")
     demo = read_demo_manifest(demo_manifest)
     if demo and slug in demo.get("authorities", []):
         key = str(demo["demo_key"])
@@ -67,6 +80,37 @@ def load_key(
         f"will not be read without a key. Set {key_env} (or {key_file_env} to a file outside "
         "the repository) and run again; keep the same key for every run of the study so "
         "pseudonyms stay stable."
+    )
+
+
+def key_bits(key: bytes) -> float:
+    """An upper estimate of a key's entropy in bits: its length times the bits per character
+    of the smallest usual alphabet that holds it (hex 4, base64 6, printable ASCII 6.57, any
+    byte 8). It cannot prove a key random; it refuses keys too short to be strong."""
+    text = key.decode("latin-1")
+    for alphabet, bits in _ALPHABETS:
+        if all(ch in alphabet for ch in text):
+            return len(key) * bits
+    return len(key) * 8.0
+
+
+def check_key_strength(key: bytes, source: str) -> bytes:
+    """``key`` when it holds at least :data:`MIN_KEY_BITS` bits by :func:`key_bits` and at
+    least :data:`MIN_KEY_DISTINCT` distinct characters; otherwise one clear refusal.
+
+    A short or repetitive key can be found by trying values: with the pseudonyms of a known
+    ID space (``E000000``-``E999999``) a weak key is recovered, and every ID with it.
+    """
+    bits = key_bits(key)
+    distinct = len(set(key))
+    if bits >= MIN_KEY_BITS and distinct >= MIN_KEY_DISTINCT:
+        return key
+    raise KeyMissingError(
+        f"{source} is too weak to pseudonymise real data: about {bits:.0f} bits from "
+        f"{len(key)} characters ({distinct} different), and at least {MIN_KEY_BITS} bits "
+        f'(32 random bytes) are needed. Make one with: python -c "import secrets; '
+        'print(secrets.token_hex(32))", keep it outside the repository, and use the same '
+        "key for every run of the study"
     )
 
 

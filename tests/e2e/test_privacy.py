@@ -16,7 +16,7 @@ from tests.conftest import BIN, demo_workdir
 
 pytestmark = pytest.mark.e2e
 LAS = ["bracknell_forest", "slough"]  # one xlsx and one cp1252 CSV authority
-KEY = "k3y-Under-Test-7f1c9a2e5b"
+KEY = "k3y-Under-Test-7f1c9a2e5b-4d8e0a6c2f9b1d3e5a7c"  # 50 printable characters
 TARGETS = ["results/quality/index.html"] + [f"results/quality/{la}/index.html" for la in LAS]
 
 

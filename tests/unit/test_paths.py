@@ -355,8 +355,9 @@ def test_a_key_file_that_is_not_a_small_regular_file_is_refused(tmp_path: Path, 
 
 
 def test_a_key_file_of_4kb_is_used(tmp_path: Path) -> None:
-    (tmp_path / "key").write_bytes(b"k" * 4096)
-    assert _key(tmp_path, str(tmp_path / "key")) == b"k" * 4096
+    key = b"0123456789abcdef" * 256  # 4,096 bytes
+    (tmp_path / "key").write_bytes(key)
+    assert _key(tmp_path, str(tmp_path / "key")) == key
 
 
 def test_every_repository_authority_names_files_in_its_own_folder() -> None:

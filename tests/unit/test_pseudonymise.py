@@ -13,6 +13,7 @@ import pytest
 from oversight.errors import KeyMissingError
 from oversight.pseudonymise import (
     DEMO_KEY_MARK,
+    key_bits,
     key_fingerprint,
     load_key,
     pseudonymise,
@@ -20,6 +21,8 @@ from oversight.pseudonymise import (
 )
 
 KEY = b"test-key"
+# A key as the README says to make one (secrets.token_hex(32)).
+STRONG = "4e1f0c7b9a2d6e8f3b5a7c9d1e2f4a6b8c0d2e4f6a8b0c2d4e6f8a0b2c4d6e8f"
 
 
 def _one(value, la="E10000016", kind="worker", key=KEY):
@@ -79,7 +82,7 @@ def _manifest(tmp_path, **data):
 
 def test_env_key_is_used(tmp_path):
     manifest = _manifest(tmp_path, demo=True, demo_key=f"{DEMO_KEY_MARK}:x", authorities=["kent"])
-    assert load_key("kent", {"OVERSIGHT_KEY": "s3cret"}, manifest) == b"s3cret"
+    assert load_key("kent", {"OVERSIGHT_KEY": STRONG}, manifest) == STRONG.encode()
 
 
 def test_key_file_outside_repository_is_used(tmp_path):
@@ -87,11 +90,11 @@ def test_key_file_outside_repository_is_used(tmp_path):
     repo.mkdir()
     key_file = tmp_path / "secrets" / "oversight.key"
     key_file.parent.mkdir()
-    key_file.write_text("file-key\n", encoding="utf-8")
+    key_file.write_text(STRONG + "\n", encoding="utf-8")
     key = load_key(
         "kent", {"OVERSIGHT_KEY_FILE": str(key_file)}, tmp_path / "none.json", repo_root=repo
     )
-    assert key == b"file-key"
+    assert key == STRONG.encode()
 
 
 def test_key_file_inside_repository_is_refused(tmp_path):
@@ -157,3 +160,43 @@ def test_real_data_without_key_is_refused(tmp_path):
 def test_custom_env_names_are_named_in_refusal(tmp_path):
     with pytest.raises(KeyMissingError, match="Set STUDY_KEY"):
         load_key("kent", {"OVERSIGHT_KEY": "ignored"}, tmp_path / "m.json", key_env="STUDY_KEY")
+
+
+@pytest.mark.parametrize(
+    ("key", "bits"),
+    [
+        ("s3cret", 36),  # six characters of the base64 alphabet
+        ("k3y-Under-Test-7f1c9a2e5b", 150),  # 25 characters of the base64url alphabet
+        ("0123456789abcdef" * 3, 192),  # 48 hex characters
+        ("a" * 200, 800),  # long, but one character repeated
+    ],
+)
+def test_weak_keys_are_refused_before_any_row_is_read(tmp_path, key, bits):
+    with pytest.raises(KeyMissingError) as info:
+        load_key("kent", {"OVERSIGHT_KEY": key}, tmp_path / "none.json")
+    text = str(info.value)
+    assert text.startswith("OVERSIGHT_KEY is too weak to pseudonymise real data")
+    assert f"about {bits} bits" in text and "secrets.token_hex(32)" in text
+    assert key not in text  # the refusal never repeats the key
+
+
+def test_a_weak_key_file_is_refused_by_name(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    key_file = tmp_path / "short.key"
+    key_file.write_text("file-key\n", encoding="utf-8")
+    with pytest.raises(KeyMissingError, match=r"the key file OVERSIGHT_KEY_FILE=.* is too weak"):
+        load_key("kent", {"OVERSIGHT_KEY_FILE": str(key_file)}, tmp_path / "x.json", repo_root=repo)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",  # 64 hex
+        "Zk3o9Qm1-xV7_bT2nR8wLs4Yp6Jc0HaE5uGdKfIqBtN",  # 43 base64url characters
+        "q7#Lr!9vZ@2m$Xe&4Tb*8Ny(1Kd)6Hw^0Pf%3Js<",  # 40 printable characters
+    ],
+)
+def test_strong_keys_are_accepted(tmp_path, key):
+    assert load_key("kent", {"OVERSIGHT_KEY": key}, tmp_path / "none.json") == key.encode()
+    assert key_bits(key.encode()) >= 256
