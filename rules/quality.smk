@@ -33,6 +33,13 @@ rule links:
         "scripts/links.py"
 
 
+# Templates the quality pages include: a change to them reruns the pages.
+QUALITY_PARTIALS = [
+    "report_templates/_style.css.j2",
+    "report_templates/_not_for_publication.html.j2",
+]
+
+
 rule ledger:
     input:
         expand(f"{RESULTS}/quality/{{la}}/ledger.csv", la=AUTHORITIES),
@@ -63,6 +70,7 @@ rule quality_page:
         notes=f"{RESULTS}/quality/{{la}}/notes.json",
         links=f"{RESULTS}/quality/{{la}}/links.json",
         template="report_templates/quality.html.j2",
+        partials=QUALITY_PARTIALS,
         code=code("quality_page"),
     output:
         f"{RESULTS}/quality/{{la}}/index.html",
@@ -87,6 +95,7 @@ rule quality_index:
     input:
         ledger=f"{RESULTS}/quality/ledger.csv",
         template="report_templates/quality_index.html.j2",
+        partials=QUALITY_PARTIALS,
         code=code("quality_index"),
     output:
         f"{RESULTS}/quality/index.html",

@@ -282,6 +282,7 @@ def test_quality_page_shows_unlinked_rows_with_pseudonyms_file_and_row() -> None
     assert '<td><code>la/oversight.csv</code></td><td class="num">14</td>' in html
     assert "all 4 caseload" not in html  # caseload is the target, not a checked dataset
     assert "2 datasets will be left out" in text
+    assert "<strong>Not for publication.</strong> This page is for the LA's data lead" in text
 
 
 def test_study_config_limits_are_valid_and_every_check_names_real_fields() -> None:
