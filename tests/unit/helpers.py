@@ -79,6 +79,28 @@ def supervision_spec(**overrides: Any) -> dict[str, Any]:
     return spec
 
 
+CASELOAD_COLUMNS = {
+    "child_id": "Child ID",
+    "legal_status": "Status",
+    "team_type": "Team",
+    "episode_start": "Start",
+    "episode_end": "End",
+}
+
+
+def caseload_spec(**overrides: Any) -> dict[str, Any]:
+    """A caseload extract of testshire: dd/mm/yyyy dates, two team labels."""
+    spec: dict[str, Any] = {
+        "path": "testshire/caseload.csv",
+        "format": "csv",
+        "date_formats": ["%d/%m/%Y"],
+        "columns": dict(CASELOAD_COLUMNS),
+        "values": {"team_type": {"Safeguarding": "cin_cp", "Front door": "front_door"}},
+    }
+    spec.update(overrides)
+    return spec
+
+
 def authority_config(datasets: dict[str, Any]) -> dict[str, Any]:
     return {
         "la_code": LA_CODE,

@@ -18,6 +18,7 @@ from .helpers import (
     STUDY,
     SUP_HEADER,
     authority_config,
+    caseload_spec,
     csv_text,
     key_line,
     one_reject,
@@ -139,20 +140,7 @@ CASELOAD_HEADER = ["Child ID", "Status", "Team", "Start", "End"]
 
 
 def _caseload(sandbox, *rows, study=OPEN_STUDY, **extra):
-    spec = {
-        "path": "testshire/caseload.csv",
-        "format": "csv",
-        "date_formats": ["%d/%m/%Y"],
-        "columns": {
-            "child_id": "Child ID",
-            "legal_status": "Status",
-            "team_type": "Team",
-            "episode_start": "Start",
-            "episode_end": "End",
-        },
-        "values": {"team_type": {"Safeguarding": "cin_cp"}},
-        **extra,
-    }
+    spec = caseload_spec(**extra)
     la = sandbox.authority({"caseload": spec})
     sandbox.write(spec["path"], csv_text(CASELOAD_HEADER, *rows))
     result = ingest(la, "caseload", sandbox.raw, study, key=KEY)

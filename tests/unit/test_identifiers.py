@@ -24,11 +24,13 @@ from oversight.ingest import Authority
 from oversight.pseudonymise import pseudonymise
 
 from .helpers import (
+    CASELOAD_COLUMNS,
     KEY,
     LA_CODE,
     SUP_HEADER,
     SUP_PATH,
     authority_config,
+    caseload_spec,
     csv_text,
     key_line,
     rules_by_row,
@@ -170,18 +172,8 @@ def test_placeholder_ids_are_rejected_not_one_person(sandbox):
 
 def test_rows_sharing_a_placeholder_child_are_not_duplicates_of_each_other(sandbox):
     """400 caseload rows with child 'NULL' once became one child and 641 'duplicates'."""
-    spec = {
-        "path": "testshire/caseload.csv",
-        "format": "csv",
-        "date_formats": ["%d/%m/%Y"],
-        "columns": {
-            "child_id": "Child ID",
-            "legal_status": "Status",
-            "team_type": "Team",
-            "episode_start": "Start",
-        },
-        "values": {"team_type": {"Safeguarding": "cin_cp", "Front door": "front_door"}},
-    }
+    columns = {f: h for f, h in CASELOAD_COLUMNS.items() if f != "episode_end"}
+    spec = caseload_spec(columns=columns)
     la = sandbox.authority({"caseload": spec})
     sandbox.write(
         spec["path"],
