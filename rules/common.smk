@@ -94,6 +94,17 @@ def prov(rule, wildcard=None):
     return f"{INTERIM}/provenance/{name}.json"
 
 
+def results_outputs(wildcards):
+    """Every output under results/ but the publication archive: what rule `publication`
+    classes by audience (config/publication.yaml). Derived from the rules, like every_output."""
+    files = []
+    for r in workflow.rules:
+        if r.name not in ("all", "publication"):
+            files += expanded(r, r.output)
+    root = Path(RESULTS)
+    return sorted({f for f in files if Path(f).is_relative_to(root)})
+
+
 def provenance_records(wildcards):
     """Every job's provenance record: one per rule, per wildcard value (per LA, per
     release) for the rules with wildcards."""

@@ -148,3 +148,25 @@ rule provenance:
         runtime=10,
     script:
         "scripts/provenance.py"
+
+
+rule publication:
+    input:
+        outputs=results_outputs,
+        catalogue="config/publication.yaml",
+        code=code("publication"),
+    output:
+        f"{RESULTS}/publication.zip",
+    log:
+        "logs/report/publication.log",
+    benchmark:
+        "logs/benchmarks/report/publication.tsv"
+    conda:
+        "../environment.yml"
+    resources:
+        mem_mb=500,
+        runtime=10,
+    params:
+        results=RESULTS,
+    script:
+        "scripts/publication.py"
