@@ -166,7 +166,5 @@ rule publication:
     resources:
         mem_mb=500,
         runtime=10,
-    params:
-        results=RESULTS,
     script:
         "scripts/publication.py"

@@ -14,7 +14,7 @@ sm = snakemake  # noqa: F821 (provided by Snakemake)
 
 def main() -> None:
     catalogue = load_checked(sm.input.catalogue, "publication.schema.yaml")
-    results = Path(sm.params.results)
+    results = Path(sm.output[0]).parent  # the archive sits at the top of results/
     outputs = classify([relative(p, results) for p in sm.input.outputs], catalogue)
     public = bundle(outputs, results, Path(sm.output[0]))
     counts = Counter(o.audience for o in outputs)
