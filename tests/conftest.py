@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +15,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+# A pseudonymisation key for the tests that plant or change files in a demo LA's folder: the
+# public demo key is refused for them (DEMO_DATA.json lists the generated files only). 64 hex
+# characters as `secrets.token_hex(32)` makes them; a test key, never a study's.
+TEST_KEY = hashlib.sha256(b"oversight tests: a test key, never a study's").hexdigest()
 
 
 def make_workdir(base: Path) -> Path:
@@ -36,8 +42,16 @@ def demo_workdir(base: Path, authorities: list[str]) -> Path:
     return work
 
 
-def run(cmd: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+def keyed_env() -> dict[str, str]:
+    """This process's environment with :data:`TEST_KEY` as the pseudonymisation key."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OVERSIGHT_KEY")}
+    return env | {"OVERSIGHT_KEY": TEST_KEY}
+
+
+def run(
+    cmd: list[str], cwd: Path, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
     if check and proc.returncode != 0:
         raise AssertionError(
             f"{' '.join(cmd)} failed ({proc.returncode}):\n"

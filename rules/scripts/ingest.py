@@ -15,7 +15,7 @@ sm = snakemake  # noqa: F821 (provided by Snakemake)
 def main() -> None:
     log = logging.getLogger("ingest")
     la = Authority(sm.wildcards.la, load_authority(sm.input.config), Path(sm.input.config))
-    key = key_for(la.slug, sm.params.privacy, os.environ)
+    key = key_for(la.slug, sm.params.privacy, os.environ, Path(sm.params.raw), la.config)
     log.info("pseudonymisation key fingerprint %s", key_fingerprint(key))
     study = Study.from_config(sm.params.study, sm.params.survey_items, sm.params.ingest)
     results = ingest_authority(la, list(sm.params.datasets), Path(sm.params.raw), study, key)

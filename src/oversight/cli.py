@@ -53,11 +53,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     cfg_path = Path(args.authorities) / f"{args.la}.yaml"
     la = Authority(args.la, load_authority(cfg_path), cfg_path)
     items = [i["id"] for i in load_yaml(Path(args.survey))["items"]]
-    key = key_for(args.la, study["privacy"], os.environ)
+    raw_root = Path(study["paths"]["raw"])
+    key = key_for(args.la, study["privacy"], os.environ, raw_root, la.config)
     results = ingest_authority(
         la,
         study["datasets"],
-        Path(study["paths"]["raw"]),
+        raw_root,
         Study.from_config(study["study"], items, study.get("ingest")),
         key,
     )

@@ -8,8 +8,10 @@ pseudonym cannot be reversed or recomputed.
 
 The key comes from the environment (``OVERSIGHT_KEY``) or a key file named by
 ``OVERSIGHT_KEY_FILE`` that lies outside the repository. Synthetic demo data carries its own
-key, marked as such in ``data/raw/DEMO_DATA.json``; it is accepted only for the LAs that
-manifest lists, so real data is never pseudonymised with a public key.
+key, marked as such in ``data/raw/DEMO_DATA.json``; that key is public, so it is accepted for
+an LA only when every raw file its ingest would read is listed in the manifest with the same
+size and SHA-256 (:func:`demo_files_check`). A real extract dropped into a demo LA's folder,
+or a demo file changed by one byte, is never pseudonymised with the public key.
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ import hmac
 import json
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from oversight import rawpaths
 from oversight.errors import KeyMissingError
 from oversight.identifiers import IdRule, canonical
 
@@ -41,6 +46,20 @@ _ALPHABETS = (
     (frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_"), 6.0),
     (frozenset(chr(c) for c in range(32, 127)), 6.57),
 )
+MAKE_A_KEY = 'python -c "import secrets; print(secrets.token_hex(32))"'
+
+
+@dataclass(frozen=True)
+class DemoFiles:
+    """How an LA's raw files compare with the demo manifest's list of generated files."""
+
+    checked: int  # files ingest would read
+    unlisted: int  # not in the manifest's list
+    changed: int  # listed, but another size or SHA-256
+
+    @property
+    def foreign(self) -> int:
+        return self.unlisted + self.changed
 
 
 def load_key(
@@ -50,11 +69,16 @@ def load_key(
     key_env: str = "OVERSIGHT_KEY",
     key_file_env: str = "OVERSIGHT_KEY_FILE",
     repo_root: Path = REPO_ROOT,
+    raw_root: Path | None = None,
+    files: Iterable[Path | str] | None = None,
 ) -> bytes:
     """The pseudonymisation key for one LA, or a clear refusal.
 
     A key given in the environment or a key file must be strong enough for HMAC-SHA256
-    (:func:`check_key_strength`); an empty ``key_env`` counts as no key.
+    (:func:`check_key_strength`); an empty ``key_env`` counts as no key, and a key given is
+    used for every file. Without one, the manifest's public demo key is used only when the LA
+    is listed as demo and every one of ``files`` (the raw files under ``raw_root`` that
+    ingest would read for it) is a generated demo file, unchanged (:func:`demo_files_check`).
     """
     if environ.get(key_env):
         return check_key_strength(environ[key_env].encode("utf-8"), key_env)
@@ -69,18 +93,88 @@ def load_key(
         if not key:
             raise KeyMissingError(f"{key_file_env}={path}: the key file is empty")
         return check_key_strength(key, f"the key file {key_file_env}={path}")
+    how = _how_to_set_a_key(key_env, key_file_env)
     demo = read_demo_manifest(demo_manifest)
-    if demo and slug in demo.get("authorities", []):
-        key = str(demo["demo_key"])
-        if DEMO_KEY_MARK not in key:
-            raise KeyMissingError(f"{demo_manifest}: the demo key is not marked {DEMO_KEY_MARK}")
-        return key.encode("utf-8")
-    raise KeyMissingError(
-        f"no pseudonymisation key for {slug!r}: its raw data is not synthetic demo data, so it "
-        f"will not be read without a key. Set {key_env} (or {key_file_env} to a file outside "
-        "the repository) and run again; keep the same key for every run of the study so "
-        "pseudonyms stay stable."
+    if not demo or slug not in demo.get("authorities", []):
+        raise KeyMissingError(
+            f"no pseudonymisation key for {slug!r}: its raw data is not synthetic demo data, "
+            f"so it will not be read without a key. {how}"
+        )
+    key = str(demo["demo_key"])
+    if DEMO_KEY_MARK not in key:
+        raise KeyMissingError(f"{demo_manifest}: the demo key is not marked {DEMO_KEY_MARK}")
+    listed = demo.get("files")
+    if not isinstance(listed, dict) or not listed:
+        raise KeyMissingError(
+            f"no pseudonymisation key for {slug!r}: {demo_manifest.name} lists no file "
+            "hashes (an older `oversight demo-data` wrote it), so its files cannot be shown to "
+            "be the bundled synthetic demo data and the public demo key will not be used. "
+            "Regenerate the demo data with `oversight demo-data` (the same seed writes the same "
+            f"extracts), or, for real data: {how}"
+        )
+    if raw_root is None or files is None:
+        raise ValueError("load_key needs raw_root and the LA's files to consider the demo key")
+    check = demo_files_check(listed, raw_root, files)
+    if check.foreign:
+        why = [f"{_files(check.unlisted)} not in {demo_manifest.name}"] if check.unlisted else []
+        why += [f"{_files(check.changed)} changed since it was generated"] if check.changed else []
+        raise KeyMissingError(
+            f"no pseudonymisation key for {slug!r}: its folder holds {_files(check.foreign)} "
+            f"that {'is' if check.foreign == 1 else 'are'} not the bundled synthetic demo data "
+            f"({', '.join(why)}), so the public demo key will not be used and nothing is "
+            f"read. {how}"
+        )
+    return key.encode("utf-8")
+
+
+def _files(n: int) -> str:
+    return f"{n} file" if n == 1 else f"{n} files"
+
+
+def _how_to_set_a_key(key_env: str, key_file_env: str) -> str:
+    return (
+        f"Set {key_env} (or {key_file_env} to a file outside the repository) to a key of at "
+        f"least {MIN_KEY_BITS} bits, made with: {MAKE_A_KEY}, and run again; keep the same key "
+        "for every run of the study so pseudonyms stay stable."
     )
+
+
+def demo_files_check(
+    listed: Mapping[str, Mapping[str, Any]], raw_root: Path, files: Iterable[Path | str]
+) -> DemoFiles:
+    """Compare the raw files ingest would read with the manifest's ``files`` (path under
+    ``raw_root`` -> ``bytes`` and ``sha256``): the size first, the SHA-256 only when it
+    matches. Each file is read once; a path that does not exist is skipped (ingest reports it
+    and reads nothing from it)."""
+    root = os.path.abspath(raw_root)
+    unlisted = changed = checked = 0
+    for rel in sorted({Path(os.path.relpath(os.path.abspath(f), root)).as_posix() for f in files}):
+        path = Path(root, rel)
+        try:
+            size = os.stat(path).st_size
+        except FileNotFoundError:
+            continue
+        checked += 1
+        entry = listed.get(rel)
+        if entry is None:
+            unlisted += 1
+        elif size != entry.get("bytes") or _sha256_or_none(path) != entry.get("sha256"):
+            changed += 1
+    return DemoFiles(checked, unlisted, changed)
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _sha256_or_none(path: Path) -> str | None:
+    """:func:`sha256_file`, or None for a file that cannot be read (so it is not demo data)."""
+    try:
+        return sha256_file(path)
+    except OSError:
+        return None
 
 
 def key_bits(key: bytes) -> float:
@@ -141,10 +235,24 @@ def _read_key_file(path: Path, key_file_env: str) -> bytes:
     return data.strip()
 
 
-def key_for(slug: str, privacy: Mapping[str, str], environ: Mapping[str, str]) -> bytes:
-    """:func:`load_key` with the settings of the study's ``privacy:`` block."""
+def key_for(
+    slug: str,
+    privacy: Mapping[str, str],
+    environ: Mapping[str, str],
+    raw_root: Path,
+    la_config: Mapping[str, Any],
+) -> bytes:
+    """:func:`load_key` with the settings of the study's ``privacy:`` block, for the raw files
+    the LA's configuration names (:func:`oversight.rawpaths.job_inputs`, the files its ingest
+    reads). Called once per ingest job, before any row is read."""
     return load_key(
-        slug, environ, Path(privacy["demo_manifest"]), privacy["key_env"], privacy["key_file_env"]
+        slug,
+        environ,
+        Path(privacy["demo_manifest"]),
+        privacy["key_env"],
+        privacy["key_file_env"],
+        raw_root=raw_root,
+        files=[Path(p) for p in rawpaths.job_inputs(raw_root, slug, dict(la_config))],
     )
 
 

@@ -600,7 +600,7 @@ def test_trace_a_cell_to_raw_rows_that_hold_those_records(
     assert len(listed) == int(den)
     monkeypatch.chdir(demo_run)
     privacy = load_yaml(demo_run / "config/config.yaml")["privacy"]
-    key = key_for(slug, privacy, {})
+    key = key_for(slug, privacy, {}, Path("data/raw"), config)
     spec = config["datasets"][dataset]
     fields = cs.fields(dataset)
     checked = 0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN, demo_workdir, run
+from tests.conftest import BIN, demo_workdir, keyed_env, run
 
 pytestmark = pytest.mark.e2e
 LAS = ["windsor_and_maidenhead", "wokingham"]
@@ -19,7 +19,13 @@ def broken_run(tmp_path_factory) -> tuple[Path, object]:
     lines = target.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[0] = lines[0].replace("Child ID", "Child reference no", 1)
     target.write_text("".join(lines), encoding="utf-8")
-    proc = run([str(BIN / "snakemake"), "--cores", "2", "--keep-going"], work, check=False)
+    # A changed demo file is not demo data: the public demo key is refused, a key is set.
+    proc = run(
+        [str(BIN / "snakemake"), "--cores", "2", "--keep-going"],
+        work,
+        check=False,
+        env=keyed_env(),
+    )
     return work, proc
 
 
@@ -47,7 +53,12 @@ def test_page_tells_the_data_lead_what_to_change(broken_run) -> None:
 
 def test_check_command_exits_non_zero(broken_run) -> None:
     work, _ = broken_run
-    proc = run([str(BIN / "oversight"), "check", "windsor_and_maidenhead"], work, check=False)
+    proc = run(
+        [str(BIN / "oversight"), "check", "windsor_and_maidenhead"],
+        work,
+        check=False,
+        env=keyed_env(),
+    )
     assert proc.returncode == 1
     assert "1 file(s) could not be used" in proc.stdout
     assert "closest:" in proc.stdout and "Child reference no" in proc.stdout

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from oversight.demo.generate import DEMO_KEY
 from oversight.pseudonymise import key_fingerprint, pseudonymise
 from tests.conftest import BIN, demo_workdir
 
@@ -83,3 +84,43 @@ def test_real_data_without_a_key_is_refused(keyed, tmp_path) -> None:
     # The refused job left no harmonised data behind.
     assert not (work / "data/interim/slough/supervision.parquet").exists()
     assert json.loads(saved)["demo"] is True
+
+
+def test_a_real_extract_in_a_demo_folder_is_refused_without_a_key(keyed) -> None:
+    """Issue 15: an extract put in a demo LA's folder was pseudonymised with the public demo
+    key, and the workers' IDs (E + 6 digits) were recovered by trying every one. Now, with no
+    key set, the LA's ingest job stops before it reads a row, and no planted ID is anywhere."""
+    work, _ = keyed
+    target = work / "data/raw/slough/supervision_2024-25.csv"
+    saved = target.read_bytes()
+    extract = pd.read_csv(target, encoding="cp1252", dtype=str, keep_default_na=False)
+    planted = [f"E{104211 + 37 * n:06d}" for n in range(len(extract))]
+    extract["Worker ID"] = planted
+    extract.to_csv(target, encoding="cp1252", index=False)
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("OVERSIGHT_KEY")}
+        proc = _snakemake(work, env, "--forcerun", "ingest", "--keep-going")
+    finally:
+        target.write_bytes(saved)
+    assert proc.returncode != 0
+    log = (work / "logs/ingest/slough.log").read_text()
+    assert (
+        "no pseudonymisation key for 'slough': its folder holds 1 file that is not the bundled "
+        "synthetic demo data (1 file changed since it was generated)" in log
+    )
+    assert "secrets.token_hex(32)" in log and "Traceback" not in log
+    assert "supervision_2024-25" not in log.split("no pseudonymisation key", 1)[1]
+    assert not (work / "data/interim/slough/supervision.parquet").exists()
+    # Bracknell Forest's folder is untouched: its job ran with the demo key.
+    bracknell = (work / "logs/ingest/bracknell_forest.log").read_text()
+    assert f"key fingerprint {key_fingerprint(DEMO_KEY.encode())}" in bracknell
+    needles = [p.encode() for p in planted[:50]]
+    scanned = 0
+    for folder in ("results", "data/interim", "logs", ".snakemake/log"):
+        for path in (work / folder).rglob("*"):
+            if path.is_file():
+                data = path.read_bytes()
+                assert not any(n in data for n in needles), path.relative_to(work)
+                scanned += 1
+    assert scanned > 30
+    assert not any(p in proc.stdout + proc.stderr for p in planted[:50])

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import BIN, demo_workdir, run
+from tests.conftest import BIN, demo_workdir, keyed_env, run
 
 pytestmark = pytest.mark.e2e
 # Bracknell Forest's oversight entries are spoiled. Brighton and Hove adopts both templates
@@ -43,7 +43,8 @@ def spoiled_run(tmp_path_factory) -> Path:
     work = demo_workdir(tmp_path_factory.mktemp("unreliable") / "work", LAS)
     changed = _spoil_child_ids(work / f"data/raw/{OUT}/oversight_2024-25.csv")
     assert changed > 2000
-    run([str(BIN / "snakemake"), "--cores", "2"], work)
+    # A changed demo file is not demo data: the public demo key is refused, a key is set.
+    run([str(BIN / "snakemake"), "--cores", "2"], work, env=keyed_env())
     return work
 
 

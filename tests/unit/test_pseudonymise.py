@@ -128,10 +128,16 @@ def test_empty_or_missing_key_file_is_refused(tmp_path):
 
 def test_demo_key_only_for_listed_authorities(tmp_path):
     demo_key = f"{DEMO_KEY_MARK}:synthetic"
-    manifest = _manifest(tmp_path, demo=True, demo_key=demo_key, authorities=["kent"])
-    assert load_key("kent", {}, manifest) == demo_key.encode()
+    extract = tmp_path / "kent" / "a.csv"
+    extract.parent.mkdir()
+    extract.write_bytes(b"x,y\n1,2\n")
+    files = {"kent/a.csv": {"bytes": 8, "sha256": hashlib.sha256(b"x,y\n1,2\n").hexdigest()}}
+    manifest = _manifest(
+        tmp_path, demo=True, demo_key=demo_key, authorities=["kent"], files=files
+    )
+    assert load_key("kent", {}, manifest, raw_root=tmp_path, files=[extract]) == demo_key.encode()
     with pytest.raises(KeyMissingError) as info:
-        load_key("surrey", {}, manifest)
+        load_key("surrey", {}, manifest, raw_root=tmp_path, files=[])
     message = str(info.value)
     assert "no pseudonymisation key for 'surrey'" in message
     assert "Set OVERSIGHT_KEY (or OVERSIGHT_KEY_FILE" in message

@@ -1,15 +1,19 @@
 """``oversight demo-data``: synthetic raw extracts for the 19 LAs, their truth and manifest.
 
 Same seed, same bytes. The truth file (``data/raw/demo_truth.json``) is for the tests: the
-pipeline never reads it. The manifest (``data/raw/DEMO_DATA.json``) marks the data as synthetic
-and carries the demo pseudonymisation key.
+pipeline never reads it. The manifest (``data/raw/DEMO_DATA.json``) marks the data as synthetic,
+carries the public demo pseudonymisation key and lists every file the generator wrote (path
+under ``data/raw/``, size and SHA-256): ingest uses the demo key for an LA only when each file
+it reads is one of these, unchanged (:func:`oversight.pseudonymise.load_key`).
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +25,7 @@ from oversight import common_schema as cs
 from oversight.config import load_yaml
 from oversight.demo import dialects as d
 from oversight.demo import render, simulate, writers
-from oversight.pseudonymise import DEMO_KEY_MARK
+from oversight.pseudonymise import DEMO_KEY_MARK, sha256_file
 
 DEFAULT_SEED = 20240401
 DEMO_KEY = f"{DEMO_KEY_MARK}:oversight-synthetic-demo-key-v1"
@@ -89,14 +93,48 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def _clear_demo_folder(raw_root: Path, slug: str) -> None:
-    """Remove an LA's earlier synthetic files before writing new ones, so nothing stale is
-    left behind; only ever a folder that the demo manifest says is synthetic."""
-    import shutil
-
+    """Remove the files an earlier demo run wrote for an LA (those its manifest lists) before
+    writing new ones, so nothing stale is left behind. Any other file in the folder is kept,
+    and is not listed in the new manifest: a real extract put there is never deleted, nor
+    taken for demo data."""
     manifest = _read_json(raw_root / "DEMO_DATA.json")
     folder = raw_root / slug
-    if folder.is_dir() and manifest.get("demo") is True and slug in manifest.get("authorities", []):
-        shutil.rmtree(folder)
+    listed = manifest.get("files")
+    if not folder.is_dir() or manifest.get("demo") is not True or not isinstance(listed, dict):
+        return
+    for rel in sorted(listed):
+        parts = Path(rel).parts
+        if len(parts) > 1 and parts[0] == slug and ".." not in parts:
+            path = raw_root / rel
+            if path.is_file() and not path.is_symlink():
+                path.unlink()
+    for here, dirs, names in os.walk(folder, topdown=False):
+        if here != str(folder) and not dirs and not names:
+            os.rmdir(here)
+
+
+def _file_states(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """Each regular file under ``folder`` (links not followed) -> its inode, size and mtime."""
+    states = {}
+    for here, _dirs, names in os.walk(folder):
+        for name in names:
+            info = os.lstat(os.path.join(here, name))
+            if stat.S_ISREG(info.st_mode):
+                states[os.path.join(here, name)] = (info.st_ino, info.st_size, info.st_mtime_ns)
+    return states
+
+
+def written_files(
+    raw_root: Path, folder: Path, before: dict[str, tuple[int, int, int]]
+) -> dict[str, dict[str, Any]]:
+    """The files under ``folder`` written since ``before`` (:func:`_file_states`) -> their
+    manifest entry: path under ``raw_root`` -> ``{"bytes", "sha256"}``."""
+    out = {}
+    for path, state in _file_states(folder).items():
+        if before.get(path) != state:
+            rel = Path(path).relative_to(raw_root).as_posix()
+            out[rel] = {"bytes": state[1], "sha256": sha256_file(Path(path))}
+    return out
 
 
 def slugify(name: str) -> str:
@@ -254,14 +292,17 @@ class Generator:
             "outliers": {"low": simulate.LOW_OUTLIER, "high": simulate.HIGH_OUTLIER},
             "authorities": {},
         }
+        files: dict[str, dict[str, Any]] = {}  # every file written: path -> bytes, sha256
         for i, ref in enumerate(self.ref):
             slug = slugify(ref["la_name"])
             if only is not None and slug not in only:
                 continue
             _clear_demo_folder(raw_root, slug)
+            before = _file_states(raw_root / slug)
             rng = np.random.default_rng([self.seed, i])
             la_truth, la_config = self._authority(i, slug, ref, rng, raw_root)
             truth["authorities"][slug] = la_truth
+            files.update(written_files(raw_root, raw_root / slug, before))
             if config_dir is not None:
                 write_config(config_dir / f"{slug}.yaml", la_config)
         raw_root.mkdir(parents=True, exist_ok=True)
@@ -269,13 +310,22 @@ class Generator:
         earlier = _read_json(raw_root / "demo_truth.json")
         if only is not None and earlier.get("seed") == self.seed:
             truth["authorities"] = {**earlier.get("authorities", {}), **truth["authorities"]}
+            # The files of the LAs not written again stay listed as the earlier run wrote them.
+            kept = _read_json(raw_root / "DEMO_DATA.json").get("files")
+            for rel, entry in (kept if isinstance(kept, dict) else {}).items():
+                slug = rel.split("/", 1)[0]
+                if slug in truth["authorities"] and slug not in only:
+                    files[rel] = entry
         manifest = {
             "demo": True,
             "generator": "oversight demo-data",
             "seed": self.seed,
             "demo_key": DEMO_KEY,
             "authorities": sorted(truth["authorities"]),
-            "note": "Synthetic data for demonstration and tests. No real person is described.",
+            "note": "Synthetic data for demonstration and tests. No real person is described. "
+            "The demo key is public: ingest uses it for an LA only when every file it reads "
+            "is listed here with the same size and SHA-256.",
+            "files": {rel: files[rel] for rel in sorted(files)},
         }
         (raw_root / "DEMO_DATA.json").write_text(json.dumps(manifest, indent=2) + "\n")
         (raw_root / "demo_truth.json").write_text(
