@@ -19,13 +19,19 @@ def _study(args: argparse.Namespace) -> dict:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
-    from oversight.demo.generate import DEFAULT_SEED, Generator
+    from oversight.demo.generate import DEFAULT_SEED, Generator, unhashed_manifest
 
     out = Path(args.out)
     study = _study(args)
     if args.if_empty and any((out / la).exists() for la in study["authorities"]):
-        print(f"{out} already holds extracts; leaving them as they are")
-        return 0
+        older = unhashed_manifest(out)
+        if older is None or not older.get("authorities"):
+            print(f"{out} already holds extracts; leaving them as they are")
+            return 0
+        # Demo extracts from before DEMO_DATA.json listed their hashes: the demo key would be
+        # refused for them. The same seed writes the same files again; no other file is touched.
+        args.seed, args.only = older.get("seed", args.seed), ",".join(older["authorities"])
+        print(f"{out}/DEMO_DATA.json lists no file hashes: writing the demo extracts again")
     gen = Generator(
         Path(study["paths"]["la_reference"]),
         Path(args.survey),

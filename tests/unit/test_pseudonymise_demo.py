@@ -41,9 +41,17 @@ REAL_LOOKING = (
 ).encode()
 
 
+def _generator() -> Generator:
+    """The generator as `oversight demo-data` makes it."""
+    return Generator(
+        ROOT / "data/raw/published/seslip_las.csv",
+        ROOT / "config/survey.yaml",
+        impact_yaml=ROOT / "config/impact.yaml",
+    )
+
+
 def _generate(raw: Path, config: Path) -> None:
-    gen = Generator(ROOT / "data/raw/published/seslip_las.csv", ROOT / "config/survey.yaml")
-    gen.run(raw, config, only=[LA, OTHER])
+    _generator().run(raw, config, only=[LA, OTHER])
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +118,7 @@ def test_regenerating_keeps_a_planted_file_unlisted_and_the_manifest_bytes(demo:
 def test_a_partial_generation_keeps_the_other_las_listed(demo: Path) -> None:
     raw = demo / "raw"
     before = _manifest(demo)["files"]
-    gen = Generator(ROOT / "data/raw/published/seslip_las.csv", ROOT / "config/survey.yaml")
-    gen.run(raw, None, only=[OTHER])
+    _generator().run(raw, None, only=[OTHER])
     assert _manifest(demo)["files"] == before
 
 
@@ -278,3 +285,41 @@ def test_a_real_looking_extract_in_a_demo_folder_is_never_read_with_the_demo_key
     with pytest.raises(Reached):
         cli.main([*args, "--survey", str(ROOT / "config/survey.yaml"), "check", LA])
     assert called == [TEST_KEY.encode()]
+
+
+def _study_file(demo: Path) -> Path:
+    """A study configuration for the scratch demo (its two LAs, its raw folder)."""
+    study = yaml.safe_load((ROOT / "config/config.yaml").read_text(encoding="utf-8"))
+    study["authorities"] = [LA, OTHER]
+    study["paths"]["raw"] = str(demo / "raw")
+    shutil.copyfile(ROOT / "data/raw/published/seslip_las.csv", demo / "seslip_las.csv")
+    study["paths"]["la_reference"] = str(demo / "seslip_las.csv")
+    study["privacy"]["demo_manifest"] = str(demo / "raw/DEMO_DATA.json")
+    path = demo / "study.yaml"
+    path.write_text(yaml.safe_dump(study), encoding="utf-8")
+    return path
+
+
+def test_make_data_rewrites_demo_data_from_before_the_hashes(demo: Path, capsys) -> None:
+    """`make data` (demo-data --if-empty) on demo extracts whose manifest has no hashes writes
+    them again, so `make run` needs no key; a planted file is kept and stays unlisted."""
+    from oversight import cli
+
+    raw = demo / "raw"
+    hashed = (raw / "DEMO_DATA.json").read_bytes()
+    old = _manifest(demo)
+    del old["files"]
+    (raw / "DEMO_DATA.json").write_text(json.dumps(old, indent=2) + "\n", encoding="utf-8")
+    planted = raw / LA / "focus_groups" / "extra.vtt"
+    planted.write_text("WEBVTT\n", encoding="utf-8")
+    args = ["--config", str(_study_file(demo)), "--survey", str(ROOT / "config/survey.yaml")]
+    impact = ["--impact", str(ROOT / "config/impact.yaml")]
+    assert cli.main([*args, "demo-data", "--out", str(raw), "--if-empty", *impact]) == 0
+    assert "lists no file hashes: writing the demo extracts again" in capsys.readouterr().out
+    assert (raw / "DEMO_DATA.json").read_bytes() == hashed
+    assert planted.exists()
+    assert _key(demo, la=OTHER) == DEMO_KEY.encode()
+    assert "1 file not in DEMO_DATA.json" in _refusal(demo)
+    # With hashes listed, --if-empty leaves the extracts as they are.
+    assert cli.main([*args, "demo-data", "--out", str(raw), "--if-empty", *impact]) == 0
+    assert "leaving them as they are" in capsys.readouterr().out

@@ -92,6 +92,15 @@ def _read_json(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
+def unhashed_manifest(raw_root: Path) -> dict[str, Any] | None:
+    """The demo manifest in ``raw_root`` when an older generator wrote it (no file hashes, so
+    the demo key is refused for every LA), else None."""
+    manifest = _read_json(raw_root / "DEMO_DATA.json")
+    if manifest.get("demo") is True and not isinstance(manifest.get("files"), dict):
+        return manifest
+    return None
+
+
 def _clear_demo_folder(raw_root: Path, slug: str) -> None:
     """Remove the files an earlier demo run wrote for an LA (those its manifest lists) before
     writing new ones, so nothing stale is left behind. Any other file in the folder is kept,
