@@ -48,6 +48,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 RESULTS = ROOT / "benchmarks" / "results"
+# The scenarios change demo extracts (one corrected row, a grown extract), and the public demo
+# key is refused for a changed file: every run here uses this benchmark-only key instead.
+BENCH_KEY = "0b5e9a1c7d3f2e8b4a6c0d9e1f7a3b5c8d2e6f0a4b9c1d7e3f5a8b0c2d6e4f19"
 LINKED = ("Snakefile", "rules", "report_templates", "profiles", "src")
 TARGETS = {  # scenario -> (target, limit); the limits are issue 8's
     "full": ("19-LA demo, full run from raw to report", 90.0),
@@ -191,12 +194,22 @@ def read_floor(files: list[Path]) -> dict[str, float]:
 
 
 # --------------------------------------------------------------------------- runs
+def bench_env() -> dict[str, str]:
+    """This process's environment with :data:`BENCH_KEY` as the pseudonymisation key."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OVERSIGHT_KEY")}
+    return env | {"OVERSIGHT_KEY": BENCH_KEY}
+
+
 def snakemake(work: Path, *args: str) -> dict[str, float]:
     """Run snakemake; wall and CPU seconds (children) and the job count."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(
-        [str(BIN / "snakemake"), "--cores", "2", *args], cwd=work, capture_output=True, text=True
+        [str(BIN / "snakemake"), "--cores", "2", *args],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env=bench_env(),
     )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -456,6 +469,7 @@ def _peak_run(work: Path, *args: str) -> tuple[float, float]:
         cwd=work,
         capture_output=True,
         text=True,
+        env=bench_env(),
     )
     wall = time.perf_counter() - started
     peak_kb, code = proc.stdout.split()[-2:]
