@@ -49,11 +49,27 @@ def code(script):
 
 
 def raw_files(wildcards):
-    """Every raw file one LA's configuration names, for rerun on change: only regular files
-    inside data/raw/<la>/ (oversight.rawpaths); ingest explains any other path."""
+    """Every raw file one LA's configuration names: only regular files inside
+    data/raw/<la>/ (oversight.rawpaths); ingest explains any other path. Never a job's
+    declared input: Snakemake's log prints inputs, and a raw file's name may be a person's."""
     from oversight.rawpaths import job_inputs
 
     return job_inputs(Path(RAW), wildcards.la, AUTH_CONFIGS[wildcards.la])
+
+
+def raw_folder(wildcards):
+    """The LA's raw folder: ingest's declared input in place of its files, so that no raw
+    file name reaches Snakemake's log or metadata (raw_fingerprint reruns ingest on change)."""
+    return f"{RAW}/{wildcards.la}"
+
+
+def raw_fingerprint(wildcards):
+    """SHA-256 over the name below the LA's folder, size and mtime of each of its raw files
+    (oversight.filelabels.fingerprint): a params value, and params changes rerun a job by
+    default, so adding, removing, replacing or touching a raw file reruns ingest."""
+    from oversight.filelabels import fingerprint
+
+    return fingerprint(raw_files(wildcards), Path(RAW) / wildcards.la)
 
 
 # Peak memory of one LA's ingest, measured by `make bench` (docs/performance.md, "Ingest
@@ -71,9 +87,14 @@ INGEST_MEMORY = {
 
 
 def ingest_mem_mb(wildcards, input, attempt):
-    """mem_mb for one LA's ingest, from the size and kind of its raw input (INGEST_MEMORY)."""
+    """mem_mb for one LA's ingest, from the size and kind of its raw files (raw_mem_mb)."""
+    return raw_mem_mb(raw_files(wildcards), attempt)
+
+
+def raw_mem_mb(paths, attempt):
+    """mem_mb to ingest the raw files ``paths``, from their size and kind (INGEST_MEMORY)."""
     need = INGEST_MEMORY["base_mb"]
-    for path in input.raw:
+    for path in paths:
         kind = "zip_mb_per_mb" if zipfile.is_zipfile(path) else "text_mb_per_mb"
         need += INGEST_MEMORY[kind] * Path(path).stat().st_size / 2**20
     declared = max(INGEST_MEMORY["floor_mb"], need * INGEST_MEMORY["margin"])

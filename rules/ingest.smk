@@ -6,7 +6,10 @@ rule ingest:
     input:
         config="config/authorities/{la}.yaml",
         survey="config/survey.yaml",
-        raw=raw_files,
+        # The folder, not its files: Snakemake's log lists every input by name. Its mtime
+        # is ignored (a file no path names would rerun ingest); params.raw_fingerprint
+        # reruns it when a raw file is added, removed, replaced or touched.
+        raw=ancient(raw_folder),
         manifest=demo_manifest,
         code=code("ingest"),
     output:
@@ -29,6 +32,7 @@ rule ingest:
         runtime=30,
     params:
         raw=RAW,
+        raw_fingerprint=raw_fingerprint,
         datasets=DATASETS,
         study=STUDY,
         survey_items=SURVEY_ITEMS,

@@ -4,9 +4,10 @@ import logging
 import os
 from pathlib import Path
 
-from oversight import artefacts, jobs
+from oversight import artefacts, filelabels, jobs
 from oversight.config import load_authority
-from oversight.ingest import Authority, Study, ingest_authority, ledger_frame
+from oversight.ingest import Authority, Study, ingest_authority, labeller, ledger_frame
+from oversight.provenance import record_raw_inputs
 from oversight.pseudonymise import key_fingerprint, key_for
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
@@ -19,6 +20,9 @@ def main() -> None:
     log.info("pseudonymisation key fingerprint %s", key_fingerprint(key))
     study = Study.from_config(sm.params.study, sm.params.survey_items, sm.params.ingest)
     results = ingest_authority(la, list(sm.params.datasets), Path(sm.params.raw), study, key)
+    # Provenance lists the raw files by label, never by path (the job's input is the folder).
+    labels = labeller(la, Path(sm.params.raw), key)
+    record_raw_inputs(filelabels.labelled_files(labels, la.config))
     for dataset, data_path, rejects_path in zip(
         sm.params.datasets, sm.output.data, sm.output.rejects, strict=True
     ):

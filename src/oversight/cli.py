@@ -149,12 +149,50 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _labelled(study: dict, authorities: Path, slug: str):
+    """The LA's configuration and a Labeller with its pseudonymisation key."""
+    from oversight.config import load_authority
+    from oversight.filelabels import Labeller
+    from oversight.pseudonymise import key_for
+
+    raw = Path(study["paths"]["raw"])
+    config = load_authority(authorities / f"{slug}.yaml")
+    key = key_for(slug, study["privacy"], os.environ, raw, config)
+    return config, Labeller(raw, slug, config["la_code"], key)
+
+
+def cmd_files(args: argparse.Namespace) -> int:
+    """Each raw file's label (as outputs name it) and its path, computed with the LA's key
+    from the raw folder: nothing that links a label to a path is stored anywhere."""
+    from oversight.filelabels import listing
+
+    study = _study(args)
+    slugs = args.la or study["authorities"]
+    unknown = sorted(set(slugs) - set(study["authorities"]))
+    if unknown:
+        raise ConfigError(f"not an LA of the study: {', '.join(unknown)}")
+    print("# la\tlabel\tdataset\tpath  (secure: paths may hold names; do not share)")
+    found = 0
+    for slug in slugs:
+        config, labeller = _labelled(study, Path(args.authorities), slug)
+        for label, what, path in listing(labeller, config):
+            if args.label and label != args.label:
+                continue
+            found += 1
+            print(f"{slug}\t{label}\t{what}\t{path}")
+    if args.label and not found:
+        print(f"oversight files: no raw file has the label {args.label!r}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_trace(args: argparse.Namespace) -> int:
     import json
 
     import pandas as pd
 
     from oversight.config import load_authority
+    from oversight.filelabels import label_map
     from oversight.provenance import chain
     from oversight.trace import Cell, cell_members, describe_cell, published_cell
 
@@ -190,7 +228,14 @@ def cmd_trace(args: argparse.Namespace) -> int:
         for d in ("supervision", "caseload", "oversight", "audits")
     }
     units = cell_members(frames, authority, study["study"], study["windows_days"], cell)
-    print("\n".join(describe_cell(cell, row, units, Path(study["paths"]["raw"]), args.limit)))
+    # Rows name raw files by label; with the key, the trace gives each file's path.
+    try:
+        config, labeller = _labelled(study, Path(args.authorities), la)
+        where = label_map(labeller, config)
+    except KeyMissingError:
+        where = {}
+    raw = Path(study["paths"]["raw"])
+    print("\n".join(describe_cell(cell, row, units, raw, args.limit, where)))
     return 0
 
 
@@ -260,6 +305,14 @@ def parser() -> argparse.ArgumentParser:
     trace.add_argument("--code", action="store_true", help="also list the code files used")
     trace.add_argument("--provenance", default=None, help="default: <results>/provenance.json")
     trace.set_defaults(func=cmd_trace)
+
+    files = sub.add_parser(
+        "files",
+        help="each raw file's label (as outputs name it) and its path; needs the key",
+    )
+    files.add_argument("la", nargs="*", help="LA configuration names (default: every LA)")
+    files.add_argument("--label", default=None, help="only the file with this label")
+    files.set_defaults(func=cmd_files)
     return p
 
 

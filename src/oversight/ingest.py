@@ -16,7 +16,16 @@ from typing import Any
 import pandas as pd
 
 from oversight import common_schema as cs
-from oversight import dates, harmonise, identifiers, rawpaths, readers, transcripts, validate
+from oversight import (
+    dates,
+    filelabels,
+    harmonise,
+    identifiers,
+    rawpaths,
+    readers,
+    transcripts,
+    validate,
+)
 from oversight.config import config_ref
 from oversight.errors import ExtractError
 from oversight.normalise import norm_label
@@ -102,9 +111,10 @@ def source_files(raw_root: Path, spec: dict[str, Any], la: str | None = None) ->
     return paths
 
 
-def _display(path: Path, raw_root: Path) -> str:
-    """A raw file as messages name it: relative to the raw data folder."""
-    return path.relative_to(raw_root).as_posix() if path.is_relative_to(raw_root) else str(path)
+def labeller(la: Authority, raw_root: Path, key: bytes) -> filelabels.Labeller:
+    """How the LA's raw files are named outside the raw folder: in messages, rejects, notes
+    and the harmonised rows (:mod:`oversight.filelabels`)."""
+    return filelabels.Labeller(raw_root, la.slug, la.la_code, key)
 
 
 def ingest(la: Authority, dataset: str, raw_root: Path, study: Study, key: bytes) -> Result:
@@ -134,11 +144,12 @@ def ingest(la: Authority, dataset: str, raw_root: Path, study: Study, key: bytes
     rejects, notes = [], []
     digests: dict[str, str] = {}
     rows_in = blank = 0
+    labels = labeller(la, raw_root, key)
     for path in paths:
-        file = _display(path, raw_root)
+        file = labels.label(path, dataset)
         if dataset == "transcripts":
             frame, headers, table_notes, overlong, n_blank = _transcript_frame(
-                path, spec, file, raw_root, ref_fn
+                path, spec, file, raw_root, ref_fn, labels
             )
         else:
             frame, headers, table_notes, overlong, n_blank = _tabular_frame(
@@ -180,7 +191,7 @@ def ingest(la: Authority, dataset: str, raw_root: Path, study: Study, key: bytes
     for item in checked:
         repeated = repeats.loc[repeats["source_file"] == item.file, "source_row"]
         valid = item.frame.drop(index=sorted(item.failed | set(repeated)))
-        names = _known_names(item.frame, spec, raw_root) if dataset == "transcripts" else []
+        names = _known_names(item.frame, spec, raw_root, labels) if dataset == "transcripts" else []
         parts.append(
             _harmonise(valid, dataset, fields, spec, la, item.file, key, names, id_rules)
         )
@@ -200,7 +211,7 @@ def ingest(la: Authority, dataset: str, raw_root: Path, study: Study, key: bytes
         "blank_rows_skipped": blank,
         "file_problem": "",
     }
-    return Result(data, all_rejects, ledger, [_display(p, raw_root) for p in paths], notes)
+    return Result(data, all_rejects, ledger, [labels.label(p, dataset) for p in paths], notes)
 
 
 def _rows_loaded(data: pd.DataFrame, dataset: str) -> int:
@@ -372,23 +383,30 @@ def read_participants(path: Path, spec: dict[str, Any], file: str) -> dict[str, 
     return out
 
 
-def _known_names(frame: pd.DataFrame, spec: dict[str, Any], raw_root: Path) -> list[str]:
+def _known_names(
+    frame: pd.DataFrame, spec: dict[str, Any], raw_root: Path, labels: filelabels.Labeller
+) -> list[str]:
     """Everyone named in a session: every speaker (rejected turns too) and every participant
     listed, whether or not they spoke. All are redacted from every turn."""
     names = {s for s in frame["speaker_id"].dropna()}
     if spec.get("participants"):
-        names |= set(read_participants(raw_root / spec["participants"], spec, spec["participants"]))
+        ppath = raw_root / spec["participants"]
+        names |= set(read_participants(ppath, spec, labels.participants(ppath)))
     return sorted(names)
 
 
-def _transcript_frame(path: Path, spec, file: str, raw_root: Path, ref_fn):
+def _transcript_frame(
+    path: Path, spec, file: str, raw_root: Path, ref_fn, labels: filelabels.Labeller
+):
+    """One session's turns as a text frame; ``file`` is the session's label (``T-...``),
+    which is also its ``session_id``: the file name itself never leaves the raw folder."""
     turns = transcripts.read_transcript(path, spec, file, ref_fn([]))
     roles: dict[str, str] = {}
     if spec.get("participants"):
         ppath = raw_root / spec["participants"]
-        roles = read_participants(ppath, spec, spec["participants"])
+        roles = read_participants(ppath, spec, labels.participants(ppath))
     frame = pd.DataFrame(index=turns.index)
-    frame["session_id"] = pd.Series(path.stem, index=turns.index, dtype="string")
+    frame["session_id"] = pd.Series(file, index=turns.index, dtype="string")
     frame["turn"] = pd.Series(range(1, len(turns) + 1), index=turns.index).astype("string")
     frame["speaker_id"] = turns["speaker"]
     frame["speaker_role"] = (
@@ -463,11 +481,17 @@ def ingest_authority(
             fix=f"add the missing datasets to {la.config_path}",
         )
     results = {}
+    names: dict[str, str] | None = None
     for dataset in datasets:
         try:
             results[dataset] = ingest(la, dataset, raw_root, study, key)
         except ExtractError as problem:
-            results[dataset] = failed(la, dataset, problem)
+            # A message may name a raw file by its path (a link, a participants list): it
+            # names it by its label, as everything outside the raw folder does.
+            if names is None:
+                labels = labeller(la, raw_root, key)
+                names = filelabels.scrub_names(filelabels.label_map(labels, la.config), labels)
+            results[dataset] = failed(la, dataset, filelabels.scrub_error(problem, names))
     return results
 
 

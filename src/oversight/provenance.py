@@ -9,6 +9,11 @@ output a record names is on disk with the bytes recorded (:func:`check_outputs`)
 interrupted run, provenance.json is never written over missing or changed files. :func:`chain`
 walks from an ID back through the jobs to the files no job made: the raw extracts, the published
 data, the configuration and the code. No timestamps, so the same run gives the same bytes.
+
+Raw extracts are recorded by label (:mod:`oversight.filelabels`) with their SHA-256, never by
+path: a raw file's name may be a person's. Ingest declares the LA's raw folder as its input
+and lists the files it read with :func:`record_raw_inputs`; ``oversight files <la>`` turns a
+label back into a path for whoever holds the key and the raw folder.
 """
 
 from __future__ import annotations
@@ -27,6 +32,11 @@ import oversight
 CHUNK = 1 << 20
 # Problems listed in full in a message; the rest are counted.
 SHOWN = 10
+# Parameters that only trigger reruns (a raw folder's names, sizes and mtimes hashed): not
+# part of what made an output, and a touched file must not change provenance's bytes.
+RERUN_ONLY_PARAMS = frozenset({"raw_fingerprint"})
+# The raw files this job read, by label (record_raw_inputs); one job per process.
+_RAW_INPUTS: list[dict[str, str]] = []
 
 
 class ProvenanceError(ValueError):
@@ -105,11 +115,18 @@ def _files(named: Any, skip: Iterable[str] = ()) -> list[dict[str, str]]:
     return out
 
 
+def record_raw_inputs(files: Iterable[tuple[str, str | Path]]) -> None:
+    """Declare the raw files this job read, as ``(label, path)``: :func:`job_record` lists
+    each by its label with its SHA-256 under ``raw_inputs``, the path left out."""
+    for label, path in files:
+        _RAW_INPUTS.append({"label": label, "role": "raw", "sha256": sha256(path)})
+
+
 def job_record(sm: Any) -> dict[str, Any]:
     """The provenance of one finished Snakemake job (``sm`` is the ``snakemake`` object)."""
     prov = str(sm.output.prov)
-    params = {k: v for k, v in sm.params.items()}
-    return {
+    params = {k: v for k, v in sm.params.items() if k not in RERUN_ONLY_PARAMS}
+    record = {
         "rule": sm.rule,
         "wildcards": {k: str(v) for k, v in sm.wildcards.items()},
         "params": _jsonable(params),
@@ -118,6 +135,10 @@ def job_record(sm: Any) -> dict[str, Any]:
         "code_version": code_version(),
         "config_sha256": canonical_hash(_jsonable(dict(sm.config))),
     }
+    if _RAW_INPUTS:
+        unique = {(r["label"], r["sha256"]): r for r in _RAW_INPUTS}
+        record["raw_inputs"] = [unique[k] for k in sorted(unique)]
+    return record
 
 
 def job_key(record: Mapping[str, Any]) -> str:
@@ -260,6 +281,9 @@ def chain(
             note = mark(item["path"], item["sha256"])
             lines.append(f"{pad}  <- {item['path']}  sha256 {item['sha256']}{source}{note}")
             walk(item["path"], depth + 2)
+        for item in job.get("raw_inputs", []):
+            # By label only: `oversight files <la>` finds the file, with the key.
+            lines.append(f"{pad}  <- raw file {item['label']}  sha256 {item['sha256']}  [source]")
 
     walk(path, 1)
     return lines

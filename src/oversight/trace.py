@@ -79,9 +79,19 @@ def cell_members(
 
 
 def describe_cell(
-    cell: Cell, row: pd.Series, units: pd.DataFrame, raw_root: Path, limit: int
+    cell: Cell,
+    row: pd.Series,
+    units: pd.DataFrame,
+    raw_root: Path,
+    limit: int,
+    where: Mapping[str, Path] | None = None,
 ) -> list[str]:
-    """Lines of text: the published cell, the counts agreed, and the raw rows behind it."""
+    """Lines of text: the published cell, the counts agreed, and the raw rows behind it.
+
+    Harmonised rows name their raw file by label (:mod:`oversight.filelabels`); ``where``
+    (label -> path, computed with the key) gives the path, else the label is shown.
+    """
+    where = where or {}
     n_num, n_den = int(units["in_numerator"].sum()), len(units)
     lines = [
         f"cell {cell.la_code} {cell.period} {cell.metric} {cell.breakdown}: published "
@@ -93,7 +103,8 @@ def describe_cell(
         part = units[units["in_numerator"] == flag]
         lines.append(f"  {title}: {len(part)} units; raw rows (file:row) behind them:")
         for r in part.head(limit).itertuples():
-            lines.append(f"    {raw_root / r.source_file}:{r.source_row}  {r.dataset}  {r.unit}")
+            path = where.get(r.source_file, raw_root / r.source_file)
+            lines.append(f"    {path}:{r.source_row}  {r.dataset}  {r.unit}")
         if len(part) > limit:
             lines.append(f"    ... and {len(part) - limit} more (use --limit)")
     return lines

@@ -21,7 +21,6 @@ PROBE = textwrap.dedent(
     """
     import json, sys
     from pathlib import Path
-    from types import SimpleNamespace
     from snakemake.api import SnakemakeApi
     from snakemake.settings.types import ResourceSettings
 
@@ -29,11 +28,11 @@ PROBE = textwrap.dedent(
     with SnakemakeApi() as api:
         wf = api.workflow(resource_settings=ResourceSettings(), snakefile=Path("Snakefile"))
         workflow = wf._workflow
-        declare = workflow.globals["ingest_mem_mb"]
+        declare = workflow.globals["raw_mem_mb"]
         resource = workflow.get_rule("ingest").resources["mem_mb"]
         print(json.dumps({
             "resource": getattr(getattr(resource, "_evaluator", resource), "__name__", ""),
-            "declared": [declare(None, SimpleNamespace(raw=c["raw"]), c["attempt"]) for c in cases],
+            "declared": [declare(c["raw"], c["attempt"]) for c in cases],
         }))
     """
 )

@@ -181,7 +181,12 @@ def test_a_glob_matching_a_pipe_or_folder_refuses_the_dataset(sandbox: Sandbox) 
 
     with no_hang(), pytest.raises(ExtractError) as err:
         ingest(la, "transcripts", sandbox.raw, STUDY, key=KEY)
-    assert err.value.file == "testshire/focus/b.vtt"
+    # A transcript is named by its label, never by its file name (oversight.filelabels).
+    from oversight.filelabels import pseudonym
+
+    from .helpers import LA_CODE
+
+    assert err.value.file == pseudonym(KEY, LA_CODE, "session", "focus/b.vtt")
     assert err.value.found == "a named pipe (FIFO)"
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 import pandas as pd
 
 from oversight.transcripts import parse_txt, parse_vtt, read_transcript
 
-from .helpers import one_reject, rules_by_row
+from .helpers import KEY, one_reject, rules_by_row
 
 VTT = """WEBVTT
 
@@ -128,7 +131,12 @@ def test_transcript_ingest_pseudonymises_and_redacts(sandbox):
     data = result.data
     assert result.rejects.empty
     assert data["source_row"].tolist() == [3, 6, 9]  # timing lines
-    assert data["session_id"].tolist() == ["session1"] * 3
+    # The session is known by the keyed label of its path, never by its file name.
+    session = "T-" + hmac.new(
+        KEY, b"E10000016|session|focus_groups/session1.vtt", hashlib.sha256
+    ).hexdigest()[:12]
+    assert data["session_id"].tolist() == [session] * 3
+    assert data["source_file"].tolist() == [session] * 3
     assert data["turn"].tolist() == [1, 2, 3]
     assert data["speaker_role"].tolist() == ["facilitator", "social_worker", "social_worker"]
     assert data["speaker_id"].str.match(r"^S-[0-9a-f]{16}$").all()
@@ -138,9 +146,10 @@ def test_transcript_ingest_pseudonymises_and_redacts(sandbox):
         "Thanks [name]. Email me at [email]",
         "[name] plan was reviewed.",
     ]
-    assert result.notes == ["testshire/focus_groups/session1.vtt: participants: 2 listed"]
-    dumped = data.to_csv() + result.rejects.to_csv()
-    assert "Zoltan" not in dumped and "Priyanka" not in dumped
+    assert result.notes == [f"{session}: participants: 2 listed"]
+    assert result.files == [session]
+    dumped = data.to_csv() + result.rejects.to_csv() + str(result.notes)
+    assert "Zoltan" not in dumped and "Priyanka" not in dumped and "session1" not in dumped
 
 
 def test_unlisted_speaker_is_required_role_reject(sandbox):
