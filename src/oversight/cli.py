@@ -171,16 +171,16 @@ def cmd_files(args: argparse.Namespace) -> int:
     unknown = sorted(set(slugs) - set(study["authorities"]))
     if unknown:
         raise ConfigError(f"not an LA of the study: {', '.join(unknown)}")
-    print("# la\tlabel\tdataset\tpath  (secure: paths may hold names; do not share)")
-    found = 0
+    lines = []
     for slug in slugs:
         config, labeller = _labelled(study, Path(args.authorities), slug)
         for label, what, path in listing(labeller, config):
-            if args.label and label != args.label:
-                continue
-            found += 1
-            print(f"{slug}\t{label}\t{what}\t{path}")
-    if args.label and not found:
+            if not args.label or label == args.label:
+                lines.append(f"{slug}\t{label}\t{what}\t{path}")
+    print("# la\tlabel\tdataset\tpath  (secure: paths may hold names; do not share)")
+    if lines:
+        print("\n".join(lines))
+    if args.label and not lines:
         print(f"oversight files: no raw file has the label {args.label!r}", file=sys.stderr)
         return 1
     return 0

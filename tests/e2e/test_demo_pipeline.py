@@ -325,9 +325,11 @@ def test_published_outputs(demo_run: Path) -> None:
 def test_planted_themes_are_found_where_planted(demo_run: Path, truth: dict) -> None:
     segments = pd.read_parquet(demo_run / "data/interim/coding/segments.parquet")
     transcripts = segments[segments.source == "transcript"]
-    sessions = transcripts.assign(
-        session=transcripts.source_file.str.rsplit("/", n=1).str[-1].str.rsplit(".", n=1).str[0]
-    )
+    # Sessions are known by label; `oversight files` (with the key) gives each one's file.
+    listed = run([str(BIN / "oversight"), "files"], demo_run).stdout.splitlines()[1:]
+    stems = {line.split("\t")[1]: Path(line.split("\t")[3]).stem for line in listed}
+    assert not any(transcripts.source_file.str.contains("focus_group"))
+    sessions = transcripts.assign(session=transcripts.source_file.map(stems))
     checked = 0
     for slug, la in truth["authorities"].items():
         for session, codes in la["themes_planted"].items():
@@ -556,15 +558,20 @@ def test_every_figure_and_table_is_in_provenance_with_true_hashes(demo_run: Path
     for job in prov["jobs"].values():
         for item in job["inputs"]:
             assert sha256(demo_run / item["path"]) == item["sha256"], item["path"]
-    raw = {i["path"] for j in prov["jobs"].values() for i in j["inputs"]}
-    assert "data/raw/kent/supervision_2024-25.csv" in raw
+    # Raw files by label (a safe tabular name as it is), never by path: none is an input.
+    jobs = list(prov["jobs"].values())
+    assert not any(i["path"].startswith("data/raw/kent/") for j in jobs for i in j["inputs"])
+    raw = {i["label"]: i["sha256"] for j in jobs for i in j.get("raw_inputs", [])}
+    label = "kent/supervision_2024-25.csv"
+    assert raw[label] == sha256(demo_run / "data/raw" / label)
+    assert any(k.startswith("T-") for k in raw) and not any("focus_group" in k for k in raw)
 
 
 def test_trace_prints_the_chain_to_raw_files(demo_run: Path) -> None:
     out = run([str(BIN / "oversight"), "trace", "FIG-FUNNEL-child_oversight_28d"], demo_run).stdout
     assert "made by figures" in out and "made by publish_metrics" in out
     assert "made by comparison" in out and "made by ingest[la=kent]" in out
-    assert "data/raw/kent/caseload_2024-25.csv" in out and "[source]" in out
+    assert "<- raw file kent/caseload_2024-25.csv  sha256 " in out and "[source]" in out
     bad = run([str(BIN / "oversight"), "trace", "FIG-NOPE"], demo_run, check=False)
     assert bad.returncode == 1 and "is not an ID" in bad.stderr
 
