@@ -18,6 +18,7 @@ rule coding:
         quotes=f"{INTERIM}/tables/quotes.csv",
         inspectors=f"{INTERIM}/tables/inspectors_oversight.csv",
         inspector_quotes=f"{INTERIM}/tables/inspectors_quotes.csv",
+        withheld=f"{INTERIM}/coding/quotes_withheld.csv",
         qdc=f"{RESULTS}/coding/codebook.qdc",
         qdpx=f"{RESULTS}/coding/focus_groups.qdpx",
         prov=prov("coding"),
@@ -32,5 +33,11 @@ rule coding:
         runtime=15,
     params:
         region_code=STUDY["region_code"],
+        # Each LA's identifier patterns and every LA name, for the redactor.
+        id_patterns={
+            c["la_code"]: [i["pattern"] for i in (c.get("identifiers") or {}).values() if i.get("pattern")]
+            for c in AUTH_CONFIGS.values()
+        },
+        known=sorted({c["la_name"] for c in AUTH_CONFIGS.values()} | {STUDY["region"]}),
     script:
         "scripts/coding.py"

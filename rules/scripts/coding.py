@@ -16,6 +16,7 @@ from oversight.coding.coder import (
 from oversight.coding.inspectors import oversight_by_grade, oversight_mentions, oversight_quotes
 from oversight.coding.refi import codebook_to_qdc, project_to_qdpx
 from oversight.exclusions import drop_las, unreliable
+from oversight.redact import publishable
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 
@@ -47,16 +48,41 @@ def main() -> None:
         pd.concat([by_la, region], ignore_index=True)[by_la.columns], sm.output.frequencies
     )
     artefacts.write_csv(cooccurrence(segments).reset_index(), sm.output.cooccurrence)
-    artefacts.write_csv(exemplars(segments, units), sm.output.quotes)
-    mentions = oversight_mentions(inspections, codebook)
+    # Quotes with a word the redactor is unsure of stay in the secure coding outputs only.
+    withheld: list[dict] = []
+    quotes = exemplars(
+        segments,
+        units,
+        id_patterns=dict(sm.params.id_patterns),
+        known=list(sm.params.known),
+        withheld=withheld,
+    )
+    artefacts.write_csv(quotes, sm.output.quotes)
+    artefacts.write_csv(
+        pd.DataFrame(
+            withheld,
+            columns=["code", "unit_id", "sentence_index", "la_code", "quote", "unsure"],
+        ),
+        sm.output.withheld,
+    )
+    mentions = oversight_mentions(inspections, codebook, known=list(sm.params.known))
     artefacts.write_csv(oversight_by_grade(mentions), sm.output.inspectors)
     artefacts.write_csv(oversight_quotes(mentions), sm.output.inspector_quotes)
     with artefacts.atomic_path(sm.output.qdc) as tmp:
         tmp.write_bytes(codebook_to_qdc(codebook))
     focus = units[units["source"] == "transcript"]
+    # The exchange project carries whole turns: a turn the redactor is unsure of is left out.
+    focus = focus[focus["text"].map(lambda t: publishable(t, known=list(sm.params.known)))]
     with artefacts.atomic_path(sm.output.qdpx) as tmp:
         tmp.write_bytes(
-            project_to_qdpx(segments[segments["source"] == "transcript"], focus, codebook)
+            project_to_qdpx(
+                segments[
+                    (segments["source"] == "transcript")
+                    & segments["unit_id"].isin(focus["unit_id"])
+                ],
+                focus,
+                codebook,
+            )
         )
 
 

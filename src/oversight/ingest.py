@@ -447,8 +447,11 @@ def _harmonise(
     for name, meta in fields.items():
         if meta["type"] == "text" and name in ("text", "free_text") and name in typed:
             typed[name] = (
+    # The LA's own identifier patterns and its name go to the redactor with the participants.
+    id_patterns = [r.pattern for r in id_rules.values() if r.pattern is not None]
+    known = [la.config.get("la_name", "")]
                 typed[name]
-                .map(lambda t: redact(t, names) if isinstance(t, str) else t)
+                .map(lambda t: redact(t, names, id_patterns, known) if isinstance(t, str) else t)
                 .astype("string")
             )
     if dataset == "survey":

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from oversight.coding.codebook import Codebook, Negation, Rule
-from oversight.redact import redact
+from oversight.redact import publishable, redact, unsure_words
 
 SEGMENT_COLUMNS: tuple[str, ...] = (
     "source",
@@ -438,15 +439,24 @@ def exemplars(
     names: Iterable[str] = (),
     min_words: int = 4,
     max_words: int = 60,
+    id_patterns: Mapping[str, Iterable[Any]] | None = None,
+    known: Iterable[str] = (),
+    withheld: list[dict[str, Any]] | None = None,
 ) -> pd.DataFrame:
-    """Up to ``per_code`` short, clear example sentences per code, redacted.
+    """Up to ``per_code`` short, clear example sentences per code, redacted and publishable.
 
     A clear sentence is a statement (not a question) of ``min_words`` to ``max_words``
     words; un-negated matches are preferred when the code has any. The shortest are taken,
     ties broken by text and unit id, identical quotes once. Each quote is passed through
-    :func:`oversight.redact.redact` (with ``names``) before it is returned.
+    :func:`oversight.redact.redact` (with ``names``, the identifier patterns of its LA from
+    ``id_patterns`` by LA code, and ``known`` words such as LA names). A redacted quote that
+    :func:`oversight.redact.publishable` refuses (a capitalised word the redactor is unsure
+    of) is skipped for the next candidate and, when ``withheld`` is a list, appended to it
+    with its code, unit and the unsure words, for the secure coding outputs.
     """
     names = tuple(names)
+    known = tuple(known)
+    id_patterns = id_patterns or {}
     texts = dict(zip(units["unit_id"], units["text"], strict=False))
     rows = []
     for seg in segments.itertuples(index=False):
@@ -489,8 +499,26 @@ def exemplars(
         if (~c["negated"]).any():
             c = c[~c["negated"]]
         c = c.sort_values(["length", "quote", "unit_id", "sentence_index"], kind="stable")
-        c = c.assign(quote=[redact(q, names) for q in c["quote"]])
-        c = c.drop_duplicates("quote").head(per_code)
+        c = c.assign(
+            quote=[
+                redact(q, names, id_patterns.get(la, ()), known)
+                for q, la in zip(c["quote"], c["la_code"], strict=True)
+            ]
+        )
+        ok = c["quote"].map(lambda q: publishable(q, known=known))
+        if withheld is not None:
+            for r in c[~ok].itertuples(index=False):
+                withheld.append(
+                    {
+                        "code": code,
+                        "unit_id": r.unit_id,
+                        "sentence_index": r.sentence_index,
+                        "la_code": r.la_code,
+                        "quote": r.quote,
+                        "unsure": ", ".join(unsure_words(r.quote, known)),
+                    }
+                )
+        c = c[ok].drop_duplicates("quote").head(per_code)
         c = c.assign(rank=np.arange(1, len(c) + 1))
         picked.append(c)
     out_cols = ["code", "rank", "quote", "unit_id", "sentence_index", "source", "la_code"]

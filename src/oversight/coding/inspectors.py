@@ -30,7 +30,10 @@ REPORT_KEYS: tuple[str, ...] = ("la_code", "published", "source_file")
 
 
 def oversight_mentions(
-    inspections: pd.DataFrame, codebook: Codebook, names: Iterable[str] = ()
+    inspections: pd.DataFrame,
+    codebook: Codebook,
+    names: Iterable[str] = (),
+    known: Iterable[str] = (),
 ) -> pd.DataFrame:
     """One row per report: its grade, whether its improvement section raises oversight, quotes.
 
@@ -38,7 +41,7 @@ def oversight_mentions(
     quotes`` (a list of redacted sentences, in text order). Reports without a
     ``what_needs_to_improve`` section have ``has_section`` False and do not raise it.
     """
-    names = tuple(names)
+    names, known = tuple(names), tuple(known)  # known: LA and region names, not names of people
     df = inspections.reset_index(drop=True)
     reports = df.drop_duplicates(list(REPORT_KEYS))[[*REPORT_KEYS, "overall"]]
     sections = df[df["section"] == SECTION].reset_index(drop=True)
@@ -61,7 +64,8 @@ def oversight_mentions(
         for i, (s, e) in enumerate(split_sentences(text)):
             sentence = text[s:e]
             if (unit.unit_id, i) in coded or OVERSIGHT_WORDS.search(sentence):
-                found.setdefault(key, []).append(redact(" ".join(sentence.split()), names))
+                quote = redact(" ".join(sentence.split()), names, (), known)
+                found.setdefault(key, []).append(quote)
     rows = []
     for r in reports.itertuples(index=False):
         key = (r.la_code, r.published, r.source_file)
