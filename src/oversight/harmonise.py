@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from oversight import shown
 from oversight.dates import parse_dates
 from oversight.errors import ExtractError
 from oversight.normalise import INVISIBLE, norm_label, norm_series
-from oversight.readers import headers_shown, wordy
 
 # Spellings of yes/no that every LA may use without configuring them.
 BOOL_WORDS: dict[str, bool] = {
@@ -51,13 +51,27 @@ def known_headers(spec: dict[str, Any]) -> set[str]:
     return known
 
 
-def _closest(wanted: list[str], found: list[str]) -> str:
+def quotable_names(spec: dict[str, Any]) -> set[str]:
+    """Every normalised name the extract's configuration holds, headers and value labels:
+    the only cells a file-level message or note may quote (:mod:`oversight.shown`)."""
+    return known_headers(spec) | shown.label_names(spec, norm_label)
+
+
+def _closest(wanted: list[str], header: list[str], quotable: set[str]) -> str:
+    """The header cell most like one of the ``wanted`` headers, by position: quoted only when
+    the configuration names it, otherwise described (it may be a data row's cell)."""
     best = None
     for alias in wanted:
-        hit = process.extractOne(alias, found, scorer=fuzz.WRatio)
+        hit = process.extractOne(
+            alias, {i: h for i, h in enumerate(header) if h.strip()}, scorer=fuzz.WRatio
+        )
         if hit and (best is None or hit[1] > best[1]):
-            best = hit
-    return f"{best[0]!r} ({best[1]:.0f}% similar)" if best else ""
+            best = (*hit, alias)
+    if best is None:
+        return ""
+    cell, score, column, alias = best
+    what = shown.cell_shown(cell, None, quotable, norm_label)
+    return f"column {column + 1}, {what}, {score:.0f}% similar to {alias!r}"
 
 
 def map_headers(
@@ -115,9 +129,10 @@ def map_headers(
                 column=header[i],
             )
     defaults = spec.get("defaults") or {}
-    found_headers = [h for h in header if h]
-    known = {a for wanted in targets.values() for a in wanted}
-    found = "headers " + headers_shown(found_headers, any(n in known for n in normed))
+    quotable = {a for wanted in targets.values() for a in wanted} | shown.label_names(
+        spec, norm_label
+    )
+    found = "headers " + shown.cells_shown(header, quotable, norm_label)
     for name, meta in fields.items():
         if name in mapping or name in defaults or not meta.get("required"):
             continue
@@ -131,7 +146,7 @@ def map_headers(
             if wanted
             else f"a column mapped to {name!r}",
             found=found,
-            closest=_closest(wanted or [name], wordy(found_headers)),
+            closest=_closest(wanted or [name], header, quotable),
             fix=f"add the export's header for {name!r} under {config_ref(['columns', name])}",
             row=header_row,
         )
@@ -142,7 +157,7 @@ def map_headers(
                 f"missing survey item column for {item_id!r}",
                 expected=f"a column headed {item_header!r}",
                 found=found,
-                closest=_closest([item_header], wordy(found_headers)),
+                closest=_closest([item_header], header, quotable),
                 fix=f"correct the item's header under {config_ref(['items'])}",
                 row=header_row,
             )

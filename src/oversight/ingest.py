@@ -23,6 +23,7 @@ from oversight import (
     identifiers,
     rawpaths,
     readers,
+    shown,
     transcripts,
     validate,
 )
@@ -250,10 +251,12 @@ def _tabular_frame(path: Path, spec, file: str, fields, ref_fn):
     frame = harmonise.mapped_frame(table.rows, mapping, spec, fields)
     headers = {target: table.header[pos] for target, pos in mapping.items()}
     used = set(mapping.values())
-    unused = [h for i, h in enumerate(table.header) if i not in used and h]
+    # Blank in place of the used columns, so the unused ones keep their column numbers.
+    unused = [h if i not in used else "" for i, h in enumerate(table.header)]
     notes = list(table.notes)
-    if unused:
-        notes.append("columns not used: " + ", ".join(repr(h) for h in unused))
+    if any(h.strip() for h in unused):
+        quotable = harmonise.quotable_names(spec)
+        notes.append("columns not used: " + shown.cells_shown(unused, quotable, norm_label))
     set_aside: dict[int, int | list[readers.RowReject]] = dict(table.overlong_rows)
     set_aside.update({row: [problem] for row, problem in table.structural.items()})
     formulas, empty, note = _formula_rejects(table, mapping)
@@ -359,9 +362,9 @@ def read_participants(path: Path, spec: dict[str, Any], file: str) -> dict[str, 
     header = records[0] if records else []
     names = {norm_label(h): i for i, h in enumerate(header)}
     if "speaker" not in names or "role" not in names:
-        # Without either header, row 1 may be a participant: count its cells, never quote them.
+        # Row 1 may be a participant: only the two headers this list needs are quoted.
         found = (
-            ", ".join(repr(h) for h in header)
+            shown.cells_shown(header, {"speaker", "role"}, norm_label)
             if "speaker" in names or "role" in names
             else f"{len(header)} cells on row 1, neither 'speaker' nor 'role' (not shown: "
             "the row may hold names)"

@@ -23,7 +23,7 @@ import pandas as pd
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 from rapidfuzz import process
 
-from oversight import archives, rawpaths
+from oversight import archives, rawpaths, shown
 from oversight.errors import ExtractError
 from oversight.normalise import norm_label
 from oversight.sheetfacts import MAX_FORMULA_CELLS, SheetFacts, SheetFactsError, read_facts
@@ -451,25 +451,6 @@ def refuse_unsafe_zip(path: Path, file: str, kind: str) -> None:
         ) from exc
 
 
-def wordy(cells: list[str]) -> list[str]:
-    """The cells without digits: text that cannot be an identifier, date or count."""
-    return [c for c in cells if not any(ch.isdigit() for ch in c)]
-
-
-def headers_shown(cells: list[str], known_row: bool) -> str:
-    """Header cells as a message may quote them.
-
-    A row holding no configured header may be data (a wrong ``header_row``, a file without a
-    header): its cells with digits (identifiers, dates, counts) are counted, never quoted.
-    """
-    shown = cells if known_row else wordy(cells)
-    text = ", ".join(repr(c) for c in shown)[:400]
-    hidden = len(cells) - len(shown)
-    if hidden:
-        text += f"{', ' if shown else ''}and {hidden} cell(s) with digits, not shown (data?)"
-    return text
-
-
 def is_blank(record: list[str]) -> bool:
     return all(not cell.strip() for cell in record)
 
@@ -490,11 +471,14 @@ def _refuse_title_row(
     index: int,
     merged: list[str],
     known: set[str],
+    quotable: frozenset[str],
     norm,
     file: str,
     config_ref: str,
 ) -> None:
-    """A declared header row holding one cell (a merged title) is a clear config mistake."""
+    """A declared header row holding one cell (a merged title) is a clear config mistake.
+
+    The cell is described, never quoted: a title often names who ran the report."""
     cells = [c for c in records[index] if c.strip()]
     if len(cells) > 1 or any(norm(c) in known for c in cells):
         return
@@ -505,7 +489,13 @@ def _refuse_title_row(
         f"row {index + 1}, declared as the header row, is a title"
         + (f" (merged cells: {merged_here[0]})" if merged_here else ""),
         expected="a header row naming the columns",
-        found=f"one cell: {cells[0]!r}" if cells else "an empty row",
+        found=(
+            "one cell: "
+            + (repr(cells[0]) if norm(cells[0]) in quotable else shown.describe_cell(cells[0]))
+            + f" (column {records[index].index(cells[0]) + 1})"
+            if cells
+            else "an empty row"
+        ),
         closest=f"the headers appear to be on row {found + 1}" if found is not None else "",
         fix=(
             f"set header_row: {found + 1} (or auto) in {config_ref}"
@@ -622,6 +612,8 @@ class RowChecks:
     hidden_rows: str = "reject"  # or "load"
     config_ref: str = ""
     norm: Callable[[str], str] = norm_label
+    # Normalised names the configuration holds: the only cells a note or message may quote.
+    quotable: frozenset[str] = frozenset()
 
 
 def _structural(
@@ -643,10 +635,14 @@ def _structural(
     total = totals_label(record)
     if total is not None:
         label, col = total
-        named = header[col] if col < len(header) and header[col] else f"column {col + 1}"
+        named = (
+            repr(header[col])
+            if col < len(header) and checks.norm(header[col]) in checks.quotable
+            else f"column {col + 1}"
+        )
         return RowReject(
             "totals_row",
-            f"this is a totals row ({label!r} in {named!r}), not a record: the study counts "
+            f"this is a totals row ({label!r} in {named}), not a record: the study counts "
             "the records itself. Leave totals and sub-totals out of the extract",
             f"{label!r}",
         )
@@ -769,7 +765,7 @@ def _sheet_notes(
             column_letter(c)
             + (
                 f" {table.header[c]!r}"
-                if c < len(table.header) and wordy([table.header[c]])
+                if c < len(table.header) and checks.norm(table.header[c]) in checks.quotable
                 else ""
             )
             for c in sorted(facts.hidden_columns)
@@ -845,6 +841,7 @@ def read_table(
         )
     records, facts, book_notes = read_records(path, spec, file, config_ref)
     merged = [merged_text(m) for m in facts.merged]
+    quotable = frozenset(known_headers | shown.label_names(spec, norm))
     if not records or all(is_blank(r) for r in records):
         raise ExtractError(
             file,
@@ -866,7 +863,8 @@ def read_table(
                 file,
                 f"no header row found in the first {HEADER_SEARCH_ROWS} rows",
                 expected="a row with two or more of the configured column headers",
-                found="first row: " + headers_shown([c for c in first if c.strip()], False),
+                found=f"first row (row {records.index(first) + 1}): "
+                + shown.cells_shown(first, quotable, norm, "cell"),
                 fix=f"set header_row: to the header's row number in {config_ref}",
             )
     else:
@@ -877,9 +875,11 @@ def read_table(
                 f"header_row {declared} is past the end of the file ({len(records)} rows)",
                 fix=f"correct header_row: in {config_ref}",
             )
-        _refuse_title_row(records, header_index, merged, known_headers, norm, file, config_ref)
+        _refuse_title_row(
+            records, header_index, merged, known_headers, quotable, norm, file, config_ref
+        )
     checks = (
-        RowChecks(facts, spec.get("hidden_rows", "reject"), config_ref, norm)
+        RowChecks(facts, spec.get("hidden_rows", "reject"), config_ref, norm, quotable)
         if row_checks
         else None
     )

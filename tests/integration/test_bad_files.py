@@ -103,6 +103,7 @@ def test_bad_file(name: str, tmp_path: Path) -> None:
         answer.rejects["message"]
     )
     assert not PLANTED.search(shown), shown
+    assert not PLANTED.search(" ".join(answer.notes)), answer.notes
     assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", shown), (
         "raw control character in rejects"
     )

@@ -269,6 +269,7 @@ def test_messy_case(name: str, tmp_path: Path) -> None:
         answer.rejects["message"].astype(str)
     )
     _assert_nothing_identifying(shown)
+    _assert_nothing_identifying(" ".join(answer.notes))  # notes.json and the quality page
     if "status" in case:
         _check_links(run, dataset, case)
     if case.get("same_as_clean"):

@@ -24,15 +24,22 @@ def test_missing_required_column_names_field_headers_closest_and_config_line(san
     assert err.row == 1
     assert err.problem == "missing required column for 'worker_id'"
     assert err.expected == "a column headed 'Worker ID'"
-    assert err.found.startswith("headers 'Worker Idd', 'Worker Role', 'Agency Worker'")
-    assert err.closest.startswith("'Worker Idd' (") and err.closest.endswith("% similar)")
+    # Configured headers are quoted; the unknown one is described by length and position.
+    assert err.found == (
+        "headers 'Worker Role', 'Agency Worker', 'NQSW', 'Supervision Date', 'Supervision Type', "
+        "'Duration (mins)', 'Status' and an unrecognised header of 10 characters (column 1)"
+    )
+    assert err.closest == (
+        "column 1, an unrecognised header of 10 characters, 84% similar to 'Worker ID'"
+    )
     assert err.fix == (
         f"add the export's header for 'worker_id' under {la.config_path} "
         f"line {line} (datasets.supervision.columns.worker_id)"
     )
     text = str(err)
     assert text.startswith(f"{SUP_PATH}, row 1: missing required column for 'worker_id'")
-    assert "  closest:  'Worker Idd'" in text
+    assert "  closest:  column 1, an unrecognised header" in text
+    assert "Worker Idd" not in text
 
 
 def test_missing_required_column_lists_every_alias(sandbox):
@@ -113,7 +120,10 @@ def test_headers_match_after_curly_quotes_invisible_characters_and_case(sandbox)
 
 def test_unused_columns_are_noted(sandbox):
     _, result = sandbox.supervision(csv_text([*SUP_HEADER, "Team"], [*sup_row(), "North"]))
-    assert result.notes == [f"{SUP_PATH}: columns not used: 'Team'"]
+    # Not a configured header, so not quoted: a header row can hold a title or a name.
+    assert result.notes == [
+        f"{SUP_PATH}: columns not used: an unrecognised header of 4 characters (column 9)"
+    ]
 
 
 def test_map_headers_positions():
@@ -203,9 +213,11 @@ def test_loose_value_is_a_row_reject_naming_value_codes_and_config_line(sandbox)
     assert rej["rule"] == "allowed_codes"
     assert rej["column"] == "Supervision Type"
     assert rej["field"] == "session_type"
-    assert rej["value_shown"] == "Personal supervisions"
+    # Not a configured label, so described; the closest configured label is named.
+    assert rej["value_shown"] == "(text of 21 characters: Aaaaaaaa aaaaaaaaaaa...)"
     assert rej["message"] == (
-        "'Personal supervisions' is not a known session_type (one of personal, case, group); "
+        "the value (text of 21 characters: Aaaaaaaa aaaaaaaaaaa...) is not a known session_type "
+        "(one of personal, case, group); the closest label is 'Personal supervision'; "
         f"correct it, or if it means one of these add it under {la.config_path} line {line} "
         "(datasets.supervision.values.session_type)"
     )

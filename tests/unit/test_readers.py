@@ -273,7 +273,8 @@ def test_xlsx_declared_header_row_on_merged_title_is_refused(sandbox):
     assert err.problem == (
         "row 1, declared as the header row, is a title (merged cells: row 1 columns 1-8)"
     )
-    assert err.found == "one cell: 'Supervision extract 2024-25'"
+    # The title is described, never quoted: a title often names who ran the report.
+    assert err.found == "one cell: text of 27 characters (column 1)"
     assert err.closest == "the headers appear to be on row 4"
     assert (
         err.fix == f"set header_row: 4 (or auto) in {la.config_path} line {line} "
@@ -327,7 +328,7 @@ def test_xlsx_first_sheet_is_notes_gives_no_header_error(sandbox):
         sandbox.ingest(la, "supervision")
     err = info.value
     assert err.problem == "no header row found in the first 30 rows"
-    assert err.found == "first row: 'About this extract'"
+    assert err.found == "first row (row 1): an unrecognised cell of 18 characters (column 1)"
     line = key_line(la.config_path, "datasets.supervision")
     assert err.fix.endswith(f"{la.config_path} line {line} (datasets.supervision)")
 

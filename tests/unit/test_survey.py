@@ -51,8 +51,10 @@ def test_survey_loaded_long_with_redacted_comments(sandbox):
     assert rej["rule"] == "allowed_codes"
     assert rej["field"] == "wb_support"
     assert rej["column"] == "I feel supported by my manager"
+    assert rej["value_shown"] == "(text of 7 characters: Aaaa aa)"
     assert rej["message"].startswith(
-        "'Sort of' is not an answer on this survey's scale (Disagree, Neutral, Agree)"
+        "the value (text of 7 characters: Aaaa aa) is not an answer on this survey's scale "
+        "(Disagree, Neutral, Agree); correct it"
     )
     line = key_line(la.config_path, "datasets.survey.scale.labels")
     assert rej["message"].endswith(f"{la.config_path} line {line} (datasets.survey.scale.labels)")

@@ -77,9 +77,11 @@ def test_non_date_is_a_row_reject_with_formats(sandbox):
         "Supervision Date",
         "session_date",
     )
-    assert rej["value_shown"] == "yesterday"
+    # Not a date, so not in the column's domain: described by its length and shape.
+    assert rej["value_shown"] == "(text of 9 characters: aaaaaaaaa)"
     assert rej["message"] == (
-        "'yesterday' is not a date in an accepted format (yyyy-mm-dd, dd/mm/yyyy, Excel serial "
+        "the value (text of 9 characters: aaaaaaaaa) is not a date in an accepted format "
+        "(yyyy-mm-dd, dd/mm/yyyy, Excel serial "
         "number); correct it, or if the column uses another format add it to "
         f"{la.config_path} line {line} (datasets.supervision.date_formats)"
     )
@@ -89,7 +91,7 @@ def test_impossible_date_is_date_format(sandbox):
     text = csv_text(SUP_HEADER, sup_row(session_date="31/02/2024"))
     _, result = sandbox.supervision(text)
     assert rules_by_row(result) == {2: {"date_format"}}
-    assert one_reject(result, 2)["value_shown"] == "31/02/2024"
+    assert one_reject(result, 2)["value_shown"] == "(text of 10 characters: 99/99/9999)"
 
 
 def test_excel_serial_text_is_accepted(sandbox):
@@ -174,7 +176,12 @@ def test_shown_value_masks_identifiers_and_text():
     assert shown_value(pd.NA, {"type": "identifier"}) == "(blank)"
     assert shown_value(None, {"type": "code"}) == "(blank)"
     assert shown_value(float("nan"), {"type": "date"}) == "(blank)"
-    assert shown_value("x" * 80, {"type": "code"}) == "x" * 57 + "..."
+    # Without a domain every other value is described: its length and a mask of its start.
+    assert shown_value("x" * 80, {"type": "code"}) == (
+        "(text of 80 characters: aaaaaaaaaaaaaaaaaaaa...)"
+    )
+    assert shown_value("x" * 80, {"type": "code"}, {"x" * 80}) == "x" * 57 + "..."
+    assert shown_value("held\x07", {"type": "code"}, {"held\x07"}) == "held\\x07"
 
 
 def test_duplicate_row_rejects_later_copies_only(sandbox):
@@ -214,7 +221,11 @@ def test_duplicate_of_rows_with_blanks_names_first_row(sandbox):
     ("value", "rule", "message"),
     [
         ("45.5", "number_format", "'45.5' is not a whole number; enter digits only"),
-        ("an hour", "number_format", "'an hour' is not a whole number; enter digits only"),
+        (
+            "an hour",
+            "number_format",
+            "the value (text of 7 characters: aa aaaa) is not a whole number; enter digits only",
+        ),
         (
             "481",
             "value_range",
@@ -239,8 +250,10 @@ def test_bool_and_code_rejects_name_options(sandbox):
     # no values: agency: block yet, so the reference points at the values: line to extend
     line = key_line(la.config_path, "datasets.supervision.values")
     assert rej["rule"] == "allowed_codes"
+    assert rej["value_shown"] == "(text of 9 characters: Aaaaaaaaa)"
     assert rej["message"] == (
-        "'Sometimes' is not a known agency (one of yes, no); correct it, or if it means one "
+        "the value (text of 9 characters: Aaaaaaaaa) is not a known agency (one of yes, no); "
+        "correct it, or if it means one "
         f"of these add it under {la.config_path} line {line} (datasets.supervision.values.agency)"
     )
 
