@@ -21,14 +21,14 @@ import hmac
 import json
 import os
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from oversight import rawpaths
+from oversight import filelabels, rawpaths
 from oversight.errors import KeyMissingError
 from oversight.identifiers import IdRule, canonical
 
@@ -56,6 +56,7 @@ class DemoFiles:
     checked: int  # files ingest would read
     unlisted: int  # not in the manifest's list
     changed: int  # listed, but another size or SHA-256
+    named: tuple[str, ...] = ()  # those whose names are safe to show, with what is wrong
 
     @property
     def foreign(self) -> int:
@@ -71,6 +72,7 @@ def load_key(
     repo_root: Path = REPO_ROOT,
     raw_root: Path | None = None,
     files: Iterable[Path | str] | None = None,
+    shown: Callable[[Path], str | None] | None = None,
 ) -> bytes:
     """The pseudonymisation key for one LA, or a clear refusal.
 
@@ -79,6 +81,7 @@ def load_key(
     used for every file. Without one, the manifest's public demo key is used only when the LA
     is listed as demo and every one of ``files`` (the raw files under ``raw_root`` that
     ingest would read for it) is a generated demo file, unchanged (:func:`demo_files_check`).
+    A refusal counts the other files, and names only those ``shown`` gives a name for.
     """
     if environ.get(key_env):
         return check_key_strength(environ[key_env].encode("utf-8"), key_env)
@@ -114,15 +117,16 @@ def load_key(
         )
     if raw_root is None or files is None:
         raise ValueError("load_key needs raw_root and the LA's files to consider the demo key")
-    check = demo_files_check(listed, raw_root, files)
+    check = demo_files_check(listed, raw_root, files, shown)
     if check.foreign:
         why = [f"{_files(check.unlisted)} not in {demo_manifest.name}"] if check.unlisted else []
         why += [f"{_files(check.changed)} changed since it was generated"] if check.changed else []
+        named = f"By name, where safe to show: {', '.join(check.named)}. " if check.named else ""
         raise KeyMissingError(
             f"no pseudonymisation key for {slug!r}: its folder holds {_files(check.foreign)} "
             f"that {'is' if check.foreign == 1 else 'are'} not the bundled synthetic demo data "
             f"({', '.join(why)}), so the public demo key will not be used and nothing is "
-            f"read. {how}"
+            f"read. {named}{how}"
         )
     return key.encode("utf-8")
 
@@ -140,15 +144,21 @@ def _how_to_set_a_key(key_env: str, key_file_env: str) -> str:
 
 
 def demo_files_check(
-    listed: Mapping[str, Mapping[str, Any]], raw_root: Path, files: Iterable[Path | str]
+    listed: Mapping[str, Mapping[str, Any]],
+    raw_root: Path,
+    files: Iterable[Path | str],
+    shown: Callable[[Path], str | None] | None = None,
 ) -> DemoFiles:
     """Compare the raw files ingest would read with the manifest's ``files`` (path under
     ``raw_root`` -> ``bytes`` and ``sha256``): the size first, the SHA-256 only when it
     matches. Each file is read once; a path that does not exist is skipped (ingest reports it
-    and reads nothing from it)."""
+    and reads nothing from it). A file that is not the demo's is named only by ``shown``
+    (its name when safe to show, else None: it is counted, not named)."""
     root = os.path.abspath(raw_root)
     unlisted = changed = checked = 0
-    for rel in sorted({Path(os.path.relpath(os.path.abspath(f), root)).as_posix() for f in files}):
+    named: list[str] = []
+    by_rel = {Path(os.path.relpath(os.path.abspath(f), root)).as_posix(): Path(f) for f in files}
+    for rel in sorted(by_rel):
         path = Path(root, rel)
         try:
             size = os.stat(path).st_size
@@ -158,9 +168,16 @@ def demo_files_check(
         entry = listed.get(rel)
         if entry is None:
             unlisted += 1
+            what = "not listed"
         elif size != entry.get("bytes") or _sha256_or_none(path) != entry.get("sha256"):
             changed += 1
-    return DemoFiles(checked, unlisted, changed)
+            what = "changed"
+        else:
+            continue
+        name = shown(by_rel[rel]) if shown else None
+        if name:
+            named.append(f"{name} ({what})")
+    return DemoFiles(checked, unlisted, changed, tuple(named))
 
 
 def sha256_file(path: Path) -> str:
@@ -243,8 +260,20 @@ def key_for(
     la_config: Mapping[str, Any],
 ) -> bytes:
     """:func:`load_key` with the settings of the study's ``privacy:`` block, for the raw files
-    the LA's configuration names (:func:`oversight.rawpaths.job_inputs`, the files its ingest
-    reads). Called once per ingest job, before any row is read."""
+    the LA's configuration names (:func:`oversight.filelabels.configured_files`, the files its
+    ingest reads). Called once per ingest job, before any row is read. A refusal names a file
+    only when its label is its plain name (a tabular extract with a safe name); any other
+    label needs the LA's own key, which is what is missing."""
+    configured = filelabels.configured_files(raw_root, slug, la_config)
+    always_labelled = filelabels.settings()["pseudonymised_datasets"]
+    plain = {p for d, role, p in configured if role == "extract" and d not in always_labelled}
+
+    def shown(path: Path) -> str | None:
+        if path not in plain:
+            return None
+        rel = Path(os.path.relpath(path, rawpaths.la_folder(raw_root, slug))).as_posix()
+        return f"{slug}/{rel}" if filelabels.is_safe_name(rel) else None
+
     return load_key(
         slug,
         environ,
@@ -252,7 +281,8 @@ def key_for(
         privacy["key_env"],
         privacy["key_file_env"],
         raw_root=raw_root,
-        files=[Path(p) for p in rawpaths.job_inputs(raw_root, slug, dict(la_config))],
+        files=[path for _, _, path in configured],
+        shown=shown,
     )
 
 

@@ -109,7 +109,7 @@ def test_a_real_extract_in_a_demo_folder_is_refused_without_a_key(keyed) -> None
         "synthetic demo data (1 file changed since it was generated)" in log
     )
     assert "secrets.token_hex(32)" in log and "Traceback" not in log
-    assert "supervision_2024-25" not in log.split("no pseudonymisation key", 1)[1]
+    assert "By name, where safe to show: slough/supervision_2024-25.csv (changed)." in log
     assert not (work / "data/interim/slough/supervision.parquet").exists()
     # Bracknell Forest's folder is untouched: its job ran with the demo key.
     bracknell = (work / "logs/ingest/bracknell_forest.log").read_text()

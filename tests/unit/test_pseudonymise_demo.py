@@ -150,28 +150,41 @@ def test_one_extra_extract_is_refused_without_naming_it(demo: Path) -> None:
 
 
 def test_one_byte_changed_is_refused(demo: Path) -> None:
-    """Same size, one byte different: the hash catches it."""
+    """Same size, one byte different: the hash catches it. A tabular extract with a safe name
+    is named as the quality page names it."""
     target = demo / "raw" / LA / "supervision_2024-25.csv"
     data = bytearray(target.read_bytes())
     data[-3] = data[-3] ^ 1
     target.write_bytes(bytes(data))
-    message = _refusal(demo)
-    assert "holds 1 file that is not the bundled synthetic demo data (1 file changed since it " in (
-        message
+    assert _refusal(demo) == (
+        "no pseudonymisation key for 'slough': its folder holds 1 file that is not the bundled "
+        "synthetic demo data (1 file changed since it was generated), so the public demo key "
+        "will not be used and nothing is read. By name, where safe to show: "
+        f"slough/supervision_2024-25.csv (changed). {HOW}"
     )
-    assert "supervision" not in message and "2024-25" not in message
 
 
-def test_extracts_replaced_and_added_are_counted(demo: Path) -> None:
+def test_files_are_named_only_when_their_label_is_their_name(demo: Path) -> None:
+    """Replaced, changed and added files are all counted; a transcript and a participants
+    list are never named (their labels need the LA's key, which is what is missing), nor is
+    an extract whose name holds a person's name."""
     raw = demo / "raw" / LA
+    config_path = demo / "config" / f"{LA}.yaml"
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    config["datasets"]["audits"]["path"] = f"{LA}/Audits Jane Smith.csv"
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    shutil.move(raw / "audits_2024-25.csv", raw / "Audits Jane Smith.csv")
     (raw / "caseload_2024-25.csv").write_bytes(b"Child ID\r\nCH000001\r\n")  # another size
-    (raw / "focus_groups" / "extra_1.vtt").write_text("WEBVTT\n", encoding="utf-8")
-    (raw / "focus_groups" / "extra_2.vtt").write_text("WEBVTT\n", encoding="utf-8")
+    (raw / "focus_groups" / "participants.csv").write_text("speaker,role\n", encoding="utf-8")
+    (raw / "focus_groups" / "Jane Smith 2024-05-01.vtt").write_text("WEBVTT\n", encoding="utf-8")
     message = _refusal(demo)
     assert (
-        "its folder holds 3 files that are not the bundled synthetic demo data (2 files not in "
-        "DEMO_DATA.json, 1 file changed since it was generated)" in message
+        "its folder holds 4 files that are not the bundled synthetic demo data (2 files not in "
+        "DEMO_DATA.json, 2 files changed since it was generated), so the public demo key will "
+        "not be used and nothing is read. By name, where safe to show: "
+        "slough/caseload_2024-25.csv (changed). Set OVERSIGHT_KEY" in message
     )
+    assert "Jane" not in message and "Smith" not in message and "participants" not in message
 
 
 def test_the_size_is_compared_before_the_hash(demo: Path, monkeypatch) -> None:
