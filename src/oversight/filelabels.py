@@ -50,15 +50,9 @@ def settings() -> dict[str, Any]:
 
 
 def name_is_publishable(text: str) -> bool:
-    """Whether the redactor finds nothing to remove in ``text``.
-
-    Uses ``oversight.redact.publishable`` when the redactor provides it, else the test that
-    redaction leaves the text unchanged.
-    """
-    check = getattr(redactor, "publishable", None)
-    if check is not None:
-        return bool(check(text))
-    return redactor.redact(text) == text
+    """Whether the redactor would publish ``text`` as it is: nothing to remove and no
+    capitalised word it is unsure of (:func:`oversight.redact.publishable`)."""
+    return bool(redactor.publishable(text))
 
 
 def is_safe_name(rel: str) -> bool:

@@ -101,7 +101,7 @@ def test_the_redactor_decides_whether_a_name_is_safe(tmp_path: Path, monkeypatch
         seen.append(text)
         return "smith" not in text.lower()
 
-    monkeypatch.setattr(redact, "publishable", publishable, raising=False)
+    monkeypatch.setattr(redact, "publishable", publishable)
     labels = Labeller(tmp_path, "testshire", LA_CODE, KEY)
     rel = "jane_smith/Jane-Smith.csv"
     assert labels.label(tmp_path / "testshire" / rel, "supervision") == _hmac_label(
@@ -109,10 +109,16 @@ def test_the_redactor_decides_whether_a_name_is_safe(tmp_path: Path, monkeypatch
     )
     assert seen == ["jane smith Jane Smith csv"]
     assert is_safe_name("supervision.csv") and seen[-1] == "supervision csv"
-    # Without a publishable check, a name redaction would change is not safe either.
-    monkeypatch.delattr(redact, "publishable")
-    monkeypatch.setattr(redact, "redact", lambda t: t.replace("Smith", "[name]"))
-    assert not is_safe_name("Smith.csv") and is_safe_name("supervision.csv")
+
+
+def test_names_the_real_redactor_flags_are_not_shown() -> None:
+    """With the real redactor: a person's name or an unknown capitalised word in a path makes
+    it unsafe; the demo's extract names are safe."""
+    assert not is_safe_name("Jane Smith supervision.csv")
+    assert not is_safe_name("Quenby Marchetti 2024-03-01.csv")
+    assert not is_safe_name("caseload_QQ123456C.csv")
+    assert is_safe_name("supervision_2024-25.csv")
+    assert is_safe_name("staff_survey_surveymonkey.xlsx")
 
 
 # --- ingest and coding: no trace of a session's file name --------------------------------------
