@@ -392,7 +392,7 @@ def read_workbook(
     except Exception as exc:  # calamine raises its own error types for corrupt files
         raise ExtractError(
             file,
-            f"cannot be opened as a workbook ({type(exc).__name__}: {exc})",
+            f"cannot be opened as a workbook ({shown.error_text(exc)})",
             expected="an .xlsx or .ods workbook",
             fix="re-save the file from the spreadsheet program, or check format: in the config",
         ) from exc
@@ -402,7 +402,7 @@ def read_workbook(
     except Exception as exc:  # calamine's XmlError, ZipError, ...
         raise ExtractError(
             file,
-            f"sheet {name!r} cannot be opened as a workbook sheet ({type(exc).__name__}: {exc})",
+            f"sheet {name!r} cannot be opened as a workbook sheet ({shown.error_text(exc)})",
             expected="an .xlsx or .ods workbook",
             fix="re-save the file from the spreadsheet program, or export the sheet as CSV",
         ) from exc

@@ -31,6 +31,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from oversight import shown
+
 # Byte strings showing that a part may hold something to record (any namespace prefix). A
 # false alarm (the word "hidden" in a cell, a <filter> element) only costs a full parse.
 _HIDDEN = b"hidden"
@@ -83,7 +85,8 @@ def read_facts(path: Path, fmt: str, sheet: str, rows: int, columns: int) -> She
     except SheetFactsError:
         raise
     except Exception as exc:  # zip, XML and attribute errors of a forged or broken part
-        raise SheetFactsError(f"{type(exc).__name__}: {exc}") from exc
+        # The parser's text may quote the part's own content: quoted parts are described.
+        raise SheetFactsError(shown.error_text(exc)) from exc
 
 
 def _local(tag: object) -> str:

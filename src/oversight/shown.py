@@ -77,6 +77,21 @@ def escaped(text: str, limit: int = SHOWN_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+# Where a library's error quotes the file's own text: in backticks or quotes.
+_QUOTED = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"")
+ERROR_CHARS = 200
+
+
+def error_text(exc: BaseException) -> str:
+    """A library's error about a file (calamine, lxml, zipfile), for a message: its type and
+    text, with every quoted part described by its length, since parsers quote the file's own
+    text there (``unrecognized entity `&JSmith;```), and cut after ``ERROR_CHARS``."""
+    text = _QUOTED.sub(lambda m: f"<{_characters(len(m.group()) - 2)}>", str(exc))
+    text = CONTROL.sub(" ", text)
+    text = text if len(text) <= ERROR_CHARS else text[: ERROR_CHARS - 3] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def label_names(spec: Mapping[str, Any], norm: Callable[[str], str]) -> set[str]:
     """The value labels a dataset's configuration lists (``values:`` and the survey scale's
     ``labels``), normalised: names a message may quote."""

@@ -383,7 +383,9 @@ def domain_values(
     the LA's ``values:`` and scale labels, the built-in yes/no spellings); a date column's is a
     date that parses in the column's formats within the plausible years (or a configured
     open-ended sentinel); a number column's is a plainly written number no larger than ten
-    times the column's maximum. Identifiers and free text have none: they are always masked.
+    times the column's maximum. In every such column a listed placeholder
+    (``data/id_placeholders.txt``: TBC, unknown, #N/A ..., or zeros or punctuation alone) is in
+    the domain too. Identifiers and free text have none: they are always masked.
     """
     text = values.dropna().astype("string")
     text = pd.Series(text.unique(), dtype="string")
@@ -403,8 +405,10 @@ def domain_values(
         with np.errstate(invalid="ignore"):
             ok = plain & (np.abs(finite_numbers(text)) <= limit)
     else:
-        return set()
-    return set(text[ok.to_numpy(dtype=bool)])
+        ok = pd.Series(False, index=text.index)
+    # A listed placeholder (TBC, unknown, #N/A, zeros, punctuation alone) names nobody.
+    ok = ok.to_numpy(dtype=bool) | text.map(identifiers.is_placeholder).to_numpy(dtype=bool)
+    return set(text[ok])
 
 
 @dataclass(frozen=True)

@@ -168,7 +168,7 @@ def test_unused_columns_quote_only_configured_names(sandbox: Sandbox) -> None:
     header = [*SUP_HEADER, "Personal supervision", EMAIL]  # a configured label, an email
     _, result = sandbox.supervision(csv_text(header, [*sup_row(), "x", "y"]))
     assert result.notes == [
-        "testshire/supervision.csv: columns not used: 'Personal supervision' and an "
+        f"{result.files[0]}: columns not used: 'Personal supervision' and an "
         "unrecognised header of 20 characters (column 10)"
     ]
 
@@ -282,6 +282,8 @@ def test_values_in_their_columns_domain_are_shown(sandbox: Sandbox) -> None:
         sup_row(worker_id="W6", duration_min="0481"),  # a leading zero: not a plain number
         sup_row(worker_id="W7", session_date="02/03/1885"),  # before 1900: not plausible
         sup_row(worker_id="W8", status="held\x07"),  # a label with a control character
+        sup_row(worker_id="W9", session_date="TBC"),  # a listed placeholder names nobody
+        sup_row(worker_id="W10", status="#N/A"),
     ]
     _, result = sandbox.supervision(csv_text(SUP_HEADER, *rows))
     got = dict(zip(result.rejects["source_row"], result.rejects["value_shown"], strict=True))
@@ -294,7 +296,10 @@ def test_values_in_their_columns_domain_are_shown(sandbox: Sandbox) -> None:
         7: "(text of 4 characters: 9999)",
         8: "(text of 10 characters: 99/99/9999)",
         9: "(text of 5 characters: aaaa\\x07)",
+        10: "TBC",
+        11: "#N/A",
     }
+    assert one_reject(result, 10)["message"].startswith("'TBC' is not a date in an accepted format")
     assert one_reject(result, 2)["message"] == (
         "'01/06/2025' is after the extract date 2025-04-30; a recorded date cannot be in the "
         "future: correct it"
@@ -341,3 +346,43 @@ def test_the_pipeline_message_of_a_refused_file_is_what_ingest_raised(sandbox: S
     assert isinstance(problem, ExtractError)
     assert results["supervision"].ledger["file_problem"] == str(problem)
     _assert_not_leaked(str(problem))
+
+
+def test_a_parser_error_quoting_the_file_is_described() -> None:
+    err = ValueError("XmlError at 0..0: unrecognized entity `&JSmith07700900123;`")
+    assert shown.error_text(err) == (
+        "ValueError: XmlError at 0..0: unrecognized entity <19 characters>"
+    )
+    assert shown.error_text(KeyError()) == "KeyError"
+
+
+def test_a_workbook_whose_xml_names_a_person_is_refused_without_the_name(
+    sandbox: Sandbox,
+) -> None:
+    import zipfile
+
+    import openpyxl
+
+    plain = sandbox.root / "plain.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(SUP_HEADER)
+    book.active.append(sup_row())
+    book.save(plain)
+    path = sandbox.raw / "testshire" / "supervision.xlsx"
+    path.parent.mkdir(parents=True)
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(
+                    b"</sheetData>",
+                    b'<row r="3"><c r="A3" t="inlineStr"><is><t>&JaneSmith;</t></is></c></row>'
+                    b"</sheetData>",
+                )
+            out.writestr(item, data)
+    spec = supervision_spec(path="testshire/supervision.xlsx", format="xlsx")
+    la = sandbox.authority({"supervision": spec})
+    text = _everything(sandbox, la)
+    _assert_not_leaked(text)
+    assert "JaneSmith" not in text
+    assert "cannot be opened as a workbook sheet" in text or "cannot be read" in text, text
