@@ -15,7 +15,12 @@ placeholders (``[name]``, ``[phone]`` ...), so no layer sees another's placehold
 5. forenames and surnames from the gazetteer (``data/gazetteer_*.txt``, built by
    :mod:`oversight.gazetteer_build`) in any case. Gazetteer entries that are also common English
    words ("will", "grace", "church") are kept in lower case, and capitalised only when a
-   determiner comes before them ("the Grace period") or they are surnames only ("Court").
+   determiner comes before them ("the Grace period") or they are surnames only ("Court"). In
+   lower case and in capitals a surname is a name unless it is a common word: wordfreq finds it
+   frequent and a spelling dictionary (SCOWL, ``data/gazetteer_proper.txt``) does not have it
+   only as a proper noun ("plan" and "WEEKS" stay, "jenkins" and "JONES" go). Acronyms in
+   capitals ("ICPC", "SEN") are listed in ``data/redaction.yaml``. A forename that is also a
+   modal verb is a name before a verb of the third person ("will is the eldest").
 
 No named-entity model is used: spaCy's English models are not on PyPI (they install from
 GitHub releases) and the pipeline must run offline. Over-redaction is preferred to a leak: a
@@ -133,10 +138,19 @@ def forenames() -> frozenset[str]:
 
 @cache
 def gazetteer() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """Lower-case forenames, surnames, and the entries that are also common English words."""
+    """Lower-case forenames, surnames, and the entries that are also common English words
+    (less those a spelling dictionary has only as proper nouns, see :func:`proper_names`)."""
     fore = frozenset(n.lower() for n in _lines("gazetteer_forenames.txt") | forenames())
     sur = frozenset(n.lower() for n in _lines("gazetteer_surnames.txt"))
-    return fore, sur, frozenset(_lines("gazetteer_words.txt"))
+    return fore, sur, frozenset(_lines("gazetteer_words.txt")) - proper_names()
+
+
+@cache
+def proper_names() -> frozenset[str]:
+    """Gazetteer names that English writes only capitalised ("jones", "jenkins", "patel"), by
+    SCOWL (``data/gazetteer_proper.txt``, built by :mod:`oversight.gazetteer_proper_build`):
+    names in lower case and in capitals although wordfreq finds them common."""
+    return _lines("gazetteer_proper.txt")
 
 
 @cache
@@ -144,6 +158,8 @@ def word_lists() -> dict[str, Any]:
     """``data/redaction.yaml``, lists lower-cased into frozensets (roles as word tuples)."""
     raw = yaml.safe_load(_data_text("redaction.yaml"))
     out: dict[str, Any] = {k: frozenset(str(v).lower() for v in vs) for k, vs in raw.items()}
+    # An acronym in lower case may be a name ("sen"): known_words are for every case.
+    out["acronyms"] = out["acronyms"] - out["known_words"]
     out["roles"] = sorted(
         (tuple(r.split()) for r in out["roles"]), key=lambda r: len(r), reverse=True
     )
@@ -156,6 +172,11 @@ def zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "en")
+
+
+def _acronym(token: Token) -> bool:
+    """A configured acronym written in capitals ("ICPC", "SEN"; not "Sen")."""
+    return token.all_caps and token.key in word_lists()["acronyms"]
 
 
 def _known(key: str, extra: frozenset[str]) -> bool:
@@ -173,10 +194,25 @@ def _known(key: str, extra: frozenset[str]) -> bool:
     return zipf(key) >= KNOWN_ZIPF
 
 
+def _plain_word(key: str, extra: frozenset[str]) -> bool:
+    """A word that is common English however it is written, the reading of a word in lower
+    case or in capitals, where case says nothing: a known word, or a surname at Zipf >= 3
+    that a spelling dictionary does not have only as a proper noun ("plan", "WEEKS"; not
+    "jenkins", "JONES"). A forename is a name unless it is a known word ("will", "grace")."""
+    if _known(key, extra):
+        return True
+    fore, sur, _ = gazetteer()
+    if key in fore or key not in sur:
+        return False
+    return zipf(key) >= KNOWN_ZIPF and key not in proper_names()
+
+
 def _name_like(token: Token, extra: frozenset[str]) -> bool:
     """Could this word be a name in a name context (after a title or role, before "family")?"""
     key = token.key
     if key in word_lists()["known_words"] or key in extra or not token.text[:1].isalpha():
+        return False
+    if _acronym(token):
         return False
     if token.capitalised and not token.all_caps:
         return True
@@ -381,16 +417,21 @@ def gazetteer_names(text: str, toks: list[Token], extra: frozenset[str]) -> list
     for i, tok in enumerate(toks):
         key = tok.key
         hit = False
-        if key in known or zipf(key) >= FUNCTION_ZIPF:
+        if key in known or _acronym(tok):
+            pass
+        elif key in fore and key in words and _subject_of_verb(toks, i):
+            hit = True  # "will is the eldest"
+        elif zipf(key) >= FUNCTION_ZIPF:
             pass
         elif "-" in key and not _known(key, extra) and tok.capitalised and not tok.initial:
             hit = True  # a hyphenated name part of which is a name ("Baptiste-Hughes")
         elif key in fore or key in sur:
             if key not in words:
-                # A surname that is also a common word ("plan", "weeks", "rota") is a name in
-                # lower case or capitals only with a title or role before it.
+                # In lower case or capitals a surname is a name when it is rare (wordfreq) or
+                # a proper noun only (SCOWL: "jenkins", "JONES"); one that is also a common
+                # word ("plan", "weeks", "rota") needs a title or role before it.
                 plain = not tok.capitalised or tok.all_caps
-                hit = key in fore or not plain or zipf(key) < KNOWN_ZIPF
+                hit = not plain or not _plain_word(key, extra)
             elif tok.capitalised and not tok.all_caps and key in fore:
                 before = toks[i - 1].key if i else ""
                 hit = not tok.initial and before not in determiners
@@ -406,6 +447,21 @@ def gazetteer_names(text: str, toks: list[Token], extra: frozenset[str]) -> list
             out.append(Span(tok.start, tok.end, "name"))
         previous_name = hit and (key in fore or previous_name)
     return out
+
+
+def _subject_of_verb(toks: list[Token], i: int) -> bool:
+    """Whether a forename that is also a modal verb is the subject of a third-person verb, so
+    a name ("will is the eldest"; data/redaction.yaml ``modals``, ``name_cues_after``), not a
+    noun after a determiner or cue ("the will is")."""
+    lists = word_lists()
+    if toks[i].key not in lists["modals"]:
+        return False
+    if i + 1 >= len(toks) or toks[i + 1].key not in lists["name_cues_after"]:
+        return False
+    if toks[i + 1].start - toks[i].end > 1:
+        return False
+    before = toks[i - 1].key if i else ""
+    return before not in lists["determiners"] and before not in lists["word_cues_before"]
 
 
 def _lower_name_word(toks: list[Token], i: int) -> bool:
@@ -488,11 +544,36 @@ def redact(
 
 
 def unsure_words(text: str, known: Iterable[str] = ()) -> list[str]:
-    """Capitalised words of a (redacted) text that are not known words: neither common
-    English (wordfreq), nor the study's vocabulary (months, places, organisations), nor the
-    configured ``known`` words. A sentence's first word counts too unless it is known."""
+    """Words of a (redacted) text the redactor is unsure of.
+
+    Capitalised words that are not known words: neither common English (wordfreq), nor the
+    study's vocabulary (months, places, organisations), nor the configured ``known`` words; a
+    sentence's first word counts too unless it is known. Words in capitals that are neither
+    common English by the lower-case reading (:func:`_plain_word`: "PLAN" is, "JONES" is not)
+    nor an acronym of ``data/redaction.yaml`` ("ICPC", "LADO"): an unknown acronym is unsure.
+    In a text written without capitals case tells nothing, so there a lower-case word that
+    neither the gazetteer nor English knows counts as well ("passed to deepak on friday")."""
     extra = _known_extra(tuple(known))
-    return [t.text for t in tokens(text) if t.capitalised and not _known(t.key, extra)]
+    toks = tokens(text)
+    fore, sur, _ = gazetteer()
+    lower_text = not any(t.capitalised for t in toks)
+    out = []
+    for t in toks:
+        if _acronym(t):
+            continue
+        if t.all_caps:  # a shouted word: common English, or unsure ("QWERTZ")
+            unsure = not _plain_word(t.key, extra)
+        elif t.capitalised:
+            unsure = not _known(t.key, extra)
+        else:
+            # The gazetteer layer has judged every lower-case name it lists; what is left is
+            # a word nobody knows.
+            unsure = (
+                lower_text and t.key not in fore and t.key not in sur and not _known(t.key, extra)
+            )
+        if unsure:
+            out.append(t.text)
+    return out
 
 
 def publishable(
