@@ -548,7 +548,9 @@ def unsure_words(text: str, known: Iterable[str] = ()) -> list[str]:
 
     Capitalised words that are not known words: neither common English (wordfreq), nor the
     study's vocabulary (months, places, organisations), nor the configured ``known`` words; a
-    sentence's first word counts too unless it is known. Words in capitals that are neither
+    sentence's first word counts too unless it is known; after it, a capitalised word the
+    gazetteer lists as a name is unsure even when it is also English ("Smith", "Baker").
+    Words in capitals that are neither
     common English by the lower-case reading (:func:`_plain_word`: "PLAN" is, "JONES" is not)
     nor an acronym of ``data/redaction.yaml`` ("ICPC", "LADO"): an unknown acronym is unsure.
     In a text written without capitals case tells nothing, so there a lower-case word that
@@ -564,7 +566,11 @@ def unsure_words(text: str, known: Iterable[str] = ()) -> list[str]:
         if t.all_caps:  # a shouted word: common English, or unsure ("QWERTZ")
             unsure = not _plain_word(t.key, extra)
         elif t.capitalised:
-            unsure = not _known(t.key, extra)
+            # Mid-sentence, a capital on a word the gazetteer lists as a name reads as a
+            # name even when it is also English ("I spoke to Smith", "ask Baker").
+            named = not t.initial and (t.key in fore or t.key in sur)
+            listed = t.key in word_lists()["known_words"] or t.key in extra
+            unsure = not _known(t.key, extra) or (named and not listed)
         else:
             # The gazetteer layer has judged every lower-case name it lists; what is left is
             # a word nobody knows.

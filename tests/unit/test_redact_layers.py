@@ -68,6 +68,15 @@ def test_publishable_refuses_unknown_capitalised_words():
     assert publishable("focus_group_1")
 
 
+def test_a_capitalised_name_that_is_also_a_word_holds_its_quote_back():
+    """Mid-sentence, "Smith" and "Baker" are names even though they are English words: not
+    redacted (the common-word rule keeps "smith"), but not published either."""
+    assert unsure_words("I spoke to Smith yesterday.") == ["Smith"]
+    assert not publishable("Ask Baker about the plan.")
+    # At the start of a sentence a capital says nothing.
+    assert publishable("Will we get supervision this month?")
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
