@@ -36,9 +36,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
-import yaml
+from oversight.config import load_yaml
 
 # wordfreq's Zipf scale: 3 is once per million words. A capitalised word at or above it is a
 # known word for publishable(); below it (Quorn 2.2, Okafor 2.6) the redactor is unsure.
@@ -156,7 +157,7 @@ def proper_names() -> frozenset[str]:
 @cache
 def word_lists() -> dict[str, Any]:
     """``data/redaction.yaml``, lists lower-cased into frozensets (roles as word tuples)."""
-    raw = yaml.safe_load(_data_text("redaction.yaml"))
+    raw = load_yaml(Path(__file__).parent / "data/redaction.yaml")
     out: dict[str, Any] = {k: frozenset(str(v).lower() for v in vs) for k, vs in raw.items()}
     # An acronym in lower case may be a name ("sen"): known_words are for every case.
     out["acronyms"] = out["acronyms"] - out["known_words"]
