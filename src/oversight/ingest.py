@@ -447,12 +447,12 @@ def _harmonise(
         if meta["type"] == "identifier" and name in typed:
             rule = id_rules.get(meta["kind"])
             typed[name] = pseudonymise(typed[name], key, la.la_code, meta["kind"], rule)
-    for name, meta in fields.items():
-        if meta["type"] == "text" and name in ("text", "free_text") and name in typed:
-            typed[name] = (
     # The LA's own identifier patterns and its name go to the redactor with the participants.
     id_patterns = [r.pattern for r in id_rules.values() if r.pattern is not None]
     known = [la.config.get("la_name", "")]
+    for name, meta in fields.items():
+        if meta["type"] == "text" and name in ("text", "free_text") and name in typed:
+            typed[name] = (
                 typed[name]
                 .map(lambda t: redact(t, names, id_patterns, known) if isinstance(t, str) else t)
                 .astype("string")
