@@ -49,22 +49,30 @@ def settings() -> dict[str, Any]:
     return load_yaml(Path(__file__).parent / "data/filelabels.yaml")
 
 
-def name_is_publishable(text: str) -> bool:
-    """Whether the redactor would publish ``text`` as it is: nothing to remove and no
-    capitalised word it is unsure of (:func:`oversight.redact.publishable`)."""
-    return bool(redactor.publishable(text))
+def name_is_publishable(text: str, known: Iterable[str] = ()) -> bool:
+    """Whether a file name's words may be shown: the redactor finds nothing to remove (a
+    name, an ID, a date of birth, a contact) and no capitalised word it is unsure of.
+
+    Unlike a quote (:func:`oversight.redact.publishable`), an unknown word in lower case is
+    allowed: file names are full of system and place words ("mosaic", "testshire") and
+    rarely written in capitals, so that rule would hide every name a data lead needs.
+    """
+    if redactor.find(text, known=known):
+        return False
+    return not any(w[:1].isupper() for w in redactor.unsure_words(text, known))
 
 
-def is_safe_name(rel: str) -> bool:
+def is_safe_name(rel: str, known: Iterable[str] = ()) -> bool:
     """Whether a path below the LA's folder may be shown as it is: every part made of the
-    safe characters, and the redactor finds no name, date of birth or contact in its words
-    (``_``, ``-``, ``.`` and ``/`` read as spaces, so ``jane_smith.csv`` is two words)."""
+    safe characters, and :func:`name_is_publishable` on its words (``_``, ``-``, ``.`` and
+    ``/`` read as spaces, so ``jane_smith.csv`` is two words). ``known`` are words that are
+    not names whatever the gazetteer says (the LA's own name)."""
     parts = PurePosixPath(rel).parts
     pattern = re.compile(settings()["safe_part"])
     if not parts or not all(pattern.match(p) for p in parts):
         return False
     words = re.sub(r"[/_.\-]+", " ", rel).strip()
-    return name_is_publishable(words)
+    return name_is_publishable(words, known)
 
 
 def pseudonym(key: bytes, la_code: str, kind: str, rel: str) -> str:
@@ -97,7 +105,7 @@ class Labeller:
         rel = self.relative(path)
         if dataset in settings()["pseudonymised_datasets"]:
             return pseudonym(self.key, self.la_code, "session", rel)
-        if is_safe_name(rel):
+        if is_safe_name(rel, self.la.split("_")):
             return f"{self.la}/{rel}"
         return pseudonym(self.key, self.la_code, "file", rel)
 

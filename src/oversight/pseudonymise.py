@@ -272,7 +272,7 @@ def key_for(
         if path not in plain:
             return None
         rel = Path(os.path.relpath(path, rawpaths.la_folder(raw_root, slug))).as_posix()
-        return f"{slug}/{rel}" if filelabels.is_safe_name(rel) else None
+        return f"{slug}/{rel}" if filelabels.is_safe_name(rel, slug.split("_")) else None
 
     return load_key(
         slug,
