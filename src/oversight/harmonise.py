@@ -81,10 +81,13 @@ def map_headers(
     file: str,
     config_ref,
     header_row: int,
+    public: bool = False,
 ) -> dict[str, int]:
     """Map common fields (and survey items) to column positions.
 
-    ``config_ref(keys)`` renders a reference to the config line to change. Raises
+    ``config_ref(keys)`` renders a reference to the config line to change. ``public`` marks
+    a published document (a DfE release), whose headers messages may quote whatever they
+    are; an LA extract's unconfigured cells are only described. Raises
     :class:`ExtractError` on a duplicate header, a header that matches two fields, or a
     required field with no column.
     """
@@ -132,6 +135,8 @@ def map_headers(
     quotable = {a for wanted in targets.values() for a in wanted} | shown.label_names(
         spec, norm_label
     )
+    if public:
+        quotable |= set(normed)
     found = "headers " + shown.cells_shown(header, quotable, norm_label)
     for name, meta in fields.items():
         if name in mapping or name in defaults or not meta.get("required"):

@@ -68,6 +68,7 @@ def read_release(path: Path, name: str, spec: dict[str, Any], config_ref) -> pd.
         spec["path"],
         lambda keys: config_ref([name, *keys]),
         table.header_row,
+        public=True,
     )
     frame = harmonise.mapped_frame(table.rows, mapping, spec, fields)
     frame["source_file"] = spec["path"]
