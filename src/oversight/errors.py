@@ -12,7 +12,7 @@ from dataclasses import dataclass
 class ExtractError(Exception):
     """A problem with a file as a whole (unreadable, missing column, ambiguous header ...).
 
-    Attributes name everything DESIGN.md §6 asks for so the message can be rendered on the
+    Attributes name everything docs/design.md §6 asks for so the message can be rendered on the
     data-quality page as well as printed.
     """
 

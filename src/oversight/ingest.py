@@ -1,6 +1,6 @@
 """One LA's raw extract for one dataset -> harmonised rows, rejects and a ledger line.
 
-The steps are the data flow of DESIGN.md §3: read as text, map headers, validate every cell
+The steps are the data flow of docs/design.md §3: read as text, map headers, validate every cell
 (pandera, lazy), convert the valid rows to the common types, pseudonymise identifiers, redact
 free text, add lineage, and check the result against the common contract. Rows are never
 dropped silently: each raw row is loaded or rejected with its reasons, and the ledger counts
