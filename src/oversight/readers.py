@@ -23,7 +23,7 @@ import pandas as pd
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 from rapidfuzz import process
 
-from oversight import archives, rawpaths, shown
+from oversight import archives, filelabels, rawpaths, shown
 from oversight.errors import ExtractError
 from oversight.normalise import norm_label
 from oversight.sheetfacts import MAX_FORMULA_CELLS, SheetFacts, SheetFactsError, read_facts
@@ -258,9 +258,18 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def sheet_shown(name: str, configured: str | None = None) -> str:
+    """A sheet's name as a message may show it: quoted when the configuration names it or
+    when it reads like a plain label ("Export", "Sheet1"); otherwise by its length, since a
+    sheet may be named after a person ("Jane Smith notes")."""
+    if name == configured or filelabels.name_is_publishable(name):
+        return repr(name)
+    return f"a sheet name of {len(name)} characters"
+
+
 def _sheet_list(names: list[str], hidden: Mapping[str, str]) -> str:
     return "sheets " + ", ".join(
-        repr(n) + (f" ({hidden[n]})" if n in hidden else "") for n in names
+        sheet_shown(n) + (f" ({hidden[n]})" if n in hidden else "") for n in names
     )
 
 
@@ -299,7 +308,7 @@ def pick_sheet(
             f"no sheet called {sheet!r}",
             expected=f"a sheet named {sheet!r}",
             found=_sheet_list(names, hidden),
-            closest=repr(closest[0]) if closest else "",
+            closest=sheet_shown(closest[0]) if closest else "",
             fix=f"set sheet: to the right name in {config_ref}" if config_ref else "",
         )
     if pattern is not None:
@@ -352,7 +361,7 @@ def _hidden_sheet(
         expected="the extract on a visible sheet (a hidden sheet is usually an old copy or "
         "working data)",
         found=_sheet_list(names, hidden),
-        closest=f"visible sheet {closest[0]!r}" if closest else "",
+        closest=f"visible sheet {sheet_shown(closest[0])}" if closest else "",
         fix="if the hidden sheet really holds this extract, unhide it, delete any old copy "
         "and send the file again; if the extract is on a visible sheet, set sheet: to its "
         "name" + (f" in {config_ref}" if config_ref else ""),
@@ -402,7 +411,8 @@ def read_workbook(
     except Exception as exc:  # calamine's XmlError, ZipError, ...
         raise ExtractError(
             file,
-            f"sheet {name!r} cannot be opened as a workbook sheet ({shown.error_text(exc)})",
+            f"sheet {sheet_shown(name, sheet)} cannot be opened as a workbook sheet "
+            f"({shown.error_text(exc)})",
             expected="an .xlsx or .ods workbook",
             fix="re-save the file from the spreadsheet program, or export the sheet as CSV",
         ) from exc
@@ -411,7 +421,7 @@ def read_workbook(
     # A row of formulas without saved values reads as empty, possibly past the values.
     last = max((r for r, _ in facts.formulas_without_value), default=0)
     rows += [[] for _ in range(last - len(rows))]
-    notes = [f"hidden sheets not read: {', '.join(repr(n) for n in hidden)}"] if hidden else []
+    notes = [f"hidden sheets not read: {', '.join(map(sheet_shown, hidden))}"] if hidden else []
     return rows, facts, notes
 
 
@@ -421,14 +431,16 @@ def _sheet_facts(path: Path, fmt: str, name: str, rows: list[list[str]], file: s
     except SheetFactsError as exc:
         raise ExtractError(
             file,
-            f"the layout of sheet {name!r} (hidden rows, formulas) cannot be read ({exc})",
+            f"the layout of sheet {sheet_shown(name)} (hidden rows, formulas) cannot be read "
+            f"({shown.error_text(exc)})",
             expected="an .xlsx or .ods workbook as a spreadsheet program saves it",
             fix="re-save the file from the spreadsheet program, or export the sheet as CSV",
         ) from exc
     if facts.too_many_formulas:
         raise ExtractError(
             file,
-            f"sheet {name!r} has more than {MAX_FORMULA_CELLS:,} formulas with no saved value: "
+            f"sheet {sheet_shown(name)} has more than {MAX_FORMULA_CELLS:,} formulas with no "
+            "saved value: "
             "the workbook was saved without being calculated",
             expected="formulas saved with their values",
             fix="open the file in a spreadsheet program, let it calculate, save it and send it "

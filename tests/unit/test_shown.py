@@ -386,3 +386,21 @@ def test_a_workbook_whose_xml_names_a_person_is_refused_without_the_name(
     _assert_not_leaked(text)
     assert "JaneSmith" not in text
     assert "cannot be opened as a workbook sheet" in text or "cannot be read" in text, text
+
+
+def test_sheet_names_are_quoted_only_when_plain_or_configured() -> None:
+    """A workbook's sheets may be named after people: a message lists them by length unless
+    the configuration names the sheet or the name reads as a plain label."""
+    from oversight.readers import pick_sheet, sheet_shown
+
+    assert sheet_shown("Export") == "'Export'"
+    assert sheet_shown("Sheet1") == "'Sheet1'"
+    assert sheet_shown("Jane Smith notes") == "a sheet name of 16 characters"
+    assert sheet_shown("Jane Smith notes", "Jane Smith notes") == "'Jane Smith notes'"
+    with pytest.raises(ExtractError) as caught:
+        pick_sheet(
+            ["Export", "Quorn Okafor"], None, "^Q", "kent/s.xlsx", hidden={"Quorn Okafor": "hidden"}
+        )
+    text = str(caught.value)
+    assert "Quorn" not in text and "Okafor" not in text
+    assert "'Export'" in text and "a sheet name of 12 characters (hidden)" in text
