@@ -45,6 +45,7 @@ rule publish_tables:
         region_code=STUDY["region_code"],
         low=1,
         high=config["disclosure"]["min_count"] - 1,
+        min_width=config["disclosure"]["protection_width"],
     script:
         "scripts/publish_tables.py"
 

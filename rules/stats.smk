@@ -136,5 +136,6 @@ rule publish_metrics:
         region_code=STUDY["region_code"],
         low=1,
         high=config["disclosure"]["min_count"] - 1,
+        min_width=config["disclosure"]["protection_width"],
     script:
         "scripts/publish_metrics.py"

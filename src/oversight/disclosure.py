@@ -10,8 +10,16 @@ tables from administrative data). True zeros stay visible: they are not disclosi
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+
+from oversight.disclosure_audit import Propagator, audit
+from oversight.disclosure_relations import AuditTable, derived_source, metrics_relations
+from oversight.errors import DisclosureError
+from oversight.metrics import definitions
 
 SYMBOL = "c"
 
@@ -162,71 +170,227 @@ def protect_counts(
     return shown, mask
 
 
+HIDE_WITH_NUMERATOR = (
+    "numerator",
+    "value",
+    "lower95",
+    "upper95",
+    "lower998",
+    "upper998",
+    "funnel_flag",
+)
+
+
 def protect_long(
     table: pd.DataFrame,
     region_code: str,
     low: int = 1,
     high: int = 5,
-    hide_cols: tuple[str, ...] = (
-        "numerator",
-        "value",
-        "lower95",
-        "upper95",
-        "lower998",
-        "upper998",
-        "funnel_flag",
-    ),
+    hide_cols: tuple[str, ...] = HIDE_WITH_NUMERATOR,
+    min_width: int = 5,
 ) -> pd.DataFrame:
     """Disclosure control for a long metrics table (``la_code, period, metric, breakdown,
     numerator, denominator, ...``).
 
     Primary: a numerator, or the count not meeting it (denominator - numerator), from
     ``low`` to ``high`` hides the row's numerator, value and intervals; a denominator in that
-    range hides the row's denominator too. Secondary, repeated until nothing changes: within
-    each LA, period, metric and dimension the parts add up to a published total, and across
-    the LAs each part adds up to the region's, so a line with exactly one hidden part gets its
-    smallest visible non-zero part hidden as well. Hidden cells become ``c`` and so does the
-    ``status`` column.
+    range hides the row's denominator too. Secondary (:func:`secondary_by_relations`): every
+    relation a reader can use (:func:`oversight.disclosure_relations.metrics_relations`:
+    breakdowns to ``all``, LAs to the region, quarters to the year for counts of events, the
+    year equal to its census quarter, nested and shared counts) is honoured until no hidden
+    cell can be pinned to fewer than ``min_width + 1`` values while it may be small. Hidden
+    cells become ``c`` and so does the ``status`` column.
     """
+    band = Band(low, high, min_width)
+    cells = metrics_relations(table, region_code, truth=table)
+    hidden = secondary_by_relations(cells, primary_cells(cells, band), band, "oversight_metrics")
+    return hide_long(table, hidden, hide_cols)
+
+
+def hide_long(
+    table: pd.DataFrame, hidden: set[Hashable], hide_cols: tuple[str, ...] = HIDE_WITH_NUMERATOR
+) -> pd.DataFrame:
+    """The metrics table with the ``hidden`` cells (keys as in
+    :func:`oversight.disclosure_relations.metrics_relations`) shown as ``c``: a hidden
+    numerator or denominator hides the row's numerator, value, intervals and status; a
+    derived column (``metrics.yaml`` ``disclosure.derived``) goes with the count it is
+    computed from."""
     out = table.copy()
-    num = out["numerator"].to_numpy(float)
-    den = out["denominator"].to_numpy(float)
-    rest = den - num
-    small = lambda x: (x >= low) & (x <= high)  # noqa: E731
-    hidden = small(num) | small(rest) | small(den)
-    out["_dim"] = out["breakdown"].map(_dimension)
-    families = [
-        # parts of a dimension within one LA (the total is the LA's 'all' row)
-        ["la_code", "period", "metric", "_dim"],
-        # one part across the LAs (the total is the region's row)
-        ["period", "metric", "breakdown"],
-    ]
-    at = {
-        key: i
-        for i, key in enumerate(
-            zip(*(out[c] for c in ("la_code", "period", "metric", "breakdown")), strict=True)
+    keys = list(
+        zip(
+            *(out[k].astype(str) for k in ("la_code", "period", "metric", "breakdown")), strict=True
         )
-    }
-    lines: list[np.ndarray] = []
-    totals: list[int] = []
-    for keys in families:
-        scope = out if keys[0] == "la_code" else out[out["la_code"] != region_code]
-        if keys[0] == "la_code":
-            scope = scope[scope["breakdown"] != "all"]
-        positions = np.arange(len(out))[out.index.get_indexer(scope.index)]
-        groups = scope.assign(_pos=positions).groupby(keys, sort=False)["_pos"]
-        for key, g in groups:
-            if keys[0] == "la_code":
-                total = at.get((key[0], key[1], key[2], "all"), -1)
-            else:
-                total = at.get((region_code, *key), -1)
-            lines.append(np.asarray(g))
-            totals.append(total)
-    _complete_lines(hidden, num, lines, totals)
+    )
+    row_hidden = np.zeros(len(out), dtype=bool)
+    den_hidden = np.zeros(len(out), dtype=bool)
+    for i, key in enumerate(keys):
+        den = (*key, "denominator") in hidden
+        num = (*key, "numerator") in hidden
+        for col in definitions().get(key[2], {}).get("disclosure", {}).get("derived", {}):
+            if derived_source(key, col) in hidden:
+                den = den or col == "denominator"
+                num = True
+        row_hidden[i] = num or den
+        den_hidden[i] = den
     for col in hide_cols:
         if col in out:
-            out[col] = out[col].astype(object).where(~hidden, SYMBOL)
-    out["denominator"] = out["denominator"].astype(object).where(~small(den), SYMBOL)
+            out[col] = out[col].astype(object).where(~row_hidden, SYMBOL)
+    out["denominator"] = out["denominator"].astype(object).where(~den_hidden, SYMBOL)
     status = out["status"] if "status" in out else pd.Series("", index=out.index)
-    out["status"] = np.where(hidden, SYMBOL, status.fillna(""))
-    return out.drop(columns="_dim")
+    out["status"] = np.where(row_hidden, SYMBOL, status.astype(object).fillna(""))
+    return out
+
+
+# ------------------------------------------------------------- secondary by every relation
+@dataclass(frozen=True)
+class Band:
+    """What disclosure control protects: counts from ``low`` to ``high`` are hidden, and no
+    hidden cell that may be such a count can be pinned to fewer than ``min_width + 1``
+    values (``config/config.yaml`` ``disclosure:``)."""
+
+    low: int = 1
+    high: int = 5
+    min_width: int = 5
+
+
+def primary_cells(table: AuditTable, band: Band) -> set[Hashable]:
+    """The cells whose own count lies in the band; a derived cell in the band (a
+    complement: the count not meeting a metric) hides the first cell it is computed from."""
+    small = lambda v: v is not None and band.low <= v <= band.high  # noqa: E731
+    out = {c for c in table.choosable if small(table.values[c])}
+    for cell, sources in table.derived.items():
+        if sources and small(table.values.get(cell)):
+            out.add(sources[0])
+    return out
+
+
+class _Closure:
+    """Hiding a cell hides what goes with it: ``together`` cells, cells held equal to it by
+    a relation (the year and its census quarter, shared denominators), and derived cells."""
+
+    def __init__(self, table: AuditTable) -> None:
+        self.links: dict[Hashable, set[Hashable]] = {}
+        for cell, others in table.together.items():
+            self.links.setdefault(cell, set()).update(others)
+        for rel in table.relations:
+            if rel.kind == "eq" and rel.slack == 0 and len(rel.terms) == 2:
+                (a, x), (b, y) = rel.terms
+                if x == -y and a in table.choosable and b in table.choosable:
+                    self.links.setdefault(a, set()).add(b)
+                    self.links.setdefault(b, set()).add(a)
+        self.derived_of: dict[Hashable, list[Hashable]] = {}
+        for cell, sources in table.derived.items():
+            for source in sources:
+                self.derived_of.setdefault(source, []).append(cell)
+
+    def __call__(self, cells: set[Hashable], hidden: set[Hashable]) -> set[Hashable]:
+        """``cells`` and everything that must be hidden with them, not yet in ``hidden``."""
+        out: set[Hashable] = set()
+        todo = [c for c in cells if c not in hidden]
+        while todo:
+            cell = todo.pop()
+            if cell in out or cell in hidden:
+                continue
+            out.add(cell)
+            todo += self.links.get(cell, ())
+            todo += self.derived_of.get(cell, ())
+        return out
+
+
+def secondary_by_relations(
+    table: AuditTable, hidden: set[Hashable], band: Band, name: str = "table"
+) -> set[Hashable]:
+    """Hide further cells until the attacker's audit finds nothing exposed.
+
+    Each round finds the exposed cells (bound propagation first, which is cheap and finds
+    most; then the exact audit of :mod:`oversight.disclosure_audit` on the groups that
+    changed) and, for each, hides the cell that costs least among the relations that pin
+    it: the smallest visible non-zero count, counting what must be hidden with it (zeros
+    only when nothing else is left, as a true zero discloses nothing but shows structure).
+    One cell per relation per round, so two exposed cells of one line share a partner.
+    Cells are only ever added, so it stops.
+
+    Raises:
+        DisclosureError: When an exposed cell has no visible cell left to hide with it.
+    """
+    closure = _Closure(table)
+    hidden = set(hidden) | closure(hidden, set())
+    of_cell: dict[Hashable, list[int]] = {}
+    for k, rel in enumerate(table.relations):
+        for cell in rel.cells:
+            of_cell.setdefault(cell, []).append(k)
+    propagator = Propagator(table.values, table.relations)
+    position = {c: i for i, c in enumerate(propagator.cells)}
+    known_safe: set[frozenset] = set()
+    while True:
+        mask = np.zeros(len(propagator.cells), dtype=bool)
+        mask[[position[c] for c in hidden]] = True
+        found = propagator.exposed(mask, band.low, band.high, band.min_width)
+        exposed = [propagator.cells[i] for i in np.flatnonzero(found)]
+        if not exposed:
+            shown = {c: (None if c in hidden else v) for c, v in table.values.items()}
+            result = audit(
+                shown,
+                table.relations,
+                band.low,
+                band.high,
+                band.min_width,
+                known_safe=known_safe,
+                witness=table.values,
+            )
+            exposed = [iv.cell for iv in result.exposed]
+            if not exposed:
+                return hidden
+        used: set[int] = set()
+        for cell in sorted(exposed, key=repr):
+            # a derived cell (a complement) is widened through what it is computed from
+            relations = sorted(
+                {k for c in [cell, *table.derived.get(cell, [])] for k in of_cell.get(c, [])}
+            )
+            if used.intersection(relations):
+                continue  # a partner was hidden in one of its relations this round
+            chosen = _cheapest(table, cell, hidden, relations, of_cell, closure)
+            if chosen is None:
+                raise DisclosureError(
+                    f"{name}: {table.describe(cell)} can be worked out from the published "
+                    "cells and no cell is left to hide with it; publish this table at a "
+                    "coarser level"
+                )
+            hidden |= chosen
+            used.update(k for k in relations if chosen.intersection(table.relations[k].cells))
+
+
+def _cheapest(
+    table: AuditTable,
+    cell: Hashable,
+    hidden: set[Hashable],
+    relations: list[int],
+    of_cell: dict[Hashable, list[int]],
+    closure: _Closure,
+) -> set[Hashable] | None:
+    """What to hide for one exposed cell: the cheapest visible cell of a relation naming
+    it; when every cell of those is hidden already, of the relations naming those hidden
+    cells, and so on outwards through the hidden cells."""
+    scope, seen_relations, seen_cells = list(relations), set(relations), {cell}
+    while scope:
+        candidates = {
+            c
+            for k in scope
+            for c in table.relations[k].cells
+            if c not in hidden and c in table.choosable
+        }
+        best, best_cost = None, None
+        for candidate in candidates:
+            extra = closure({candidate}, hidden)
+            values = [table.values[c] or 0.0 for c in extra if c in table.choosable]
+            zero = table.values[candidate] == 0
+            cost = (zero, sum(values), repr(candidate))
+            if best_cost is None or cost < best_cost:
+                best, best_cost = extra, cost
+        if best is not None:
+            return best
+        outer = {c for k in scope for c in table.relations[k].cells if c in hidden} - seen_cells
+        seen_cells |= outer
+        scope = sorted({k for c in outer for k in of_cell.get(c, [])} - seen_relations)
+        seen_relations.update(scope)
+    return None

@@ -10,7 +10,10 @@ that suppression protects (1 to 5) or is narrower than the protection width: a r
 knows, or nearly knows, a small count.
 
 Cells are named by any hashable key; relations are linear and written with
-:func:`sums_to` and :func:`at_most`.
+:func:`sums_to`, :func:`within` and :func:`at_most`. :func:`audit` checks a whole table
+quickly: it splits the suppressed cells into independent groups (cells linked by relations)
+and solves each group's small problems only where the solutions already found do not show
+the cell to be safe.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 # A cap far above any count in the study, so that every problem is bounded and "infeasible"
 # means the published values contradict the relations; reaching it means "no upper bound".
@@ -29,15 +33,27 @@ _UNCAPPED = 1e9
 
 @dataclass(frozen=True)
 class Relation:
-    """``sum(coefficient * cell)`` is ``== 0`` (``kind='eq'``) or ``<= 0`` (``kind='le'``)."""
+    """``sum(coefficient * cell)`` is ``== 0`` (``kind='eq'``) or ``<= 0`` (``kind='le'``),
+    give or take ``slack`` (published values rounded: each is within ``slack`` of the truth
+    in total)."""
 
     terms: tuple[tuple[Hashable, float], ...]
     kind: str = "eq"
+    slack: float = 0.0
+
+    @property
+    def cells(self) -> list[Hashable]:
+        return [cell for cell, _ in self.terms]
 
 
 def sums_to(total: Hashable, parts: Iterable[Hashable]) -> Relation:
     """The parts add up to the total (a breakdown to ``all``, quarters to the year)."""
     return Relation(((total, 1.0), *((p, -1.0) for p in parts)), "eq")
+
+
+def within(total: Hashable, parts: Iterable[Hashable], tolerance: float) -> Relation:
+    """The parts add up to the total give or take ``tolerance`` (rounded published values)."""
+    return Relation(((total, 1.0), *((p, -1.0) for p in parts)), "eq", float(tolerance))
 
 
 def at_most(smaller: Hashable, larger: Hashable) -> Relation:
@@ -58,10 +74,15 @@ class Interval:
         return self.upper - self.lower
 
     def exposed(self, low: int, high: int, min_width: float) -> bool:
-        """Pinned inside ``low..high`` (a small count is known to be small and which), or to
-        fewer than ``min_width`` possible values either side."""
+        """Pinned inside ``low..high`` (a small count is known to be small), or, while it may
+        still be a small count (its lower end at most ``high``), to an interval narrower than
+        ``min_width``. A cell that cannot be below ``high + 1`` reveals no small count."""
         inside = self.lower >= low and self.upper <= high
-        return inside or self.width < min_width
+        return inside or (self.lower <= high and self.width < min_width)
+
+    def __str__(self) -> str:
+        upper = "no upper bound" if math.isinf(self.upper) else f"{self.upper:g}"
+        return f"{self.lower:g} to {upper}"
 
 
 def feasible_intervals(
@@ -85,7 +106,7 @@ def feasible_intervals(
     hidden = [c for c in cells if _is_hidden(values[c])]
     if not hidden:
         return {}
-    rows, kinds = [], []
+    rows, kinds, slack = [], [], []
     for relation in relations:
         row = np.zeros(len(cells))
         for cell, coefficient in relation.terms:
@@ -94,10 +115,11 @@ def feasible_intervals(
             row[index[cell]] += coefficient
         rows.append(row)
         kinds.append(relation.kind)
+        slack.append(relation.slack)
     lower = np.array([0.0 if _is_hidden(values[c]) else float(values[c]) for c in cells])
     top = _UNCAPPED if ceiling is None else float(ceiling)
     upper = np.array([top if _is_hidden(values[c]) else float(values[c]) for c in cells])
-    constraints = _constraints(np.array(rows), kinds) if rows else []
+    constraints = _constraints(np.array(rows), kinds, slack=slack) if rows else []
     bounds = Bounds(lower, upper)
     integrality = np.ones(len(cells))
     out = {}
@@ -123,14 +145,17 @@ def _is_hidden(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _constraints(matrix: np.ndarray, kinds: list[str]) -> list[LinearConstraint]:
+def _constraints(
+    matrix: np.ndarray, kinds: list[str], offsets: np.ndarray | None = None, slack=None
+) -> list[LinearConstraint]:
+    """``matrix @ x + offset`` is 0 (eq) or at most 0 (le), give or take each row's slack."""
+    n = len(kinds)
+    offsets = np.zeros(n) if offsets is None else np.asarray(offsets, float)
+    slack = np.zeros(n) if slack is None else np.asarray(slack, float)
     eq = np.array([k == "eq" for k in kinds])
-    out = []
-    if eq.any():
-        out.append(LinearConstraint(matrix[eq], 0.0, 0.0))
-    if (~eq).any():
-        out.append(LinearConstraint(matrix[~eq], -np.inf, 0.0))
-    return out
+    lower = np.where(eq, -offsets - slack, -np.inf)
+    upper = -offsets + slack
+    return [LinearConstraint(matrix, lower, upper)]
 
 
 def _optimum(objective, constraints, bounds, integrality, cell) -> float:
@@ -141,3 +166,348 @@ def _optimum(objective, constraints, bounds, integrality, cell) -> float:
             f"{result.message})"
         )
     return float(round(result.fun))
+
+
+def _check_cells(relations: list[Relation], values: Mapping[Hashable, float | None]) -> None:
+    for relation in relations:
+        for cell in relation.cells:
+            if cell not in values:
+                raise ValueError(f"relation names {cell!r}, which is not a cell of the table")
+
+
+def groups(
+    values: Mapping[Hashable, float | None], relations: Iterable[Relation]
+) -> list[tuple[list[Hashable], list[Relation]]]:
+    """The suppressed cells in independent groups, each with the relations that bind it.
+
+    Published cells are constants, so two suppressed cells interact only through a relation
+    naming both; each group can be audited on its own, which keeps every problem small.
+    Relations with no suppressed cell constrain nothing and are left out.
+    """
+    parent: dict[Hashable, Hashable] = {}
+
+    def find(cell: Hashable) -> Hashable:
+        while parent[cell] != cell:
+            parent[cell] = parent[parent[cell]]
+            cell = parent[cell]
+        return cell
+
+    binding: list[tuple[Relation, list[Hashable]]] = []
+    for relation in relations:
+        hidden = [c for c in relation.cells if _is_hidden(values[c])]
+        if not hidden:
+            continue
+        for cell in hidden:
+            parent.setdefault(cell, cell)
+        root = find(hidden[0])
+        for cell in hidden[1:]:
+            other = find(cell)
+            if other != root:
+                parent[other] = root
+        binding.append((relation, hidden))
+    for cell in values:
+        if _is_hidden(values[cell]):
+            parent.setdefault(cell, cell)
+    cells_of: dict[Hashable, list[Hashable]] = {}
+    for cell in parent:
+        cells_of.setdefault(find(cell), []).append(cell)
+    relations_of: dict[Hashable, list[Relation]] = {root: [] for root in cells_of}
+    for relation, hidden in binding:
+        relations_of[find(hidden[0])].append(relation)
+    return [(cells_of[root], relations_of[root]) for root in cells_of]
+
+
+def _group_problem(
+    cells: list[Hashable],
+    relations: list[Relation],
+    values: Mapping[Hashable, float | None],
+    ceiling: float,
+):
+    """The group's relations over its suppressed cells alone: published cells become
+    offsets."""
+    index = {cell: i for i, cell in enumerate(cells)}
+    rows, cols, coefs = [], [], []
+    offsets = np.zeros(len(relations))
+    for k, relation in enumerate(relations):
+        for cell, coefficient in relation.terms:
+            if cell in index:
+                rows.append(k)
+                cols.append(index[cell])
+                coefs.append(coefficient)
+            else:
+                offsets[k] += coefficient * float(values[cell])
+    # sparse: a group's relations name few of its cells each (duplicates are summed)
+    matrix = sparse.csr_matrix((coefs, (rows, cols)), shape=(len(relations), len(cells)))
+    kinds = [r.kind for r in relations]
+    slack = [r.slack for r in relations]
+    constraints = _constraints(matrix, kinds, offsets, slack) if relations else []
+    bounds = Bounds(np.zeros(len(cells)), np.full(len(cells), ceiling))
+    return constraints, bounds, np.ones(len(cells))
+
+
+class _Problem:
+    """One group's problem, for repeated solving with different objectives: the linear
+    relaxation first (HiGHS's simplex, about twice as fast here), whose optimum is the
+    integer optimum whenever the vertex it stops at is integral (as it is for parts-and-
+    totals tables); integer programming only when it is not."""
+
+    def __init__(self, constraints, bounds, integrality) -> None:
+        self.constraints, self.bounds, self.integrality = constraints, bounds, integrality
+        self.a_eq = self.b_eq = self.a_ub = self.b_ub = None
+        if constraints:
+            (c,) = constraints
+            matrix = sparse.csr_matrix(c.A)  # already sparse: no copy of the values
+            lb, ub = np.asarray(c.lb, float), np.asarray(c.ub, float)
+            eq = lb == ub
+            if eq.any():
+                self.a_eq, self.b_eq = matrix[eq], ub[eq]
+            upper = ~eq & np.isfinite(ub)
+            lower = ~eq & np.isfinite(lb)
+            parts = [matrix[upper], -matrix[lower]]
+            self.a_ub = sparse.vstack(parts).tocsr()
+            self.b_ub = np.concatenate([ub[upper], -lb[lower]])
+            if self.a_ub.shape[0] == 0:
+                self.a_ub = self.b_ub = None
+        self.var_bounds = list(zip(bounds.lb, bounds.ub, strict=True))
+
+    def fits(self, x: np.ndarray) -> bool:
+        """Whether ``x`` satisfies every relation and bound (a valid witness)."""
+        lb, ub = np.array(self.bounds.lb), np.array(self.bounds.ub)
+        if (x < lb - 1e-9).any() or (x > ub + 1e-9).any():
+            return False
+        for c in self.constraints:
+            ax = np.asarray(c.A @ x).ravel()
+            if (ax < np.asarray(c.lb) - 1e-6).any() or (ax > np.asarray(c.ub) + 1e-6).any():
+                return False
+        return True
+
+    def solve(self, objective: np.ndarray, cell: Hashable) -> np.ndarray:
+        relaxed = linprog(
+            objective,
+            A_ub=self.a_ub,
+            b_ub=self.b_ub,
+            A_eq=self.a_eq,
+            b_eq=self.b_eq,
+            bounds=self.var_bounds,
+            method="highs-ds",
+        )
+        if relaxed.success and np.allclose(relaxed.x, np.round(relaxed.x), atol=1e-7):
+            return np.round(relaxed.x)
+        return _solve(objective, self.constraints, self.bounds, self.integrality, cell)
+
+
+def _solve(objective, constraints, bounds, integrality, cell) -> np.ndarray:
+    result = milp(objective, constraints=constraints, bounds=bounds, integrality=integrality)
+    if not result.success:
+        raise ValueError(
+            f"no table fits the published values and relations (solving for {cell!r}: "
+            f"{result.message})"
+        )
+    return np.round(result.x)
+
+
+_WITNESS_ROUNDS = 30
+
+
+def _safe_all(lower: np.ndarray, upper: np.ndarray, low: int, high: int, min_width: float):
+    """True where every interval containing ``lower..upper`` is not exposed: it is wide and
+    not inside the band, or it reaches ``high + min_width`` (then the interval either
+    starts above the band or is at least ``min_width`` wide)."""
+    wide = (upper - lower >= min_width) & ((lower < low) | (upper > high))
+    return wide | (upper >= high + min_width)
+
+
+def _safe(lower: float, upper: float, low: int, high: int, min_width: float) -> bool:
+    return bool(_safe_all(np.array([lower]), np.array([upper]), low, high, min_width)[0])
+
+
+@dataclass
+class AuditResult:
+    """What :func:`audit` found: the exposed cells (exact intervals), how many suppressed
+    cells it checked, and the narrowest width proven for each (a lower bound on the width
+    where a solution already showed the cell safe)."""
+
+    exposed: list[Interval]
+    audited: int
+    widths: dict[Hashable, float]
+    solves: int
+
+
+def audit(
+    values: Mapping[Hashable, float | None],
+    relations: Iterable[Relation],
+    low: int,
+    high: int,
+    min_width: float,
+    ceiling: float | None = None,
+    known_safe: set[frozenset] | None = None,
+    witness: Mapping[Hashable, float] | None = None,
+) -> AuditResult:
+    """Every suppressed cell a reader can pin down, with its exact feasible interval.
+
+    Cells are audited group by group (:func:`groups`). Every solution found is a table a
+    reader cannot rule out, so the values it gives each cell widen what that cell is known
+    to be able to take; once that alone shows a cell safe (:func:`_safe`), its own two
+    problems are skipped. Exposed cells always get their exact interval.
+
+    ``known_safe``: groups (as frozensets of cells) already audited with nothing exposed,
+    skipped, and where each group found safe now is added (secondary suppression audits the
+    same table again and again as it hides cells; only the groups that changed are solved).
+    ``witness``: values of the hidden cells known to fit (the table before suppression); used
+    only as one more table a reader cannot rule out, after checking that it fits.
+
+    Raises:
+        ValueError: When the published values contradict the relations, or a relation
+            names an unknown cell.
+    """
+    relations = list(relations)
+    _check_cells(relations, values)
+    top = _UNCAPPED if ceiling is None else float(ceiling)
+    exposed: list[Interval] = []
+    widths: dict[Hashable, float] = {}
+    solves = 0
+    for cells, bound in groups(values, relations):
+        members = frozenset(cells)
+        if known_safe is not None and members in known_safe:
+            continue
+        before = len(exposed)
+        problem = _Problem(*_group_problem(cells, bound, values, top))
+        seen_low = np.full(len(cells), np.inf)
+        seen_high = np.full(len(cells), -np.inf)
+        known = [witness.get(c) for c in cells] if witness is not None else [None]
+        if not any(_is_hidden(v) for v in known) and problem.fits(x := np.array(known, float)):
+            seen_low, seen_high = x.copy(), x.copy()
+        # Witnesses first: tables that push many unresolved cells to their ends at once
+        # (random signs, seeded so the audit repeats exactly) settle most cells in a few
+        # solves; only the cells they leave unsettled get their own two problems.
+        rng = np.random.default_rng(0)
+        unsettled = len(cells)
+        for _ in range(_WITNESS_ROUNDS):
+            open_ = ~_safe_all(seen_low, seen_high, low, high, min_width)
+            if open_.sum() < 2 or (open_.sum() > 0.98 * unsettled and unsettled < len(cells)):
+                break
+            unsettled = int(open_.sum())
+            weights = np.where(open_, rng.choice([-1.0, 1.0], size=len(cells)), 0.0)
+            for sign in (1.0, -1.0):
+                x = problem.solve(sign * weights, cells[0])
+                solves += 1
+                seen_low = np.minimum(seen_low, x)
+                seen_high = np.maximum(seen_high, x)
+        for i, cell in enumerate(cells):
+            if _safe(seen_low[i], seen_high[i], low, high, min_width):
+                widths[cell] = seen_high[i] - seen_low[i]
+                continue
+            objective = np.zeros(len(cells))
+            objective[i] = 1.0
+            ends = {}
+            for sign in (-1.0, 1.0):
+                x = problem.solve(sign * objective, cell)
+                solves += 1
+                seen_low = np.minimum(seen_low, x)
+                seen_high = np.maximum(seen_high, x)
+                ends[sign] = float(x[i])
+                if _safe(seen_low[i], seen_high[i], low, high, min_width):
+                    break  # the largest value alone shows the cell safe
+            if len(ends) == 1:
+                widths[cell] = seen_high[i] - seen_low[i]
+                continue
+            lower, upper = ends[1.0], ends[-1.0]
+            if ceiling is None and upper >= _UNCAPPED:
+                upper = math.inf
+            interval = Interval(cell, lower, upper)
+            widths[cell] = interval.width
+            if interval.exposed(low, high, min_width):
+                exposed.append(interval)
+        if known_safe is not None and len(exposed) == before:
+            known_safe.add(members)
+    return AuditResult(exposed, len(widths), widths, solves)
+
+
+class Propagator:
+    """Outer bounds on every suppressed cell by bound propagation: each relation, given the
+    bounds of its other cells, bounds each of its cells; repeated until nothing tightens.
+
+    Cheap (no solver) and never narrower than the true interval, so a cell whose outer
+    bounds are already narrow (or inside the small band) is certainly exposed. Built once
+    for a table's cells and relations; :meth:`bounds` takes which cells are hidden, so
+    secondary suppression can call it after every cell it hides.
+    """
+
+    def __init__(
+        self,
+        values: Mapping[Hashable, float | None],
+        relations: Iterable[Relation],
+        ceiling: float = _UNCAPPED,
+    ) -> None:
+        self.cells = list(values)
+        index = {c: i for i, c in enumerate(self.cells)}
+        rows, cols, coefs, lo, hi = [], [], [], [], []
+        for k, relation in enumerate(relations):
+            for cell, coefficient in relation.terms:
+                rows.append(k)
+                cols.append(index[cell])
+                coefs.append(coefficient)
+            lo.append(-np.inf if relation.kind == "le" else -relation.slack)
+            hi.append(relation.slack)
+        self.k = len(lo)
+        self.rows, self.cols = np.array(rows, int), np.array(cols, int)
+        self.a = np.array(coefs, float)
+        self.lo, self.hi = np.array(lo, float), np.array(hi, float)
+        self.truth = np.array([0.0 if _is_hidden(values[c]) else values[c] for c in self.cells])
+        self.ceiling = float(ceiling)
+
+    def bounds(self, hidden: np.ndarray, rounds: int = 50) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper bounds of every cell (published cells fixed at their values)."""
+        low_b = np.where(hidden, 0.0, self.truth)
+        high_b = np.where(hidden, self.ceiling, self.truth)
+        if not self.k:
+            return low_b, high_b
+        rows, cols, a = self.rows, self.cols, self.a
+        # only relations with a hidden cell can tighten anything
+        live = np.bincount(rows, hidden[cols].astype(float), minlength=self.k) > 0
+        keep = live[rows]
+        rows, cols, a = rows[keep], cols[keep], a[keep]
+        lo, hi = self.lo[rows], self.hi[rows]
+        for _ in range(rounds):
+            term_min = np.where(a > 0, a * low_b[cols], a * high_b[cols])
+            term_max = np.where(a > 0, a * high_b[cols], a * low_b[cols])
+            act_min = np.bincount(rows, term_min, minlength=self.k)
+            act_max = np.bincount(rows, term_max, minlength=self.k)
+            # a * x lies within [lo - (others' max), hi - (others' min)]
+            top = hi - (act_min[rows] - term_min)
+            bottom = lo - (act_max[rows] - term_max)
+            with np.errstate(invalid="ignore"):
+                new_high = np.where(a > 0, top / a, bottom / a)
+                new_low = np.where(a > 0, bottom / a, top / a)
+            tighter_high = np.full(len(self.cells), np.inf)
+            tighter_low = np.full(len(self.cells), -np.inf)
+            np.minimum.at(tighter_high, cols, np.nan_to_num(new_high, nan=np.inf))
+            np.maximum.at(tighter_low, cols, np.nan_to_num(new_low, nan=-np.inf))
+            # integers: round inwards (with a little room for floating point)
+            nh = np.where(hidden, np.minimum(high_b, np.floor(tighter_high + 1e-6)), high_b)
+            nl = np.where(hidden, np.maximum(low_b, np.ceil(tighter_low - 1e-6)), low_b)
+            if np.array_equal(nh, high_b) and np.array_equal(nl, low_b):
+                break
+            high_b, low_b = nh, nl
+        return low_b, high_b
+
+    def exposed(self, hidden: np.ndarray, low: int, high: int, min_width: float) -> np.ndarray:
+        """Which cells are hidden and certainly exposed (their outer bounds already are)."""
+        lower, upper = self.bounds(hidden)
+        inside = (lower >= low) & (upper <= high)
+        narrow = (lower <= high) & (upper - lower < min_width)
+        return hidden & (inside | narrow)
+
+
+def propagate(
+    values: Mapping[Hashable, float | None],
+    relations: Iterable[Relation],
+    ceiling: float = _UNCAPPED,
+) -> dict[Hashable, tuple[float, float]]:
+    """:class:`Propagator` bounds of each suppressed cell of one published table."""
+    relations = list(relations)
+    _check_cells(relations, values)
+    prop = Propagator(values, relations, ceiling)
+    hidden = np.array([_is_hidden(values[c]) for c in prop.cells], dtype=bool)
+    lower, upper = prop.bounds(hidden)
+    return {c: (lower[i], upper[i]) for i, c in enumerate(prop.cells) if hidden[i]}

@@ -65,3 +65,8 @@ class KeyMissingError(Exception):
 
 class LedgerError(Exception):
     """Rows in do not equal rows loaded plus rows rejected, or an extract could not be used."""
+
+
+class DisclosureError(Exception):
+    """A published table would let a reader work out a suppressed count (the attacker's
+    audit, :mod:`oversight.disclosure_audit`): names the table, the cell and its interval."""

@@ -14,10 +14,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from oversight.errors import ConfigError, ExtractError, KeyMissingError, LedgerError
+from oversight.errors import (
+    ConfigError,
+    DisclosureError,
+    ExtractError,
+    KeyMissingError,
+    LedgerError,
+)
 from oversight.provenance import ProvenanceError
 
-EXPECTED = (ExtractError, ConfigError, KeyMissingError, LedgerError, ProvenanceError)
+EXPECTED = (
+    ExtractError,
+    ConfigError,
+    KeyMissingError,
+    LedgerError,
+    ProvenanceError,
+    DisclosureError,
+)
 
 
 def run(log_path: str | Path, job: Callable[[], None], name: str, sm: Any = None) -> None:

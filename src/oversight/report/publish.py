@@ -12,8 +12,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from oversight.disclosure import SYMBOL, protect, protect_counts, protect_long, round_total
-from oversight.errors import ConfigError
+from oversight.disclosure import (
+    SYMBOL,
+    Band,
+    primary_cells,
+    protect_counts,
+    protect_long,
+    round_total,
+    secondary_by_relations,
+)
+from oversight.disclosure_audit import audit
+from oversight.disclosure_relations import counts_relations, matrix_relations, relations_for
+from oversight.errors import ConfigError, DisclosureError
 
 
 def published_columns(frame: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:
@@ -64,31 +74,111 @@ def publish(
     low: int = 1,
     high: int = 5,
     metrics: pd.DataFrame | None = None,
+    min_width: int = 5,
 ) -> pd.DataFrame:
-    """One analysis table as published: columns dropped, disclosure control applied."""
+    """One analysis table as published: columns dropped, disclosure control applied.
+
+    Secondary suppression honours every relation the catalogue declares (``min_width``:
+    the protection width, ``config/config.yaml`` ``disclosure.protection_width``); call
+    :func:`check_published` on the result for the attacker's audit.
+    """
     rule = spec["disclosure"]
     frame = published_columns(frame, spec)
     method = rule["method"]
+    band = Band(low, high, min_width)
     if method == "long_metrics":
-        counts = frame[frame["metric"] != "moderation_pairs"]
-        return protect_long(counts, region_code, low, high)
+        return protect_long(metric_counts(frame), region_code, low, high, min_width=min_width)
     if method == "counts":
         hide_with = rule.get("hide_with", {})
         _check_columns(name, frame, rule["counts"] + [c for v in hide_with.values() for c in v])
         totals = frame["la_code"].eq(region_code) if "la_code" in frame else None
-        shown, _ = protect_counts(
+        _, mask = protect_counts(
             frame, rule["counts"], hide_with, rule.get("lines"), low, high, totals
         )
-        return shown
+        cells = counts_relations(frame, rule, region_code, truth=frame)
+        start = {(i, col) for col in rule["counts"] for i in np.flatnonzero(mask[col])}
+        hidden = secondary_by_relations(cells, start | primary_cells(cells, band), band, name)
+        out = frame.copy().reset_index(drop=True).astype(object)
+        for i, col in hidden:
+            for target in [col, *hide_with.get(col, [])]:
+                out.at[i, target] = SYMBOL
+        return out
     if method == "matrix":
         _check_columns(name, frame, [rule["index"]])
+        cells = matrix_relations(frame, rule)
+        hidden = secondary_by_relations(cells, primary_cells(cells, band), band, name)
         square = frame.set_index(rule["index"])
-        shown, _ = protect(square.astype(float), low, high)
-        return shown.reset_index()
+        out = square.astype(object).copy()
+        for r, c in hidden:
+            out.loc[r, c] = SYMBOL
+        return out.reset_index()
     if method == "linked":
         _check_columns(name, frame, list(rule["keys"]) + rule["periods"] + rule["hide"])
         return _linked(frame, rule, metrics)
     return frame
+
+
+def metric_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """The metrics table as published: the moderation pairs (the agreement table behind
+    kappa) stay in data/interim."""
+    return frame[frame["metric"] != "moderation_pairs"]
+
+
+def check_published(
+    name: str,
+    shown: pd.DataFrame,
+    spec: dict[str, Any],
+    region_code: str,
+    truth: pd.DataFrame | None = None,
+    low: int = 1,
+    high: int = 5,
+    min_width: int = 5,
+) -> dict[str, Any]:
+    """The attacker's audit of one published table: every hidden count's feasible interval
+    given every published cell and every declared relation (``truth``, the table before
+    suppression, supplies totals published in other tables).
+
+    Returns a summary without values (cells hidden, audited, the narrowest width proven).
+
+    Raises:
+        DisclosureError: Naming the table, each exposed cell and its interval, when a hidden
+            cell that may be a count from ``low`` to ``high`` can be pinned inside that band
+            or to an interval narrower than ``min_width``, or when a value computed from a
+            hidden count is shown.
+    """
+    cells = relations_for(name, published_columns(shown, spec), spec, region_code, truth)
+    witness = None
+    if truth is not None:
+        # the table before suppression fits everything published: one table a reader cannot
+        # rule out, which settles most hidden cells without solving (checked to fit first)
+        truth = published_columns(truth, spec)
+        witness = relations_for(name, truth, spec, region_code, truth).values
+    found = audit(cells.values, cells.relations, low, high, min_width, witness=witness)
+    problems = [
+        f"{cells.describe(iv.cell)}: a reader can tell it is {iv}" for iv in found.exposed
+    ]
+    problems += [
+        f"{what} is shown, and gives away {cells.describe(source)}, which is hidden"
+        for what, source in cells.reveals
+        if cells.values[source] is None
+    ]
+    if problems:
+        shown_problems = "\n  ".join(problems[:20])
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise DisclosureError(
+            f"{name} (results/tables/{name}.csv): {len(problems)} suppressed cell(s) can be "
+            f"worked out (counts from {low} to {high} must not be pinned inside that band or "
+            f"to an interval narrower than {min_width}):\n  {shown_problems}{more}\n"
+            "Declare the relation in config/tables.yaml if it is missing, or report this: "
+            "secondary suppression should have prevented it."
+        )
+    hidden = sum(v is None for v in cells.values.values())
+    return {
+        "table": name,
+        "hidden": hidden,
+        "audited": found.audited,
+        "narrowest": min(found.widths.values(), default=None),
+    }
 
 
 def data_received(ledger: pd.DataFrame) -> pd.DataFrame:
