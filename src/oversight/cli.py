@@ -187,56 +187,56 @@ def cmd_files(args: argparse.Namespace) -> int:
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
+    """Trace a table cell, finding, figure point or KPI cell: the answer first, then the jobs."""
     import json
 
     import pandas as pd
 
-    from oversight.config import load_authority
+    from oversight.config import load_authority, load_yaml
     from oversight.filelabels import label_map
-    from oversight.provenance import chain
-    from oversight.trace import Cell, cell_members, describe_cell, published_cell
+    from oversight.metrics import periods
+    from oversight.trace import Tracer, cell_members
 
     study = _study(args)
     prov_path = Path(args.provenance or Path(study["paths"]["results"]) / "provenance.json")
     if not prov_path.exists():
         raise ConfigError(f"{prov_path} not found: run the pipeline (snakemake) first")
     prov = json.loads(prov_path.read_text(encoding="utf-8"))
-    try:
-        lines = chain(prov, args.id, with_code=args.code)
-    except KeyError:
-        known = ", ".join(sorted(prov["ids"]))
-        raise ConfigError(f"{args.id!r} is not an ID in {prov_path}; IDs are: {known}") from None
-    print("\n".join(lines))
-    if not args.cell:
-        return 0
-    if args.id != "TAB-METRICS":
-        raise ConfigError("--cell traces cells of TAB-METRICS (the metrics table) only")
-    cell = Cell.parse(args.cell)
-    table = pd.read_csv(prov["ids"][args.id]["path"], dtype=str, keep_default_na=False)
-    row = published_cell(table, cell)
-    slugs = {
-        load_authority(Path(args.authorities) / f"{la}.yaml")["la_code"]: la
-        for la in study["authorities"]
-    }
-    if cell.la_code not in slugs:
-        raise ConfigError(f"{cell.la_code} is not an LA of the study (the region has no rows)")
-    la = slugs[cell.la_code]
-    authority = load_authority(Path(args.authorities) / f"{la}.yaml")
-    interim = Path(study["paths"]["interim"]) / la
-    frames = {
-        d: pd.read_parquet(interim / f"{d}.parquet")
-        for d in ("supervision", "caseload", "oversight", "audits")
-    }
-    units = cell_members(frames, authority, study["study"], study["windows_days"], cell)
-    # Rows name raw files by label; with the key, the trace gives each file's path.
-    try:
-        config, labeller = _labelled(study, Path(args.authorities), la)
-        where = label_map(labeller, config)
-    except KeyMissingError:
-        where = {}
-    raw = Path(study["paths"]["raw"])
-    print("\n".join(describe_cell(cell, row, units, raw, args.limit, where)))
+    authorities = Path(args.authorities)
+    configs = {la: load_authority(authorities / f"{la}.yaml") for la in study["authorities"]}
+    slugs = {config["la_code"]: la for la, config in configs.items()}
+
+    def units(slug: str, cell):
+        interim = Path(study["paths"]["interim"]) / slug
+        frames = {d: pd.read_parquet(interim / f"{d}.parquet") for d in STATS_DATASETS}
+        found = cell_members(frames, configs[slug], study["study"], study["windows_days"], cell)
+        # Rows name raw files by label; with the key, the trace gives each file's path.
+        try:
+            config, labeller = _labelled(study, authorities, slug)
+            return found, label_map(labeller, config)
+        except KeyMissingError:
+            return found, {}
+
+    tracer = Tracer(
+        prov=prov,
+        raw_root=Path(study["paths"]["raw"]),
+        year=periods(study["study"]["period_start"], study["study"]["period_end"])[0].label,
+        region_code=study["study"]["region_code"],
+        slugs=slugs,
+        names={config["la_code"]: config["la_name"] for config in configs.values()},
+        published=load_yaml(Path(args.published)),
+        reference=pd.read_csv(study["paths"]["la_reference"], dtype=str),
+        units=units,
+        min_count=study["disclosure"]["min_count"],
+        limit=args.limit,
+        verbose=args.verbose,
+        with_code=args.code,
+    )
+    print("\n".join(tracer.trace(args.id, cell=args.cell, point=args.point)))
     return 0
+
+
+STATS_DATASETS = ("supervision", "caseload", "oversight", "audits")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -292,17 +292,40 @@ def parser() -> argparse.ArgumentParser:
     sug.set_defaults(func=cmd_suggest)
 
     trace = sub.add_parser(
-        "trace", help="trace a figure or table ID (or a metrics cell) back to the raw rows"
+        "trace",
+        help="trace a table cell, finding, figure point or KPI cell back to the raw rows",
+        description="The answer first (value, numerator, denominator, status, raw files and "
+        "rows or the DfE file and row), then the jobs that made it, one line each.",
     )
-    trace.add_argument("id", help="a figure or table ID, e.g. FIG-FUNNEL-child_oversight_28d")
+    trace.add_argument(
+        "id",
+        help="a table ID (TAB-METRICS), finding ID (F-SUP-01) or figure ID "
+        "(FIG-FUNNEL-child_oversight_28d)",
+    )
     trace.add_argument(
         "--cell",
         default=None,
-        metavar="la_code=..,period=..,metric=..[,breakdown=..]",
-        help="a cell of TAB-METRICS: list the raw rows behind its numerator and denominator",
+        metavar="key=..,key=..",
+        help="a row of the table: TAB-METRICS la_code=..,period=..,metric=..[,breakdown=..] "
+        "(the raw rows behind it); TAB-KPIS la_code=..,period=..,indicator=.. (the DfE row)",
     )
-    trace.add_argument("--limit", type=int, default=20, help="raw rows listed per part")
-    trace.add_argument("--code", action="store_true", help="also list the code files used")
+    trace.add_argument(
+        "--point",
+        default=None,
+        metavar="la_code=..",
+        help="a point of a figure: the published cell it was drawn from (a trend also takes "
+        "period=..)",
+    )
+    trace.add_argument("--limit", type=int, default=5, help="raw rows listed per part")
+    trace.add_argument(
+        "--verbose", action="store_true", help="the full job records instead of one line per job"
+    )
+    trace.add_argument(
+        "--code", action="store_true", help="with --verbose, also list the code files used"
+    )
+    trace.add_argument(
+        "--published", default="config/published.yaml", help="the DfE release configuration"
+    )
     trace.add_argument("--provenance", default=None, help="default: <results>/provenance.json")
     trace.set_defaults(func=cmd_trace)
 

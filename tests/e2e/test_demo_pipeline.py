@@ -618,7 +618,9 @@ def test_every_figure_and_table_is_in_provenance_with_true_hashes(demo_run: Path
 
 
 def test_trace_prints_the_chain_to_raw_files(demo_run: Path) -> None:
-    out = run([str(BIN / "oversight"), "trace", "FIG-FUNNEL-child_oversight_28d"], demo_run).stdout
+    out = run(
+        [str(BIN / "oversight"), "trace", "FIG-FUNNEL-child_oversight_28d", "--verbose"], demo_run
+    ).stdout
     assert "made by figures" in out and "made by publish_metrics" in out
     assert "made by comparison" in out and "made by ingest[la=kent]" in out
     assert "<- raw file kent/caseload_2024-25.csv  sha256 " in out and "[source]" in out
