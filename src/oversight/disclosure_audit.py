@@ -321,6 +321,87 @@ def _safe(lower: float, upper: float, low: int, high: int, min_width: float) -> 
     return bool(_safe_all(np.array([lower]), np.array([upper]), low, high, min_width)[0])
 
 
+def _audit_group(
+    cells: list[Hashable],
+    bound: list[Relation],
+    values: Mapping[Hashable, float | None],
+    band: tuple[int, int, float],
+    top: float,
+    witness: Mapping[Hashable, float] | None,
+    ceiling: float | None,
+) -> tuple[list[Interval], dict[Hashable, float], int]:
+    """One group's exposed cells, the width proven for each cell, and the solves it took."""
+    low, high, min_width = band
+    exposed: list[Interval] = []
+    widths: dict[Hashable, float] = {}
+    solves = 0
+    problem = _Problem(*_group_problem(cells, bound, values, top))
+    seen_low = np.full(len(cells), np.inf)
+    seen_high = np.full(len(cells), -np.inf)
+    known = [witness.get(c) for c in cells] if witness is not None else [None]
+    if not any(_is_hidden(v) for v in known) and problem.fits(x := np.array(known, float)):
+        seen_low, seen_high = x.copy(), x.copy()
+    # Witnesses first: tables that push many unresolved cells to their ends at once
+    # (random signs, seeded so the audit repeats exactly) settle most cells in a few
+    # solves; only the cells they leave unsettled get their own two problems.
+    rng = np.random.default_rng(0)
+    unsettled = len(cells)
+    for round_ in range(_WITNESS_ROUNDS):
+        open_ = ~_safe_all(seen_low, seen_high, low, high, min_width)
+        if open_.sum() < 2 or (round_ > 2 and open_.sum() > 0.98 * unsettled):
+            break
+        unsettled = int(open_.sum())
+        # first push every unsettled cell up together (most hidden cells settle once a
+        # table shows them above the band), then random directions
+        up = round_ < 2
+        direction = np.ones(len(cells)) if up else rng.choice([-1.0, 1.0], len(cells))
+        weights = np.where(open_, direction, 0.0)
+        for sign in (-1.0, 1.0):
+            x = problem.solve(sign * weights, cells[0])
+            solves += 1
+            seen_low = np.minimum(seen_low, x)
+            seen_high = np.maximum(seen_high, x)
+    for i, cell in enumerate(cells):
+        if _safe(seen_low[i], seen_high[i], low, high, min_width):
+            widths[cell] = seen_high[i] - seen_low[i]
+            continue
+        objective = np.zeros(len(cells))
+        objective[i] = 1.0
+        ends = {}
+        for sign in (-1.0, 1.0):
+            x = problem.solve(sign * objective, cell)
+            solves += 1
+            seen_low = np.minimum(seen_low, x)
+            seen_high = np.maximum(seen_high, x)
+            ends[sign] = float(x[i])
+            if _safe(seen_low[i], seen_high[i], low, high, min_width):
+                break  # the largest value alone shows the cell safe
+        if len(ends) == 1:
+            widths[cell] = seen_high[i] - seen_low[i]
+            continue
+        lower, upper = ends[1.0], ends[-1.0]
+        if ceiling is None and upper >= _UNCAPPED:
+            upper = math.inf
+        interval = Interval(cell, lower, upper)
+        widths[cell] = interval.width
+        if interval.exposed(low, high, min_width):
+            exposed.append(interval)
+    return exposed, widths, solves
+
+
+# Audits already done in this process, by their whole problem (the group's cells, relations
+# and the published values they name): publishing a table audits it inside secondary
+# suppression and again from the written frame, and the second finds the same problems.
+_DONE: dict[tuple, tuple[list[Interval], dict[Hashable, float], int]] = {}
+
+
+def _problem_key(cells, bound, values, band, top) -> tuple:
+    published = tuple(
+        tuple(float(values[c]) for c in r.cells if not _is_hidden(values[c])) for r in bound
+    )
+    return (frozenset(cells), tuple(bound), published, band, top)
+
+
 @dataclass
 class AuditResult:
     """What :func:`audit` found: the exposed cells (exact intervals), how many suppressed
@@ -370,55 +451,18 @@ def audit(
         members = frozenset(cells)
         if known_safe is not None and members in known_safe:
             continue
-        before = len(exposed)
-        problem = _Problem(*_group_problem(cells, bound, values, top))
-        seen_low = np.full(len(cells), np.inf)
-        seen_high = np.full(len(cells), -np.inf)
-        known = [witness.get(c) for c in cells] if witness is not None else [None]
-        if not any(_is_hidden(v) for v in known) and problem.fits(x := np.array(known, float)):
-            seen_low, seen_high = x.copy(), x.copy()
-        # Witnesses first: tables that push many unresolved cells to their ends at once
-        # (random signs, seeded so the audit repeats exactly) settle most cells in a few
-        # solves; only the cells they leave unsettled get their own two problems.
-        rng = np.random.default_rng(0)
-        unsettled = len(cells)
-        for _ in range(_WITNESS_ROUNDS):
-            open_ = ~_safe_all(seen_low, seen_high, low, high, min_width)
-            if open_.sum() < 2 or (open_.sum() > 0.98 * unsettled and unsettled < len(cells)):
-                break
-            unsettled = int(open_.sum())
-            weights = np.where(open_, rng.choice([-1.0, 1.0], size=len(cells)), 0.0)
-            for sign in (1.0, -1.0):
-                x = problem.solve(sign * weights, cells[0])
-                solves += 1
-                seen_low = np.minimum(seen_low, x)
-                seen_high = np.maximum(seen_high, x)
-        for i, cell in enumerate(cells):
-            if _safe(seen_low[i], seen_high[i], low, high, min_width):
-                widths[cell] = seen_high[i] - seen_low[i]
-                continue
-            objective = np.zeros(len(cells))
-            objective[i] = 1.0
-            ends = {}
-            for sign in (-1.0, 1.0):
-                x = problem.solve(sign * objective, cell)
-                solves += 1
-                seen_low = np.minimum(seen_low, x)
-                seen_high = np.maximum(seen_high, x)
-                ends[sign] = float(x[i])
-                if _safe(seen_low[i], seen_high[i], low, high, min_width):
-                    break  # the largest value alone shows the cell safe
-            if len(ends) == 1:
-                widths[cell] = seen_high[i] - seen_low[i]
-                continue
-            lower, upper = ends[1.0], ends[-1.0]
-            if ceiling is None and upper >= _UNCAPPED:
-                upper = math.inf
-            interval = Interval(cell, lower, upper)
-            widths[cell] = interval.width
-            if interval.exposed(low, high, min_width):
-                exposed.append(interval)
-        if known_safe is not None and len(exposed) == before:
+        key = _problem_key(cells, bound, values, (low, high, min_width), top)
+        if key not in _DONE:
+            if len(_DONE) > 10_000:
+                _DONE.clear()
+            _DONE[key] = _audit_group(
+                cells, bound, values, (low, high, min_width), top, witness, ceiling
+            )
+        group_exposed, group_widths, group_solves = _DONE[key]
+        exposed += group_exposed
+        widths.update(group_widths)
+        solves += group_solves
+        if known_safe is not None and not group_exposed:
             known_safe.add(members)
     return AuditResult(exposed, len(widths), widths, solves)
 
