@@ -342,6 +342,8 @@ def secondary_by_relations(
             if not exposed:
                 return hidden
         used: set[int] = set()
+        stuck = []
+        size = len(hidden)
         for cell in sorted(exposed, key=repr):
             # a derived cell (a complement) is widened through what it is computed from
             relations = sorted(
@@ -351,13 +353,16 @@ def secondary_by_relations(
                 continue  # a partner was hidden in one of its relations this round
             chosen = _cheapest(table, cell, hidden, relations, of_cell, closure)
             if chosen is None:
-                raise DisclosureError(
-                    f"{name}: {table.describe(cell)} can be worked out from the published "
-                    "cells and no cell is left to hide with it; publish this table at a "
-                    "coarser level"
-                )
+                stuck.append(cell)  # cells hidden this round may have protected it
+                continue
             hidden |= chosen
             used.update(k for k in relations if chosen.intersection(table.relations[k].cells))
+        if stuck and len(hidden) == size:
+            raise DisclosureError(
+                f"{name}: {table.describe(stuck[0])} can be worked out from the published "
+                "cells and no cell is left to hide with it; publish this table at a coarser "
+                "level"
+            )
 
 
 def _cheapest(

@@ -13,7 +13,7 @@ from oversight.report.publish import check_published, publish
 
 REGION = "E12000008"
 YEAR, QUARTERS = "2024-25", [f"2024-25 Q{i}" for i in range(1, 5)]
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SMALL = [0, 0, 1, 2, 3, 4, 5, 6, 8, 12, 20, 40]
 
 

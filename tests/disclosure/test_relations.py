@@ -200,3 +200,27 @@ def test_a_shown_value_computed_from_a_hidden_count_is_caught() -> None:
     )
     with pytest.raises(DisclosureError, match="sessions_held_vs_due, breakdown all, denominator"):
         check_published("oversight_metrics", shown, METRICS_SPEC, REGION)
+
+
+def test_a_count_pinned_by_a_total_published_elsewhere_cannot_be_protected() -> None:
+    """One LA's respondents against the total of the whole table published in another table:
+    nothing in this table can hide it, so publication stops."""
+    frame = pd.DataFrame({"la_code": ["A"], "respondents": [3], "eligible": [40]})
+    spec = {"disclosure": {"method": "counts", "counts": ["respondents"], "lines": [[]]}}
+    with pytest.raises(DisclosureError, match="row 1 .*column respondents can be worked out"):
+        publish("survey_responses", frame, spec, REGION)
+
+
+def test_sessions_due_are_hidden_with_the_workers_they_count() -> None:
+    """Four eligible workers: their count is hidden, and so are the sessions due computed from
+    it (4 x 365 / 28) and the held sessions' ratio beside them."""
+    la, year = "E06000036", "2024-25"
+    rows = [
+        (la, year, "staff_supervision_28d", "all", 3, 4),
+        (la, year, "staff_supervision_42d", "all", 4, 4),
+        (la, year, "sessions_held_vs_due", "all", 40, 52.1),
+    ]
+    out = publish("oversight_metrics", _long(rows), METRICS_SPEC, REGION).set_index("metric")
+    assert out.loc["staff_supervision_28d", "denominator"] == "c"
+    assert out.loc["sessions_held_vs_due", ["numerator", "denominator", "value"]].eq("c").all()
+    check_published("oversight_metrics", out.reset_index(), METRICS_SPEC, REGION, _long(rows))

@@ -173,11 +173,14 @@ def check_published(
             "secondary suppression should have prevented it."
         )
     hidden = sum(v is None for v in cells.values.values())
+    narrowest = min(found.widths.values(), default=None)
     return {
         "table": name,
-        "hidden": hidden,
+        # numerators, denominators and complements (denominator - numerator) hidden
+        "hidden_cells": hidden,
         "audited": found.audited,
-        "narrowest": min(found.widths.values(), default=None),
+        # the narrowest interval proven for a hidden cell (0 for a cell pinned above the band)
+        "narrowest_width": None if narrowest is None else float(narrowest),
     }
 
 
