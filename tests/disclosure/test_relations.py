@@ -207,7 +207,7 @@ def test_a_count_pinned_by_a_total_published_elsewhere_cannot_be_protected() -> 
     nothing in this table can hide it, so publication stops."""
     frame = pd.DataFrame({"la_code": ["A"], "respondents": [3], "eligible": [40]})
     spec = {"disclosure": {"method": "counts", "counts": ["respondents"], "lines": [[]]}}
-    with pytest.raises(DisclosureError, match="row 1 .*column respondents can be worked out"):
+    with pytest.raises(DisclosureError, match=r"row 1 .*column respondents can be worked out"):
         publish("survey_responses", frame, spec, REGION)
 
 

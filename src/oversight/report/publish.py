@@ -154,9 +154,7 @@ def check_published(
         truth = published_columns(truth, spec)
         witness = relations_for(name, truth, spec, region_code, truth).values
     found = audit(cells.values, cells.relations, low, high, min_width, witness=witness)
-    problems = [
-        f"{cells.describe(iv.cell)}: a reader can tell it is {iv}" for iv in found.exposed
-    ]
+    problems = [f"{cells.describe(iv.cell)}: a reader can tell it is {iv}" for iv in found.exposed]
     problems += [
         f"{what} is shown, and gives away {cells.describe(source)}, which is hidden"
         for what, source in cells.reveals
