@@ -39,5 +39,6 @@ rule impact:
         codes={la: AUTH_CONFIGS[la]["la_code"] for la in AUTHORITIES},
         first_month=STUDY["period_start"][:7],
         names=LA_NAMES,
+        demo=Path(config["privacy"]["demo_manifest"]).exists(),
     script:
         "scripts/impact.py"

@@ -111,6 +111,7 @@ rule figures:
     params:
         year=YEAR,
         names=LA_NAMES | {STUDY["region_code"]: STUDY["region"]},
+        demo=Path(config["privacy"]["demo_manifest"]).exists(),
     script:
         "scripts/figures.py"
 

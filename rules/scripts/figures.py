@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from oversight import artefacts, jobs
-from oversight.figures import build_all, save
+from oversight.figures import build_all, marks_for, save
 from oversight.report.publish import read_published_metrics
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
@@ -12,8 +12,9 @@ sm = snakemake  # noqa: F821 (provided by Snakemake)
 def main() -> None:
     table = read_published_metrics(sm.input.metrics)
     out_dir = Path(sm.output.manifest).parent
+    marks = marks_for("comparison", bool(sm.params.demo), period=sm.params.year)
     manifest = [
-        save(fig, spec, out_dir)
+        save(fig, spec, out_dir, marks)
         for fig, spec in build_all(table, sm.params.year, dict(sm.params.names))
     ]
     artefacts.write_json(sorted(manifest, key=lambda m: m["id"]), sm.output.manifest)

@@ -6,7 +6,7 @@ import pandas as pd
 
 from oversight import artefacts, jobs
 from oversight.exclusions import drop_for, unreliable
-from oversight.figures import event_study_plot, its_forest_plot, save
+from oversight.figures import event_study_plot, its_forest_plot, marks_for, save
 from oversight.impact import adoption_table, did_tables, its_table, panel
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
@@ -32,11 +32,12 @@ def main() -> None:
     artefacts.write_csv(did["att_gt"], sm.output.att_gt)
     out_dir = Path(sm.output.manifest).parent
     manifest = []
+    marks = marks_for("impact", bool(p.demo))
     for metric in p.plan["outcomes"]:
         overall = did["overall"].set_index("metric").loc[metric]
         events = did["event_study"][did["event_study"]["metric"] == metric]
-        manifest.append(save(*event_study_plot(events, overall, metric), out_dir))
-        manifest.append(save(*its_forest_plot(its, metric, dict(p.names)), out_dir))
+        manifest.append(save(*event_study_plot(events, overall, metric), out_dir, marks))
+        manifest.append(save(*its_forest_plot(its, metric, dict(p.names)), out_dir, marks))
     artefacts.write_json(sorted(manifest, key=lambda m: m["id"]), sm.output.manifest)
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 
 from oversight import artefacts, jobs
 from oversight.exclusions import drop_for, unreliable
-from oversight.figures import FigureSpec, save
+from oversight.figures import FigureSpec, marks_for, save
 from oversight.survey import (
     compare_roles,
     construct_alpha,
@@ -41,7 +41,9 @@ def main() -> None:
     artefacts.write_csv(compare_roles(long, instrument), sm.output.roles)
     artefacts.write_csv(wave_comparison(scores, min_n=sm.params.min_n), sm.output.waves)
     fig, caption, alt = diverging_figure(diverging_data(long, instrument, min_n=sm.params.min_n))
-    entry = save(fig, FigureSpec("FIG-SURVEY-diverging", caption, alt), Path(sm.output.svg).parent)
+    marks = marks_for("survey", bool(sm.params.demo))
+    spec = FigureSpec("FIG-SURVEY-diverging", caption, alt)
+    entry = save(fig, spec, Path(sm.output.svg).parent, marks)
     artefacts.write_json([entry], sm.output.manifest)
 
 

@@ -17,18 +17,23 @@ metadata, so the same table gives byte-identical SVG and PNG files.
 from __future__ import annotations
 
 import functools
+import io
 import re
 import textwrap
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import ParamSpec, TypeVar
+from xml.sax.saxutils import escape as xml_escape
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.patches
 import matplotlib.pyplot as plt
+import matplotlib.transforms
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -37,6 +42,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator, PercentFormatter
 
 from oversight.artefacts import atomic_path
+from oversight.config import load_yaml
 from oversight.metrics import definitions
 from oversight.stats import funnel_limits
 
@@ -269,6 +275,11 @@ def _month_name(period: str, short: bool = False) -> str:
     return pd.to_datetime(period, format="%Y-%m").strftime("%b %Y" if short else "%B %Y")
 
 
+def _month_tick(period: str) -> str:
+    """A month on a time axis, always with its year ("Apr" over "2024")."""
+    return pd.to_datetime(period, format="%Y-%m").strftime("%b\n%Y")
+
+
 def _some(items: list[str], limit: int = 5) -> str:
     """Up to ``limit`` items joined in prose, then how many more."""
     if len(items) <= limit:
@@ -284,78 +295,27 @@ def _funnel_grid(denominators: np.ndarray, points: int = 400) -> np.ndarray:
 
 
 LABEL_SIZE = 7.0  # points
+LABEL_GID = "label-"  # gid prefix of a point label that finish() places
 
 
-def _overlaps(
-    box: tuple[float, float, float, float], others: Iterable[tuple[float, float, float, float]]
-) -> bool:
-    return any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in others)
+def _point_label(ax, x: float, y: float, text: str, size: float = LABEL_SIZE) -> None:
+    """Name the point (x, y): the label starts on it and :func:`finish` moves it clear of the
+    other labels and points, with a leader line when it ends up away from the point."""
+    ax.text(x, y, text, fontsize=size, va="center", ha="left", gid=f"{LABEL_GID}{text}")
 
 
-def _place_labels(
-    ax,
-    xs: Iterable[float],
-    ys: Iterable[float],
-    texts: Iterable[str],
-    below: Iterable[bool],
-    obstacles: Iterable[tuple[float, float]] = (),
-) -> None:
-    """Name points without labels overlapping each other or the points.
+# Direct labelling: a funnel names at most this many LAs (those furthest outside its limits);
+# more names than this crowd the funnel's neck, and the ranked chart names every LA.
+MAX_FUNNEL_LABELS = 6
 
-    Works in axes coordinates (independent of the final layout): each label tries
-    positions beside its point, then steps away from the centre line (down for low
-    points, up for high ones), and is joined to its point by a thin leader when moved.
-    """
-    fig = ax.get_figure()
-    fig_w, fig_h = fig.get_size_inches()
-    ax_w, ax_h = 0.85 * fig_w, 0.68 * fig_h  # the axes' share of the figure, roughly
-    char_w = 0.62 * LABEL_SIZE / 72 / ax_w
-    line_h = 1.3 * LABEL_SIZE / 72 / ax_h
-    gap_x, mark_w, mark_h = 0.012, 0.5 * 9 / 72 / ax_w, 0.5 * 9 / 72 / ax_h
-    to_axes = ax.transData + ax.transAxes.inverted()
-    blocked = [
-        (px - mark_w, py - mark_h, px + mark_w, py + mark_h)
-        for px, py in (to_axes.transform(p) for p in obstacles)
-    ]
-    items = sorted(zip(xs, ys, texts, below, strict=True), key=lambda t: (t[0], t[1]))
-    for x, y, text, low in items:
-        ax_x, ax_y = to_axes.transform((x, y))
-        width = char_w * len(text)
-        away = -1.0 if low else 1.0
-        shifts = [0.0] + [away * k for k in range(1, 40)]
-        shifts[1:1] = [-away, -2 * away]  # a little towards the centre line first
-        candidates = [(ax_x + gap_x, ax_y + k * line_h, k != 0) for k in shifts]
-        candidates += [(ax_x - gap_x - width, ax_y + k * line_h, k != 0) for k in shifts]
-        box = None
-        for left, centre, shifted in candidates:
-            cand = (left, centre - line_h / 2, left + width, centre + line_h / 2)
-            inside = cand[0] >= 0 and cand[2] <= 1 and cand[1] >= 0 and cand[3] <= 1
-            if inside and not _overlaps(cand, blocked):
-                box, moved = cand, shifted
-                break
-        if box is None:  # nowhere free: beside the point, overlapping
-            box, moved = (
-                (ax_x + gap_x, ax_y - line_h / 2, ax_x + gap_x + width, ax_y + line_h / 2),
-                False,
-            )
-        blocked.append(box)
-        ax.annotate(
-            text,
-            xy=(x, y),
-            xycoords="data",
-            xytext=(box[0], (box[1] + box[3]) / 2),
-            textcoords="axes fraction",
-            fontsize=LABEL_SIZE,
-            va="center",
-            ha="left",
-            arrowprops=(
-                {"arrowstyle": "-", "color": GREY, "lw": 0.6, "shrinkA": 0, "shrinkB": 3}
-                if moved
-                else None
-            ),
-            annotation_clip=False,
-            gid=f"label-{text}",
-        )
+
+def _furthest(rows: pd.DataFrame, baseline: float, limit: int) -> pd.DataFrame:
+    """The ``limit`` rows furthest from ``baseline`` in binomial standard errors (z score),
+    ties broken by name."""
+    se = np.sqrt(baseline * (1 - baseline) / rows["denominator"].to_numpy(float))
+    z = np.abs(rows["value"].to_numpy(float) - baseline) / np.where(se > 0, se, np.inf)
+    ranked = rows.assign(_z=z).sort_values(["_z", "name"], ascending=[False, True])
+    return ranked.head(limit).drop(columns="_z")
 
 
 @_styled
@@ -445,15 +405,10 @@ def funnel_plot(
     ax.grid(axis="y", color="#DDDDDD", lw=0.5)
     ax.set_axisbelow(True)
 
-    out = las[las["funnel_flag"].isin(["low_998", "high_998"])]
-    _place_labels(
-        ax,
-        out["denominator"],
-        100 * out["value"],
-        out["name"],
-        out["funnel_flag"] == "low_998",
-        zip(dens, 100 * vals, strict=True),
-    )
+    outside = las[las["funnel_flag"].isin(["low_998", "high_998"])]
+    named = _furthest(outside, baseline, MAX_FUNNEL_LABELS)
+    for x, y, name in zip(named["denominator"], 100 * named["value"], named["name"], strict=True):
+        _point_label(ax, float(x), float(y), name)
     _legend(fig, ax)
 
     low = las[las["funnel_flag"] == "low_998"].sort_values(["value", "name"])
@@ -482,8 +437,14 @@ def funnel_plot(
         f"The solid line is the regional value ({_pct(baseline)}); dashed and dotted curves "
         f"are the 95% and 99.8% control limits around it: {PHE_METHOD} (normal "
         "approximation to the binomial). "
-        "Marker shape and colour show each LA's position; LAs outside the 99.8% limits "
-        "are named."
+        "Marker shape and colour show each LA's position; "
+        + (
+            "LAs outside the 99.8% limits are named."
+            if len(named) == len(outside)
+            else f"the {len(named)} of the {len(outside)} LAs outside the 99.8% limits that lie "
+            "furthest from the regional value (in standard errors) are named, and the ranked "
+            "chart names every LA."
+        )
     )
     return fig, FigureSpec(f"FIG-FUNNEL-{metric}", caption, alt)
 
@@ -631,7 +592,7 @@ def trend_small_multiples(
             gid=f"la-{code}",
         )
         ax.set_title(textwrap.fill(_name(code, names), 20), fontsize=7.5, loc="left")
-        ax.set_xticks(ticks, [_month_name(months[i], short=True)[:3] for i in ticks])
+        ax.set_xticks(ticks, [_month_tick(months[i]) for i in ticks])
         ax.grid(axis="y", color="#EEEEEE", lw=0.5)
         ax.tick_params(labelsize=6.5)
         ax.tick_params(labelbottom=True)
@@ -807,27 +768,272 @@ def build_all(
     return figures
 
 
-def save(fig: Figure, spec: FigureSpec, out_dir: str | Path) -> dict[str, str]:
-    """Write ``<id>.svg`` and ``<id>.png`` (150 dpi) into ``out_dir``, byte-reproducibly,
-    close the figure and return its ID, caption, alt text and file names (relative)."""
+# ----------------------------------------------------------------------------- finishing
+NOTE_SIZE = 6.5  # points: the source note
+MARK_SIZE = 8.0  # points: the demo mark
+EDGE = 0.06  # inches between a note and the image's edge
+NOTE_COLOUR = "#333333"
+MARK_COLOUR = "#8A2B00"  # a dark vermillion: 9:1 contrast on the band's pale fill
+MARK_FILL = "#FFF1D6"
+LEADER = {"arrowstyle": "-", "color": GREY, "lw": 0.6, "shrinkA": 1, "shrinkB": 3}
+ADJUST_ITERATIONS = 400  # a fixed count, never a time limit: the same figure every run
+LEADER_MIN_PX = 6.0  # a label whose box is farther than this from its point gets a leader
+POINT_PX = 4.0  # half the side of the box kept clear around every plotted point
+
+
+@functools.cache
+def notes() -> dict:
+    """The figure notes (source lines, demo mark) from figure_notes.yaml."""
+    return load_yaml(Path(str(resources.files("oversight").joinpath("figure_notes.yaml"))))
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What an image says about itself: where its numbers come from (always) and, when the
+    run's LA extracts are the synthetic demonstration data, that they are not real."""
+
+    source: str
+    demo: bool
+
+
+def marks_for(kind: str, demo: bool, **fields: str) -> Marks:
+    """The marks of a figure of ``kind`` (a key of ``sources`` in figure_notes.yaml), its
+    source line filled from ``fields`` (``period``, ``kpi_period``, DfE ``release``)."""
+    n = notes()
+    mode = "demo" if demo else "real"
+    values = {"la_data": n["la_data"][mode], "survey_data": n["survey_data"][mode], **fields}
+    if "release" in fields:
+        values["dfe"] = n["dfe"][fields["release"]]
+    return Marks(n["sources"][kind].format(**values), demo)
+
+
+def _note_lines(text: str, width_in: float) -> list[str]:
+    """The note wrapped to the image width (DejaVu Sans averages under 0.6 em a character)."""
+    chars = max(20, int((width_in - 2 * EDGE) * 72 / (0.6 * NOTE_SIZE)))
+    return textwrap.wrap(text, chars)
+
+
+def _obstacles(ax) -> np.ndarray:
+    """Display coordinates of every plotted point (line markers and scatter offsets)."""
+    pts = [
+        line.get_xydata()
+        for line in ax.get_lines()
+        if line.get_marker() not in (None, "None", "", " ") and len(line.get_xdata())
+    ]
+    pts += [c.get_offsets() for c in ax.collections if len(c.get_offsets())]
+    if not pts:
+        return np.empty((0, 2))
+    return ax.transData.transform(np.vstack([np.asarray(p, float) for p in pts]))
+
+
+def _labels(ax) -> list:
+    return [t for t in ax.texts if str(t.get_gid() or "").startswith(LABEL_GID)]
+
+
+def _boxes_overlap(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def _covers_point(box, points: np.ndarray) -> bool:
+    """Whether ``box`` (display units) touches the marker of any plotted point."""
+    if not len(points):
+        return False
+    px, py = points[:, 0], points[:, 1]
+    hit = (box.x0 - POINT_PX < px) & (px < box.x1 + POINT_PX)
+    hit &= (box.y0 - POINT_PX < py) & (py < box.y1 + POINT_PX)
+    return bool(hit.any())
+
+
+def _free_spot(text, target, kept, points, frame, renderer):
+    """The nearest position (rings of 16 directions around the point) where ``text`` is
+    inside the axes and clear of the kept labels and of the points; None if there is none."""
+    box = text.get_window_extent(renderer)
+    w, h = box.width, box.height
+    step = max(h, 6.0)
+    for ring in range(1, 60):
+        for k in range(16):
+            angle = 2 * np.pi * k / 16
+            cx = target[0] + np.cos(angle) * (ring * step + w / 2)
+            cy = target[1] + np.sin(angle) * ring * step
+            cand = matplotlib.transforms.Bbox.from_extents(
+                cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
+            )
+            inside = frame.x0 <= cand.x0 and cand.x1 <= frame.x1
+            inside &= frame.y0 <= cand.y0 and cand.y1 <= frame.y1
+            if not inside or any(_boxes_overlap(cand, o) for o in kept):
+                continue
+            if _covers_point(cand, points):
+                continue
+            return cx, cy
+    return None
+
+
+def _place_labels(ax, renderer) -> None:
+    """Move the axes' point labels clear of each other and of the points: adjustText first
+    (a fixed number of iterations, so the result is the same every run), then any label that
+    still overlaps one placed before it goes to the nearest free spot; leaders join labels
+    that ended up away from their points."""
+    from adjustText import adjust_text
+
+    texts = _labels(ax)
+    if not texts:
+        return
+    targets = ax.transData.transform([t.get_position() for t in texts])
+    points = _obstacles(ax)
+    adjust_text(
+        texts,
+        x=ax.transData.inverted().transform(points)[:, 0] if len(points) else None,
+        y=ax.transData.inverted().transform(points)[:, 1] if len(points) else None,
+        ax=ax,
+        expand=(1.1, 1.35),
+        ensure_inside_axes=True,
+        iter_lim=ADJUST_ITERATIONS,
+        time_lim=None,
+    )
+    frame = ax.get_window_extent(renderer)
+    kept = []
+    for text, target in zip(texts, targets, strict=True):
+        box = text.get_window_extent(renderer)
+        clash = any(_boxes_overlap(box, o) for o in kept) or _covers_point(box, points)
+        outside = box.x0 < frame.x0 or box.x1 > frame.x1 or box.y0 < frame.y0 or box.y1 > frame.y1
+        if clash or outside:
+            spot = _free_spot(text, target, kept, points, frame, renderer)
+            if spot is not None:
+                text.set_position(ax.transData.inverted().transform(spot))
+                box = text.get_window_extent(renderer)
+        kept.append(box)
+        centre = np.array([(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2])
+        gap = np.maximum(np.abs(centre - target) - np.array([box.width, box.height]) / 2, 0)
+        if gap.max() >= LEADER_MIN_PX:
+            ax.add_patch(
+                matplotlib.patches.FancyArrowPatch(
+                    posA=tuple(ax.transData.inverted().transform(centre)),
+                    posB=tuple(ax.transData.inverted().transform(target)),
+                    patchA=text,
+                    transform=ax.transData,
+                    gid=f"leader-{text.get_text()}",
+                    zorder=2.5,
+                    **LEADER,
+                )
+            )
+
+
+def _pin_legends(fig: Figure, renderer) -> None:
+    """Anchor each figure legend where the layout put it: a legend placed against the figure's
+    edge would otherwise follow the edge into the strips that :func:`_add_marks` adds."""
+    for legend in fig.legends:
+        box = legend.get_window_extent(renderer).transformed(fig.transFigure.inverted())
+        legend.set_loc("center")
+        legend.set_bbox_to_anchor(box, transform=fig.transFigure)
+
+
+def _add_marks(fig: Figure, marks: Marks) -> matplotlib.transforms.Bbox:
+    """Draw the source note below the figure and, in demo mode, the demo mark in a band above
+    it, both in strips added outside the laid-out figure so nothing moves; returns the
+    extended bounding box (inches) to save."""
+    width, height = fig.get_size_inches()
+    lines = _note_lines(marks.source, width)
+    bottom = len(lines) * NOTE_SIZE * 1.3 / 72 + 2 * EDGE
+    top = MARK_SIZE * 1.3 / 72 + 4 * EDGE if marks.demo else 0.0
+    fig.text(
+        EDGE / width,
+        (EDGE - bottom) / height,
+        "\n".join(lines),
+        fontsize=NOTE_SIZE,
+        color=NOTE_COLOUR,
+        ha="left",
+        va="bottom",
+        gid="source-note",
+    )
+    if marks.demo:
+        fig.text(
+            EDGE / width,
+            1 + (top - 2 * EDGE) / height,
+            notes()["demo_mark"],
+            fontsize=MARK_SIZE,
+            fontweight="bold",
+            color=MARK_COLOUR,
+            ha="left",
+            va="top",
+            gid="demo-mark",
+            bbox={"boxstyle": "square,pad=0.35", "fc": MARK_FILL, "ec": MARK_COLOUR, "lw": 0.8},
+        )
+    return matplotlib.transforms.Bbox.from_extents(0, -bottom, width, height + top)
+
+
+def _mark_texts(fig: Figure) -> dict[str, str]:
+    """The text of the source note and demo mark, by gid."""
+    return {
+        str(t.get_gid()): t.get_text()
+        for t in fig.texts
+        if t.get_gid() in ("source-note", "demo-mark")
+    }
+
+
+def _titled(svg: bytes, texts: Mapping[str, str]) -> bytes:
+    """Give each marked group of the SVG a <title> with its text: glyphs are drawn as paths
+    (the same look on every machine), so the title is what search, copy and screen readers
+    find."""
+    for gid, text in sorted(texts.items()):
+        opening = f'<g id="{gid}">'.encode()
+        title = f"<title>{xml_escape(text)}</title>".encode()
+        svg = svg.replace(opening, opening + title, 1)
+    return svg
+
+
+def _marked_spec(spec: FigureSpec, marks: Marks) -> FigureSpec:
+    """In demo mode the alt text opens, and the caption closes, by saying the figures are
+    synthetic, so a figure read or copied without the report still says so."""
+    if not marks.demo:
+        return spec
+    n = notes()
+    return FigureSpec(spec.id, f"{spec.caption} {n['demo_caption']}", f"{n['demo_alt']} {spec.alt}")
+
+
+def finish(fig: Figure, spec: FigureSpec, marks: Marks) -> tuple[FigureSpec, object]:
+    """Lay the figure out once and freeze it, place its point labels, add its source note and
+    (in demo mode) the demo mark; returns the spec to publish and the bounding box to save."""
+    with matplotlib.rc_context(BASE_RC):
+        # Laid out at the PNG's resolution: text measured at another one (hinting) would
+        # leave too little room for long tick labels.
+        fig.set_dpi(DPI)
+        fig.draw_without_rendering()
+        fig.set_layout_engine("none")  # frozen: saving must not move what was placed
+        renderer = fig._get_renderer()
+        _pin_legends(fig, renderer)
+        for ax in fig.axes:
+            _place_labels(ax, renderer)
+        bbox = _add_marks(fig, marks)
+    return _marked_spec(spec, marks), bbox
+
+
+def save(fig: Figure, spec: FigureSpec, out_dir: str | Path, marks: Marks) -> dict[str, str]:
+    """Finish the figure (:func:`finish`), write ``<id>.svg`` and ``<id>.png`` (150 dpi) into
+    ``out_dir`` byte-reproducibly, close it and return its ID, caption, alt text and file
+    names (relative). Every image carries ``marks``: there is no unmarked save."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    spec, bbox = finish(fig, spec, marks)
     svg, png = f"{spec.id}.svg", f"{spec.id}.png"
     matplotlib.rcParams["svg.hashsalt"] = SVG_HASHSALT
     with matplotlib.rc_context({**BASE_RC, "svg.hashsalt": SVG_HASHSALT}):
         # Through a temporary file, like every other artefact: a killed job leaves no
         # half-drawn figure under its final name.
+        buffer = io.BytesIO()
+        fig.savefig(
+            buffer,
+            format="svg",
+            bbox_inches=bbox,
+            metadata={"Date": None, "Title": spec.caption, "Description": spec.alt},
+        )
         with atomic_path(out / svg) as tmp:
-            fig.savefig(
-                tmp,
-                format="svg",
-                metadata={"Date": None, "Title": spec.caption, "Description": spec.alt},
-            )
+            Path(tmp).write_bytes(_titled(buffer.getvalue(), _mark_texts(fig)))
         with atomic_path(out / png) as tmp:
             fig.savefig(
                 tmp,
                 format="png",
                 dpi=DPI,
+                bbox_inches=bbox,
                 metadata={"Software": None, "Title": spec.caption, "Description": spec.alt},
             )
     plt.close(fig)
@@ -877,13 +1083,7 @@ def link_plot(
         zorder=3,
     )
     for code, row in both.iterrows():
-        ax.annotate(
-            _name(str(code), names),
-            (row.x, row.y),
-            xytext=(3, 3),
-            textcoords="offset points",
-            fontsize=6,
-        )
+        _point_label(ax, float(row.x), float(row.y), _name(str(code), names), size=6.5)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     if not ratio:
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))

@@ -7,7 +7,6 @@ import xml.etree.ElementTree as ET
 import matplotlib
 import numpy as np
 import pytest
-from matplotlib.text import Annotation
 
 from oversight import figures
 from oversight.figures import FLAG_STYLES, FLAGS, FigureSpec
@@ -17,6 +16,7 @@ from .conftest import GRADES, LAS, PERIOD, REGION_VALUE
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 METRIC = "staff_supervision_28d"
+MARKS = figures.Marks("Source: test table.", demo=False)
 
 
 def lines_by_gid(fig) -> dict:
@@ -114,7 +114,7 @@ def test_funnel_centre_line_and_points(funnel):
 
 def test_funnel_labels_only_outside_998(funnel):
     fig, _ = funnel
-    texts = {c.get_text() for c in fig.axes[0].get_children() if isinstance(c, Annotation)}
+    texts = {t.get_text() for t in fig.axes[0].texts if t.get_gid().startswith("label-")}
     assert texts == {"Eastmoor", "Hartfield"}
 
 
@@ -236,7 +236,7 @@ def test_save_is_reproducible_and_valid(table, names, tmp_path):
     outputs = []
     for run in ("a", "b"):
         fig, spec = figures.funnel_plot(table, METRIC, PERIOD, names)
-        meta = figures.save(fig, spec, tmp_path / run)
+        meta = figures.save(fig, spec, tmp_path / run, MARKS)
         outputs.append(meta)
     a, b = outputs
     assert (
@@ -269,7 +269,7 @@ def test_no_pyplot_figures_left_open(table, names, tmp_path):
 
     before = plt.get_fignums()
     fig, spec = figures.grade_distribution(table, PERIOD)
-    figures.save(fig, spec, tmp_path)
+    figures.save(fig, spec, tmp_path, MARKS)
     assert plt.get_fignums() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{spec.id}.png", f"{spec.id}.svg"]
 

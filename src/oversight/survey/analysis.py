@@ -526,13 +526,16 @@ def diverging_figure(
     items are left out (and named in the caption). Returns ``(figure, caption, alt_text)``;
     the figure is a bare :class:`matplotlib.figure.Figure` (no pyplot state).
     """
-    shown = data.loc[~data["suppressed"]].iloc[::-1]
+    # Most agreed-with statement at the top (barh draws the first row at the bottom).
+    shown = data.loc[~data["suppressed"]].sort_values(
+        ["agree", "item_id"], ascending=[True, False], kind="stable"
+    )
     hidden = data.loc[data["suppressed"], "item_id"].tolist()
-    fig = Figure(figsize=(8.0, 1.2 + 0.45 * max(len(shown), 1)), layout="constrained")
+    fig = Figure(figsize=(8.0, 1.5 + 0.45 * max(len(shown), 1)), layout="constrained")
     ax = fig.add_subplot()
     labels = [
-        textwrap.fill(t + (" (reverse-worded)" if r else ""), wrap)
-        for t, r in zip(shown["text"], shown["reverse"], strict=True)
+        textwrap.fill(t + (" (reverse-worded)" if r else ""), wrap) + f" (n = {n:,})"
+        for t, r, n in zip(shown["text"], shown["reverse"], shown["n"], strict=True)
     ]
     y = np.arange(len(shown))
     left = shown["left"].to_numpy(float)
@@ -559,23 +562,37 @@ def diverging_figure(
     ax.set_xlabel("Share of respondents (disagree to the left, agree to the right)")
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=3, frameon=False)
-    if title:
-        ax.set_title(title, loc="left")
+    counts = shown["n"].astype(int)
+    n_text = (
+        f"{counts.min():,} to {counts.max():,} respondents a statement"
+        if len(counts) and counts.min() != counts.max()
+        else f"{counts.max() if len(counts) else 0:,} respondents a statement"
+    )
+    fig.suptitle(
+        textwrap.fill(title or f"Staff survey: agreement with each statement ({n_text})", 90),
+        x=0.01,
+        ha="left",
+        fontsize=10,
+    )
     caption = (
         "Share of staff disagreeing, neutral and agreeing with each statement, centred on "
-        "the neutral answer. Answers on 4-, 5- and 7-point scales are classed on a common "
-        "scale (below, at or above the midpoint); 4-point scales have no neutral answer."
+        "the neutral answer, statements ordered from most to least agreed with; n is the "
+        f"number who answered each ({n_text}). Answers on 4-, 5- and 7-point scales are "
+        "classed on a common scale (below, at or above the midpoint); 4-point scales have no "
+        "neutral answer."
     )
     if hidden:
         caption += f" Not shown (fewer than {MIN_N} answers): {', '.join(hidden)}."
+    top_down = shown.iloc[::-1]
     summary = "; ".join(
-        f"{t}: {_pct(a)} agree, {_pct(d)} disagree"
-        for t, a, d in zip(
-            shown["text"][::-1], shown["agree"][::-1], shown["disagree"][::-1], strict=True
+        f"{t}: {_pct(a)} agree, {_pct(d)} disagree (n = {n:,})"
+        for t, a, d, n in zip(
+            top_down["text"], top_down["agree"], top_down["disagree"], top_down["n"], strict=True
         )
     )
     alt = (
-        f"Diverging stacked bar chart of {len(shown)} survey statements. {summary}."
+        f"Diverging stacked bar chart of {len(shown)} survey statements, most agreed-with "
+        f"first. {summary}."
         if len(shown)
         else "Diverging stacked bar chart with no statements to show."
     )
