@@ -561,7 +561,7 @@ def diverging_figure(
     ax.set_xticks(ticks, [_pct(abs(t)) for t in ticks])
     ax.set_xlabel("Share of respondents (disagree to the left, agree to the right)")
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=3, frameon=False)
+    fig.legend(loc="outside lower center", ncols=3, frameon=False)
     counts = shown["n"].astype(int)
     n_text = (
         f"{counts.min():,} to {counts.max():,} respondents a statement"

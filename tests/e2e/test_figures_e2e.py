@@ -1,0 +1,30 @@
+"""End to end: in the demo run every figure image says, inside the image, that its LA figures
+are synthetic, and names its source; every manifest's alt text says so too."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from oversight.figures import notes
+
+MANIFESTS = ("figures.json", "links.json", "survey.json", "impact.json")
+
+
+def test_every_demo_figure_carries_the_demo_mark_and_a_source_note(demo_run: Path):
+    out = demo_run / "results" / "figures"
+    entries = [e for m in MANIFESTS for e in json.loads((out / m).read_text())]
+    svgs = sorted(out.glob("*.svg"))
+    assert {e["svg"] for e in entries} == {p.name for p in svgs}
+    assert len(svgs) == len(entries) >= 25  # 12 comparison, 4 link, 1 survey, 8 impact
+    assert sorted(p.stem for p in out.glob("*.png")) == [p.stem for p in svgs]
+    mark = notes()["demo_mark"]
+    for svg in svgs:
+        text = svg.read_text()
+        assert f'<g id="demo-mark"><title>{mark}</title>' in text, svg.name
+        source = re.search(r'<g id="source-note"><title>(Source: [^<]+)</title>', text)
+        assert source and "synthetic demonstration data" in source.group(1), svg.name
+    for entry in entries:
+        assert entry["alt"].startswith(notes()["demo_alt"]), entry["id"]
+        assert entry["caption"].endswith(notes()["demo_caption"]), entry["id"]
