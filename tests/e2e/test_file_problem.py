@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,9 @@ def test_page_tells_the_data_lead_what_to_change(broken_run) -> None:
     page = (work / "results/quality/windsor_and_maidenhead/index.html").read_text()
     assert "The file could not be used" in page
     assert "missing required column for &#39;child_id&#39;" in page
-    assert "Child reference no" in page  # what was found
+    # What was found, described and never quoted: an unknown cell may be a name or an ID.
+    assert "Child reference no" not in page
+    assert "an unrecognised header of 18 characters" in page
     assert "config/authorities/windsor_and_maidenhead.yaml line" in page  # where to fix
     # The LA's other datasets were still checked and reported.
     assert "supervision" in page and "duplicate_row" in page
@@ -61,4 +64,7 @@ def test_check_command_exits_non_zero(broken_run) -> None:
     )
     assert proc.returncode == 1
     assert "1 file(s) could not be used" in proc.stdout
-    assert "closest:" in proc.stdout and "Child reference no" in proc.stdout
+    assert "closest:" in proc.stdout and "Child reference no" not in proc.stdout
+    assert re.search(
+        r"column 1, an unrecognised header of 18 characters, \d+% similar", proc.stdout
+    )
