@@ -185,11 +185,31 @@ def _select(
     return table[sel]
 
 
-def _split_region(rows: pd.DataFrame, metric: str, period: str) -> tuple[pd.DataFrame, float]:
-    """LA rows with a usable value, and the regional value (pooled if the row is missing)."""
-    las = rows[
+def _la_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """LA rows with a usable (published, not suppressed) value and denominator."""
+    return rows[
         (rows["la_code"] != REGION_CODE) & (rows["denominator"] > 0) & rows["value"].notna()
     ].copy()
+
+
+def _suppressed_panel(fig_id: str, metric: str, period: str) -> tuple[Figure, FigureSpec]:
+    """The figure when disclosure control has hidden every LA's value of a metric (a run of
+    few LAs, or small counts everywhere): a panel that says so, never a failure."""
+    fig = _figure(1.6)
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    text = (
+        f"No LA's value for {period} can be published: each is hidden by disclosure control "
+        "(counts from 1 to 5, or cells that would reveal them)."
+    )
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=9, wrap=True, transform=ax.transAxes)
+    _title(fig, _label(metric))
+    return fig, FigureSpec(fig_id, f"{_label(metric)}, {period}: {text}", f"No chart: {text}")
+
+
+def _split_region(rows: pd.DataFrame, metric: str, period: str) -> tuple[pd.DataFrame, float]:
+    """LA rows with a usable value, and the regional value (pooled if the row is missing)."""
+    las = _la_rows(rows)
     if las.empty:
         raise ValueError(f"no LA rows for metric {metric!r} in period {period!r}")
     region = rows.loc[rows["la_code"] == REGION_CODE, "value"].dropna()
@@ -330,7 +350,10 @@ def funnel_plot(
     shape and fill); LAs outside the 99.8% limits are named.
     """
     label = _label(metric)
-    las, baseline = _split_region(_select(table, metric, period), metric, period)
+    rows = _select(table, metric, period)
+    if len(rows) and _la_rows(rows).empty:
+        return _suppressed_panel(f"FIG-FUNNEL-{metric}", metric, period)
+    las, baseline = _split_region(rows, metric, period)
     las = _named(_with_flags(las, baseline), names)
     las = las.sort_values(["denominator", "name"], kind="stable")
     dens = las["denominator"].to_numpy(float)
@@ -456,7 +479,10 @@ def caterpillar_plot(
 ) -> tuple[Figure, FigureSpec]:
     """LAs ranked by value with 95% Wilson intervals; the region as a vertical line."""
     label = _label(metric)
-    las, baseline = _split_region(_select(table, metric, period), metric, period)
+    rows = _select(table, metric, period)
+    if len(rows) and _la_rows(rows).empty:
+        return _suppressed_panel(f"FIG-RANK-{metric}", metric, period)
+    las, baseline = _split_region(rows, metric, period)
     las = _named(_with_flags(las, baseline), names)
     # Lowest first, so the highest value is drawn at the top.
     las = las.sort_values(["value", "name"], ascending=[True, False], kind="stable")

@@ -81,6 +81,22 @@ def test_unknown_metric_or_period_raises(table, names):
         figures.funnel_plot(table, METRIC, "2030-31", names)
 
 
+@pytest.mark.parametrize(
+    "plot, prefix", [("funnel_plot", "FIG-FUNNEL"), ("caterpillar_plot", "FIG-RANK")]
+)
+def test_every_la_value_suppressed_gives_a_panel_that_says_so(table, names, plot, prefix):
+    """A small run can have every LA's value of a metric hidden (c): the figure says so."""
+    hidden = table.copy()
+    rows = (hidden["metric"] == METRIC) & (hidden["period"] == PERIOD)
+    hidden.loc[rows, ["numerator", "denominator", "value"]] = np.nan
+    fig, spec = getattr(figures, plot)(hidden, METRIC, PERIOD, names)
+    assert spec.id == f"{prefix}-{METRIC}"
+    assert spec.alt.startswith("No chart: No LA's value for 2024-25 can be published")
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert any("hidden by disclosure control" in t for t in texts)
+    assert not any(ax.get_lines() for ax in fig.axes)
+
+
 # --------------------------------------------------------------------------- funnel drawing
 @pytest.mark.parametrize("confidence, tag", [(0.95, "95"), (0.998, "998")])
 def test_funnel_limits_drawn_match_funnel_limits(funnel, confidence, tag):
