@@ -322,11 +322,17 @@ def secondary_by_relations(
     propagator = Propagator(table.values, table.relations)
     position = {c: i for i, c in enumerate(propagator.cells)}
     known_safe: set[frozenset] = set()
+    settled: set[Hashable] = set()
     while True:
         mask = np.zeros(len(propagator.cells), dtype=bool)
         mask[[position[c] for c in hidden]] = True
-        found = propagator.exposed(mask, band.low, band.high, band.min_width)
+        lower, upper = propagator.bounds(mask)
+        found = mask & (
+            ((lower >= band.low) & (upper <= band.high))
+            | ((lower <= band.high) & (upper - lower < band.min_width))
+        )
         exposed = [propagator.cells[i] for i in np.flatnonzero(found)]
+        exact = {propagator.cells[i] for i in np.flatnonzero(found & (lower == upper))}
         if not exposed:
             shown = {c: (None if c in hidden else v) for c, v in table.values.items()}
             result = audit(
@@ -339,6 +345,7 @@ def secondary_by_relations(
                 witness=table.values,
             )
             exposed = [iv.cell for iv in result.exposed]
+            exact = {iv.cell for iv in result.exposed if iv.lower == iv.upper}
             if not exposed:
                 return hidden
         used: set[int] = set()
@@ -351,18 +358,71 @@ def secondary_by_relations(
             )
             if used.intersection(relations):
                 continue  # a partner was hidden in one of its relations this round
-            chosen = _cheapest(table, cell, hidden, relations, of_cell, closure)
+            chosen = _cheapest(table, cell, hidden, relations, of_cell, closure, settled)
             if chosen is None:
                 stuck.append(cell)  # cells hidden this round may have protected it
                 continue
             hidden |= chosen
             used.update(k for k in relations if chosen.intersection(table.relations[k].cells))
         if stuck and len(hidden) == size:
+            # a cell a reader works out exactly, to a value outside the band (a true zero),
+            # is no secret: hiding it protects nothing, so it is published (which changes
+            # nothing a reader can work out) and never chosen again
+            freed = _publishable(table, set(stuck) & exact, hidden, closure, band)
+            if freed:
+                settled |= freed
+                hidden -= freed
+                hidden -= {
+                    c
+                    for c, sources in table.derived.items()
+                    if c in hidden and not any(s in hidden for s in sources)
+                }
+                continue
             raise DisclosureError(
                 f"{name}: {table.describe(stuck[0])} can be worked out from the published "
                 "cells and no cell is left to hide with it; publish this table at a coarser "
                 "level"
             )
+
+
+def _publishable(
+    table: AuditTable,
+    pinned: set[Hashable],
+    hidden: set[Hashable],
+    closure: _Closure,
+    band: Band,
+) -> set[Hashable]:
+    """Of the hidden cells a reader can work out exactly, those that may be published: the
+    value is outside the band, and no cell that stays hidden must be hidden with it (a
+    numerator stays hidden with its hidden denominator). A pinned complement frees the
+    numerator and denominator it is computed from when they are pinned too."""
+    small = lambda c: band.low <= (table.values.get(c) or 0) <= band.high  # noqa: E731
+    free = {c for c in pinned if not small(c) and c in table.choosable}
+    changed = True
+    while changed:
+        # a cell that stays hidden and must be hidden with c (its denominator) keeps c hidden
+        keep = {c for x in hidden - free for c in closure.links.get(x, ()) if c in free}
+        changed = bool(keep)
+        free -= keep
+    return {c for c in free if c in table.choosable}
+
+
+# How far past the first ring with a visible cell :func:`_cheapest` looks, and how much more
+# a cell one ring further out costs.
+RINGS_BEYOND = 3
+RING_COST = 10.0
+
+
+def hiding_cost(table: AuditTable, cells: set[Hashable]) -> float:
+    """What hiding ``cells`` loses, as tau-argus weighs cells: each choosable cell's value
+    (at least 1) times its weight, which grows steeply with its level (a breakdown cell
+    costs less than ``all``, a month or quarter less than the year, an LA less than the
+    region; :attr:`AuditTable.weights`)."""
+    return sum(
+        max(table.values[c] or 0.0, 1.0) * table.weights.get(c, 1.0)
+        for c in cells
+        if c in table.choosable
+    )
 
 
 def _cheapest(
@@ -372,30 +432,38 @@ def _cheapest(
     relations: list[int],
     of_cell: dict[Hashable, list[int]],
     closure: _Closure,
+    settled: frozenset = frozenset(),
 ) -> set[Hashable] | None:
-    """What to hide for one exposed cell: the cheapest visible cell of a relation naming
-    it; when every cell of those is hidden already, of the relations naming those hidden
-    cells, and so on outwards through the hidden cells."""
+    """What to hide for one exposed cell: the cheapest (:func:`hiding_cost`) visible cell
+    of a relation naming it, or of the relations naming those relations' hidden cells, and
+    so on outwards through the hidden cells: from the first ring that has a visible cell
+    and up to :data:`RINGS_BEYOND` rings further (each ring costs :data:`RING_COST` times
+    more), so that a detail cell a little further out is hidden rather than a total next to
+    the cell. ``settled`` cells (published because a reader can work them out anyway) are
+    never chosen."""
     scope, seen_relations, seen_cells = list(relations), set(relations), {cell}
-    while scope:
+    best, best_cost, first_ring, ring = None, None, None, 0
+    while scope and (first_ring is None or ring <= first_ring + RINGS_BEYOND):
         candidates = {
             c
             for k in scope
             for c in table.relations[k].cells
-            if c not in hidden and c in table.choosable
+            if c not in hidden and c in table.choosable and c not in settled
         }
-        best, best_cost = None, None
         for candidate in candidates:
             extra = closure({candidate}, hidden)
-            values = [table.values[c] or 0.0 for c in extra if c in table.choosable]
             zero = table.values[candidate] == 0
-            cost = (zero, sum(values), repr(candidate))
+            # a ring further out helps less surely: worth a tenth of a level
+            cost = (zero, hiding_cost(table, extra) * RING_COST**ring, repr(candidate))
             if best_cost is None or cost < best_cost:
                 best, best_cost = extra, cost
-        if best is not None:
-            return best
+        if candidates and first_ring is None:
+            first_ring = ring
         outer = {c for k in scope for c in table.relations[k].cells if c in hidden} - seen_cells
         seen_cells |= outer
         scope = sorted({k for c in outer for k in of_cell.get(c, [])} - seen_relations)
         seen_relations.update(scope)
+        ring += 1
+    if best is not None:
+        return best
     return None

@@ -51,6 +51,9 @@ class AuditTable:
     # A published value that is computed from a count (sessions due from eligible workers,
     # a share from its count): shown while its count is hidden, it exposes the count.
     reveals: list[tuple[str, Cell]] = field(default_factory=list)
+    # How costly hiding a cell is, per unit of its value (1 when absent): grows steeply with
+    # the cell's level, so totals are hidden only when no detail cell can protect a cell.
+    weights: dict[Cell, float] = field(default_factory=dict)
 
     def describe(self, cell: Cell) -> str:
         return self.labels.get(cell, repr(cell))
@@ -203,7 +206,8 @@ def metrics_relations(
     _breakdown_relations(out, keys, true_rows)
     _region_relations(out, keys, region_code)
     _period_relations(out, keys)
-    _declared_relations(out, keys, true_rows)
+    _declared_relations(out, keys, true_rows, region_code)
+    _weigh(out, keys, region_code)
     out.reveals = [(what, source) for what, source in out.reveals if source in out.values]
     return out
 
@@ -320,8 +324,17 @@ def _policy_window(out: AuditTable, la: str, year: str, rel: dict, true_rows) ->
     return rel["windows"][window]
 
 
-def _declared_relations(out: AuditTable, keys: list[tuple], true_rows: dict | None) -> None:
-    """The relations each metric declares in ``metrics.yaml`` (``disclosure.relations``)."""
+def _declared_relations(
+    out: AuditTable, keys: list[tuple], true_rows: dict | None, region_code: str = ""
+) -> None:
+    """The relations each metric declares in ``metrics.yaml`` (``disclosure.relations``).
+
+    The policy window (``kind: window``) is one LA's: the region's policy count mixes its
+    LAs' windows, so its sessions due name no window even when their ratio happens to lie
+    near one (4 LAs with 28, 56, 28 and 42 days gave the region 42.1 days, and the false
+    "region within policy = region within 42 days" made the relations contradict the
+    table, so every cell tied to it looked pinned). Where the truth is known, an equality
+    it contradicts is no relation a reader can use and is left out."""
     periods = _periods(sorted({k[1] for k in keys}))
     for la, period, metric, breakdown in keys:
         declared = definitions().get(metric, {}).get("disclosure", {}).get("relations", [])
@@ -332,13 +345,13 @@ def _declared_relations(out: AuditTable, keys: list[tuple], true_rows: dict | No
             if this not in out.values:
                 continue
             if rel["kind"] == "window":
-                other = (
-                    _policy_window(out, la, periods.year, rel, true_rows) if periods.year else None
-                )
+                if la == region_code or not periods.year:
+                    continue
+                other = _policy_window(out, la, periods.year, rel, true_rows)
                 if other is None:
                     continue
                 that = (la, period, other, breakdown, col)
-                if that in out.values:
+                if that in out.values and _holds(true_rows, this, that):
                     out.relations.append(sums_to(this, [that]))
                 continue
             if rel["kind"] == "sum":
@@ -350,9 +363,45 @@ def _declared_relations(out: AuditTable, keys: list[tuple], true_rows: dict | No
             if that not in out.values or that == this:
                 continue
             if rel["kind"] == "equal":
-                out.relations.append(sums_to(this, [that]))
+                if _holds(true_rows, this, that):
+                    out.relations.append(sums_to(this, [that]))
             else:
                 out.relations.append(at_most(this, that))
+
+
+def _holds(true_rows: dict | None, this: Cell, that: Cell) -> bool:
+    """Whether two cells are equal in the truth (True when the truth is not known)."""
+    if true_rows is None:
+        return True
+    i, j = COUNT_COLUMNS.index(this[4]), COUNT_COLUMNS.index(that[4])
+    return true_rows[this[:4]][i] == true_rows[that[:4]][j]
+
+
+# How much more a cell costs to hide for each level it sits above the finest detail (a
+# breakdown under ``all``, a month under its quarter under the year, an LA under the
+# region): steep, so that secondary suppression hides detail before any total.
+LEVEL_COST = 1000.0
+_PERIOD_LEVEL = {"month": 0, "quarter": 1, "year": 2}
+
+
+def level_weight(levels: int) -> float:
+    return LEVEL_COST**levels
+
+
+def _weigh(out: AuditTable, keys: list[tuple], region_code: str) -> None:
+    """Each choosable cell's weight (:attr:`AuditTable.weights`) from its level: ``all``
+    over a breakdown, the year over a quarter over a month, the region over an LA."""
+    periods = _periods(sorted({k[1] for k in keys}))
+    for cell in out.choosable:
+        la, period, _, breakdown, _ = cell
+        if period == periods.year:
+            p = _PERIOD_LEVEL["year"]
+        elif period in periods.quarters:
+            p = _PERIOD_LEVEL["quarter"]
+        else:
+            p = _PERIOD_LEVEL["month"]
+        levels = p + (breakdown == "all") + (la == region_code)
+        out.weights[cell] = level_weight(levels)
 
 
 # ------------------------------------------------------------------ wide count tables
@@ -403,6 +452,9 @@ def counts_relations(
         if "la_code" in rows
         else np.zeros(len(rows), bool)
     )
+    for i, col in out.choosable:
+        if is_total[i]:
+            out.weights[(i, col)] = level_weight(1)  # the region's row: a total
     for group_keys in rule.get("lines") or []:
         _line_relations(out, rows, truth, counts, group_keys, is_total)
     for rel in rule.get("relations", []):

@@ -13,6 +13,8 @@ from oversight.disclosure import (
     round_total,
     secondary,
 )
+from oversight.disclosure_audit import audit
+from oversight.disclosure_relations import metrics_relations
 
 
 def _frame(rows: list[list[int]]) -> pd.DataFrame:
@@ -181,19 +183,23 @@ def test_region_rows_are_totals_not_parts_of_a_line() -> None:
     assert shown["n_units"].tolist() == ["c", 40, "c", 55]
 
 
-def test_a_lone_hidden_part_with_zero_partners_hides_its_total() -> None:
+def test_a_lone_hidden_part_with_zero_partners_keeps_its_total() -> None:
     """A has 40 of 42 (the 2 not meeting it are disclosive); B and C have 0. The region's
-    40 of 152 would give A's 40 away, and with it A's 2: the region's cells are hidden too,
-    although the region's own counts are not small."""
+    40 would give A's 40 away, but that is no small count: A's 2 is protected by hiding A's
+    denominator with B's (detail), and the region's row, a costly total, stays published."""
     rows = [
         ("A", "y", "m", "all", 40, 42, 40 / 42),
         ("B", "y", "m", "all", 0, 50, 0.0),
         ("C", "y", "m", "all", 0, 60, 0.0),
         ("R", "y", "m", "all", 40, 152, 40 / 152),
     ]
-    out = protect_long(_long(rows), "R").set_index("la_code")
-    assert out.loc["A", "status"] == "c" and out.loc["R", "status"] == "c"
-    assert out.loc["R", "numerator"] == "c" and out.loc["B", "numerator"] == 0
+    table = _long(rows)
+    out = protect_long(table, "R")
+    shown = out.set_index("la_code")
+    assert shown.loc["A", "status"] == "c" and shown.loc["A", "denominator"] == "c"
+    assert shown.loc["R", "numerator"] == 40 and shown.loc["R", "denominator"] == 152
+    cells = metrics_relations(out, "R", truth=table)
+    assert not audit(cells.values, cells.relations, 1, 5, 5).exposed
 
 
 def test_wide_counts_hide_the_region_row_when_no_partner_exists() -> None:
