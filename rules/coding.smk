@@ -35,7 +35,11 @@ rule coding:
         region_code=STUDY["region_code"],
         # Each LA's identifier patterns and every LA name, for the redactor.
         id_patterns={
-            c["la_code"]: [i["pattern"] for i in (c.get("identifiers") or {}).values() if i.get("pattern")]
+            c["la_code"]: [
+                i["pattern"]
+                for i in (c.get("identifiers") or {}).values()
+                if i.get("pattern")
+            ]
             for c in AUTH_CONFIGS.values()
         },
         known=sorted({c["la_name"] for c in AUTH_CONFIGS.values()} | {STUDY["region"]}),

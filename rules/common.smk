@@ -51,7 +51,8 @@ def code(script):
 def raw_files(wildcards):
     """Every raw file one LA's configuration names: only regular files inside
     data/raw/<la>/ (oversight.rawpaths); ingest explains any other path. Never a job's
-    declared input: Snakemake's log prints inputs, and a raw file's name may be a person's."""
+    declared input: Snakemake's log prints inputs, and a raw file's name may be a person's.
+    """
     from oversight.rawpaths import job_inputs
 
     return job_inputs(Path(RAW), wildcards.la, AUTH_CONFIGS[wildcards.la])
@@ -59,7 +60,8 @@ def raw_files(wildcards):
 
 def raw_folder(wildcards):
     """The LA's raw folder: ingest's declared input in place of its files, so that no raw
-    file name reaches Snakemake's log or metadata (raw_fingerprint reruns ingest on change)."""
+    file name reaches Snakemake's log or metadata (raw_fingerprint reruns ingest on change).
+    """
     return f"{RAW}/{wildcards.la}"
 
 
@@ -117,7 +119,8 @@ def prov(rule, wildcard=None):
 
 def results_outputs(wildcards):
     """Every output under results/ but the publication archive: what rule `publication`
-    classes by audience (config/publication.yaml). Derived from the rules, like every_output."""
+    classes by audience (config/publication.yaml). Derived from the rules, like every_output.
+    """
     files = []
     for r in workflow.rules:
         if r.name not in ("all", "publication"):

@@ -193,9 +193,7 @@ def ingest(la: Authority, dataset: str, raw_root: Path, study: Study, key: bytes
         repeated = repeats.loc[repeats["source_file"] == item.file, "source_row"]
         valid = item.frame.drop(index=sorted(item.failed | set(repeated)))
         names = _known_names(item.frame, spec, raw_root, labels) if dataset == "transcripts" else []
-        parts.append(
-            _harmonise(valid, dataset, fields, spec, la, item.file, key, names, id_rules)
-        )
+        parts.append(_harmonise(valid, dataset, fields, spec, la, item.file, key, names, id_rules))
     data = cs.conform(pd.concat(parts), dataset)
     all_rejects = pd.concat([r for r in rejects if not r.empty] or [rejects[0]])
     all_rejects = all_rejects.sort_values(

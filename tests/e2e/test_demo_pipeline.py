@@ -150,8 +150,8 @@ def test_quality_pages_speak_to_each_la(demo_run: Path, truth: dict) -> None:
         assert rejected > 0
         assert "What to change" in page
         assert "future_date" in page and "duplicate_row" in page
-        assert '<strong>Not for publication.</strong>' in page  # exact counts, examples
-    assert '<strong>Not for publication.</strong>' in index
+        assert "<strong>Not for publication.</strong>" in page  # exact counts, examples
+    assert "<strong>Not for publication.</strong>" in index
 
 
 def test_nothing_to_do_on_a_second_run(demo_run: Path) -> None:

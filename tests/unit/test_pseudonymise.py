@@ -132,9 +132,7 @@ def test_demo_key_only_for_listed_authorities(tmp_path):
     extract.parent.mkdir()
     extract.write_bytes(b"x,y\n1,2\n")
     files = {"kent/a.csv": {"bytes": 8, "sha256": hashlib.sha256(b"x,y\n1,2\n").hexdigest()}}
-    manifest = _manifest(
-        tmp_path, demo=True, demo_key=demo_key, authorities=["kent"], files=files
-    )
+    manifest = _manifest(tmp_path, demo=True, demo_key=demo_key, authorities=["kent"], files=files)
     assert load_key("kent", {}, manifest, raw_root=tmp_path, files=[extract]) == demo_key.encode()
     with pytest.raises(KeyMissingError) as info:
         load_key("surrey", {}, manifest, raw_root=tmp_path, files=[])

@@ -132,9 +132,12 @@ def test_transcript_ingest_pseudonymises_and_redacts(sandbox):
     assert result.rejects.empty
     assert data["source_row"].tolist() == [3, 6, 9]  # timing lines
     # The session is known by the keyed label of its path, never by its file name.
-    session = "T-" + hmac.new(
-        KEY, b"E10000016|session|focus_groups/session1.vtt", hashlib.sha256
-    ).hexdigest()[:12]
+    session = (
+        "T-"
+        + hmac.new(KEY, b"E10000016|session|focus_groups/session1.vtt", hashlib.sha256).hexdigest()[
+            :12
+        ]
+    )
     assert data["session_id"].tolist() == [session] * 3
     assert data["source_file"].tolist() == [session] * 3
     assert data["turn"].tolist() == [1, 2, 3]
