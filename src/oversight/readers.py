@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import io
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -593,18 +593,6 @@ def _header_keys(header: tuple[str, ...], norm) -> tuple[str, ...]:
     return tuple(norm(c) if c.strip() else "" for c in header)
 
 
-def _ranges(numbers: Iterable[int], limit: int = 8) -> str:
-    """``[5, 6, 7, 12]`` as ``5-7, 12`` (the first ``limit`` runs)."""
-    runs: list[list[int]] = []
-    for n in sorted(numbers):
-        if runs and n == runs[-1][1] + 1:
-            runs[-1][1] = n
-        else:
-            runs.append([n, n])
-    text = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in runs[:limit])
-    return text + (", ..." if len(runs) > limit else "")
-
-
 def column_letter(index: int) -> str:
     """0-based column index as a spreadsheet letter (0 -> A, 26 -> AA)."""
     letters = ""
@@ -768,12 +756,12 @@ def _sheet_notes(
             if checks.hidden_rows == "reject"
             else "loaded as hidden_rows: load asks"
         )
-        notes.append(f"{len(hidden)} hidden rows (rows {_ranges(hidden)}): {what}")
+        notes.append(f"{len(hidden)} hidden rows (rows {shown.column_ranges(hidden)}): {what}")
     above = [r for r in sorted(facts.hidden_rows) if r < data_start]
     if above:
-        notes.append(f"{len(above)} hidden rows above the data (rows {_ranges(above)})")
+        notes.append(f"{len(above)} hidden rows above the data (rows {shown.column_ranges(above)})")
     if facts.hidden_columns:
-        shown = [
+        columns = [
             column_letter(c)
             + (
                 f" {table.header[c]!r}"
@@ -783,8 +771,8 @@ def _sheet_notes(
             for c in sorted(facts.hidden_columns)
         ]
         notes.append(
-            f"{len(shown)} hidden columns ({', '.join(shown[:10])}"
-            f"{', ...' if len(shown) > 10 else ''}): read like the others"
+            f"{len(columns)} hidden columns ({', '.join(columns[:10])}"
+            f"{', ...' if len(columns) > 10 else ''}): read like the others"
         )
     in_data = [m for m in facts.merged if m[2] >= data_start]
     if in_data:

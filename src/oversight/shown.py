@@ -106,7 +106,7 @@ def label_names(spec: Mapping[str, Any], norm: Callable[[str], str]) -> set[str]
 
 
 def column_ranges(columns: Iterable[int], limit: int = 8) -> str:
-    """1-based columns ``[2, 3, 4, 7]`` as ``2-4, 7`` (the first ``limit`` runs)."""
+    """1-based columns or rows ``[2, 3, 4, 7]`` as ``2-4, 7`` (the first ``limit`` runs)."""
     runs: list[list[int]] = []
     for n in sorted(columns):
         if runs and n == runs[-1][1] + 1:
