@@ -22,6 +22,8 @@ RESULTS = config["paths"]["results"]
 AUTHORITIES = config["authorities"]
 DATASETS = config["datasets"]
 STUDY = config["study"]
+# A demo run (the demo manifest exists) marks every artefact as synthetic (oversight.report.marking).
+DEMO = Path(config["privacy"]["demo_manifest"]).exists()
 AUTH_CONFIGS = {
     la: oc.load_authority(f"config/authorities/{la}.yaml") for la in AUTHORITIES
 }

@@ -39,6 +39,6 @@ rule impact:
         codes={la: AUTH_CONFIGS[la]["la_code"] for la in AUTHORITIES},
         first_month=STUDY["period_start"][:7],
         names=LA_NAMES,
-        demo=Path(config["privacy"]["demo_manifest"]).exists(),
+        demo=DEMO,
     script:
         "scripts/impact.py"

@@ -109,7 +109,7 @@ rule link_figures:
         pairs=config["links"]["pairs"],
         kpi_period=config["links"]["kpi_period"],
         year=YEAR,
-        demo=Path(config["privacy"]["demo_manifest"]).exists(),
+        demo=DEMO,
         names=LA_NAMES,
     script:
         "scripts/link_figures.py"

@@ -46,6 +46,7 @@ rule publish_tables:
         low=1,
         high=config["disclosure"]["min_count"] - 1,
         min_width=config["disclosure"]["protection_width"],
+        demo=DEMO,
     script:
         "scripts/publish_tables.py"
 
@@ -89,7 +90,7 @@ rule report:
         kpi_period=config["links"]["kpi_period"],
         neighbour_count=PUBLISHED["neighbours"]["count"],
         survey_min_n=config["disclosure"]["survey_min_n"],
-        demo=Path(config["privacy"]["demo_manifest"]).exists(),
+        demo=DEMO,
         quality=config["quality"],
     script:
         "scripts/report.py"
@@ -115,11 +116,7 @@ rule exports:
     params:
         title=STUDY["title"],
         survey_min_n=config["disclosure"]["survey_min_n"],
-        data_note=(
-            "LA extracts in this run are synthetic demonstration data; DfE and Ofsted figures are real."
-            if Path(config["privacy"]["demo_manifest"]).exists()
-            else "LA extracts as supplied by each LA, pseudonymised at ingest."
-        ),
+        demo=DEMO,
     script:
         "scripts/exports.py"
 

@@ -111,7 +111,7 @@ rule figures:
     params:
         year=YEAR,
         names=LA_NAMES | {STUDY["region_code"]: STUDY["region"]},
-        demo=Path(config["privacy"]["demo_manifest"]).exists(),
+        demo=DEMO,
     script:
         "scripts/figures.py"
 
@@ -138,5 +138,6 @@ rule publish_metrics:
         low=1,
         high=config["disclosure"]["min_count"] - 1,
         min_width=config["disclosure"]["protection_width"],
+        demo=DEMO,
     script:
         "scripts/publish_metrics.py"

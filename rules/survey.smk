@@ -55,6 +55,6 @@ rule survey_analysis:
         runtime=15,
     params:
         min_n=config["disclosure"]["survey_min_n"],
-        demo=Path(config["privacy"]["demo_manifest"]).exists(),
+        demo=DEMO,
     script:
         "scripts/survey_analysis.py"

@@ -7,6 +7,7 @@ import pandas as pd
 from oversight import jobs
 from oversight.config import load_checked
 from oversight.report.exports import SheetTable, write_workbook
+from oversight.report.marking import DEMO_NOTE, data_note, from_la_extracts
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 
@@ -28,7 +29,11 @@ def main() -> None:
             f"Source: rule {spec['rule']}; results/tables/{name}.csv. "
             f"Trace with: oversight trace {spec['id']}"
         )
-        sheets.append(SheetTable(spec["id"], spec["title"], frame, source))
+        title = spec["title"]
+        if sm.params.demo and from_la_extracts(spec):
+            # The sheet's own title says so: a sheet copied out of the workbook keeps it.
+            title = f"{title}. {DEMO_NOTE}"
+        sheets.append(SheetTable(spec["id"], title, frame, source))
     notes = [
         (
             "c",
@@ -42,7 +47,7 @@ def main() -> None:
             "results/provenance.json maps each table ID to the rule, parameters, "
             "code version, configuration hash and input files (SHA-256) that produced it.",
         ),
-        ("Data", sm.params.data_note),
+        ("Data", data_note(sm.params.demo)),
     ]
     write_workbook(sheets, notes, sm.params.title, sm.output.xlsx)
 

@@ -8,6 +8,7 @@ import pandas as pd
 
 from oversight import artefacts, jobs
 from oversight.config import load_checked
+from oversight.report.marking import mark_table
 from oversight.report.publish import check_published, metric_counts, publish
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
@@ -24,7 +25,7 @@ def main() -> None:
     )
     # Counts of cells only, no values: safe to keep beside the published tables.
     logging.getLogger("publish metrics").info("disclosure audit passed: %s", summary)
-    artefacts.write_csv(shown, sm.output[0])
+    artefacts.write_csv(mark_table(shown, spec, sm.params.demo), sm.output[0])
 
 
 jobs.run(sm.log[0], main, "publish metrics", sm)

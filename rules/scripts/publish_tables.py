@@ -9,6 +9,7 @@ import pandas as pd
 from oversight import artefacts, jobs
 from oversight.config import load_checked
 from oversight.exclusions import table as exclusions_table
+from oversight.report.marking import mark_table
 from oversight.report.publish import check_published, data_received, publish
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
@@ -38,7 +39,7 @@ def main() -> None:
         summary = check_published(name, shown, spec, region, frame, **band)
         # Counts of cells only, no values: safe to keep beside the published tables.
         log.info("disclosure audit passed: %s", summary)
-        artefacts.write_csv(shown, out_dir / f"{name}.csv")
+        artefacts.write_csv(mark_table(shown, spec, sm.params.demo), out_dir / f"{name}.csv")
 
 
 jobs.run(sm.log[0], main, "publish tables", sm)

@@ -12,6 +12,7 @@ from oversight.pdf import html_to_pdf
 from oversight.provenance import code_version
 from oversight.published import neighbour_map
 from oversight.report import findings as fnd
+from oversight.report import marking
 from oversight.report import recommendations as recs
 from oversight.report import render
 
@@ -49,7 +50,8 @@ def main() -> None:
     found = fnd.findings(tables, ctx)
     recommendations = recs.load(sm.input.recommendations)
     recs.check_citations(recommendations, [f.id for f in found], sm.input.recommendations)
-    artefacts.write_json([f.as_dict() for f in found], sm.output.findings)
+    marked = marking.mark_findings([f.as_dict() for f in found], bool(p.demo))
+    artefacts.write_json(marked, sm.output.findings)
 
     views = render.appendix_views(tables, catalogue, p.year, names, p.region_code)
     env = render.environment(Path(sm.input.templates[0]).parent.parent)
