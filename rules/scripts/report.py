@@ -12,9 +12,8 @@ from oversight.pdf import html_to_pdf
 from oversight.provenance import code_version
 from oversight.published import neighbour_map
 from oversight.report import findings as fnd
-from oversight.report import marking
+from oversight.report import marking, render
 from oversight.report import recommendations as recs
-from oversight.report import render
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 

@@ -20,7 +20,10 @@ DEMO_NOTE = (
     "The LA-level figures in this run are synthetic demonstration data, not the LAs' own; "
     "DfE statistics and Ofsted judgements are real."
 )
-REAL_NOTE = "LA extracts as supplied by each LA, pseudonymised at ingest; DfE and Ofsted figures are published statistics."
+REAL_NOTE = (
+    "LA extracts as supplied by each LA, pseudonymised at ingest; DfE and Ofsted figures are "
+    "published statistics."
+)
 
 
 def from_la_extracts(spec: Mapping[str, Any]) -> bool:
