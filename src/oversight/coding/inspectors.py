@@ -2,19 +2,26 @@
 
 For each inspection report (one ``la_code, published, source_file``), the
 ``what_needs_to_improve`` section is coded; the report *raises oversight* when any sentence
-gets ``oversight_weak`` or ``oversight_quality`` or mentions supervision or oversight. The
-share of reports raising it is tabulated by the overall grade, with redacted quotes.
+gets ``oversight_weak`` or ``oversight_quality`` or mentions supervision or oversight. Senses
+that are not the management oversight of social work (the supervision of foster carers, the
+corporate parenting board's oversight, oversight of a budget: ``inspector_senses.yaml``) do
+not count. The share of reports raising it is tabulated by the overall grade, with redacted
+quotes.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
 
 import pandas as pd
 
 from oversight.coding.codebook import Codebook
 from oversight.coding.coder import code_units, split_sentences, units_from_inspections
+from oversight.config import load_yaml
 from oversight.redact import redact
 
 SECTION = "what_needs_to_improve"
@@ -27,6 +34,28 @@ GRADE_ORDER: tuple[str, ...] = (
     "Inadequate",
 )
 REPORT_KEYS: tuple[str, ...] = ("la_code", "published", "source_file")
+
+
+@functools.cache
+def other_senses() -> tuple[re.Pattern[str], ...]:
+    """The spans that are oversight or supervision of something other than social work."""
+    path = Path(str(resources.files("oversight").joinpath("inspector_senses.yaml")))
+    entries = load_yaml(path)["not_management_oversight"]
+    return tuple(re.compile(e["pattern"], re.IGNORECASE) for e in entries)
+
+
+def is_management_oversight(sentence: str, coded: bool) -> bool:
+    """Whether a sentence raises the management oversight or supervision of social work.
+
+    It does when an oversight word lies outside every span of another sense, or when the
+    codebook coded it and it has no such span (a code from 'managers' with no oversight word).
+    A sentence whose oversight words all sit in other senses' spans does not.
+    """
+    spans = [m.span() for p in other_senses() for m in p.finditer(sentence)]
+    rest = sentence
+    for start, end in spans:  # blank, not cut: the remaining words keep their boundaries
+        rest = rest[:start] + " " * (end - start) + rest[end:]
+    return bool(OVERSIGHT_WORDS.search(rest)) or (coded and not spans)
 
 
 def oversight_mentions(
@@ -63,7 +92,7 @@ def oversight_mentions(
         text = unit.text if isinstance(unit.text, str) else ""
         for i, (s, e) in enumerate(split_sentences(text)):
             sentence = text[s:e]
-            if (unit.unit_id, i) in coded or OVERSIGHT_WORDS.search(sentence):
+            if is_management_oversight(sentence, (unit.unit_id, i) in coded):
                 quote = redact(" ".join(sentence.split()), names, (), known)
                 found.setdefault(key, []).append(quote)
     rows = []
