@@ -33,6 +33,9 @@ class Finding:
     text: str
     tables: list[str] = field(default_factory=list)
     figures: list[str] = field(default_factory=list)
+    # A message-led title ("Most supervisions record neither kind of reflection"), generated
+    # from the numbers, for findings that can be a main point (oversight.report.bulletin).
+    message: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
