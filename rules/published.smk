@@ -26,6 +26,7 @@ rule kpis:
         runtime=10,
     params:
         region_code=STUDY["region_code"],
+        comparator=config["comparison"].get("kpi_comparator", "england"),
     script:
         "scripts/kpis.py"
 
@@ -83,6 +84,12 @@ rule inspections:
 
 
 LINK_IDS = [f"FIG-LINK-{m}-{i}" for m, i in config["links"]["pairs"]]
+# The network's questions (config/network.yaml): S47 to ICPC conversion and the funding
+# request's KPIs over the years, drawn from the DfE figures alone.
+NETWORK = oc.load_yaml(Path("config/network.yaml"))
+NETWORK_IDS = ["FIG-S47-ICPC-TREND", "FIG-S47-ICPC-LATEST"] + [
+    f"FIG-KPI-{k['indicator']}" for k in NETWORK["kpis"]
+]
 
 
 rule link_figures:
@@ -90,11 +97,12 @@ rule link_figures:
         metrics=f"{RESULTS}/tables/oversight_metrics.csv",
         kpis=f"{INTERIM}/tables/kpis.csv",
         config="config/published.yaml",
+        network="config/network.yaml",
         code=code("link_figures"),
     output:
         manifest=f"{RESULTS}/figures/links.json",
-        svg=expand(f"{RESULTS}/figures/{{id}}.svg", id=LINK_IDS),
-        png=expand(f"{RESULTS}/figures/{{id}}.png", id=LINK_IDS),
+        svg=expand(f"{RESULTS}/figures/{{id}}.svg", id=LINK_IDS + NETWORK_IDS),
+        png=expand(f"{RESULTS}/figures/{{id}}.png", id=LINK_IDS + NETWORK_IDS),
         prov=prov("link_figures"),
     log:
         "logs/published/link_figures.log",

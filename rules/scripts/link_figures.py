@@ -1,4 +1,5 @@
-"""Snakemake job: each LA's oversight metrics beside its published indicators."""
+"""Snakemake job: each LA's oversight metrics beside its published indicators, and the
+network's questions (S47 to ICPC conversion, the funding request's KPIs) over the years."""
 
 from pathlib import Path
 
@@ -7,9 +8,44 @@ import pandas as pd
 from oversight import artefacts, jobs
 from oversight.config import load_yaml
 from oversight.figures import link_plot, marks_for, save
+from oversight.network import load_network, minutes
+from oversight.network_figures import (
+    S47,
+    dfe_marks,
+    indicator_small_multiples,
+    kpi_time_series,
+    latest_dot_plot,
+)
 from oversight.report.publish import read_published_metrics
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
+
+
+def _years(kpis: pd.DataFrame, indicator: str) -> list[int]:
+    """The reporting years with any LA value of the indicator."""
+    rows = kpis[(kpis["indicator"] == indicator) & kpis["value"].notna()]
+    return sorted(int(p) for p in rows["period"].unique())
+
+
+def network_figures(kpis: pd.DataFrame, indicators: dict, names: dict) -> list[dict]:
+    """The S47 conversion figures and one time series per KPI of config/network.yaml."""
+    network = load_network(sm.input.network)
+    sources = network["sources"]
+    out_dir = Path(sm.output.manifest).parent
+    s47 = indicators[S47]
+    marks = dfe_marks(sources[s47["release"]], _years(kpis, S47))
+    manifest = [
+        save(*indicator_small_multiples(kpis, S47, s47["label"], names), out_dir, marks),
+        save(*latest_dot_plot(kpis, S47, s47["label"], names, minutes(network)), out_dir, marks),
+    ]
+    for kpi in network["kpis"]:
+        spec = indicators[kpi["indicator"]]
+        fig, fspec = kpi_time_series(
+            kpis, kpi["indicator"], spec["label"], names, percent=spec["kind"] == "proportion"
+        )
+        marks = dfe_marks(sources[spec["release"]], _years(kpis, kpi["indicator"]))
+        manifest.append(save(fig, fspec, out_dir, marks))
+    return manifest
 
 
 def main() -> None:
@@ -39,6 +75,7 @@ def main() -> None:
             release=indicators[indicator]["release"],
         )
         manifest.append(save(fig, spec, out_dir, marks))
+    manifest += network_figures(kpis, indicators, dict(sm.params.names))
     artefacts.write_json(sorted(manifest, key=lambda m: m["id"]), sm.output.manifest)
 
 
