@@ -58,11 +58,17 @@ rule report:
         catalogue="config/tables.yaml",
         recommendations="config/recommendations.yaml",
         text="config/report.yaml",
+        glossary="config/glossary.yaml",
         impact="config/impact.yaml",
         templates=sorted(str(p) for p in Path("report_templates/report").glob("*.j2"))
         + ["report_templates/_style.css.j2"],
         neighbours=f"{RAW}/{PUBLISHED['neighbours']['path']}",
         reference=config["paths"]["la_reference"],
+        # The annex pages: indicator labels, survey construct labels, and each LA's
+        # data-quality page they link to.
+        published="config/published.yaml",
+        survey="config/survey.yaml",
+        quality_pages=expand(f"{RESULTS}/quality/{{la}}/index.html", la=AUTHORITIES),
         code=code("report"),
     output:
         html=f"{RESULTS}/report/index.html",

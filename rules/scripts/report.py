@@ -1,18 +1,20 @@
 """Snakemake job: findings, the HTML report, one annex page per LA, and the PDF."""
 
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
 
 from oversight import artefacts, jobs
-from oversight.config import load_checked
+from oversight.config import load_checked, load_yaml
 from oversight.links import Limits
 from oversight.pdf import html_to_pdf
 from oversight.provenance import code_version
 from oversight.published import neighbour_map
+from oversight.report import annex as anx
+from oversight.report import bulletin, marking, messages, render
 from oversight.report import findings as fnd
-from oversight.report import marking, render
 from oversight.report import recommendations as recs
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
@@ -28,6 +30,43 @@ def _neighbours(sn_path: str, reference_path: str, count: int) -> dict[str, list
         for old, peers in neighbour_map(sn, count).items()
         if old in new
     }
+
+
+def annex_context(p, impact: dict, names: dict[str, str], out_dir: Path) -> anx.AnnexContext:
+    """What the annex pages need besides the tables, from the rule's params and inputs."""
+    codes = dict(p.slug_codes)
+    # Each LA's data-quality page (results/quality/<la>/index.html), linked from its annex.
+    pages = {codes[Path(q).parent.name]: Path(q) for q in sm.input.quality_pages}
+    published = load_yaml(sm.input.published)
+    survey = load_yaml(sm.input.survey)
+    return anx.AnnexContext(
+        year=p.year,
+        region_code=p.region_code,
+        names=names,
+        neighbours=_neighbours(sm.input.neighbours, sm.input.reference, p.neighbour_count),
+        kpi_period=str(p.kpi_period),
+        indicators=published["indicators"],
+        constructs={k: v for k, v in survey["constructs"].items() if k != "demographics"},
+        adoption={codes[s]: m for s, m in impact["adoption"].items() if s in codes},
+        quality={c: Path(os.path.relpath(q, out_dir)).as_posix() for c, q in pages.items()},
+        demo=bool(p.demo),
+    )
+
+
+def write_annexes(
+    env, p, impact: dict, tables: dict, out_dir: Path
+) -> tuple[list[dict], anx.AnnexContext]:
+    """Write every LA's annex page; returns the annexes (by LA name) and their context for
+    the PDF's annex part."""
+    names = dict(p.names)
+    ctx = annex_context(p, impact, names, out_dir)
+    annexes = []
+    for code in sorted(p.la_codes, key=lambda c: (names.get(c, c), c)):
+        annex = anx.la_annex(code, tables, ctx)
+        annex["figures"] = anx.annex_figures(annex, ctx)
+        artefacts.write_text(anx.render_annex(env, p.study, annex, ctx), out_dir / f"{code}.html")
+        annexes.append(annex)
+    return annexes, ctx
 
 
 def main() -> None:
@@ -46,9 +85,10 @@ def main() -> None:
     figures = render.figure_views(manifests, Path(sm.input.manifests[0]).parent)
     limits = Limits.from_config(p.quality).describe()
     ctx = fnd.Context(p.year, p.region_code, names, frozenset(figures), limits)
-    found = fnd.findings(tables, ctx)
+    found = messages.with_messages(fnd.findings(tables, ctx), tables, ctx)
     recommendations = recs.load(sm.input.recommendations)
     recs.check_citations(recommendations, [f.id for f in found], sm.input.recommendations)
+    recs.check_not_done(recommendations, recs.done(tables), sm.input.recommendations)
     marked = marking.mark_findings([f.as_dict() for f in found], bool(p.demo))
     artefacts.write_json(marked, sm.output.findings)
 
@@ -76,28 +116,20 @@ def main() -> None:
         "adopters": "; ".join(adopters) + "; the other LAs are the comparison group",
     }
     args = (env, p.study, found, recommendations, figures, views, annexes, methods)
-    artefacts.write_text(render.render_report(*args), sm.output.html)
+    note = marking.data_note(bool(p.demo))
+    bull = bulletin.build(text, found, note, methods["code_version"], sm.input.text)
+    # The glossary lists the terms the report uses: read them off a first rendering.
+    terms = load_checked(sm.input.glossary, "glossary.schema.yaml")["terms"]
+    draft = render.render_report(*args, bulletin=bull)
+    bull["glossary"] = bulletin.glossary_used([bulletin.plain_text(draft)], terms)
+    artefacts.write_text(render.render_report(*args, bulletin=bull), sm.output.html)
+    annex_pages = write_annexes(env, p, impact, tables, Path(sm.output.annexes[0]).parent)
+    part = anx.render_annex_part(env, p.study, *annex_pages)
     with artefacts.atomic_path(sm.output.pdf) as tmp:
-        tmp.write_bytes(html_to_pdf(render.render_report(*args, for_pdf=True)))
-
-    peers = _neighbours(sm.input.neighbours, sm.input.reference, p.neighbour_count)
-    out_dir = Path(sm.output.annexes[0]).parent
-    for code in p.la_codes:
-        annex = render.la_annex(
-            code,
-            tables["oversight_metrics"],
-            tables["kpis"],
-            tables["ofsted_latest"],
-            tables["survey_constructs"],
-            p.year,
-            p.region_code,
-            peers.get(code, []),
-            names,
-            p.kpi_period,
-            tables.get("data_exclusions"),
+        pdf_html = anx.with_annexes(
+            render.render_report(*args, for_pdf=True, bulletin=bull), part
         )
-        html = render.render_annex(env, p.study, annex, p.year, p.kpi_period)
-        artefacts.write_text(html, out_dir / f"{code}.html")
+        tmp.write_bytes(html_to_pdf(pdf_html))
 
 
 jobs.run(sm.log[0], main, "report", sm)

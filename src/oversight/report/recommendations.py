@@ -7,8 +7,11 @@ recommendation can never point at evidence that is not in the report.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from oversight.config import load_checked, yaml_line
 from oversight.errors import ConfigError
@@ -36,4 +39,34 @@ def check_citations(
             + "\n  ".join(problems)
             + "\nThe findings are: "
             + ", ".join(sorted(known))
+        )
+
+
+def done(tables: Mapping[str, pd.DataFrame]) -> set[str]:
+    """What this report already did, which a recommendation must build on rather than ask
+    for: a baseline measurement always; the templates' adoption and their impact evaluation
+    when the impact tables hold results."""
+    did = {"baseline_measurement"}
+    impact = tables.get("impact_did")
+    if impact is not None and not impact.empty:
+        did |= {"template_adoption", "impact_evaluation"}
+    return did
+
+
+def check_not_done(
+    recommendations: list[dict[str, Any]], already: set[str], path: str | Path
+) -> None:
+    """Raise :class:`ConfigError` when a recommendation asks for what the report already did
+    (``asks_for`` in config/recommendations.yaml), naming it and the line."""
+    problems = []
+    for i, rec in enumerate(recommendations):
+        for j, ask in enumerate(rec.get("asks_for", [])):
+            if ask in already:
+                line = yaml_line(path, ["recommendations", i, "asks_for", j])
+                where = f"{path} line {line}" if line else str(path)
+                problems.append(f"{where}: {rec['id']} asks for {ask.replace('_', ' ')}")
+    if problems:
+        raise ConfigError(
+            "recommendations ask for work this report already did; rewrite them to build on "
+            "it:\n  " + "\n  ".join(problems)
         )

@@ -24,7 +24,8 @@ from oversight.report.findings import Finding
 from oversight.report.publish import METRIC_NUMBERS, as_numbers
 
 SECTIONS = [
-    ("summary", "Summary"),
+    ("main_points", "Main points"),
+    ("know", "Things you need to know"),
     ("data", "Data received and its quality"),
     ("supervision", "Supervision"),
     ("oversight", "Management oversight on children's files"),
@@ -36,7 +37,9 @@ SECTIONS = [
     ("hypothesis", "The part 1 / part 2 hypothesis, tested"),
     ("impact", "Impact of the templates"),
     ("recommendations", "Recommendations"),
+    ("glossary", "Glossary"),
     ("methods", "Methods and limitations"),
+    ("about", "About this report"),
     ("appendix", "Appendix tables"),
 ]
 # Which section shows which figures (by ID prefix).
@@ -181,7 +184,8 @@ def appendix_views(
     region_code: str,
 ) -> list[TableView]:
     """The tables printed in the report (extracts of the largest; all are in the workbook)."""
-    codes = [*sorted(c for c in names if c != region_code), region_code]
+    # LAs in name order (a reader looks an LA up by name), the region last.
+    codes = [*sorted((c for c in names if c != region_code), key=names.get), region_code]
     heads = [k for k, d in definitions().items() if d.get("headline")]
     cat = catalogue
     full = "The full table is in results/tables/ and the workbook."
@@ -247,9 +251,9 @@ def appendix_views(
             {"lower95": "Lower 95%", "upper95": "Upper 95%"},
         ),
         view(
-            tables["survey_responses"].assign(
-                la=lambda d: d["la_code"].map(lambda c: names.get(c, c))
-            ),
+            tables["survey_responses"]
+            .assign(la=lambda d: d["la_code"].map(lambda c: names.get(c, c)))
+            .sort_values("la", kind="stable"),
             cat["survey_responses"]["id"],
             cat["survey_responses"]["title"],
             _source("survey_responses", cat["survey_responses"]),
@@ -295,9 +299,9 @@ def appendix_views(
             {"overall": "Overall judgement", "raising": "Raising oversight"},
         ),
         view(
-            tables["ofsted_latest"].assign(
-                la=lambda d: d["la_code"].map(lambda c: names.get(c, c))
-            ),
+            tables["ofsted_latest"]
+            .assign(la=lambda d: d["la_code"].map(lambda c: names.get(c, c)))
+            .sort_values("la", kind="stable"),
             cat["ofsted_latest"]["id"],
             cat["ofsted_latest"]["title"],
             _source("ofsted_latest", cat["ofsted_latest"]),
@@ -362,7 +366,10 @@ def render_report(
     annexes: list[dict[str, str]],
     methods: Mapping[str, Any],
     for_pdf: bool = False,
+    bulletin: Mapping[str, Any] | None = None,
 ) -> str:
+    """The regional report. ``bulletin`` holds the main points, things you need to know,
+    practice notes per section, the glossary and the authorship (oversight.report.bulletin)."""
     by_section: dict[str, list[Finding]] = {}
     for f in findings:
         by_section.setdefault(f.section, []).append(f)
@@ -378,6 +385,7 @@ def render_report(
     anchors = {t.id for t in tables} | set(figures) | {f.id for f in findings}
     return env.get_template("report/index.html.j2").render(
         anchors=anchors,
+        bulletin=bulletin or {},
         study=study,
         sections=sections,
         findings=findings,
