@@ -20,6 +20,7 @@ import pandas as pd
 from oversight.disclosure import SYMBOL
 from oversight.exclusions import analyses
 from oversight.metrics import definitions
+from oversight.report import findings_network
 from oversight.report.publish import METRIC_NUMBERS, as_numbers
 
 Tables = Mapping[str, pd.DataFrame]
@@ -36,6 +37,8 @@ class Finding:
     # A message-led title ("Most supervisions record neither kind of reflection"), generated
     # from the numbers, for findings that can be a main point (oversight.report.bulletin).
     message: str = ""
+    # Redacted quotations from the published quotes table (TAB-QUOTES), shown as a list.
+    quotes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -607,6 +610,11 @@ BUILDERS: list[Callable[[Tables, Context], Finding]] = [
     _focus_groups,
     _inspectors,
     _published,
+    # The network's questions (config/network.yaml says which KPI each ID is).
+    *(
+        (lambda t, c, fid=fid: findings_network.network_finding(t, c, fid))
+        for fid in ("F-NET-01", "F-NET-02", "F-NET-03", "F-NET-04", "F-NET-05")
+    ),
     _hypothesis,
     _discussed_not_recorded,
     _impact("part1_family_reflection", "F-IMP-01"),

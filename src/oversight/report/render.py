@@ -34,6 +34,7 @@ SECTIONS = [
     ("focus_groups", "Focus groups"),
     ("inspectors", "What inspectors said"),
     ("published", "Published indicators"),
+    ("network", "The network's questions"),
     ("hypothesis", "The part 1 / part 2 hypothesis, tested"),
     ("impact", "Impact of the templates"),
     ("recommendations", "Recommendations"),
@@ -53,6 +54,7 @@ FIGURE_SECTIONS = {
     "audits": ["FIG-FUNNEL-audit_mo_good", "FIG-RANK-audit_mo_good", "FIG-GRADES-audits"],
     "survey": ["FIG-SURVEY-diverging"],
     "published": ["FIG-LINK-"],
+    "network": ["FIG-S47-ICPC-TREND", "FIG-S47-ICPC-LATEST", "FIG-KPI-"],
     "impact": ["FIG-IMPACT-EVENT-", "FIG-IMPACT-ITS-"],
     "hypothesis": [
         "FIG-FUNNEL-part1_family_reflection",
@@ -309,7 +311,109 @@ def appendix_views(
             {"la": "LA", "leaders": "Leadership"},
         ),
     ]
-    return views
+    shown = {v.id for v in views}
+    return views + [
+        extract_view(name, tables[name], spec, names, year)
+        for name, spec in catalogue.items()
+        if spec["id"] not in shown and name in tables
+    ]
+
+
+# Columns shown as percentages when every value lies in [0, 1]; p-values; counts.
+PCT_COLUMNS = frozenset(
+    {
+        "value",
+        "share",
+        "response_rate",
+        "value_from",
+        "value_to",
+        "lower95",
+        "upper95",
+        "difference",
+        "att",
+        "lower",
+        "upper",
+        "twfe",
+        "twfe_lower",
+        "twfe_upper",
+        "england",
+        "south_east",
+        "neighbours",
+        "change_1y",
+        "pre_mean",
+    }
+)
+P_COLUMNS = frozenset(
+    {"p_value", "pretrend_p", "pretrend_joint_p", "pre_mean_p", "level_p", "slope_p", "ljung_box_p"}
+)
+# Columns that only serve tracing or sorting; the workbook keeps them.
+HIDDEN_COLUMNS = frozenset(
+    {
+        "la_code",
+        "old_la_code",
+        "la_name",
+        "unit_id",
+        "sentence_index",
+        "status",
+        "data_status",
+        "suppressed",
+    }
+)
+EXTRACT_ROWS = 30
+
+
+def _column_format(frame: pd.DataFrame, column: str) -> str:
+    numbers = pd.to_numeric(frame[column], errors="coerce")
+    if numbers.notna().sum() == 0:
+        return "text"
+    if column in P_COLUMNS:
+        return "p"
+    if column in PCT_COLUMNS and numbers.dropna().between(-1, 1).all():
+        return "pct"
+    whole = numbers.dropna()
+    return "int" if (whole == whole.round()).all() else "2dp"
+
+
+def _extract(frame: pd.DataFrame, year: str) -> tuple[pd.DataFrame, str]:
+    """Rows of a large table to print: the study year, then the headline metrics, then the
+    first rows; the note says what was left to the workbook."""
+    part = frame
+    if len(part) > EXTRACT_ROWS and "period" in part.columns:
+        latest = part["period"].astype(str).max()
+        keep = year if (part["period"].astype(str) == year).any() else latest
+        part = part[part["period"].astype(str) == keep]
+    if len(part) > EXTRACT_ROWS and "metric" in part.columns:
+        heads = [k for k, d in definitions().items() if d.get("headline")]
+        first = next((m for m in heads if (part["metric"] == m).any()), None)
+        if first:
+            part = part[part["metric"] == first]
+    if len(part) == len(frame):
+        return frame, ""
+    rows = part.head(EXTRACT_ROWS)
+    note = (
+        f"Extract: {len(rows)} of {len(frame)} rows. The full table is in results/tables/ and "
+        "the workbook."
+    )
+    return rows, note
+
+
+def extract_view(
+    name: str, frame: pd.DataFrame, spec: Mapping[str, Any], names: Mapping[str, str], year: str
+) -> TableView:
+    """A published table the report has no tailored view for, printed whole or as an
+    extract, so every published table appears in the appendix."""
+    shown = frame
+    if "la_code" in shown.columns:
+        la = shown["la_code"].map(lambda c: names.get(c, c) if pd.notna(c) else "")
+        shown = shown.assign(la=la).sort_values("la", kind="stable")
+    rows, note = _extract(shown, year)
+    cols = ([("la")] if "la" in rows.columns else []) + [
+        c for c in rows.columns if c not in HIDDEN_COLUMNS and c != "la"
+    ]
+    formats = {c: _column_format(rows, c) for c in cols}
+    labels = {"la": "LA", "p_value": "p", "lower95": "Lower 95%", "upper95": "Upper 95%"}
+    caption = spec["title"] + (" (extract)" if note else "")
+    return view(rows, spec["id"], caption, _source(name, spec), formats, labels, note)
 
 
 def _exclusions_view(
