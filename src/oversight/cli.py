@@ -236,7 +236,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
     return 0
 
 
-STATS_DATASETS = ("supervision", "caseload", "oversight", "audits")
+STATS_DATASETS = ("supervision", "caseload", "oversight", "audits", "strategy_discussions")
 
 
 def parser() -> argparse.ArgumentParser:

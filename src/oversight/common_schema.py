@@ -29,6 +29,21 @@ def key(dataset: str) -> list[str]:
     return list(common_schema()[dataset]["key"])
 
 
+def optional(dataset: str) -> bool:
+    """Whether an LA may leave ``dataset`` out (``optional: true`` in common_schema.yaml)."""
+    return bool(common_schema()[dataset].get("optional"))
+
+
+def text_fields(dataset: str) -> list[str]:
+    """The free-text fields of ``dataset`` that hold what people wrote or said (personal data:
+    redacted at ingest); a session name taken from a file name is not one."""
+    return [
+        name
+        for name, meta in fields(dataset).items()
+        if meta["type"] == "text" and not meta.get("from_file") and name != "timestamp"
+    ]
+
+
 def output_columns(dataset: str) -> list[str]:
     """Column order of a harmonised dataset."""
     cols = list(LINEAGE)

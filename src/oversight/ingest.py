@@ -33,6 +33,8 @@ from oversight.normalise import norm_label
 from oversight.pseudonymise import pseudonymise
 from oversight.redact import redact
 
+# The note on an optional dataset an LA does not hold (common_schema.yaml `optional: true`).
+NOT_SENT = "not sent: an optional dataset this LA does not hold"
 LEDGER_COLUMNS = [
     "la_code",
     "dataset",
@@ -448,8 +450,8 @@ def _harmonise(
     # The LA's own identifier patterns and its name go to the redactor with the participants.
     id_patterns = [r.pattern for r in id_rules.values() if r.pattern is not None]
     known = [la.config.get("la_name", "")]
-    for name, meta in fields.items():
-        if meta["type"] == "text" and name in ("text", "free_text") and name in typed:
+    for name in cs.text_fields(dataset):
+        if name in typed:
             typed[name] = (
                 typed[name]
                 .map(lambda t: redact(t, names, id_patterns, known) if isinstance(t, str) else t)
@@ -475,7 +477,8 @@ def ingest_authority(
     result carrying the problem (shown on the LA's quality page), and the regional ledger
     refuses to pass it on, so nothing downstream runs on incomplete data.
     """
-    missing = [d for d in datasets if d not in la.config["datasets"]]
+    sent = la.config["datasets"]
+    missing = [d for d in datasets if d not in sent and not cs.optional(d)]
     if missing:
         raise ExtractError(
             str(la.config_path),
@@ -487,6 +490,9 @@ def ingest_authority(
     results = {}
     names: dict[str, str] | None = None
     for dataset in datasets:
+        if dataset not in sent:
+            results[dataset] = not_sent(la, dataset)
+            continue
         try:
             results[dataset] = ingest(la, dataset, raw_root, study, key)
         except ExtractError as problem:
@@ -497,6 +503,21 @@ def ingest_authority(
                 names = filelabels.scrub_names(filelabels.label_map(labels, la.config), labels)
             results[dataset] = failed(la, dataset, filelabels.scrub_error(problem, names))
     return results
+
+
+def not_sent(la: Authority, dataset: str) -> Result:
+    """An optional dataset the LA does not hold: no rows, a ledger line of zeros, a note."""
+    ledger = {
+        "la_code": la.la_code,
+        "dataset": dataset,
+        "rows_in": 0,
+        "rows_loaded": 0,
+        "rows_rejected": 0,
+        "blank_rows_skipped": 0,
+        "file_problem": "",
+    }
+    rejects = pd.DataFrame(columns=validate.REJECT_COLUMNS)
+    return Result(cs.empty(dataset), rejects, ledger, [], [NOT_SENT])
 
 
 def failed(la: Authority, dataset: str, problem: ExtractError) -> Result:

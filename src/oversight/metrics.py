@@ -297,7 +297,56 @@ def _audit_cells(audits: pd.DataFrame, period: Period) -> dict[str, Cells]:
     moderated = a[a["moderated_grade"].notna()]
     down = moderated["moderated_grade"] < moderated["grade"]
     out["moderation_downgraded"] = _groups(down.astype("boolean"), {})
+    if sends(audits, "learning_conversation"):
+        out["audit_learning_conversation"] = _groups(_per_audit(a, "learning_conversation"), {})
     return out
+
+
+def sends(frame: pd.DataFrame | None, field: str) -> bool:
+    """Whether the LA sends an optional field: some row holds a value. An LA that does not
+    has no rows for the metrics built on it (not zeros)."""
+    return frame is not None and field in frame and bool(frame[field].notna().any())
+
+
+def _per_audit(a: pd.DataFrame, field: str) -> pd.Series:
+    """An attribute of each audit (repeated on its domain rows): its first known value,
+    indexed by the audit's first row."""
+    first = a.drop_duplicates("audit_id")
+    value = a.groupby("audit_id", sort=False)[field].first()
+    return pd.Series(
+        value.reindex(first["audit_id"]).to_numpy(), index=first.index, dtype="boolean"
+    )
+
+
+# ----------------------------------------------------------------------- strategy discussions
+PARTNERS = {
+    "strategy_police_attended": "police_attended",
+    "strategy_health_attended": "health_attended",
+    "strategy_education_attended": "education_attended",
+}
+
+
+def _strategy_cells(strat: pd.DataFrame | None, period: Period) -> dict[str, Cells]:
+    """Strategy discussions in the period, by row: each partner's attendance where the LA
+    sends it, and all three partners where it sends all three (known for all three)."""
+    if strat is None or strat.empty:
+        return {}
+    s = strat[strat["discussion_date"].between(period.start, period.end)]
+    out = {m: _groups(s[f], {}) for m, f in PARTNERS.items() if sends(strat, f)}
+    if len(out) == len(PARTNERS):
+        flags = s[list(PARTNERS.values())].astype("boolean")
+        # All three known to attend: yes; any known absent: no (even if another is blank);
+        # otherwise unknown, and left out of the denominator.
+        absent = (~flags).fillna(False).any(axis=1)
+        every = pd.Series(pd.NA, index=s.index, dtype="boolean")
+        every[flags.notna().all(axis=1)] = True
+        every[absent] = False
+        out["strategy_all_partners"] = _groups(every, {})
+    return out
+
+
+def strategy_metrics(strat: pd.DataFrame | None, period: Period) -> list[dict]:
+    return _cell_rows(period.label, _strategy_cells(strat, period))
 
 
 def audit_metrics(audits: pd.DataFrame, period: Period) -> list[dict]:
@@ -332,6 +381,7 @@ def la_metrics(
         rows += child_metrics(case, over, period, windows)
         rows += rationale_metrics(over, period)
         rows += audit_metrics(aud, period)
+        rows += strategy_metrics(frames.get("strategy_discussions"), period)
     for month in periods(start, end, months=True):
         rows += child_metrics(case, over, month, windows[:1], breakdowns=False)
     out = pd.DataFrame(rows, columns=COLUMNS)
@@ -376,6 +426,11 @@ EVENT_DATASETS = {
     "audit_good_or_better": "audits",
     "audit_grade_share": "audits",
     "moderation_downgraded": "audits",
+    "audit_learning_conversation": "audits",
+    "strategy_police_attended": "strategy_discussions",
+    "strategy_health_attended": "strategy_discussions",
+    "strategy_education_attended": "strategy_discussions",
+    "strategy_all_partners": "strategy_discussions",
 }
 
 
@@ -475,9 +530,11 @@ def members(
         raise KeyError(f"{metric} is a {kind} metric: it has no unit records to list")
     data = {
         k: frames[k].reset_index(drop=True)
-        for k in ("supervision", "caseload", "oversight", "audits")
+        for k in ("supervision", "caseload", "oversight", "audits", "strategy_discussions")
+        if k in frames
     }
     sup, case, over, aud = data["supervision"], data["caseload"], data["oversight"], data["audits"]
+    strat = data.get("strategy_discussions")
     main = {p.label: p for p in periods(start, end)}
     monthly = {p.label: p for p in periods(start, end, months=True)}
     staff = [f"staff_supervision_{w}d" for w in windows]
@@ -500,6 +557,7 @@ def members(
                 [m for m, d in EVENT_DATASETS.items() if d == "audits"],
                 lambda: _audit_cells(aud, p),
             ),
+            ([*PARTNERS, "strategy_all_partners"], lambda: _strategy_cells(strat, p)),
         ]
     elif period in monthly:
         p = monthly[period]

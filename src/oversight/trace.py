@@ -43,7 +43,7 @@ from oversight.readers import read_table
 
 CELL_KEYS = ("la_code", "period", "metric", "breakdown")
 KPI_KEYS = ("la_code", "period", "indicator")
-STATS_DATASETS = ("supervision", "caseload", "oversight", "audits")
+STATS_DATASETS = ("supervision", "caseload", "oversight", "audits", "strategy_discussions")
 SYMBOL = "c"
 # Row ranges shown per raw file before the rest are counted.
 RANGES_SHOWN = 6

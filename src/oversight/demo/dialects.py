@@ -307,6 +307,76 @@ CASELOAD: list[dict[str, Any]] = [
         "date_format": "%d-%b-%Y",
     },
 ]
+# Strategy discussions (an optional dataset): six systems' exports. The last does not
+# record whether education attended, so it leaves the column out.
+STRATEGY: list[dict[str, Any]] = [
+    {
+        "headers": {
+            "child_id": "Child ID",
+            "discussion_date": "Strategy Discussion Date",
+            "police_attended": "Police Attended",
+            "health_attended": "Health Attended",
+            "education_attended": "Education Attended",
+        },
+        "extra": {"Team": "team"},
+        "date_format": "%d/%m/%Y",
+    },
+    {
+        "headers": {
+            "child_id": "person_id",
+            "discussion_date": "strategy_date",
+            "police_attended": "police_present",
+            "health_attended": "health_present",
+            "education_attended": "education_present",
+        },
+        "extra": {},
+        "date_format": "%Y-%m-%d",
+    },
+    {
+        "headers": {
+            "child_id": "Child\u2019s unique ID",
+            "discussion_date": "Date of strategy discussion",
+            "police_attended": "Police?",
+            "health_attended": "Health?",
+            "education_attended": "School / education?",
+        },
+        "extra": {},
+        "date_format": "%d-%b-%y",
+    },
+    {
+        "headers": {
+            "child_id": "LCS ID",
+            "discussion_date": "STRAT DATE",
+            "police_attended": "POLICE",
+            "health_attended": "HEALTH",
+            "education_attended": "EDUCATION",
+        },
+        "extra": {"LOCALITY": "team"},
+        "date_format": "excel_serial",
+    },
+    {
+        "headers": {
+            "child_id": "Client No.",
+            "discussion_date": "Strategy discussion held on",
+            "police_attended": "Police in attendance",
+            "health_attended": "Health in attendance",
+            "education_attended": "Education in attendance",
+        },
+        "extra": {},
+        "order": [1, 0, 2, 3, 4],
+        "date_format": "%d/%m/%Y",
+    },
+    {
+        "headers": {
+            "child_id": "child ref",
+            "discussion_date": "strategy discussion",
+            "police_attended": "police",
+            "health_attended": "health",
+        },
+        "extra": {},
+        "date_format": "%d-%b-%Y",
+    },
+]
 TEAM_LABELS = [
     {
         "front_door": "MASH",

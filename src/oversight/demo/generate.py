@@ -24,7 +24,7 @@ import yaml
 from oversight import common_schema as cs
 from oversight.config import load_yaml
 from oversight.demo import dialects as d
-from oversight.demo import render, simulate, writers
+from oversight.demo import optional, render, simulate, writers
 from oversight.pseudonymise import DEMO_KEY_MARK, sha256_file
 
 DEFAULT_SEED = 20240401
@@ -66,6 +66,7 @@ DATASET_OFFSET = {
     "audits": 2,
     "survey": 3,
     "transcripts": 0,
+    "strategy_discussions": 2,
 }
 SHEET_NAMES = {
     "supervision": "Supervision",
@@ -73,6 +74,7 @@ SHEET_NAMES = {
     "oversight": "Case notes",
     "audits": "Audit grades",
     "survey": "Responses",
+    "strategy_discussions": "Strategy discussions",
 }
 
 
@@ -207,6 +209,7 @@ def error_plan(
         "oversight": "child_id",
         "audits": "audit_id",
         "survey": "respondent_id",
+        "strategy_discussions": "child_id",
     }[dataset]
     plan: dict[str, dict[str, Any]] = {
         "required": {"n": n(), "column": headers[id_field], "value": const("")},
@@ -243,6 +246,9 @@ def error_plan(
             "column": headers["grade"],
             "value": const(render.UNKNOWN_CODES["grade"]),
         }
+    elif dataset == "strategy_discussions":
+        plan["date_format"] = {"n": n(), "column": headers["discussion_date"], "value": bad_date}
+        plan["future_date"] = {"n": n(), "column": headers["discussion_date"], "value": future}
     elif dataset == "survey" and item_header:
         plan["allowed_codes"] = {
             "n": n(),
@@ -297,6 +303,12 @@ class Generator:
                 "practitioner's own reflection",
                 "audit_mo_good_or_better": "management-oversight domain graded good or better "
                 "(auditor grade)",
+                "reflection": "held case and personal sessions: never_reflect is the share of "
+                "workers recording no reflection; cells are each session type's marginal chance "
+                "of recording part 1 (family) and part 2 (own), before adoption; patterns are "
+                "the expected shares of neither / part 1 only / part 2 only / both",
+                "optional": "which LAs send the optional fields and dataset, and the rates "
+                "they were drawn from",
             },
             "outliers": {"low": simulate.LOW_OUTLIER, "high": simulate.HIGH_OUTLIER},
             "authorities": {},
@@ -355,8 +367,12 @@ class Generator:
         )
         policy = POLICY_DAYS[i % 3]
         style = {k: v[(i + 2) % 6] for k, v in ID_STYLES.items()}
+        # A second stream for what came later (reflection beyond the headline cells, the
+        # optional fields, the paired survey items): the first stream's draws stay as they were.
+        extra = np.random.default_rng([self.seed, i, 1])
+        simulate.plant_reflection(rates, extra)
         staff = simulate.workers(ref, rng, style["worker"])
-        frames = {"supervision": simulate.supervision(staff, rates, rng, adoption)}
+        frames = {"supervision": simulate.supervision(staff, rates, rng, adoption, extra)}
         kids = simulate.children(ref, staff, rng, style["child"])
         frames["caseload"] = kids
         frames["oversight"], child_expected = simulate.oversight(kids, rates, rng, adoption)
@@ -364,8 +380,10 @@ class Generator:
         survey_tool = d.SURVEY[dialect_index(i, "survey")]
         scale = d.SCALES[survey_tool["scale"]]
         frames["survey"] = simulate.survey(
-            staff, rates, self.items, scale["points"], rng, style["respondent"]
+            staff, rates, self.items, scale["points"], rng, style["respondent"], extra
         )
+        base = re.sub(r"_copy_\d+$", "", slug)
+        sent = self._optional(base, frames, kids, extra)
         config: dict[str, Any] = {
             "la_code": ref["la_code_new"],
             "la_name": ref["la_name"],
@@ -382,8 +400,13 @@ class Generator:
             "rows_in": {},
             "volumes": {},
         }
-        for dataset in ("supervision", "caseload", "oversight", "audits"):
-            spec, counts, n_in = self._tabular(i, slug, dataset, frames[dataset], rng, raw_root)
+        tabular = ["supervision", "caseload", "oversight", "audits"]
+        if "strategy_discussions" in frames:
+            tabular.append("strategy_discussions")
+        for dataset in tabular:
+            spec, counts, n_in = self._tabular(
+                i, slug, dataset, frames[dataset], rng, raw_root, sent["headers"].get(dataset)
+            )
             config["datasets"][dataset] = spec
             la_truth["errors"][dataset] = dict(sorted(counts.items()))
             la_truth["volumes"][dataset] = len(frames[dataset])
@@ -405,7 +428,55 @@ class Generator:
         la_truth["rates"] = self._rates(rates, policy, child_expected)
         la_truth["child_oversight_by_month_end"] = child_expected
         la_truth["impact"] = self._impact(rates, adoption)
+        la_truth["reflection"] = self._reflection(rates)
+        la_truth["optional"] = sent["truth"]
         return la_truth, config
+
+    @staticmethod
+    def _optional(
+        slug: str, frames: dict[str, pd.DataFrame], kids: pd.DataFrame, rng: np.random.Generator
+    ) -> dict[str, Any]:
+        """Add the optional fields and dataset this LA sends to ``frames``; return the headers
+        its exports give them (dataset -> field -> header) and their truth."""
+        from oversight.redact import forenames
+
+        headers: dict[str, dict[str, str]] = {}
+        truth: dict[str, Any] = {"record_text": slug in optional.RECORD_TEXT}
+        if slug in optional.RECORD_TEXT:
+            sup = frames["supervision"]
+            sup["record_text"] = optional.record_texts(sup, rng, sorted(forenames())[:400])
+            headers["supervision"] = {"record_text": optional.RECORD_TEXT[slug]}
+        rate = float(rng.uniform(0.3, 0.8))
+        truth["learning_conversation"] = rate if slug in optional.LEARNING_CONVERSATION else None
+        if slug in optional.LEARNING_CONVERSATION:
+            aud = frames["audits"]
+            aud["learning_conversation"] = optional.learning_conversations(aud, rate, rng)
+            headers["audits"] = {"learning_conversation": optional.LEARNING_CONVERSATION[slug]}
+        truth["strategy_discussions"] = None
+        if slug in optional.STRATEGY_DISCUSSIONS:
+            dialect = d.STRATEGY[optional.STRATEGY_DISCUSSIONS[slug]]
+            rates = optional.attendance_rates(rng)
+            rates = {k: v for k, v in rates.items() if k in dialect["headers"]}
+            frames["strategy_discussions"] = optional.strategy_discussions(kids, rates, rng)
+            truth["strategy_discussions"] = rates
+        return {"headers": headers, "truth": truth}
+
+    @staticmethod
+    def _reflection(rates: simulate.Rates) -> dict[str, Any]:
+        """The planted reflection recording: cells and the expected patterns per session type
+        before adoption."""
+        cells = {
+            "case": {"part1": rates.part1, "part2": rates.part2_case},
+            "personal": {"part1": rates.part1_personal, "part2": rates.part2},
+        }
+        return {
+            "never_reflect": rates.never_reflect,
+            "cells": cells,
+            "patterns": {
+                kind: simulate.pattern_shares(c["part1"], c["part2"], rates.never_reflect)
+                for kind, c in cells.items()
+            },
+        }
 
     @staticmethod
     def _impact(rates: simulate.Rates, adoption: simulate.Adoption) -> dict[str, Any]:
@@ -458,13 +529,19 @@ class Generator:
         frame: pd.DataFrame,
         rng: np.random.Generator,
         raw_root: Path,
+        optional_headers: dict[str, str] | None = None,
     ):
-        dialect = {
-            "supervision": d.SUPERVISION,
-            "caseload": d.CASELOAD,
-            "oversight": d.OVERSIGHT,
-            "audits": d.AUDITS,
-        }[dataset][dialect_index(i, dataset)]
+        if dataset == "strategy_discussions":
+            base = re.sub(r"_copy_\d+$", "", slug)
+            dialect = d.STRATEGY[optional.STRATEGY_DISCUSSIONS[base]]
+        else:
+            dialect = {
+                "supervision": d.SUPERVISION,
+                "caseload": d.CASELOAD,
+                "oversight": d.OVERSIGHT,
+                "audits": d.AUDITS,
+            }[dataset][dialect_index(i, dataset)]
+        dialect = with_optional(dialect, optional_headers or {})
         kind = container(slug, dataset, len(frame))
         box = d.CONTAINERS[kind]
         native_cells = box["format"] == "xlsx"
@@ -477,7 +554,7 @@ class Generator:
         rows, counts = render.plant(rows, header, plan, rng, mapped, keyed)
         rel = f"{slug}/{dataset}_2024-25.{box['format']}"
         path = raw_root / rel
-        title = f"{dataset.title()} extract, 1 April 2024 to 31 March 2025"
+        title = f"{dataset.replace('_', ' ').title()} extract, 1 April 2024 to 31 March 2025"
         spec: dict[str, Any] = {"path": rel, "format": box["format"]}
         if box["format"] == "csv":
             writers.write_csv(path, header, rows, box["encoding"], box.get("delimiter", ","))
@@ -632,6 +709,17 @@ class Generator:
         return spec, turns_total, [p for p, _ in people], themes
 
 
+def with_optional(dialect: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+    """The dialect with the optional fields this LA sends added as its last columns."""
+    if not headers:
+        return dialect
+    out = {**dialect, "headers": {**dialect["headers"], **headers}}
+    if dialect.get("order"):
+        n = len(dialect["headers"])
+        out["order"] = [*dialect["order"], *range(n, n + len(headers))]
+    return out
+
+
 def _values(dataset: str, dialect: dict[str, Any], i: int) -> dict[str, dict[str, Any]]:
     """The LA's labels for common codes, as its configuration lists them."""
     values: dict[str, dict[str, Any]] = {}
@@ -653,7 +741,10 @@ def _values(dataset: str, dialect: dict[str, Any], i: int) -> dict[str, dict[str
             "practitioner_reflection_recorded",
         ],
         "oversight": ["rationale_recorded"],
+        "audits": ["learning_conversation"],
+        "strategy_discussions": ["police_attended", "health_attended", "education_attended"],
     }.get(dataset, [])
+    bool_fields = [f for f in bool_fields if f in dialect["headers"]]
     builtin = {"y", "n", "yes", "no", "true", "false", "1", "0"}
     for name in bool_fields:
         if name in values:

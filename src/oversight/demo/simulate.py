@@ -47,6 +47,15 @@ TEMPLATE_EFFECTS = {
     "part1": {"child_oversight_28d": 1.6, "part1_family_reflection": 2.2, "audit_mo_good": 1.8},
     "part2": {"part2_practitioner_reflection": 2.2},
 }
+# Paired survey items: how far (on the 0-1 latent scale) the "discussed" side sits above the
+# "recorded" side. Practitioners' own feelings and biases are discussed far more than recorded.
+COMPARE_GAP = {
+    "family_capacity": 0.15,
+    "family_prognosis": 0.2,
+    "own_feelings": 0.35,
+    "own_bias": 0.35,
+    "default": 0.2,
+}
 COMPLIANT_GAPS = (0, 28)  # inclusive
 NONCOMPLIANT_GAPS = (29, 75)  # inclusive
 LOW_OUTLIER = "slough"
@@ -73,6 +82,10 @@ class Rates:
     audit_mo_good: float
     rationale: float
     survey_mean: float
+    # Reflection recording beyond the two headline cells (:func:`plant_reflection`).
+    never_reflect: float = 0.0  # share of workers whose supervisors never record a reflection
+    part1_personal: float = 0.0  # family reflection noted in a personal supervision record
+    part2_case: float = 0.0  # own reflection noted in a case supervision record (child's file)
 
 
 @dataclass(frozen=True)
@@ -115,8 +128,8 @@ def planted_rates(slug: str, rng: np.random.Generator) -> Rates:
     rates = Rates(
         staff_28=0.70 + jitter[0],
         child_28=0.62 + jitter[1],
-        part1=float(rng.uniform(0.35, 0.55)),
-        part2=float(rng.uniform(0.15, 0.35)),
+        part1=float(rng.uniform(0.25, 0.45)),
+        part2=float(rng.uniform(0.10, 0.25)),
         audit_mo_good=0.55 + jitter[2],
         rationale=float(rng.uniform(0.5, 0.8)),
         survey_mean=float(rng.uniform(0.45, 0.65)),
@@ -126,6 +139,58 @@ def planted_rates(slug: str, rng: np.random.Generator) -> Rates:
     if slug == HIGH_OUTLIER:
         rates.staff_28, rates.child_28, rates.audit_mo_good = 0.95, 0.90, 0.85
     return rates
+
+
+# Most held sessions record neither reflection; part 1 mostly in case records, part 2 rarely
+# and sometimes in a case record (on the child's file). Workers whose supervisors never record
+# a reflection make "neither, all year" a real group; kept small, so the session-level rates
+# stay close to binomial (their intervals are Wilson intervals).
+NEVER_REFLECT = (0.03, 0.10)
+PART1_PERSONAL = (0.03, 0.12)
+PART2_CASE = (0.01, 0.08)
+MAX_RECORDER_P = 0.9  # a recording worker's chance stays below this after adoption
+
+
+def plant_reflection(rates: Rates, rng: np.random.Generator) -> None:
+    """Draw the LA's reflection-recording rates beyond the headline cells (in place)."""
+    rates.never_reflect = float(rng.uniform(*NEVER_REFLECT))
+    rates.part1_personal = float(rng.uniform(*PART1_PERSONAL))
+    rates.part2_case = float(rng.uniform(*PART2_CASE))
+    highest = max(
+        float(shifted(rates.part1, TEMPLATE_EFFECTS["part1"]["part1_family_reflection"])),
+        float(shifted(rates.part2, TEMPLATE_EFFECTS["part2"]["part2_practitioner_reflection"])),
+    )
+    rates.never_reflect = min(rates.never_reflect, 1 - highest / MAX_RECORDER_P)
+
+
+def reflection_probabilities(
+    session_type: pd.Series, dates: pd.Series, rates: Rates, adoption: Adoption
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each session's marginal chance of recording part 1 and part 2 (0 for group sessions).
+
+    The templates move the headline cells (part 1 in case records, part 2 in personal ones)
+    by their planted odds ratios from adoption; the other two cells keep the baseline.
+    """
+    case = (session_type == "case").to_numpy()
+    personal = (session_type == "personal").to_numpy()
+    p1 = shifted(rates.part1, adoption.odds_ratio("part1_family_reflection", dates))
+    p2 = shifted(rates.part2, adoption.odds_ratio("part2_practitioner_reflection", dates))
+    fam = np.where(case, p1, np.where(personal, rates.part1_personal, 0.0))
+    prac = np.where(personal, p2, np.where(case, rates.part2_case, 0.0))
+    return fam, prac
+
+
+def pattern_shares(p_fam: float, p_prac: float, never: float) -> dict[str, float]:
+    """Expected shares of a session type's held sessions recording neither, part 1 only,
+    part 2 only and both, given the marginal chances and the never-recording share."""
+    keep = 1 - never
+    a, b = p_fam / keep, p_prac / keep
+    return {
+        "neither": never + keep * (1 - a) * (1 - b),
+        "part1_only": keep * a * (1 - b),
+        "part2_only": keep * (1 - a) * b,
+        "both": keep * a * b,
+    }
 
 
 def _gap(rng: np.random.Generator, compliant: np.ndarray) -> np.ndarray:
@@ -169,9 +234,19 @@ def workers(ref: dict[str, str], rng: np.random.Generator, id_style: str) -> pd.
 
 
 def supervision(
-    staff: pd.DataFrame, rates: Rates, rng: np.random.Generator, adoption: Adoption = Adoption()
+    staff: pd.DataFrame,
+    rates: Rates,
+    rng: np.random.Generator,
+    adoption: Adoption = Adoption(),
+    extra: np.random.Generator | None = None,
 ) -> pd.DataFrame:
-    """Sessions per worker: anchored personal supervisions, case and group supervision."""
+    """Sessions per worker: anchored personal supervisions, case and group supervision.
+
+    Every held case and personal session records both reflection flags. A worker records
+    no reflection at all with probability ``never_reflect`` (drawn from ``extra``, the LA's
+    second stream); the others record each part with the session's chance divided by the
+    share of recording workers, so each cell's marginal rate is as planted.
+    """
     rows: list[tuple] = []
     n = len(staff)
     prev = PERIOD_START - pd.Timedelta(days=1)
@@ -204,6 +279,10 @@ def supervision(
             day = months[q * 3] + pd.Timedelta(days=int(rng.integers(30, 80)))
             rows.append((w, day, "group", "held"))
     frame = pd.DataFrame(rows, columns=["w", "session_date", "session_type", "status"])
+    recorder = np.ones(n, dtype=bool)
+    if extra is not None:
+        recorder = extra.random(n) >= rates.never_reflect
+    records = recorder[frame["w"].to_numpy()]
     frame = pd.concat([staff.iloc[frame["w"]].reset_index(drop=True), frame], axis=1)
     frame = frame.drop(columns="w")
     held = frame["status"] == "held"
@@ -212,16 +291,15 @@ def supervision(
     duration = np.clip(rng.normal(mean, 22), 10, 180).round().astype("int64")
     frame["duration_min"] = pd.array(np.where(held, duration, 0), dtype="Int64")
     frame.loc[~held, "duration_min"] = pd.NA
-    case, personal = frame["session_type"] == "case", frame["session_type"] == "personal"
-    dates = frame["session_date"]
-    p1 = shifted(rates.part1, adoption.odds_ratio("part1_family_reflection", dates))
-    p2 = shifted(rates.part2, adoption.odds_ratio("part2_practitioner_reflection", dates))
-    fam = pd.array(rng.random(size) < p1, dtype="boolean")
-    prac = pd.array(rng.random(size) < p2, dtype="boolean")
+    recorded = held & frame["session_type"].isin(["case", "personal"])
+    p1, p2 = reflection_probabilities(frame["session_type"], frame["session_date"], rates, adoption)
+    keep = 1 - rates.never_reflect
+    fam = pd.array(records & (rng.random(size) < p1 / keep), dtype="boolean")
+    prac = pd.array(records & (rng.random(size) < p2 / keep), dtype="boolean")
     frame["family_reflection_recorded"] = pd.array([pd.NA] * size, dtype="boolean")
     frame["practitioner_reflection_recorded"] = pd.array([pd.NA] * size, dtype="boolean")
-    frame.loc[case & held, "family_reflection_recorded"] = fam[case & held]
-    frame.loc[personal & held, "practitioner_reflection_recorded"] = prac[personal & held]
+    frame.loc[recorded, "family_reflection_recorded"] = fam[recorded.to_numpy()]
+    frame.loc[recorded, "practitioner_reflection_recorded"] = prac[recorded.to_numpy()]
     return frame.sort_values(
         ["session_date", "worker_id", "session_type"], kind="stable"
     ).reset_index(drop=True)
@@ -407,12 +485,16 @@ def survey(
     points: int,
     rng: np.random.Generator,
     id_style: str,
+    extra: np.random.Generator | None = None,
 ) -> pd.DataFrame:
     """Respondents (a share of the workforce) answering every item on ``points`` positions.
 
     Each respondent has one latent view per construct; an item is that view plus item noise,
     so items of one construct hang together (Cronbach's alpha about 0.8 to 0.9), as real
-    scales do. Reverse-worded items are answered the other way round.
+    scales do. Reverse-worded items are answered the other way round. Paired items (``compare``
+    in config/survey.yaml) are drawn from ``extra``, the LA's second stream: the side saying a
+    thing is discussed sits above the view and the side saying it is recorded below it, by
+    :data:`COMPARE_GAP` for the pair, so discussed > recorded on average.
     """
     n = max(10, round(len(staff) * rng.uniform(0.35, 0.55)))
     frame = pd.DataFrame(
@@ -421,10 +503,24 @@ def survey(
             "role": rng.choice(staff["worker_role"].to_numpy(), size=n),
         }
     )
+    paired = [it for it in items if it.get("compare")]
+    items = [it for it in items if not it.get("compare")]
     views = {
         c: rng.normal(rates.survey_mean, 0.22, size=n)
         for c in sorted({it["construct"] for it in items})
     }
+    if paired and extra is not None:
+        for c in sorted({it["construct"] for it in paired}):
+            views[c] = extra.normal(rates.survey_mean, 0.22, size=n)
+        for item in paired:
+            compare = item["compare"]
+            gap = COMPARE_GAP.get(compare["pair"], COMPARE_GAP["default"])
+            shift = gap / 2 if compare["side"] == "discussed" else -gap / 2
+            latent = views[item["construct"]] + shift + extra.normal(0, 0.2, size=n)
+            answer = (np.clip(latent, 0, 0.999) * points).astype(int) + 1
+            skipped = extra.random(n) < 0.03
+            frame[item["id"]] = pd.array(np.where(skipped, 0, answer), dtype="Int64")
+            frame.loc[skipped, item["id"]] = pd.NA
     for item in items:
         latent = views[item["construct"]] + rng.normal(0, 0.2, size=n)
         if item.get("reverse"):

@@ -44,6 +44,8 @@ class Item:
     scale: str | None = None
     reverse: bool = False
     options: tuple[str, ...] = ()
+    # (pair id, "discussed" | "recorded") for the paired discussed-versus-recorded items
+    compare: tuple[str, str] | None = None
 
     @property
     def scored(self) -> bool:
@@ -111,6 +113,28 @@ def _need(entry: Mapping[str, Any], key: str, where: str) -> Any:
     return entry[key]
 
 
+def _compare(raw: Any, where: str) -> tuple[str, str] | None:
+    """An item's ``compare: {pair, side}`` as (pair, side)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping) or raw.get("side") not in ("discussed", "recorded"):
+        raise InstrumentError(f"{where}: compare needs pair and side: discussed or recorded")
+    return str(_need(raw, "pair", where)), str(raw["side"])
+
+
+def _check_pairs(items: list[Item]) -> None:
+    """Each compared pair has exactly one discussed and one recorded item."""
+    sides: dict[str, list[str]] = {}
+    for item in items:
+        if item.compare:
+            sides.setdefault(item.compare[0], []).append(item.compare[1])
+    for pair, found in sorted(sides.items()):
+        if sorted(found) != ["discussed", "recorded"]:
+            raise InstrumentError(
+                f"compare pair {pair!r}: needs one discussed and one recorded item"
+            )
+
+
 def parse_instrument(raw: Mapping[str, Any]) -> Instrument:
     """Validate a parsed ``survey.yaml`` mapping and build an :class:`Instrument`.
 
@@ -149,9 +173,11 @@ def parse_instrument(raw: Mapping[str, Any]) -> Instrument:
         reverse = entry.get("reverse", False)
         if not isinstance(reverse, bool):
             raise InstrumentError(f"items[{n}] ({item_id}): reverse must be true or false")
-        items.append(Item(item_id, construct, text, scale, reverse))
+        compare = _compare(entry.get("compare"), f"items[{n}] ({item_id})")
+        items.append(Item(item_id, construct, text, scale, reverse, (), compare))
     if not items:
         raise InstrumentError("no items defined")
+    _check_pairs(items)
 
     demographics = []
     for n, entry in enumerate(raw.get("demographics") or []):
