@@ -313,7 +313,7 @@ def appendix_views(
     ]
     shown = {v.id for v in views}
     return views + [
-        extract_view(name, tables[name], spec, names, year)
+        extract_view(name, tables[name], spec, names, year, region_code)
         for name, spec in catalogue.items()
         if spec["id"] not in shown and name in tables
     ]
@@ -362,9 +362,15 @@ HIDDEN_COLUMNS = frozenset(
 EXTRACT_ROWS = 30
 
 
+# Numbers that are labels (years, months from adoption, ranks), printed as they are.
+LABEL_COLUMNS = frozenset(
+    {"period", "time", "group", "event_time", "rank", "item", "interruption", "published"}
+)
+
+
 def _column_format(frame: pd.DataFrame, column: str) -> str:
     numbers = pd.to_numeric(frame[column], errors="coerce")
-    if numbers.notna().sum() == 0:
+    if column in LABEL_COLUMNS or numbers.notna().sum() == 0:
         return "text"
     if column in P_COLUMNS:
         return "p"
@@ -374,9 +380,10 @@ def _column_format(frame: pd.DataFrame, column: str) -> str:
     return "int" if (whole == whole.round()).all() else "2dp"
 
 
-def _extract(frame: pd.DataFrame, year: str) -> tuple[pd.DataFrame, str]:
-    """Rows of a large table to print: the study year, then the headline metrics, then the
-    first rows; the note says what was left to the workbook."""
+def _extract(frame: pd.DataFrame, year: str, region_code: str) -> tuple[pd.DataFrame, str]:
+    """Rows of a large table to print: the study year, the headline metric (or the first
+    indicator), the region's rows, then the first rows; the note says what was left to the
+    workbook."""
     part = frame
     if len(part) > EXTRACT_ROWS and "period" in part.columns:
         latest = part["period"].astype(str).max()
@@ -387,7 +394,12 @@ def _extract(frame: pd.DataFrame, year: str) -> tuple[pd.DataFrame, str]:
         first = next((m for m in heads if (part["metric"] == m).any()), None)
         if first:
             part = part[part["metric"] == first]
-    if len(part) == len(frame):
+    if len(part) > EXTRACT_ROWS and "indicator" in part.columns:
+        part = part[part["indicator"] == sorted(part["indicator"].dropna())[0]]
+    region = part["la_code"] == region_code if "la_code" in part.columns else None
+    if len(part) > EXTRACT_ROWS and region is not None and region.any():
+        part = part[region]
+    if len(part) == len(frame) and len(part) <= EXTRACT_ROWS:
         return frame, ""
     rows = part.head(EXTRACT_ROWS)
     note = (
@@ -398,7 +410,12 @@ def _extract(frame: pd.DataFrame, year: str) -> tuple[pd.DataFrame, str]:
 
 
 def extract_view(
-    name: str, frame: pd.DataFrame, spec: Mapping[str, Any], names: Mapping[str, str], year: str
+    name: str,
+    frame: pd.DataFrame,
+    spec: Mapping[str, Any],
+    names: Mapping[str, str],
+    year: str,
+    region_code: str,
 ) -> TableView:
     """A published table the report has no tailored view for, printed whole or as an
     extract, so every published table appears in the appendix."""
@@ -406,12 +423,22 @@ def extract_view(
     if "la_code" in shown.columns:
         la = shown["la_code"].map(lambda c: names.get(c, c) if pd.notna(c) else "")
         shown = shown.assign(la=la).sort_values("la", kind="stable")
-    rows, note = _extract(shown, year)
+    rows, note = _extract(shown, year, region_code)
     cols = ([("la")] if "la" in rows.columns else []) + [
         c for c in rows.columns if c not in HIDDEN_COLUMNS and c != "la"
     ]
     formats = {c: _column_format(rows, c) for c in cols}
-    labels = {"la": "LA", "p_value": "p", "lower95": "Lower 95%", "upper95": "Upper 95%"}
+    labels = {
+        "la": "LA",
+        "p_value": "p",
+        "lower95": "Lower 95%",
+        "upper95": "Upper 95%",
+        "att": "Effect (ATT)",
+        "se": "SE",
+        "se_boot": "SE (bootstrap)",
+        "ci_lower": "Lower 95%",
+        "ci_upper": "Upper 95%",
+    }
     caption = spec["title"] + (" (extract)" if note else "")
     return view(rows, spec["id"], caption, _source(name, spec), formats, labels, note)
 
