@@ -65,6 +65,7 @@ rule comparison:
         year=YEAR,
         change_from=config["comparison"]["change_from"],
         change_to=config["comparison"]["change_to"],
+        comparator=config["comparison"].get("comparator", "la_median"),
     script:
         "scripts/comparison.py"
 

@@ -19,7 +19,7 @@ def main() -> None:
     bad = unreliable(pd.read_csv(sm.input.ledger, dtype={"la_code": str}))
     counts = drop_for(counts, bad, "comparison")
     region = sm.params.region_code
-    table = compare(counts, region)
+    table = compare(counts, region, sm.params.comparator)
     artefacts.write_csv(table, sm.output.metrics)
     artefacts.write_csv(heterogeneity(table, region, sm.params.year), sm.output.heterogeneity)
     artefacts.write_csv(

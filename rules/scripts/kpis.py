@@ -32,7 +32,12 @@ def main() -> None:
     reference = pd.read_csv(sm.input.reference, dtype=str)
     kinds = {n: s["kind"] for n, s in cfg["indicators"].items()}
     table = kpis(
-        rows, reference, neighbour_map(sn, cfg["neighbours"]["count"]), sm.params.region_code, kinds
+        rows,
+        reference,
+        neighbour_map(sn, cfg["neighbours"]["count"]),
+        sm.params.region_code,
+        kinds,
+        sm.params.comparator,
     )
     artefacts.write_csv(table, sm.output.table)
 

@@ -178,7 +178,12 @@ HIDE_WITH_NUMERATOR = (
     "lower998",
     "upper998",
     "funnel_flag",
+    "funnel_flag_unadjusted",
 )
+# Computed from every row of a funnel (period, metric, breakdown): the centre line (the
+# region's value or the LAs' median, which is one LA's value) and phi / tau2. One hidden row
+# in the funnel hides them on all its rows, or they could give that row's count away.
+HIDE_WITH_FUNNEL = ("funnel_centre", "funnel_phi", "funnel_tau2")
 
 
 def protect_long(
@@ -235,6 +240,11 @@ def hide_long(
     for col in hide_cols:
         if col in out:
             out[col] = out[col].astype(object).where(~row_hidden, SYMBOL)
+    funnel = pd.Series([k[1:] for k in keys], index=out.index)
+    in_hidden_funnel = funnel.isin(set(funnel[row_hidden])).to_numpy()
+    for col in HIDE_WITH_FUNNEL:
+        if col in out:
+            out[col] = out[col].astype(object).where(~in_hidden_funnel, SYMBOL)
     out["denominator"] = out["denominator"].astype(object).where(~den_hidden, SYMBOL)
     status = out["status"] if "status" in out else pd.Series("", index=out.index)
     out["status"] = np.where(row_hidden, SYMBOL, status.astype(object).fillna(""))

@@ -45,6 +45,7 @@ from oversight.artefacts import atomic_path
 from oversight.config import load_yaml
 from oversight.metrics import definitions
 from oversight.stats import funnel_limits
+from oversight.stats.funnel import control_limits
 
 REGION_CODE = "E12000008"
 YEAR_TREND_METRIC = "child_oversight_28d"
@@ -338,22 +339,71 @@ def _furthest(rows: pd.DataFrame, baseline: float, limit: int) -> pd.DataFrame:
     return ranked.head(limit).drop(columns="_z")
 
 
+@dataclass(frozen=True)
+class FunnelLines:
+    """What a funnel plot draws: the centre line, what it is, and the tau2 of the adjusted
+    limits (None when the unadjusted limits are the ones used)."""
+
+    centre: float
+    comparator: str  # "region" or "la_median"
+    las: int  # LAs in the funnel, hidden ones included
+    tau2: float | None
+    phi: float
+
+    @property
+    def adjusted(self) -> bool:
+        return self.tau2 is not None
+
+    def centre_name(self) -> str:
+        """'the median of the 19 LAs' or 'the regional value'."""
+        if self.comparator == "la_median":
+            return f"the median of the {self.las} LAs"
+        return "the regional value"
+
+
+def _funnel_lines(rows: pd.DataFrame, region_value: float) -> FunnelLines:
+    """The table's funnel (``oversight.comparison``: comparator, centre, phi, tau2 and the
+    limits used); a table without them, or whose centre is hidden by disclosure control, gets
+    the regional value and the unadjusted limits."""
+    las = rows[rows["la_code"] != REGION_CODE]
+    cols = ("funnel_comparator", "funnel_centre", "funnel_limits", "funnel_tau2", "funnel_phi")
+    known = rows.dropna(subset=[c for c in cols if c in rows]) if set(cols) <= set(rows) else []
+    if len(known) == 0:
+        return FunnelLines(region_value, "region", len(las), None, float("nan"))
+    first = known.iloc[0]
+    centre, tau2, phi = (
+        float(pd.to_numeric(first[c])) for c in ("funnel_centre", "funnel_tau2", "funnel_phi")
+    )
+    comparator = str(first["funnel_comparator"])
+    n = int((las["funnel_comparator"].astype(str) == comparator).sum())
+    adjusted = str(first["funnel_limits"]) == "adjusted"
+    return FunnelLines(centre, comparator, n, tau2 if adjusted else None, phi)
+
+
+UNADJUSTED_GREY = "#C4C4C4"  # the limits before the over-dispersion adjustment, drawn faintly
+
+
 @_styled
 def funnel_plot(
     table: pd.DataFrame, metric: str, period: str, names: Mapping[str, str] | None = None
 ) -> tuple[Figure, FigureSpec]:
     """Funnel plot of one proportion metric (breakdown 'all') in ``period``.
 
-    x is the LA's denominator, y its value in per cent; the centre line is the regional
-    value and the 95% and 99.8% control limits (:func:`oversight.stats.funnel_limits`)
-    are drawn over a fine denominator grid. Points are styled by funnel flag (colour,
-    shape and fill); LAs outside the 99.8% limits are named.
+    x is the LA's denominator, y its value in per cent; the centre line is the table's
+    comparator (the regional value or the median of the LAs' values) and the 95% and 99.8%
+    control limits the flags use are drawn over a fine denominator grid: the
+    over-dispersion-adjusted limits when the LAs are over-dispersed, with the unadjusted
+    limits (:func:`oversight.stats.funnel_limits`) faintly behind them, else the unadjusted
+    limits alone (:func:`oversight.stats.funnel.control_limits`). Points are styled by funnel
+    flag (colour, shape and fill); LAs outside the 99.8% limits are named.
     """
     label = _label(metric)
     rows = _select(table, metric, period)
     if len(rows) and _la_rows(rows).empty:
         return _suppressed_panel(f"FIG-FUNNEL-{metric}", metric, period)
-    las, baseline = _split_region(rows, metric, period)
+    las, region_value = _split_region(rows, metric, period)
+    lines = _funnel_lines(rows, region_value)
+    baseline = lines.centre
     las = _named(_with_flags(las, baseline), names)
     las = las.sort_values(["denominator", "name"], kind="stable")
     dens = las["denominator"].to_numpy(float)
@@ -363,39 +413,46 @@ def funnel_plot(
     fig = _figure(4.6)
     ax = fig.add_subplot()
     _style_axes(ax)
+    centre_label = f"Median of the {lines.las} LAs" if lines.comparator == "la_median" else "Region"
     ax.axhline(
         100 * baseline,
         color=OKABE_ITO["black"],
         lw=1.2,
         ls="-",
-        label=f"Region ({_pct(baseline)})",
+        label=f"{centre_label} ({_pct(baseline)})",
         gid="centre",
         zorder=2,
     )
     ymin, ymax = float(vals.min()), float(vals.max())
     for conf, (ls, text) in LIMIT_STYLES.items():
-        lower, upper = funnel_limits(baseline, grid, conf)
+        lower, upper = control_limits(baseline, grid, conf, lines.tau2)
         tag = "95" if conf == 0.95 else "998"
-        ax.plot(
-            grid,
-            100 * lower,
-            color=GREY,
-            ls=ls,
-            lw=1.1,
-            label=text,
-            gid=f"limit-{tag}-lower",
-            zorder=1,
-        )
-        ax.plot(
-            grid,
-            100 * upper,
-            color=GREY,
-            ls=ls,
-            lw=1.1,
-            label="_nolegend_",
-            gid=f"limit-{tag}-upper",
-            zorder=1,
-        )
+        text = f"{text} (adjusted)" if lines.adjusted else text
+        for side, curve, legend in (("lower", lower, text), ("upper", upper, "_nolegend_")):
+            ax.plot(
+                grid,
+                100 * curve,
+                color=GREY,
+                ls=ls,
+                lw=1.1,
+                label=legend,
+                gid=f"limit-{tag}-{side}",
+                zorder=1,
+            )
+        if lines.adjusted:
+            faint_lo, faint_hi = funnel_limits(baseline, grid, conf)
+            faint = "Limits before adjustment" if conf == 0.998 else "_nolegend_"
+            for side, curve, legend in (("lower", faint_lo, faint), ("upper", faint_hi, "_")):
+                ax.plot(
+                    grid,
+                    100 * curve,
+                    color=UNADJUSTED_GREY,
+                    ls=ls,
+                    lw=0.8,
+                    label=legend if legend != "_" else "_nolegend_",
+                    gid=f"limit-{tag}-{side}-unadjusted",
+                    zorder=0.5,
+                )
         if conf == 0.95:
             ymin = min(ymin, float(lower.min()))
             ymax = max(ymax, float(upper.max()))
@@ -438,9 +495,17 @@ def funnel_plot(
     high = las[las["funnel_flag"] == "high_998"].sort_values(
         ["value", "name"], ascending=[False, True]
     )
+    short = "region" if lines.comparator == "region" else lines.centre_name()[4:]
+    centre_text = f"centre line {short} {_pct(baseline)}"
+    limits_text = (
+        f"limits adjusted for over-dispersion (phi {lines.phi:.1f})"
+        if lines.adjusted
+        else "unadjusted limits"
+    )
     parts = [
         f"Funnel plot of {label.lower()} in {period} for {len(las)} LAs",
-        f"region {_pct(baseline)}",
+        centre_text,
+        limits_text,
     ]
     for rows, side in ((low, "below"), (high, "above")):
         if rows.empty:
@@ -454,22 +519,43 @@ def funnel_plot(
     n95 = int(las["funnel_flag"].isin(["low_95", "high_95"]).sum())
     others = {0: "no other LA lies", 1: "1 other LA lies"}.get(n95, f"{n95} other LAs lie")
     parts.append(f"{others} between the 95% and 99.8% limits")
+    if lines.adjusted:
+        before = int(
+            las.get("funnel_flag_unadjusted", pd.Series(dtype=str))
+            .isin(["low_998", "high_998"])
+            .sum()
+        )
+        parts.append(f"before the adjustment {_count_las(before)} outside the 99.8% limits")
     alt = "; ".join(parts) + "."
+    limits_caption = (
+        "dashed and dotted curves are the 95% and 99.8% control limits around it, widened "
+        f"for over-dispersion (the LAs vary more than chance alone would give: phi = "
+        f"{lines.phi:.1f}; Spiegelhalter's additive random-effects adjustment, z-scores "
+        "Winsorised at 10% each tail, as FunnelPlotR), and the faint grey curves are the "
+        f"limits before adjustment ({PHE_METHOD}). "
+        if lines.adjusted
+        else "dashed and dotted curves are the 95% and 99.8% control limits around it: "
+        f"{PHE_METHOD} (normal approximation to the binomial; the LAs are not over-dispersed, "
+        "so no adjustment is made). "
+    )
     caption = (
         f"{label}, {period}: each LA plotted against the number of {_unit(metric)}. "
-        f"The solid line is the regional value ({_pct(baseline)}); dashed and dotted curves "
-        f"are the 95% and 99.8% control limits around it: {PHE_METHOD} (normal "
-        "approximation to the binomial). "
-        "Marker shape and colour show each LA's position; "
+        f"The solid line is the centre line, {lines.centre_name()} ({_pct(baseline)}); "
+        + limits_caption
+        + "Marker shape and colour show each LA's position; "
         + (
             "LAs outside the 99.8% limits are named."
             if len(named) == len(outside)
             else f"the {len(named)} of the {len(outside)} LAs outside the 99.8% limits that lie "
-            "furthest from the regional value (in standard errors) are named, and the ranked "
+            "furthest from the centre line (in standard errors) are named, and the ranked "
             "chart names every LA."
         )
     )
     return fig, FigureSpec(f"FIG-FUNNEL-{metric}", caption, alt)
+
+
+def _count_las(n: int) -> str:
+    return {0: "no LA lay", 1: "1 LA lay"}.get(n, f"{n} LAs lay")
 
 
 # ----------------------------------------------------------------------------- caterpillar

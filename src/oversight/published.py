@@ -46,7 +46,10 @@ OUTPUT_COLUMNS = [
     "neighbours_n",
     "change_1y",
     "funnel_flag",
+    "funnel_comparator",
 ]
+# The DfE indicators' funnel centre line (config/config.yaml comparison.kpi_comparator).
+KPI_COMPARATORS = ("england", "region", "la_median")
 NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 
 
@@ -171,8 +174,13 @@ def kpis(
     neighbours: dict[str, list[str]],
     region_code: str,
     kinds: dict[str, str],
+    comparator: str = "england",
 ) -> pd.DataFrame:
-    """The study LAs' indicators with England, the region, neighbours, change and funnel."""
+    """The study LAs' indicators with England, the region, neighbours, change and funnel
+    (flagged against the unadjusted limits around the ``comparator``: England's value, the
+    region's published value or the median of the study LAs' values)."""
+    if comparator not in KPI_COMPARATORS:
+        raise ValueError(f"comparator must be one of {KPI_COMPARATORS}, got {comparator!r}")
     la = rows[rows["geographic_level"] == "Local authority"].copy()
     la["la_code"] = identify(la, reference)
     nat = rows[rows["geographic_level"] == "National"].set_index(["period", "indicator"])["value"]
@@ -206,12 +214,16 @@ def kpis(
     )
     study.loc[ok, "lower95"], study.loc[ok, "upper95"] = lo, hi
     study["funnel_flag"] = ""
-    flag = ok & study["england"].notna()
+    centre = {"england": study["england"], "region": study["south_east"]}.get(comparator)
+    if centre is None:
+        centre = study.groupby(["period", "indicator"])["value"].transform("median")
+    flag = ok & centre.notna()
     study.loc[flag, "funnel_flag"] = funnel_flags(
         study.loc[flag, "value"].to_numpy(float),
-        study.loc[flag, "england"].to_numpy(float),
+        centre[flag].to_numpy(float),
         study.loc[flag, "denominator"].to_numpy(float),
     )
+    study["funnel_comparator"] = np.where(flag, comparator, "")
     out = study[OUTPUT_COLUMNS].sort_values(["la_code", "indicator", "period"], kind="stable")
     for col in ("value", "lower95", "upper95", "england", "south_east", "neighbours", "change_1y"):
         out[col] = out[col].astype(float).round(6)

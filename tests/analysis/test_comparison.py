@@ -77,10 +77,12 @@ def test_funnel_flags_against_the_regional_baseline(table) -> None:
         & (table.la_code != REGION)
     ].set_index("la_code")
     assert year.loc["E06000004", "funnel_flag"] == "low_998"
+    # The unadjusted flags are kept beside the adjusted ones the LAs' over-dispersion calls for.
+    assert (year["funnel_limits"] == "adjusted").all()
     lo998, hi998 = funnel_limits(3795 / 6000, 1000, 0.998)
     for code, row in year.iterrows():
         inside = lo998 <= row.value <= hi998
-        assert inside == (not row.funnel_flag.endswith("998")), code
+        assert inside == (not row.funnel_flag_unadjusted.endswith("998")), code
 
 
 def test_ratio_and_agreement_rows(table) -> None:

@@ -225,6 +225,12 @@ COLUMNS = [
     "lower998",
     "upper998",
     "funnel_flag",
+    "funnel_flag_unadjusted",
+    "funnel_limits",
+    "funnel_comparator",
+    "funnel_centre",
+    "funnel_phi",
+    "funnel_tau2",
 ]
 
 

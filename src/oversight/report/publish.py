@@ -219,12 +219,25 @@ def as_numbers(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out
 
 
-METRIC_NUMBERS = ["numerator", "denominator", "value", "lower95", "upper95", "lower998", "upper998"]
+METRIC_NUMBERS = [
+    "numerator",
+    "denominator",
+    "value",
+    "lower95",
+    "upper95",
+    "lower998",
+    "upper998",
+    "funnel_centre",
+    "funnel_phi",
+    "funnel_tau2",
+]
 
 
 def read_published_metrics(path: str) -> pd.DataFrame:
     """``results/tables/oversight_metrics.csv`` with numbers as numbers and hidden ones missing."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     frame = as_numbers(frame, METRIC_NUMBERS)
-    frame["funnel_flag"] = frame["funnel_flag"].replace(SYMBOL, np.nan)
+    for col in ("funnel_flag", "funnel_flag_unadjusted"):
+        if col in frame:
+            frame[col] = frame[col].replace(SYMBOL, np.nan)
     return frame

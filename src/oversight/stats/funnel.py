@@ -20,6 +20,7 @@ import numpy as np
 from scipy.stats import norm
 
 from oversight.stats._arrays import ArrayLike, Result, as_float, check_confidence, like
+from oversight.stats.overdispersion import od_limits
 
 
 def funnel_limits(
@@ -60,3 +61,14 @@ def funnel_limits(
     lower = np.clip(p0 - half_width, 0.0, 1.0)
     upper = np.clip(p0 + half_width, 0.0, 1.0)
     return like(lower, denominator), like(upper, denominator)
+
+
+def control_limits(
+    centre: float, denominator: ArrayLike, confidence: float, tau2: float | None = None
+) -> tuple[Result, Result]:
+    """The funnel limits a comparison uses: PHEindicatormethods' limits (:func:`funnel_limits`)
+    when ``tau2`` is None, else Spiegelhalter's over-dispersion-adjusted limits around the
+    same centre (arcsine scale, additive ``tau2``; :func:`oversight.stats.od_limits`)."""
+    if tau2 is None:
+        return funnel_limits(centre, denominator, confidence)
+    return od_limits(denominator, tau2, confidence, data_type="PR", target=centre)

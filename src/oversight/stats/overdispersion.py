@@ -26,6 +26,15 @@ This follows NHS-R Community ``FunnelPlotR`` (0.6.0; functions ``transformed_zsc
 
 4. Over-dispersed limits use ``sqrt(s**2 + tau2)`` on the transformed scale.
 
+5. The rule for using them (:func:`overdispersed`): under the null hypothesis of no
+   between-unit variation ``n phi`` is approximately chi-squared with ``n - 1`` degrees of
+   freedom, so its expectation is ``n - 1``. The data are over-dispersed, and the adjusted
+   limits are the ones to use, when ``n phi`` exceeds that expectation, i.e. exactly when
+   ``tau2 > 0``. This is FunnelPlotR's behaviour (its adjusted limits equal the unadjusted
+   ones when ``tau2 = 0``); no significance test is applied on top, since a random-effects
+   estimate of zero already returns the unadjusted limits (the chi-squared p-value is
+   reported beside phi for readers who want one).
+
 Deliberate differences from FunnelPlotR, documented so results can be reconciled:
 
 * Normal quantiles come from ``scipy.stats.norm.ppf`` rather than the literals
@@ -54,13 +63,15 @@ _Array = npt.NDArray[np.float64]
 
 
 def _transform(
-    o: _Array, e: _Array, data_type: DataType, method: Method
+    o: _Array, e: _Array, data_type: DataType, method: Method, target: float | None = None
 ) -> tuple[_Array, _Array, float, float]:
-    """Return ``(Y, s, target on the transformed scale, target on the natural scale)``."""
+    """Return ``(Y, s, target on the transformed scale, target on the natural scale)``;
+    a proportion's target is the pooled proportion unless one is given."""
     with np.errstate(divide="ignore", invalid="ignore"):
         if data_type == "PR":
-            valid = np.isfinite(o) & np.isfinite(e) & (e > 0)
-            target = float(o[valid].sum() / e[valid].sum())
+            if target is None:
+                valid = np.isfinite(o) & np.isfinite(e) & (e > 0)
+                target = float(o[valid].sum() / e[valid].sum())
             return np.arcsin(np.sqrt(o / e)), 1.0 / (2.0 * np.sqrt(e)), _asin_sqrt(target), target
         if method == "SHMI":
             return np.log(o / e), 1.0 / np.sqrt(e), 0.0, 1.0
@@ -116,6 +127,13 @@ def _od_limits(
     if method == "SHMI":
         return np.exp(-spread), np.exp(spread)
     return np.clip(1.0 - spread, 0.0, None) ** 2, (1.0 + spread) ** 2
+
+
+def overdispersed(phi: float, n_used: int) -> bool:
+    """Whether the over-dispersion-adjusted limits apply: ``n phi`` above ``n - 1``, the
+    chi-squared expectation under no between-unit variation (equivalently ``tau2 > 0``;
+    module notes, step 5). Needs at least two units; a missing phi is never over-dispersed."""
+    return n_used >= 2 and bool(np.isfinite(phi)) and n_used * phi > n_used - 1
 
 
 def _check_options(data_type: str, method: str) -> None:
@@ -180,6 +198,7 @@ def overdispersion(
     *,
     data_type: DataType = "SR",
     shmi_rounding: bool = True,
+    target: float | None = None,
 ) -> dict[str, Any]:
     """Spiegelhalter (2005) over-dispersion estimates and adjusted z-scores, as FunnelPlotR.
 
@@ -194,6 +213,10 @@ def overdispersion(
         trim: Fraction trimmed at *each* end before estimating phi (0 <= trim < 0.5).
         data_type: ``"SR"`` for indirectly standardised ratios, ``"PR"`` for proportions.
         shmi_rounding: Round E to 2 decimals for SR/SHMI (FunnelPlotR's default).
+        target: Centre line for ``"PR"`` (a proportion in [0, 1]); the pooled proportion
+            ``sum O / sum n`` when None, as FunnelPlotR. Given, the z-scores, phi and
+            tau2 are measured around it, as Spiegelhalter (2005) does for an external
+            target (a comparator such as the median of the units' values).
 
     Returns:
         A dict with
@@ -201,7 +224,8 @@ def overdispersion(
         * ``phi`` - dispersion ratio, mean squared retained (winsorised) z-score;
         * ``tau2`` - additive between-unit variance on the transformed scale;
         * ``n_used`` - number of units retained in the phi/tau2 estimates;
-        * ``target`` - centre line (1 for SR, pooled proportion for PR);
+        * ``target`` - centre line (1 for SR; for PR the given target or the pooled
+          proportion);
         * ``z`` - raw per-unit z-scores;
         * ``z_winsorised`` - winsorised z (CQC, PR) or truncated z with NaN for dropped
           units (SHMI);
@@ -234,10 +258,12 @@ def overdispersion(
         raise ValueError("numerator and denominator must be non-negative")
     if data_type == "PR" and np.any(o > e):
         raise ValueError("numerator must not exceed denominator for proportions")
+    if target is not None and (data_type != "PR" or not 0.0 <= target <= 1.0):
+        raise ValueError("a target is a proportion in [0, 1] and only for data_type='PR'")
     if data_type == "SR" and method == "SHMI" and shmi_rounding:
         e = np.round(e, 2)
 
-    y, s, target_t, target = _transform(o, e, data_type, method)
+    y, s, target_t, target = _transform(o, e, data_type, method, target)
     with np.errstate(invalid="ignore"):
         z = (y - target_t) / s
     if np.isnan(z).all():
