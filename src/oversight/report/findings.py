@@ -20,7 +20,7 @@ import pandas as pd
 from oversight.disclosure import SYMBOL
 from oversight.exclusions import analyses
 from oversight.metrics import definitions
-from oversight.report import findings_network
+from oversight.report import findings_focus, findings_network
 from oversight.report.publish import METRIC_NUMBERS, as_numbers
 
 Tables = Mapping[str, pd.DataFrame]
@@ -97,7 +97,9 @@ def _figs(ctx: Context, *ids: str) -> list[str]:
 
 
 def _spread(tables: Tables, ctx: Context, metric: str, fid: str, section: str) -> Finding:
-    """Range across LAs of one headline proportion, and who lies outside the 99.8% limits."""
+    """Range across LAs of one headline proportion, and who lies outside the 99.8% limits the
+    funnel uses (adjusted for over-dispersion when the LAs are over-dispersed), around the
+    configured comparator; the count before adjustment is given beside it."""
     label = definitions()[metric]["label"]
     las, region = _year_rows(tables, ctx, metric)
     shown = las.dropna(subset=["value"])
@@ -106,15 +108,46 @@ def _spread(tables: Tables, ctx: Context, metric: str, fid: str, section: str) -
         text = f"{label}: no LA-level figures could be published for {ctx.year}."
         return Finding(fid, section, label, text, ["TAB-METRICS"], figures)
     lo, hi = shown.loc[shown["value"].idxmin()], shown.loc[shown["value"].idxmax()]
-    low = shown.loc[shown["funnel_flag"] == "low_998", "la_code"].tolist()
-    high = shown.loc[shown["funnel_flag"] == "high_998", "la_code"].tolist()
+
+    def flagged(column: str, flag: str) -> list[str]:
+        if column not in shown:
+            return []
+        return shown.loc[shown[column] == flag, "la_code"].tolist()
+
+    low, high = flagged("funnel_flag", "low_998"), flagged("funnel_flag", "high_998")
+    funnel = las.dropna(subset=["funnel_centre"]) if "funnel_centre" in las else las.iloc[:0]
     text = (
         f"{label} ranged from {pct(lo['value'])} ({ctx.names.get(lo['la_code'])}) to "
         f"{pct(hi['value'])} ({ctx.names.get(hi['la_code'])}) across {len(shown)} LAs in "
         f"{ctx.year}; the region as a whole stood at {pct(region.get('value', np.nan))}. "
-        f"{_cap(_count(len(low), 'LA'))} lay below the 99.8% funnel limit "
-        f"({_names(low, ctx)}) and {_count(len(high), 'LA')} above it ({_names(high, ctx)})."
     )
+    below_above = (
+        f"{_count(len(low), 'LA')} lay below the 99.8% funnel limit ({_names(low, ctx)}) "
+        f"and {_count(len(high), 'LA')} above it ({_names(high, ctx)})"
+    )
+    if funnel.empty:
+        text += _cap(below_above) + "."
+    else:
+        row = funnel.iloc[0]
+        centre = pct(row["funnel_centre"])
+        around = "Against limits around " + (
+            f"the median of the {len(las)} LAs ({centre})"
+            if row.get("funnel_comparator") == "la_median"
+            else f"the regional value ({centre})"
+        )
+        if row.get("funnel_limits") == "adjusted":
+            before = len(flagged("funnel_flag_unadjusted", "low_998"))
+            before_high = len(flagged("funnel_flag_unadjusted", "high_998"))
+            text += (
+                f"{around}, after adjusting for over-dispersion "
+                f"(φ = {float(row['funnel_phi']):.1f}), {below_above}; before adjustment "
+                f"{_count(before, 'LA')} lay below and {_count(before_high, 'LA')} above."
+            )
+        else:
+            text += (
+                f"{around} (the LAs vary no more than chance would give, so the limits are "
+                f"not adjusted), {below_above}."
+            )
     hidden = len(las) - len(shown)
     if hidden:
         text += f" {_cap(_count(hidden, 'LA'))} not shown because of small numbers."
@@ -123,21 +156,40 @@ def _spread(tables: Tables, ctx: Context, metric: str, fid: str, section: str) -
 
 
 def _adjusted(tables: Tables, ctx: Context, metrics: list[str], fid: str) -> Finding:
+    """Over-dispersion in plain words, then each metric's phi and how many LAs lie outside
+    the 99.8% limits the funnel uses, beside the count before adjustment."""
     het = tables["heterogeneity"]
     het = het[(het["period"].astype(str) == ctx.year) & het["metric"].isin(metrics)]
     parts = []
     for row in het.sort_values("metric").itertuples():
         label = definitions()[row.metric]["label"].lower()
-        parts.append(
-            f"{label}: φ = {float(row.phi):.1f}, {_count(int(row.outside_998), 'LA')} outside "
-            f"the 99.8% limits before adjustment and "
-            f"{_count(int(row.outside_998_adjusted), 'LA')} after"
-        )
-    fewer = bool((het["outside_998_adjusted"].astype(int) < het["outside_998"].astype(int)).any())
-    lead = "Variation between LAs is greater than chance alone would give (over-dispersion); " + (
-        "after Spiegelhalter's adjustment fewer LAs stand out. "
-        if fewer
-        else "the adjustment leaves the same LAs outside the limits. "
+        before, after = int(row.outside_998), int(row.outside_998_adjusted)
+        if str(getattr(row, "funnel_limits", "adjusted")) == "adjusted":
+            parts.append(
+                f"{label}: φ = {float(row.phi):.1f}, so the limits are adjusted; "
+                f"{_count(after, 'LA')} outside the 99.8% limits after adjustment, "
+                f"{_count(before, 'LA')} before"
+            )
+        else:
+            parts.append(
+                f"{label}: φ = {float(row.phi):.1f}, no more than chance, so the limits are "
+                f"not adjusted; {_count(before, 'LA')} outside the 99.8% limits"
+            )
+    comparators = {str(c) for c in het.get("comparator", pd.Series(dtype=str)).dropna()}
+    centre = (
+        "the median of the LAs' values"
+        if comparators == {"la_median"}
+        else "the regional value"
+        if comparators == {"region"}
+        else "each funnel's centre line"
+    )
+    lead = (
+        "φ (phi) measures how much more the LAs differ from one another than chance alone "
+        "would make them differ: about 1 means chance explains the spread, 20 means twenty "
+        "times the variation chance gives. Where φ is above what chance gives "
+        "(over-dispersion), Spiegelhalter's adjustment widens the funnel limits around "
+        f"{centre} so that an LA is flagged only when it stands out from the spread the LAs "
+        "really show; the flags, figures and findings use the adjusted limits there. "
     )
     text = (
         lead + _cap("; ".join(parts)) + "."
@@ -225,7 +277,9 @@ def _audits(tables: Tables, ctx: Context) -> Finding:
     kappa = _region_value(tables, ctx, "moderation_kappa")
     text = (
         f"{pct(down)} of audit grades were moved down at moderation, and agreement between "
-        f"auditor and moderator was weighted κ = {kappa:.2f} ({agreement_band(kappa)} "
+        # The band follows the value as printed (0.8049 prints 0.80: substantial).
+        f"auditor and moderator was weighted κ = {kappa:.2f} "
+        f"({agreement_band(round(kappa, 2))} "
         "agreement on the Landis and Koch scale)."
     )
     figures = _figs(ctx, "FIG-GRADES-audits")
@@ -248,64 +302,6 @@ def agreement_band(kappa: float) -> str:
         if kappa <= upper:
             return band
     return "almost perfect"
-
-
-def _hypothesis(tables: Tables, ctx: Context) -> Finding:
-    p1 = _year_rows(tables, ctx, "part1_family_reflection")[1]
-    p2 = _year_rows(tables, ctx, "part2_practitioner_reflection")[1]
-    if p1.empty or p2.empty:
-        text = "The part 1 and part 2 recording rates are not available."
-    else:
-        below = p1["upper95"] < 0.5 and p2["upper95"] < 0.5
-        text = (
-            f"Reflection on the family (part 1) was recorded in {pct(p1['value'])} of case "
-            f"supervisions (95% interval {pct(p1['lower95'], 1)} to {pct(p1['upper95'], 1)}) "
-            f"and the practitioner's own reflection (part 2) in {pct(p2['value'])} of personal "
-            f"supervisions ({pct(p2['lower95'], 1)} to {pct(p2['upper95'], 1)}). "
-            + (
-                "Both lie clearly below half, as the hypothesis predicts: most case "
-                "supervisions do not record reflection on the family, and most personal "
-                "supervisions do not record the practitioner's own."
-                if below
-                else "At least one is not clearly below half, which the hypothesis did not predict."
-            )
-        )
-    figures = _figs(
-        ctx, "FIG-RANK-part1_family_reflection", "FIG-RANK-part2_practitioner_reflection"
-    )
-    return Finding(
-        "F-HYP-01",
-        "hypothesis",
-        "Part 1 and part 2 reflection on the record",
-        text,
-        ["TAB-METRICS"],
-        figures,
-    )
-
-
-def _discussed_not_recorded(tables: Tables, ctx: Context) -> Finding:
-    constructs = as_numbers(tables["survey_constructs"], ["n", "mean"])
-    reflect = constructs[constructs["construct"] == "personal_reflection"].dropna(
-        subset=["mean", "n"]
-    )
-    p2 = _year_rows(tables, ctx, "part2_practitioner_reflection")[1]
-    if reflect.empty or p2.empty:
-        text = "The survey scores or the part 2 recording rate are not available."
-    else:
-        score = float(np.average(reflect["mean"], weights=reflect["n"]))
-        text = (
-            f"Staff scored personal reflection in supervision at {pct(score)} of the scale's "
-            f"range on average (weighted by respondents), while part 2 reflection was recorded "
-            f"in {pct(p2['value'])} of personal supervisions: reflection is discussed more than "
-            "it is written down."
-        )
-    return Finding(
-        "F-HYP-02",
-        "hypothesis",
-        "Discussed, but not recorded",
-        text,
-        ["TAB-SURVEY-CONSTRUCTS", "TAB-METRICS"],
-    )
 
 
 def _survey_response(tables: Tables, ctx: Context) -> Finding:
@@ -360,24 +356,9 @@ def _survey_roles(tables: Tables, ctx: Context) -> Finding:
 
 
 def _focus_groups(tables: Tables, ctx: Context) -> Finding:
-    freq = as_numbers(tables["code_frequencies"], ["n_units"])
-    fg = freq[(freq["source"] == "transcript") & (freq["la_code"] == ctx.region_code)]
-    fg = fg.set_index("code")["n_units"].dropna()
-    fg = fg[fg > 0].sort_values(ascending=False, kind="stable")
-    top = [c.replace("_", " ") for c in fg.index[:3]]
-    text = (
-        f"In the focus groups the codes applied to the most turns were {', '.join(top[:-1])} "
-        f"and {top[-1]}."
-        if len(top) >= 2
-        else "The focus-group coding is not available."
-    )
-    return Finding(
-        "F-FG-01",
-        "focus_groups",
-        "What practitioners and managers talked about",
-        text,
-        ["TAB-CODES", "TAB-QUOTES"],
-    )
+    """F-FG-01: the focus-group themes, with the groups and LAs behind each
+    (oversight.report.findings_focus)."""
+    return findings_focus.focus_overview(tables, ctx)
 
 
 def _inspectors(tables: Tables, ctx: Context) -> Finding:
@@ -496,8 +477,11 @@ RESTS_ON: dict[str, Callable[[], frozenset[str]]] = {
     "F-SUR-01": lambda: _analysis("survey") | _analysis("survey_rates"),
     "F-SUR-02": lambda: _analysis("survey"),
     "F-FG-01": lambda: frozenset({"transcripts"}),
-    "F-HYP-01": lambda: _datasets("part1_family_reflection", "part2_practitioner_reflection"),
-    "F-HYP-02": lambda: _analysis("survey") | _datasets("part2_practitioner_reflection"),
+    "F-HYP-01": lambda: frozenset({"supervision"}),
+    "F-HYP-02": lambda: _analysis("survey"),
+    "F-HYP-03": lambda: frozenset({"supervision"}),
+    "F-HYP-04": lambda: frozenset({"transcripts"}),
+    "F-HYP-05": lambda: frozenset({"supervision", "transcripts"}) | _analysis("survey"),
     "F-IMP-01": lambda: _datasets("part1_family_reflection"),
     "F-IMP-02": lambda: _datasets("child_oversight_28d"),
     "F-IMP-03": lambda: _datasets("part2_practitioner_reflection"),
@@ -593,6 +577,18 @@ def _impact(metric: str, fid: str) -> Callable[[Tables, Context], Finding]:
     return build
 
 
+def _hypothesis(number: int) -> Callable[[Tables, Context], Finding]:
+    """F-HYP-0<number>, built by :mod:`oversight.report.findings_hypothesis` (imported when
+    called: that module builds on this one's types)."""
+
+    def build(tables: Tables, ctx: Context) -> Finding:
+        from oversight.report.findings_hypothesis import BUILDERS as HYPOTHESIS
+
+        return HYPOTHESIS[number - 1](tables, ctx)
+
+    return build
+
+
 BUILDERS: list[Callable[[Tables, Context], Finding]] = [
     _data,
     _exclusions,
@@ -608,6 +604,11 @@ BUILDERS: list[Callable[[Tables, Context], Finding]] = [
     _survey_response,
     _survey_roles,
     _focus_groups,
+    # One finding per focus-group theme (findings_focus.THEMES says which; F-FG-09 below).
+    *(
+        (lambda t, c, fid=fid: findings_focus.theme_finding(t, c, fid))
+        for fid in ("F-FG-02", "F-FG-03", "F-FG-04", "F-FG-05", "F-FG-06", "F-FG-07", "F-FG-08")
+    ),
     _inspectors,
     _published,
     # The network's questions (config/network.yaml says which KPI each ID is).
@@ -615,8 +616,7 @@ BUILDERS: list[Callable[[Tables, Context], Finding]] = [
         (lambda t, c, fid=fid: findings_network.network_finding(t, c, fid))
         for fid in ("F-NET-01", "F-NET-02", "F-NET-03", "F-NET-04", "F-NET-05")
     ),
-    _hypothesis,
-    _discussed_not_recorded,
+    *(_hypothesis(n) for n in range(1, 6)),
     _impact("part1_family_reflection", "F-IMP-01"),
     _impact("child_oversight_28d", "F-IMP-02"),
     _impact("part2_practitioner_reflection", "F-IMP-03"),
