@@ -321,7 +321,7 @@ def heterogeneity(table: pd.DataFrame, region_code: str, period: str) -> pd.Data
         (table["period"] == period)
         & (table["breakdown"] == "all")
         & (table["la_code"] != region_code)
-        & (table["funnel_flag"] != "")
+        & (table["funnel_flag"].fillna("") != "")
     ]
     for metric, part in sel.groupby("metric", sort=True):
         part = part[part["denominator"] > 0]

@@ -604,10 +604,19 @@ BUILDERS: list[Callable[[Tables, Context], Finding]] = [
     _survey_response,
     _survey_roles,
     _focus_groups,
-    # One finding per focus-group theme (findings_focus.THEMES says which; F-FG-09 below).
+    # One finding per focus-group theme (findings_focus.THEMES says which).
     *(
         (lambda t, c, fid=fid: findings_focus.theme_finding(t, c, fid))
-        for fid in ("F-FG-02", "F-FG-03", "F-FG-04", "F-FG-05", "F-FG-06", "F-FG-07", "F-FG-08")
+        for fid in (
+            "F-FG-02",
+            "F-FG-03",
+            "F-FG-04",
+            "F-FG-05",
+            "F-FG-06",
+            "F-FG-07",
+            "F-FG-08",
+            "F-FG-09",
+        )
     ),
     _inspectors,
     _published,
