@@ -16,6 +16,7 @@ rule coding:
         frequencies=f"{INTERIM}/tables/code_frequencies.csv",
         cooccurrence=f"{INTERIM}/tables/code_cooccurrence.csv",
         quotes=f"{INTERIM}/tables/quotes.csv",
+        themes=f"{INTERIM}/tables/focus_group_themes.csv",
         inspectors=f"{INTERIM}/tables/inspectors_oversight.csv",
         inspector_quotes=f"{INTERIM}/tables/inspectors_quotes.csv",
         withheld=f"{INTERIM}/coding/quotes_withheld.csv",

@@ -15,6 +15,7 @@ from oversight.coding.coder import (
 )
 from oversight.coding.inspectors import oversight_by_grade, oversight_mentions, oversight_quotes
 from oversight.coding.refi import codebook_to_qdc, project_to_qdpx
+from oversight.coding.themes import theme_summary
 from oversight.exclusions import drop_las, unreliable
 from oversight.redact import publishable
 
@@ -48,6 +49,7 @@ def main() -> None:
         pd.concat([by_la, region], ignore_index=True)[by_la.columns], sm.output.frequencies
     )
     artefacts.write_csv(cooccurrence(segments).reset_index(), sm.output.cooccurrence)
+    artefacts.write_csv(theme_summary(segments, codebook, units), sm.output.themes)
     # Quotes with a word the redactor is unsure of stay in the secure coding outputs only.
     withheld: list[dict] = []
     quotes = exemplars(
