@@ -13,6 +13,7 @@ include: "rules/published.smk"
 include: "rules/coding.smk"
 include: "rules/survey.smk"
 include: "rules/impact.smk"
+include: "rules/hypothesis.smk"
 include: "rules/report.smk"
 
 

@@ -501,7 +501,7 @@ def _line_relations(out, rows, truth, counts, group_keys, is_total) -> None:
 
 
 def _wide_relation(out: AuditTable, rows: pd.DataFrame, truth, rel: dict[str, Any]) -> None:
-    col = rel["column"]
+    col = rel.get("column")
     if rel["kind"] == "at_most":
         for i in range(len(rows)):
             a, b = (i, col), (i, rel["other"])
@@ -511,6 +511,8 @@ def _wide_relation(out: AuditTable, rows: pd.DataFrame, truth, rel: dict[str, An
         for _, g in rows.groupby([rows[k].astype(str) for k in rel["by"]], sort=False):
             cells = [(i, col) for i in g.index if (i, col) in out.values]
             out.relations += [sums_to(cells[0], [c]) for c in cells[1:]]
+    elif rel["kind"] == "sum_rows":
+        _sum_rows(out, rows, truth, rel)
     elif rel["kind"] == "sum":
         base, above = rel.get("rounded", {}).get("base", 1), rel.get("rounded", {}).get("above")
         source = rows if truth is None else truth.reset_index(drop=True)
@@ -526,6 +528,35 @@ def _wide_relation(out: AuditTable, rows: pd.DataFrame, truth, rel: dict[str, An
                 and pd.to_numeric(pd.Series([source.at[i, c]]), errors="coerce").iloc[0] > above
             )
             out.relations.append(within(cells[0], cells[1:], rounded * (base // 2)))
+
+
+def _sum_rows(out: AuditTable, rows: pd.DataFrame, truth, rel: dict[str, Any]) -> None:
+    """Within each group of rows with the same ``by`` values, the row whose columns hold
+    ``where`` is the sum of the other rows, in every count column (at most the sum where
+    ``truth`` shows units counted in the total but in no part, such as an unknown role)."""
+    ((key, value),) = rel["where"].items()
+    source = None if truth is None else truth.reset_index(drop=True)
+    columns = sorted(
+        {k[1] for k in out.values if len(k) == 2 and not isinstance(k[0], str)} & set(rows)
+    )
+    for _, g in rows.groupby([rows[k].astype(str) for k in rel["by"]], sort=False):
+        totals = [i for i in g.index if str(rows.at[i, key]) == str(value)]
+        parts = [i for i in g.index if str(rows.at[i, key]) != str(value)]
+        if len(totals) != 1 or not parts:
+            continue
+        for col in columns:
+            cells = [(i, col) for i in parts]
+            total = (totals[0], col)
+            if total not in out.values or not all(c in out.values for c in cells):
+                continue
+            exact = source is None or float(pd.to_numeric(source.loc[parts, col]).sum()) == float(
+                pd.to_numeric(pd.Series([source.at[totals[0], col]])).iloc[0]
+            )
+            if exact:
+                out.relations.append(sums_to(total, cells))
+            else:
+                terms = (*((c, 1.0) for c in cells), (total, -1.0))
+                out.relations.append(Relation(terms, "le"))
 
 
 # ------------------------------------------------------------------ matrices
