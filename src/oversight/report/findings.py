@@ -533,6 +533,20 @@ def _sure(lower: float, upper: float, pretrend_p: float) -> str:
     return base
 
 
+def _impact_excluded(excluded: Any, ctx: Context) -> str:
+    """The LAs left out of the difference-in-differences for an outcome, and why, so the
+    counts of adopting and comparison LAs add up to the study's LAs."""
+    codes = [c for c in str(excluded or "").split(";") if c and c != "nan"]
+    if not codes:
+        return ""
+    verb = "was" if len(codes) == 1 else "were"
+    return (
+        f" {_names(codes, ctx)} {verb} left out of the difference-in-differences for this "
+        "outcome because at least one month had nothing to count (its panel must have every "
+        "month)."
+    )
+
+
 def _impact(metric: str, fid: str) -> Callable[[Tables, Context], Finding]:
     def build(tables: Tables, ctx: Context) -> Finding:
         label = definitions()[metric]["label"]
@@ -561,9 +575,10 @@ def _impact(metric: str, fid: str) -> Callable[[Tables, Context], Finding]:
             f"{100 * r['lower']:+.1f} to {100 * r['upper']:+.1f}); "
             f"{_sure(r['lower'], r['upper'], r['pretrend_p'])}. "
             f"Within LAs, {up} of {len(adopters)} adopters show a clear step up at adoption, "
-            f"and {alarms} of {len(placebo)} comparison LAs show a change at a month when "
-            "nothing was introduced. The naive two-way fixed-effects estimate is "
-            f"{100 * r['twfe']:+.1f} points."
+            f"and {alarms} of {len(placebo)} comparison LAs, each modelled on its own, show a "
+            "change at a month when nothing was introduced. The naive two-way fixed-effects "
+            f"estimate is {100 * r['twfe']:+.1f} points."
+            + _impact_excluded(row.iloc[0].get("excluded"), ctx)
         )
         return Finding(
             fid,
