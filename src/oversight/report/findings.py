@@ -407,13 +407,18 @@ def _published(tables: Tables, ctx: Context) -> Finding:
 
 def _data(tables: Tables, ctx: Context) -> Finding:
     data = as_numbers(
-        tables["data_received"], ["rows_received", "rows_loaded", "rows_rejected", "las"]
+        tables["data_received"],
+        ["rows_received", "rows_loaded", "rows_rejected", "las", "share_loaded"],
     )
+    # Each dataset's share loaded is a published cell; the lowest and highest are quoted.
+    low = data.loc[data["share_loaded"].idxmin()]
+    high = data.loc[data["share_loaded"].idxmax()]
     text = (
         f"{int(data['las'].max())} LAs sent {len(data)} datasets: "
-        f"{int(data['rows_received'].sum()):,} "
-        f"rows in all, of which {pct(data['rows_loaded'].sum() / data['rows_received'].sum(), 2)} "
-        "loaded. Every rejected row is listed with its reason on the LA's data-quality page."
+        f"{int(data['rows_received'].sum()):,} rows in all. Between "
+        f"{pct(low['share_loaded'], 2)} ({low['dataset']}) and {pct(high['share_loaded'], 2)} "
+        f"({high['dataset']}) of each dataset's rows loaded. Every rejected row is listed with "
+        "its reason on the LA's data-quality page."
     )
     return Finding("F-DATA-01", "data", "Data received and its quality", text, ["TAB-DATA"])
 
