@@ -547,7 +547,8 @@ def test_report_outputs_exist(demo_run: Path) -> None:
     assert "<h1>Slough (E06000039)</h1>" in slough and "Neighbours" in slough
     html = (report / "index.html").read_text(encoding="utf-8")
     for title in (
-        "Summary",
+        "Main points",
+        "Things you need to know",
         "Data received and its quality",
         "Audits",
         "Focus groups",
@@ -555,7 +556,9 @@ def test_report_outputs_exist(demo_run: Path) -> None:
         "Published indicators",
         "The part 1 / part 2 hypothesis, tested",
         "Recommendations",
+        "Glossary",
         "Methods and limitations",
+        "About this report",
         "Appendix tables",
     ):
         assert f"{title}</h2>" in html, title
