@@ -413,7 +413,8 @@ def _codes_raised(test: Mapping[str, Any], m: Measures) -> tuple[str, str]:
     if t.empty or not set(codes) <= set(t.index):
         return NOT_MEASURED, "the focus-group coding is not available"
     las = {c: _number(t.loc[c], "las") for c in codes}
-    named = ", ".join(f"{c.replace('_', ' ')} ({int(n)} LAs)" for c, n in las.items())
+    label = t["label"] if "label" in t else pd.Series({c: c.replace("_", " ") for c in codes})
+    named = ", ".join(f"{label[c]} ({int(n)} LA{'' if n == 1 else 's'})" for c, n in las.items())
     if all(n >= test["min_las"] for n in las.values()):
         return "supported", f"raised in focus groups: {named}"
     if all(n == 0 for n in las.values()):
@@ -456,6 +457,20 @@ def overall_verdict(plan: Mapping[str, Any], verdicts: Mapping[str, str]) -> tup
     raise ConfigError("the plan's overall rules must end with `otherwise`")
 
 
+# The plan's conditions for the overall verdict, in words.
+WHEN_WORDS = {
+    "primary not measured": "the primary prediction could not be measured",
+    "primary contradicted": "the data contradict the primary prediction",
+    "primary supported and every measured secondary supported": "the primary prediction "
+    "and every secondary prediction that could be measured are supported",
+    "primary supported": "the primary prediction is supported but not every secondary one",
+    "primary inconclusive and a secondary supported": "the primary prediction is "
+    "inconclusive and at least one secondary prediction is supported",
+    "primary inconclusive and a secondary contradicted": "the primary prediction is "
+    "inconclusive and the data contradict a secondary prediction",
+    "otherwise": "no prediction is decided either way",
+}
+
 # The overall verdict as a message-led title (the bulletin's main point).
 OVERALL_MESSAGES = {
     "supported": "The data support the hypothesis: managers discuss both kinds of reflection "
@@ -489,7 +504,7 @@ def verdicts(plan: Mapping[str, Any], measures: Measures) -> pd.DataFrame:
         )
     overall, because = overall_verdict(plan, decided)
     against = [k for k, v in decided.items() if v == "contradicted"]
-    reason = f"{because} (the rule of the plan registered {plan['registered']})"
+    reason = f"by the plan registered {plan['registered']}, {WHEN_WORDS[because]}"
     if against:
         reason += "; the data contradict " + ", ".join(against)
     rows.append(
