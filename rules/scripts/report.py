@@ -1,7 +1,6 @@
 """Snakemake job: findings, the HTML report, one annex page per LA, and the PDF."""
 
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -36,7 +35,7 @@ def annex_context(p, impact: dict, names: dict[str, str], out_dir: Path) -> anx.
     """What the annex pages need besides the tables, from the rule's params and inputs."""
     codes = dict(p.slug_codes)
     # Each LA's data-quality page (results/quality/<la>/index.html), linked from its annex.
-    pages = {codes[Path(q).parent.name]: Path(q) for q in sm.input.quality_pages}
+    pages = {codes[Path(q).parent.name]: q for q in sm.input.quality_pages}
     published = load_yaml(sm.input.published)
     survey = load_yaml(sm.input.survey)
     return anx.AnnexContext(
@@ -48,7 +47,7 @@ def annex_context(p, impact: dict, names: dict[str, str], out_dir: Path) -> anx.
         indicators=published["indicators"],
         constructs={k: v for k, v in survey["constructs"].items() if k != "demographics"},
         adoption={codes[s]: m for s, m in impact["adoption"].items() if s in codes},
-        quality={c: Path(os.path.relpath(q, out_dir)).as_posix() for c, q in pages.items()},
+        quality=anx.quality_links(pages, out_dir),
         demo=bool(p.demo),
     )
 
@@ -126,9 +125,7 @@ def main() -> None:
     annex_pages = write_annexes(env, p, impact, tables, Path(sm.output.annexes[0]).parent)
     part = anx.render_annex_part(env, p.study, *annex_pages)
     with artefacts.atomic_path(sm.output.pdf) as tmp:
-        pdf_html = anx.with_annexes(
-            render.render_report(*args, for_pdf=True, bulletin=bull), part
-        )
+        pdf_html = anx.with_annexes(render.render_report(*args, for_pdf=True, bulletin=bull), part)
         tmp.write_bytes(html_to_pdf(pdf_html))
 
 

@@ -1,0 +1,495 @@
+"""One annex page per LA, for its director: the LA beside the region and its statistical
+neighbours, its monthly trend, its impact step, its DfE indicators over the years, its latest
+Ofsted judgement with the improvement points about oversight, its survey scores and a link
+to its data-quality page, in HTML and as the annex part of the report's PDF.
+
+:func:`la_annex` turns the published tables into the page's data (text as shown, and the
+frames the charts are drawn from); :func:`annex_figures` draws the charts;
+:func:`render_annex` writes the page and :func:`with_annexes` appends every LA's annex to the
+report's PDF rendering. Nothing here reads files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import numpy as np
+import pandas as pd
+
+from oversight.coding.inspectors import OVERSIGHT_WORDS
+from oversight.disclosure import SYMBOL
+from oversight.figures import Marks, marks_for, notes
+from oversight.metrics import definitions
+from oversight.report import annex_charts as charts
+from oversight.report.marking import data_note
+from oversight.report.publish import METRIC_NUMBERS, as_numbers
+from oversight.report.render import FigureView
+
+# What `c` means wherever an annex shows it.
+C_EXPLAINED = "c: fewer than 6, or hidden so a total cannot reveal one"
+# DfE's own symbols in its releases (kpis.status).
+DFE_SYMBOLS = {
+    "c": "c (DfE): withheld by DfE to protect confidentiality",
+    "u": "u (DfE): low reliability",
+    "x": "x (DfE): not available",
+}
+# Funnel position (oversight_metrics.funnel_flag) in words.
+FUNNEL_WORDS = {
+    "low_998": "below the expected range (99.8% limit)",
+    "low_95": "below the 95% limit, within the 99.8% limit",
+    "within": "within the expected range",
+    "high_95": "above the 95% limit, within the 99.8% limit",
+    "high_998": "above the expected range (99.8% limit)",
+}
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+# Improvement points about foster carers' supervision or a board's oversight use the words
+# but are not about managers' oversight of practice.
+NOT_PRACTICE_OVERSIGHT = re.compile(
+    r"foster(?:ing)? carers?|corporate parenting|oversight of the (?:board|panel)", re.IGNORECASE
+)
+KPI_PERCENT_KINDS = ("proportion", "rate")
+
+
+@dataclass(frozen=True)
+class AnnexContext:
+    """What every annex page needs besides the tables.
+
+    ``neighbours``: each LA's DfE statistical neighbours that are in the study (codes, DfE's
+    order); ``indicators``: config/published.yaml ``indicators`` (label, kind, release);
+    ``constructs``: survey construct id -> plain label; ``adoption``: LA code -> month each
+    template was adopted (None: not adopted); ``quality``: LA code -> link to its data-quality
+    page relative to the annex page."""
+
+    year: str
+    region_code: str
+    names: Mapping[str, str]
+    neighbours: Mapping[str, list[str]]
+    kpi_period: str
+    indicators: Mapping[str, Mapping[str, Any]]
+    constructs: Mapping[str, str]
+    adoption: Mapping[str, Mapping[str, str | None]] = field(default_factory=dict)
+    quality: Mapping[str, str] = field(default_factory=dict)
+    demo: bool = False
+
+    def name(self, code: str) -> str:
+        return self.names.get(code, code)
+
+
+def quality_links(pages: Mapping[str, str | Path], annex_dir: str | Path) -> dict[str, str]:
+    """Each LA's data-quality page (LA code -> path) as a link relative to the folder of the
+    annex pages, so it works wherever results/ is copied."""
+    return {
+        code: Path(os.path.relpath(Path(page), Path(annex_dir))).as_posix()
+        for code, page in sorted(pages.items())
+    }
+
+
+def pct(value: Any) -> str:
+    """A share (0-1) as a percentage with one decimal; missing as ''."""
+    if value is None or pd.isna(value):
+        return ""
+    return f"{100 * float(value):.1f}%"
+
+
+def funnel_words(flag: Any, hidden: bool) -> str:
+    """The funnel position in words; ``c`` when the value is hidden."""
+    if hidden:
+        return SYMBOL
+    return FUNNEL_WORDS.get(str(flag or ""), "not assessed")
+
+
+def headline_metrics() -> list[str]:
+    return [k for k, d in definitions().items() if d.get("headline")]
+
+
+def _year_rows(metrics: pd.DataFrame, year: str) -> pd.DataFrame:
+    """The year's whole-LA rows, numbers as numbers, with ``hidden`` where the cell is c."""
+    sel = (metrics["period"] == year) & (metrics["breakdown"] == "all")
+    rows = as_numbers(metrics[sel], METRIC_NUMBERS)
+    return rows.assign(hidden=metrics.loc[sel, "value"].eq(SYMBOL))
+
+
+def comparison_points(metrics: pd.DataFrame, la_code: str, ctx: AnnexContext) -> pd.DataFrame:
+    """The LA, its statistical neighbours in the study and the region on each headline
+    measure of the year (the chart's data): metric, label, code, name, role, value, lower,
+    upper, hidden."""
+    rows = _year_rows(metrics, ctx.year)
+    out = []
+    for metric in headline_metrics():
+        part = rows[rows["metric"] == metric].set_index("la_code")
+        if la_code not in part.index:
+            continue  # left out as unreliable: no row
+        who = [(la_code, "la")]
+        who += [(n, "neighbour") for n in ctx.neighbours.get(la_code, []) if n in part.index]
+        who += [(ctx.region_code, "region")] if ctx.region_code in part.index else []
+        for code, role in who:
+            r = part.loc[code]
+            out.append(
+                {
+                    "metric": metric,
+                    "label": definitions()[metric]["label"],
+                    "code": code,
+                    "name": "Region" if role == "region" else ctx.name(code),
+                    "role": role,
+                    "value": r["value"],
+                    "lower": r["lower95"],
+                    "upper": r["upper95"],
+                    "hidden": bool(r["hidden"]),
+                }
+            )
+    cols = ["metric", "label", "code", "name", "role", "value", "lower", "upper", "hidden"]
+    return pd.DataFrame(out, columns=cols)
+
+
+def metric_rows(metrics: pd.DataFrame, la_code: str, ctx: AnnexContext) -> list[dict[str, str]]:
+    """The table beside the chart: every proportion measure of the year for the LA, its
+    95% interval, the region, the mean of its statistical neighbours in the study (of those
+    shown) and its funnel position in words; hidden cells are ``c``."""
+    rows = _year_rows(metrics, ctx.year)
+    peers = ctx.neighbours.get(la_code, [])
+    out = []
+    for metric, d in definitions().items():
+        if d["kind"] != "proportion":
+            continue
+        part = rows[rows["metric"] == metric].set_index("la_code")
+        if la_code not in part.index:
+            continue
+        own = part.loc[la_code]
+        hidden = bool(own["hidden"])
+        shown_peers = part.reindex([n for n in peers if n in part.index])
+        visible = shown_peers.loc[~shown_peers["hidden"].astype(bool), "value"].dropna()
+        peer_text = pct(visible.mean()) if len(visible) else (SYMBOL if len(shown_peers) else "")
+        if len(visible) and len(visible) < len(shown_peers):
+            peer_text += f" ({len(visible)} of {len(shown_peers)} shown)"
+        region = part.loc[ctx.region_code] if ctx.region_code in part.index else None
+        out.append(
+            {
+                "metric": metric,
+                "label": d["label"],
+                "value": SYMBOL if hidden else pct(own["value"]),
+                "interval": ""
+                if hidden or pd.isna(own["lower95"])
+                else f"{pct(own['lower95'])} to {pct(own['upper95'])}",
+                "region": ""
+                if region is None
+                else (SYMBOL if bool(region["hidden"]) else pct(region["value"])),
+                "neighbours": peer_text,
+                "funnel": funnel_words(own.get("funnel_flag"), hidden),
+                "headline": bool(d.get("headline")),
+            }
+        )
+    return out
+
+
+def trend_frame(metrics: pd.DataFrame, la_code: str, ctx: AnnexContext) -> pd.DataFrame:
+    """The monthly rows (period YYYY-MM) of each headline measure for the LA and the region:
+    metric, label, period, role, value (missing where hidden)."""
+    sel = (
+        metrics["period"].astype(str).str.match(MONTH)
+        & (metrics["breakdown"] == "all")
+        & metrics["metric"].isin(headline_metrics())
+        & metrics["la_code"].isin([la_code, ctx.region_code])
+    )
+    m = as_numbers(metrics[sel], ["value"])
+    own = set(m.loc[m["la_code"] == la_code, "metric"])
+    m = m[m["metric"].isin(own)]  # a measure left out for the LA is not drawn for the region
+    order = {k: i for i, k in enumerate(headline_metrics())}
+    out = pd.DataFrame(
+        {
+            "metric": m["metric"],
+            "label": m["metric"].map(lambda k: definitions()[k]["label"]),
+            "period": m["period"].astype(str),
+            "role": np.where(m["la_code"] == la_code, "la", "region"),
+            "value": m["value"].astype(float),
+        }
+    )
+    out = out.assign(_o=out["metric"].map(order)).sort_values(["_o", "role", "period"])
+    return out.drop(columns="_o").reset_index(drop=True)
+
+
+def _month_label(period: str | None) -> str:
+    if not period:
+        return "not adopted"
+    return pd.to_datetime(period, format="%Y-%m").strftime("%B %Y")
+
+
+def _ratio_words(ratio: float, lower: float, upper: float) -> str:
+    if lower > 1:
+        return "a rise: the whole 95% interval is above no change"
+    if upper < 1:
+        return "a fall: the whole 95% interval is below no change"
+    return "no clear step: the 95% interval includes no change"
+
+
+def impact_rows(its: pd.DataFrame, la_code: str, ctx: AnnexContext) -> dict[str, Any]:
+    """The LA's step at adoption (interrupted time series, impact_its) per outcome, in
+    numbers and words, and whether it adopted a template or is a comparison LA."""
+    m = its[its["la_code"] == la_code]
+    m = as_numbers(m, ["level_or", "level_lower", "level_upper", "level_p"])
+    adopted = bool(len(m)) and str(m["adopted"].iloc[0]).lower() == "true"
+    order = {k: i for i, k in enumerate(definitions())}
+    rows = []
+    for r in sorted(m.itertuples(), key=lambda r: order.get(r.metric, len(order))):
+        label = definitions().get(r.metric, {}).get("label", r.metric.replace("_", " "))
+        if pd.isna(r.level_or):
+            note = r.note if isinstance(r.note, str) and r.note else "not estimated"
+            rows.append({"label": label, "ratio": "", "interval": "", "words": note})
+            continue
+        rows.append(
+            {
+                "label": label,
+                "ratio": f"{r.level_or:.2f}",
+                "interval": f"{r.level_lower:.2f} to {r.level_upper:.2f}",
+                "words": _ratio_words(r.level_or, r.level_lower, r.level_upper),
+                "_ratio": float(r.level_or),
+                "_lower": float(r.level_lower),
+                "_upper": float(r.level_upper),
+            }
+        )
+    months = ctx.adoption.get(la_code, {})
+    return {
+        "adopted": adopted,
+        "part1": _month_label(months.get("part1")),
+        "part2": _month_label(months.get("part2")),
+        "rows": rows,
+        "any": bool(rows),
+    }
+
+
+def _kpi_text(value: Any, percent: bool) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return pct(value) if percent else f"{float(value):.1f}"
+
+
+def kpi_part(kpis: pd.DataFrame, la_code: str, ctx: AnnexContext) -> dict[str, Any]:
+    """The LA's DfE indicators: the table for ``kpi_period`` (plain labels, percentages as
+    percentages, DfE's symbols kept) and the yearly series for the charts."""
+    k = kpis[kpis["la_code"] == la_code]
+    nums = as_numbers(k, ["value", "south_east", "neighbours", "england", "change_1y"])
+    order = {key: i for i, key in enumerate(ctx.indicators)}
+    nums = nums[nums["indicator"].isin(order)]
+    label = {key: spec["label"] for key, spec in ctx.indicators.items()}
+    percent = {key: spec["kind"] in KPI_PERCENT_KINDS for key, spec in ctx.indicators.items()}
+    rows, symbols = [], set()
+    latest = nums[nums["period"].astype(str) == ctx.kpi_period]
+    for r in sorted(latest.itertuples(), key=lambda r: order[r.indicator]):
+        status = str(r.status) if isinstance(r.status, str) else ""
+        p = percent[r.indicator]
+        value = status if status in DFE_SYMBOLS and pd.isna(r.value) else _kpi_text(r.value, p)
+        symbols |= {status} if status in DFE_SYMBOLS else set()
+        change = ""
+        if pd.notna(r.change_1y):
+            change = f"{100 * r.change_1y:+.1f} points" if p else f"{r.change_1y:+.1f}"
+        rows.append(
+            {
+                "label": label[r.indicator],
+                "value": value,
+                "change": change,
+                "south_east": _kpi_text(r.south_east, p),
+                "neighbours": _kpi_text(r.neighbours, p),
+                "england": _kpi_text(r.england, p),
+            }
+        )
+    series = pd.DataFrame(
+        {
+            "indicator": nums["indicator"],
+            "label": nums["indicator"].map(label),
+            "percent": nums["indicator"].map(percent),
+            "period": nums["period"].astype(int),
+            "la": nums["value"].astype(float),
+            "neighbours": nums["neighbours"].astype(float),
+            "england": nums["england"].astype(float),
+        }
+    )
+    series = series.assign(_o=series["indicator"].map(order)).sort_values(["_o", "period"])
+    years = sorted(series["period"].unique())
+    return {
+        "rows": rows,
+        "symbols": [DFE_SYMBOLS[s] for s in sorted(symbols)],
+        "series": series.drop(columns="_o").reset_index(drop=True),
+        "years": f"{years[0]} to {years[-1]}" if years else "",
+    }
+
+
+def oversight_point(text: str) -> bool:
+    """Whether an improvement point is about management oversight or supervision of
+    practice (not foster carers' supervision or a board's oversight)."""
+    return bool(OVERSIGHT_WORDS.search(text)) and not NOT_PRACTICE_OVERSIGHT.search(text)
+
+
+def ofsted_part(ofsted: pd.DataFrame, improve: pd.DataFrame, la_code: str) -> dict[str, Any] | None:
+    """The LA's latest inspection: judgements and, from its 'what needs to improve', the
+    points about oversight or supervision (in the report's order) and how many there are."""
+    o = ofsted[ofsted["la_code"] == la_code]
+    if o.empty:
+        return None
+    r = o.iloc[0]
+    judgements = [
+        ("Overall effectiveness", r.get("overall")),
+        ("Impact of leaders", r.get("leaders")),
+        ("Help and protection", r.get("help_protection")),
+        ("Children in care", r.get("children_in_care")),
+        ("Care leavers", r.get("care_leavers")),
+    ]
+    items = improve[(improve["la_code"] == la_code) & (improve["published"] == r["published"])]
+    items = items.assign(n=pd.to_numeric(items["item"], errors="coerce")).sort_values("n")
+    texts = [str(t) for t in items["text"]]
+    return {
+        "published": pd.to_datetime(r["published"]).strftime("%-d %B %Y"),
+        "judgements": [(k, v) for k, v in judgements if isinstance(v, str) and v],
+        "points": [t for t in texts if oversight_point(t)],
+        "all_points": len(texts),
+    }
+
+
+def survey_rows(constructs: pd.DataFrame, la_code: str, ctx: AnnexContext) -> list[dict[str, str]]:
+    """The LA's construct scores as a percentage of the scale, beside all study LAs'
+    respondents together (means weighted by respondents); plain construct labels."""
+    c = as_numbers(constructs, ["n", "mean"])
+    shown = c[c["mean"].notna() & (c["suppressed"].astype(str).str.lower() != "true")]
+    order = {k: i for i, k in enumerate(ctx.constructs)}
+    out = []
+    own = c[c["la_code"] == la_code]
+    for r in sorted(own.itertuples(), key=lambda r: order.get(r.construct, len(order))):
+        every = shown[shown["construct"] == r.construct]
+        region = (every["n"] * every["mean"]).sum() / every["n"].sum() if len(every) else np.nan
+        hidden = pd.isna(r.mean) or str(r.suppressed).lower() == "true"
+        out.append(
+            {
+                "label": ctx.constructs.get(r.construct, r.construct.replace("_", " ")),
+                "n": SYMBOL if pd.isna(r.n) else f"{int(r.n):,}",
+                "score": SYMBOL if hidden else pct(r.mean),
+                "region": pct(region),
+            }
+        )
+    return out
+
+
+def left_out(excluded: pd.DataFrame | None, la_code: str) -> list[dict[str, str]]:
+    """The LA's datasets left out as unreliable (TAB-EXCLUSIONS)."""
+    if excluded is None or excluded.empty:
+        return []
+    own = excluded[excluded["la_code"] == la_code].sort_values("dataset")
+    return [
+        {"dataset": r.dataset, "reason": r.reason, "left_out_of": r.left_out_of}
+        for r in own.itertuples()
+    ]
+
+
+def la_annex(la_code: str, tables: Mapping[str, pd.DataFrame], ctx: AnnexContext) -> dict[str, Any]:
+    """Everything one LA's annex shows, from the published tables (by name: oversight_metrics,
+    kpis, impact_its, ofsted_latest, ofsted_what_needs_to_improve, survey_constructs and,
+    when present, data_exclusions)."""
+    metrics = tables["oversight_metrics"]
+    return {
+        "la_code": la_code,
+        "name": ctx.name(la_code),
+        "neighbours": [ctx.name(n) for n in ctx.neighbours.get(la_code, [])],
+        "metrics": metric_rows(metrics, la_code, ctx),
+        "points": comparison_points(metrics, la_code, ctx),
+        "trend": trend_frame(metrics, la_code, ctx),
+        "impact": impact_rows(tables["impact_its"], la_code, ctx),
+        "kpis": kpi_part(tables["kpis"], la_code, ctx),
+        "ofsted": ofsted_part(
+            tables["ofsted_latest"], tables["ofsted_what_needs_to_improve"], la_code
+        ),
+        "constructs": survey_rows(tables["survey_constructs"], la_code, ctx),
+        "left_out": left_out(tables.get("data_exclusions"), la_code),
+        "quality": ctx.quality.get(la_code, ""),
+        "figures": [],
+    }
+
+
+def _trace(fig_id: str, table_id: str) -> str:
+    return (
+        f"Drawn for this annex from {table_id}; trace the numbers with "
+        f"<code>oversight trace {table_id}</code>."
+    )
+
+
+def _kpi_marks(ctx: AnnexContext, series: pd.DataFrame, years: str) -> Marks:
+    """DfE figures only: the source names the releases; a demo run still marks the image,
+    as it sits on a page of synthetic LA figures."""
+    releases = sorted({ctx.indicators[k]["release"] for k in series["indicator"].unique()})
+    dfe = list(dict.fromkeys(notes()["dfe"][r] for r in releases))
+    source = (
+        f"Source: {'; '.join(dfe)}, {years}: published figures, real in a demonstration run too."
+    )
+    return Marks(source, ctx.demo)
+
+
+def annex_figures(annex: Mapping[str, Any], ctx: AnnexContext) -> list[FigureView]:
+    """The annex's charts, each finished and marked like the report's figures."""
+    code, name = annex["la_code"], annex["name"]
+    out = []
+    points = annex["points"]
+    if len(points) and (~points["hidden"] & points["value"].notna()).any():
+        fig, spec = charts.comparison_chart(points, name, ctx.year, f"FIG-LA-{code}-COMPARE")
+        marks = marks_for("comparison", ctx.demo, period=ctx.year)
+        out.append(charts.embedded(fig, spec, marks, _trace(spec.id, "TAB-METRICS")))
+    trend = annex["trend"]
+    if trend["value"].notna().any():
+        fig, spec = charts.trend_chart(trend, name, f"FIG-LA-{code}-TREND")
+        first, last = trend["period"].min(), trend["period"].max()
+        marks = marks_for("comparison", ctx.demo, period=f"monthly, {first} to {last}")
+        out.append(charts.embedded(fig, spec, marks, _trace(spec.id, "TAB-METRICS")))
+    steps = pd.DataFrame(
+        [
+            {"label": r["label"], "ratio": r["_ratio"], "lower": r["_lower"], "upper": r["_upper"]}
+            for r in annex["impact"]["rows"]
+            if "_ratio" in r
+        ]
+    )
+    if len(steps) and annex["impact"]["adopted"]:  # a comparison LA's steps are placebo checks
+        fig, spec = charts.impact_chart(steps, name, f"FIG-LA-{code}-IMPACT")
+        out.append(
+            charts.embedded(
+                fig, spec, marks_for("impact", ctx.demo), _trace(spec.id, "TAB-IMPACT-ITS")
+            )
+        )
+    series = annex["kpis"]["series"]
+    if len(series) and series["la"].notna().any():
+        fig, spec = charts.kpi_chart(series, name, f"FIG-LA-{code}-KPIS")
+        marks = _kpi_marks(ctx, series, annex["kpis"]["years"])
+        out.append(charts.embedded(fig, spec, marks, _trace(spec.id, "TAB-KPIS")))
+    return out
+
+
+def render_annex(
+    env: jinja2.Environment,
+    study: Mapping[str, Any],
+    annex: Mapping[str, Any],
+    ctx: AnnexContext,
+) -> str:
+    """One LA's annex as a self-contained HTML page (results/report/la/<code>.html)."""
+    return env.get_template("report/la.html.j2").render(
+        study=study, la=annex, ctx=ctx, c_explained=C_EXPLAINED, demo_note=data_note(True)
+    )
+
+
+def render_annex_part(
+    env: jinja2.Environment,
+    study: Mapping[str, Any],
+    annexes: list[Mapping[str, Any]],
+    ctx: AnnexContext,
+) -> str:
+    """Every LA's annex as one HTML fragment for the report's PDF: an opening page, then one
+    LA per page group (each starts a new page)."""
+    return env.get_template("report/annex_part.html.j2").render(
+        study=study, annexes=annexes, ctx=ctx, c_explained=C_EXPLAINED, demo_note=data_note(True)
+    )
+
+
+def with_annexes(report_html: str, part: str) -> str:
+    """The report's HTML with the annex part added at the end of its body."""
+    close = report_html.lower().rfind("</body>")
+    if close < 0:
+        raise ValueError("the report HTML has no </body>")
+    return report_html[:close] + part + report_html[close:]
