@@ -17,9 +17,10 @@ from oversight.exclusions import (
     unreliable,
 )
 from oversight.metrics import definitions
+from oversight.report.annex import AnnexContext, la_annex, render_annex
 from oversight.report.findings import Context, _exclusions, _spread, _with_left_out
 from oversight.report.publish import data_received, publish
-from oversight.report.render import environment, la_annex, render_annex
+from oversight.report.render import environment
 from tests.conftest import ROOT
 
 REGION = "E12000008"
@@ -190,32 +191,29 @@ def test_findings_name_no_left_out_la_and_say_it_was_left_out(metrics) -> None:
 
 def test_the_la_annex_says_what_was_left_out(metrics) -> None:
     published = publish("oversight_metrics", metrics, CATALOGUE["oversight_metrics"], REGION)
-    empty = pd.DataFrame(columns=["la_code", "indicator", "period", "value"])
-    annex = la_annex(
-        OUT,
-        published.astype(str),
-        empty.assign(south_east=[], neighbours=[], england=[]),
-        pd.DataFrame(columns=["la_code"]),
-        pd.DataFrame(columns=["la_code", "construct", "n", "mean"]),
-        "2024-25",
-        REGION,
-        [],
-        NAMES,
-        "2025",
-        table(_ledger()),
-    )
-    labels = [row[0] for row in annex["metrics"]]
+    columns = {
+        "kpis": "la_code period indicator value status change_1y south_east neighbours england",
+        "impact_its": "la_code metric adopted level_or level_lower level_upper level_p note",
+        "ofsted_latest": "la_code published",
+        "ofsted_what_needs_to_improve": "la_code published item text",
+        "survey_constructs": "la_code construct n mean suppressed",
+    }
+    tables = {name: pd.DataFrame(columns=cols.split()) for name, cols in columns.items()}
+    tables |= {"oversight_metrics": published.astype(str), "data_exclusions": table(_ledger())}
+    ctx = AnnexContext(YEAR, REGION, NAMES, {}, "2025", {}, {})
+    annex = la_annex(OUT, tables, ctx)
+    labels = [row["label"] for row in annex["metrics"]]
     assert definitions()["staff_supervision_28d"]["label"] in labels
     assert definitions()["child_oversight_28d"]["label"] not in labels
     assert [x["dataset"] for x in annex["left_out"]] == ["oversight"]
     assert annex["left_out"][0]["reason"] == REASON
     env = environment(ROOT / "report_templates")
-    html = " ".join(render_annex(env, {"title": "T", "region": "SE"}, annex, YEAR, "2025").split())
+    html = " ".join(render_annex(env, {"title": "T", "region": "SE"}, annex, ctx).split())
     assert (
         f"<strong>Left out as unreliable.</strong> LA 5's oversight data ({REASON}) were left "
         "out of the regional comparison of the metrics built on it"
     ) in html.replace("&#39;", "'")
     assert "No survey returns." in html  # its survey was not left out
     survey = annex | {"left_out": [{"dataset": "survey", "reason": "r", "left_out_of": "x"}]}
-    html = render_annex(env, {"title": "T", "region": "SE"}, survey, YEAR, "2025")
+    html = render_annex(env, {"title": "T", "region": "SE"}, survey, ctx)
     assert "The survey returns were left out as unreliable" in html
