@@ -163,7 +163,7 @@ def test_findings_name_no_left_out_la_and_say_it_was_left_out(metrics) -> None:
         _spread(tables, ctx, "child_oversight_28d", "F-OVS-01", "o"), tables, ctx
     )
     assert "across 5 LAs" in child.text and "stood at 60%" in child.text
-    assert "No LAs lay below the 99.8% funnel limit (none)" in child.text
+    assert "no LAs lay below the 99.8% funnel limit (none)" in child.text
     assert child.text.endswith(
         "Left out as unreliable, here and in the region's figures: LA 5 (oversight data) "
         "(F-DATA-02)."
