@@ -370,3 +370,45 @@ def test_primary_supported_with_a_contradicted_secondary_is_partly_supported(pla
     got = verdict_of(h.verdicts(plan, measures(pairs=pair_rows(-0.9, -0.3))))
     assert got["H1"] == "supported" and got["H4"] == "contradicted"
     assert got["overall"] == "partly supported"
+
+
+# ------------------------------------------------------------------ disclosure of the patterns
+def test_patterns_publish_hides_a_partner_across_session_types():
+    """A small count in one LA's case row needs partners in its row (the patterns add up to
+    the sessions), in its LA's other session types (they add up to "all") and across LAs
+    (they add up to the region): without the sum_rows relation the audit finds it exposed."""
+    from oversight.errors import DisclosureError
+    from oversight.report.publish import check_published, publish
+
+    spec = load_checked(ROOT / "config/tables.yaml", "tables.schema.yaml")["tables"][
+        "hypothesis_patterns"
+    ]
+    big = {"neither": 60, "part1_only": 30, "part2_only": 20, "both": 15}
+    frame = pd.concat(
+        [
+            sessions("E1", "case", big | {"both": 2}),
+            sessions("E1", "personal", big),
+            sessions("E2", "case", big),
+            sessions("E2", "personal", big),
+            sessions("E3", "case", big),
+            sessions("E3", "personal", big),
+        ],
+        ignore_index=True,
+    )
+    table = h.pattern_table(frame, REGION)
+    band = {"low": 1, "high": 5, "min_width": 5}
+    shown = publish("hypothesis_patterns", table, spec, REGION, **band)
+    check_published("hypothesis_patterns", shown, spec, REGION, table, **band)
+    e1 = shown[shown["la_code"] == "E1"].set_index("session_type")
+    assert e1.loc["case", "both"] == "c" and e1.loc["case", "both_share"] == "c"
+    assert (e1.loc[["personal", "all"], "both"] == "c").any()
+    # the same table protected without the relation: the audit that knows it refuses it
+    blind = copy.deepcopy(spec)
+    blind["disclosure"]["relations"] = [
+        r for r in spec["disclosure"]["relations"] if r["kind"] != "sum_rows"
+    ]
+    weak = publish("hypothesis_patterns", table, blind, REGION, **band)
+    e1_weak = weak[weak["la_code"] == "E1"].set_index("session_type")
+    assert (e1_weak.loc[["personal", "all"], "both"] != "c").all()  # all - personal = case
+    with pytest.raises(DisclosureError):
+        check_published("hypothesis_patterns", weak, spec, REGION, table, **band)
