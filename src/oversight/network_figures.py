@@ -145,13 +145,13 @@ def indicator_small_multiples(
             gid=f"la-{code}",
         )
         ax.set_title(textwrap.fill(_name(code, names), 20), fontsize=7, loc="left")
-        _years_axis(ax, years, step=4)
+        _years_axis(ax, years, step=6)
         ax.grid(axis="y", color="#EEEEEE", lw=0.5)
         ax.tick_params(labelsize=6.5, labelbottom=True)
     _value_axis(axes.flat[0], percent)
     _title(
         fig,
-        f"{label} by {YEAR_AXIS.lower()}: each LA against England, the South East and its "
+        f"{label} by DfE reporting year: each LA against England, the South East and its "
         "statistical neighbours",
     )
     handles = [
@@ -161,13 +161,7 @@ def indicator_small_multiples(
             for key in ("england", "south_east", "neighbours")
         ),
     ]
-    spare = list(axes.flat[len(order) :])
-    if spare:  # the legend sits in the first empty panel
-        spare[0].set_visible(True)
-        spare[0].axis("off")
-        spare[0].legend(handles=handles, loc="center", frameon=False, fontsize=6.5)
-    else:
-        fig.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False)
+    fig.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False)
     latest = rows[rows["year"] == years[-1]].dropna(subset=["value"])
     lo, hi = latest.loc[latest["value"].idxmin()], latest.loc[latest["value"].idxmax()]
     caption = (
