@@ -269,10 +269,12 @@ def kpi_time_series(
             la["value"].to_numpy(float),
             color=GREY,
             lw=0.7,
+            marker="o",  # a year between two suppressed ones is a point, not a line
+            ms=1.6,
             alpha=0.45,
             gid=f"la-{code}",
         )
-    ax.plot([], [], color=GREY, lw=0.7, alpha=0.45, label="Each study LA")
+    ax.plot([], [], color=GREY, lw=0.7, marker="o", ms=1.6, alpha=0.45, label="Each study LA")
     for key, series in (("england", england), ("south_east", region)):
         style = {**STYLES[key], "lw": 2.0}
         ax.plot(series.index, series.to_numpy(float), gid=key, marker="o", ms=3, **style)
