@@ -195,3 +195,20 @@ def test_findings_module_builds_the_five_hypothesis_findings():
     tables = {"hypothesis_patterns": published(pattern_table())}
     ids = [findings._hypothesis(n)(tables, CTX).id for n in range(1, 6)]
     assert ids == ["F-HYP-01", "F-HYP-02", "F-HYP-03", "F-HYP-04", "F-HYP-05"]
+
+
+def test_appendix_views_show_region_then_each_la():
+    from oversight.config import load_checked
+
+    catalogue = load_checked(ROOT / "config/tables.yaml", "tables.schema.yaml")["tables"]
+    tables = {"hypothesis_patterns": published(pattern_table())}
+    (v,) = fh.appendix_views(tables, catalogue, dict(CTX.names), REGION)
+    assert v.id == "TAB-HYP-PATTERNS"
+    assert [r[:2] for r in v.rows] == [
+        ["R", "case"],
+        ["R", "personal"],
+        ["R", "all"],
+        ["Aville", "all"],
+        ["Btown", "all"],
+    ]
+    assert v.rows[2][3] == "70.0%" and v.columns[3] == "Neither"

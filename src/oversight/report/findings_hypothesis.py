@@ -278,3 +278,69 @@ BUILDERS: list[Callable[[Tables, Context], Finding]] = [
     focus_groups,
     verdict,
 ]
+
+
+# ------------------------------------------------------------------ appendix views
+def appendix_views(
+    tables: Tables, catalogue: dict, names: dict[str, str], region_code: str
+) -> list:
+    """The hypothesis tables as the report's appendix prints them (``render.TableView``):
+    the patterns' shares with the "neither" interval (the region by session type, then each
+    LA's held supervisions), the record texts, the survey pairs, the focus groups and the
+    verdicts. Tables not published are left out."""
+    from oversight.report.render import _source, view  # render imports the findings
+
+    def la(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(la=frame["la_code"].map(lambda c: names.get(c, c)))
+
+    out = []
+    specs = {
+        "hypothesis_patterns": (
+            {"la": "text", "session_type": "text", "sessions": "int", "neither_share": "pct"}
+            | {"neither_lower95": "pct", "neither_upper95": "pct", "part1_only_share": "pct"}
+            | {"part2_only_share": "pct", "both_share": "pct", "unknown": "int"},
+            {"la": "LA", "session_type": "Supervision", "sessions": "Sessions (flags known)"}
+            | {"neither_share": "Neither", "neither_lower95": "Neither, lower 95%"}
+            | {"neither_upper95": "Neither, upper 95%", "part1_only_share": "Part 1 only"}
+            | {"part2_only_share": "Part 2 only", "both_share": "Both"}
+            | {"unknown": "Left out (flag unknown)"},
+        ),
+        "hypothesis_file_content": (
+            {"la": "text", "case_records": "int", "with_text": "int", "with_part2": "int"}
+            | {"share_part2": "pct", "lower95": "pct", "upper95": "pct", "status": "text"},
+            {"la": "LA", "case_records": "Case supervisions", "with_text": "With text"}
+            | {"with_part2": "With part 2", "share_part2": "Share with part 2"}
+            | {"lower95": "Lower 95%", "upper95": "Upper 95%"},
+        ),
+        "hypothesis_pairs": (
+            {"pair": "text", "role": "text", "respondents": "int", "mean_discussed": "2dp"}
+            | {"mean_recorded": "2dp", "difference": "2dp", "lower95": "2dp"}
+            | {"upper95": "2dp", "wilcoxon_p": "p"},
+            {"mean_discussed": "Discussed (mean)", "mean_recorded": "Recorded (mean)"}
+            | {"difference": "Difference", "lower95": "Lower 95%", "upper95": "Upper 95%"}
+            | {"wilcoxon_p": "Wilcoxon p"},
+        ),
+        "hypothesis_focus_groups": (
+            {"label": "text", "groups": "int", "las": "int"},
+            {"label": "Code", "groups": "Focus groups", "las": "LAs"},
+        ),
+        "hypothesis_verdict": (
+            {"id": "text", "title": "text", "verdict": "text", "reason": "text"},
+            {"id": "Prediction", "title": "What it says", "reason": "Why"},
+        ),
+    }
+    for name, (formats, labels) in specs.items():
+        frame = tables.get(name)
+        if frame is None or name not in catalogue:
+            continue
+        if "la_code" in frame:
+            frame = la(frame)
+        if "pair" in frame:
+            frame = frame.assign(pair=frame["pair"].map(lambda p: PAIR_WORDS.get(p, p)))
+        if name == "hypothesis_patterns":
+            region = frame[frame["la_code"] == region_code]
+            las = frame[(frame["la_code"] != region_code) & (frame["session_type"] == "all")]
+            frame = pd.concat([region, las.sort_values("la", kind="stable")])
+        spec = catalogue[name]
+        out.append(view(frame, spec["id"], spec["title"], _source(name, spec), formats, labels))
+    return out
