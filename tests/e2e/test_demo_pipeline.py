@@ -575,12 +575,10 @@ def test_findings_come_from_the_statistics(demo_run: Path, truth: dict) -> None:
     sup = found["F-SUP-01"]["text"]
     assert "below the 99.8% funnel limit (Slough)" in sup
     assert "above it (Hampshire)" in sup
-    metrics = pd.read_csv(demo_run / "results/tables/oversight_metrics.csv", dtype=str)
-    region = metrics[
-        (metrics.la_code == REGION) & (metrics.period == "2024-25") & (metrics.breakdown == "all")
-    ].set_index("metric")
-    p1 = float(region.loc["part1_family_reflection", "value"])
-    assert f"recorded in {100 * p1:.0f}% of case supervisions" in found["F-HYP-01"]["text"]
+    patterns = pd.read_csv(demo_run / "results/tables/hypothesis_patterns.csv", dtype=str)
+    region = patterns[(patterns.la_code == REGION) & (patterns.session_type == "all")].iloc[0]
+    neither = float(region["neither_share"])
+    assert f"neither part 1 nor part 2: {100 * neither:.0f}%" in found["F-HYP-01"]["text"]
     html = (demo_run / "results/report/index.html").read_text(encoding="utf-8")
     for fid in found:
         assert f'id="{fid}"' in html

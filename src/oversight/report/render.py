@@ -21,6 +21,7 @@ import pandas as pd
 from oversight.disclosure import SYMBOL
 from oversight.metrics import definitions
 from oversight.report.findings import Finding
+from oversight.report.findings_hypothesis import appendix_views as hypothesis_views
 from oversight.report.publish import METRIC_NUMBERS, as_numbers
 
 SECTIONS = [
@@ -311,6 +312,7 @@ def appendix_views(
             {"la": "LA", "leaders": "Leadership"},
         ),
     ]
+    views += hypothesis_views(tables, dict(cat), dict(names), region_code)
     shown = {v.id for v in views}
     return views + [
         extract_view(name, tables[name], spec, names, year, region_code)
