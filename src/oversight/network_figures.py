@@ -88,6 +88,13 @@ def _years_axis(ax, years: Sequence[int], step: int = 2) -> None:
     ax.set_xlim(first - 0.5, last + 0.5)
 
 
+def _isolated(values: pd.Series, years: Sequence[int]) -> pd.Series:
+    """The values (indexed by year) whose years before and after are both missing."""
+    full = values.reindex(range(min(years), max(years) + 1))
+    alone = full.notna() & full.shift(1).isna() & full.shift(-1).isna()
+    return full[alone]
+
+
 def _value_axis(ax, percent: bool) -> None:
     if percent:
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
@@ -269,12 +276,13 @@ def kpi_time_series(
             la["value"].to_numpy(float),
             color=GREY,
             lw=0.7,
-            marker="o",  # a year between two suppressed ones is a point, not a line
-            ms=1.6,
             alpha=0.45,
             gid=f"la-{code}",
         )
-    ax.plot([], [], color=GREY, lw=0.7, marker="o", ms=1.6, alpha=0.45, label="Each study LA")
+        alone = _isolated(la.set_index("year")["value"], years)
+        if len(alone):  # a year between two missing ones has no line: draw it as a point
+            ax.plot(alone.index, alone.to_numpy(float), "o", color=GREY, ms=2.0, alpha=0.6)
+    ax.plot([], [], color=GREY, lw=0.7, alpha=0.45, label="Each study LA")
     for key, series in (("england", england), ("south_east", region)):
         style = {**STYLES[key], "lw": 2.0}
         ax.plot(series.index, series.to_numpy(float), gid=key, marker="o", ms=3, **style)

@@ -12,6 +12,7 @@ from oversight.network import Minute
 from oversight.network_figures import (
     LATEST_ID,
     TREND_ID,
+    _isolated,
     dfe_marks,
     figure_ids,
     indicator_small_multiples,
@@ -104,3 +105,8 @@ def test_saved_images_carry_the_dfe_source_and_no_demo_mark(tmp_path, build) -> 
 
 def test_figure_ids_for_the_rule() -> None:
     assert figure_ids(["caseload_fte"]) == [TREND_ID, LATEST_ID, "FIG-KPI-caseload_fte"]
+
+
+def test_a_year_between_missing_years_is_drawn_as_a_point() -> None:
+    values = pd.Series({2013: 0.1, 2015: 0.2, 2017: 0.3, 2018: 0.4})  # 2014 and 2016 missing
+    assert list(_isolated(values, range(2013, 2019)).index) == [2013, 2015]
