@@ -373,7 +373,9 @@ def _inspectors(tables: Tables, ctx: Context) -> Finding:
     )
     text = (
         "Inspection reports raise management oversight or supervision among the areas for "
-        f"improvement {lead}: " + "; ".join(parts) + "."
+        f"improvement {lead}: " + "; ".join(parts) + ". Only the oversight and supervision of "
+        "social work count: the supervision of foster carers, a corporate parenting board's "
+        "oversight and the oversight of budgets or commissioned services do not."
     )
     return Finding(
         "F-INS-01",
