@@ -101,6 +101,7 @@ rule link_figures:
         code=code("link_figures"),
     output:
         manifest=f"{RESULTS}/figures/links.json",
+        minutes=f"{INTERIM}/tables/network_minutes.csv",
         svg=expand(f"{RESULTS}/figures/{{id}}.svg", id=LINK_IDS + NETWORK_IDS),
         png=expand(f"{RESULTS}/figures/{{id}}.png", id=LINK_IDS + NETWORK_IDS),
         prov=prov("link_figures"),

@@ -8,7 +8,7 @@ import pandas as pd
 from oversight import artefacts, jobs
 from oversight.config import load_yaml
 from oversight.figures import link_plot, marks_for, save
-from oversight.network import load_network, minutes
+from oversight.network import load_network, minutes, minutes_table
 from oversight.network_figures import (
     S47,
     dfe_marks,
@@ -28,12 +28,15 @@ def _years(kpis: pd.DataFrame, indicator: str) -> list[int]:
 
 
 def network_figures(kpis: pd.DataFrame, indicators: dict, names: dict) -> list[dict]:
-    """The S47 conversion figures and one time series per KPI of config/network.yaml."""
+    """The S47 conversion figures and one time series per KPI of config/network.yaml; writes
+    the minutes' matches as a table."""
     network = load_network(sm.input.network)
     sources = network["sources"]
     out_dir = Path(sm.output.manifest).parent
     s47 = indicators[S47]
     marks = dfe_marks(sources[s47["release"]], _years(kpis, S47))
+    # The minutes against the data, published beside the figures (TAB-NET-MINUTES).
+    artefacts.write_csv(minutes_table(kpis, minutes(network)), sm.output.minutes)
     manifest = [
         save(*indicator_small_multiples(kpis, S47, s47["label"], names), out_dir, marks),
         save(*latest_dot_plot(kpis, S47, s47["label"], names, minutes(network)), out_dir, marks),

@@ -93,3 +93,36 @@ def nearest(kpis: pd.DataFrame, minute: Minute, period: str) -> pd.Series | None
         return None
     order = (rows["value"] - minute.value).abs().sort_values(kind="stable")
     return rows.loc[order.index[0]]
+
+
+MINUTES_COLUMNS = [
+    "minute",
+    "says",
+    "measure",
+    "value",
+    "complement",
+    "tolerance",
+    "la_code",
+    "la_name",
+    "period",
+    "la_value",
+    "latest",
+]
+
+
+def minutes_table(kpis: pd.DataFrame, statements: list[Minute]) -> pd.DataFrame:
+    """The minutes against the data, one row per matching LA and year (TAB-NET-MINUTES).
+
+    Each statement's number is in ``value`` and, for statements put the other way round
+    ("74% do not reach"), in ``complement`` (1 - value); a statement no LA matches has one
+    row with the LA columns empty, so the table itself says that none does.
+    """
+    rows = []
+    for m in statements:
+        head = [m.id, m.says, m.measure, m.value, round(1 - m.value, 12), m.tolerance]
+        hits = match_minutes(kpis, m)
+        if hits.empty:
+            rows.append([*head, None, None, None, None, None])
+        for h in hits.itertuples(index=False):
+            rows.append([*head, h.la_code, h.la_name, h.period, h.value, bool(h.latest)])
+    return pd.DataFrame(rows, columns=MINUTES_COLUMNS)

@@ -10,10 +10,18 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from oversight.network import Minute, load_network, match_minutes, minutes, nearest
+from oversight.network import (
+    Minute,
+    load_network,
+    match_minutes,
+    minutes,
+    minutes_table,
+    nearest,
+)
 from oversight.report.findings import Context
 from oversight.report.findings_network import describe_trend, latest_standing, network_finding
 from tests.published.test_kpis import table  # noqa: F401 (the KPI table from the raw releases)
+from tests.report import invariants
 
 LOW = Minute("low", "74% do not reach conference", "s47_icpc_conversion", 0.26, 0.015)
 THIRTY = Minute("thirty", "about 30% reach conference", "s47_icpc_conversion", 0.30, 0.015)
@@ -80,11 +88,10 @@ def test_finding_names_the_las_the_minutes_discuss(table) -> None:  # noqa: F811
 def test_trend_text_on_a_hand_built_series() -> None:
     series = pd.Series({2013: 0.30, 2016: 0.235, 2020: 0.31, 2025: 0.284})
     assert describe_trend(series, True) == (
-        "30.0% in 2013 and 28.4% in 2025 (down 1.6 percentage points), lowest 23.5% in 2016 "
-        "and highest 31.0% in 2020"
+        "30.0% in 2013 and 28.4% in 2025 (down), lowest 23.5% in 2016 and highest 31.0% in 2020"
     )
     assert describe_trend(pd.Series({2017: 18.1, 2025: 15.6}), False) == (
-        "18.1 in 2017 and 15.6 in 2025 (down 2.5)"
+        "18.1 in 2017 and 15.6 in 2025 (down)"
     )
     assert describe_trend(pd.Series({2017: 0.2, 2025: 0.202}), True) == (
         "20.0% in 2017 and 20.2% in 2025 (about the same)"
@@ -109,3 +116,28 @@ def test_latest_standing_on_hand_built_rows() -> None:
         "their ten statistical neighbours' average; DfE suppressed the value of one LA "
         "(shown as c)."
     )
+
+
+def test_minutes_table_holds_every_match_and_says_when_none(table) -> None:  # noqa: F811
+    far = Minute("far", "90% reach conference", "s47_icpc_conversion", 0.90, 0.01)
+    out = minutes_table(table, [LOW, far])
+    low = out[out["minute"] == "low"]
+    assert len(low) == 22 and low["complement"].unique().tolist() == [0.74]
+    assert low.loc[low["latest"].astype(bool), "la_name"].tolist() == ["Buckinghamshire"]
+    none = out[out["minute"] == "far"]
+    assert len(none) == 1 and none["la_code"].isna().all()
+
+
+def test_every_number_in_the_network_findings_is_a_cell(table) -> None:  # noqa: F811
+    names = dict(zip(table["la_code"], table["la_name"], strict=False))
+    ctx = Context("2024-25", "E12000008", names | {"E12000008": "South East"}, frozenset())
+    kpis = table.drop(columns=["numerator", "denominator"])
+    tables = {
+        "kpis": kpis.astype(str),
+        "network_minutes": minutes_table(table, minutes(load_network())).astype(str),
+    }
+    ids = {"TAB-KPIS": "kpis", "TAB-NET-MINUTES": "network_minutes"}
+    numeric = {"kpis": kpis, "network_minutes": minutes_table(table, minutes(load_network()))}
+    for fid in ("F-NET-01", "F-NET-02", "F-NET-03", "F-NET-04", "F-NET-05"):
+        finding = network_finding(tables, ctx, fid).as_dict()
+        assert invariants.numbers_from_cells(finding, numeric, ids) == []

@@ -49,13 +49,6 @@ def _fmt(value: float, percent: bool) -> str:
     return f"{100 * value:.1f}%" if percent else f"{value:.1f}"
 
 
-def _change(diff: float, percent: bool) -> str:
-    """The size of a change, without its sign (the words say which way)."""
-    if percent:
-        return f"{100 * abs(diff):.1f} percentage points"
-    return f"{abs(diff):.1f}"
-
-
 def _join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -76,9 +69,10 @@ def describe_trend(series: pd.Series, percent: bool) -> str:
     if len(s) == 1:
         return f"{_fmt(s.iloc[0], percent)} in {s.index[0]}, the only year published"
     first, last = s.index[0], s.index[-1]
+    # Only the two ends are printed: every number in a finding is a cell of its table.
     diff = float(s.iloc[-1] - s.iloc[0])
     steady = abs(diff) < (0.005 if percent else 0.5)
-    move = "about the same" if steady else ("up " if diff > 0 else "down ") + _change(diff, percent)
+    move = "about the same" if steady else ("up" if diff > 0 else "down")
     text = (
         f"{_fmt(s.iloc[0], percent)} in {first} and {_fmt(s.iloc[-1], percent)} in {last} ({move})"
     )
@@ -193,7 +187,8 @@ def s47_conversion(tables: fnd.Tables, ctx: fnd.Context) -> fnd.Finding:
         + " ".join(_minute_text(kpis, m, ctx) for m in minutes(load_network()))
         + f" {REAL}"
     )
-    return fnd.Finding("F-NET-01", SECTION, title, text, ["TAB-KPIS"], figures)
+    cites = ["TAB-KPIS", *(["TAB-NET-MINUTES"] if "network_minutes" in tables else [])]
+    return fnd.Finding("F-NET-01", SECTION, title, text, cites, figures)
 
 
 def kpi_series(
