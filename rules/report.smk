@@ -59,6 +59,9 @@ rule report:
         recommendations="config/recommendations.yaml",
         text="config/report.yaml",
         glossary="config/glossary.yaml",
+        # read by the network findings (oversight.network): the minutes and the KPIs
+        network="config/network.yaml",
+        published="config/published.yaml",
         impact="config/impact.yaml",
         templates=sorted(str(p) for p in Path("report_templates/report").glob("*.j2"))
         + ["report_templates/_style.css.j2"],
