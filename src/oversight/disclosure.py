@@ -180,10 +180,11 @@ HIDE_WITH_NUMERATOR = (
     "funnel_flag",
     "funnel_flag_unadjusted",
 )
-# Computed from every row of a funnel (period, metric, breakdown): the centre line (the
-# region's value or the LAs' median, which is one LA's value) and phi / tau2. One hidden row
-# in the funnel hides them on all its rows, or they could give that row's count away.
-HIDE_WITH_FUNNEL = ("funnel_centre", "funnel_phi", "funnel_tau2")
+# Computed from every row of a funnel (period, metric, breakdown): phi and tau2. With the
+# other rows published, one equation in one hidden count could give it away, so one hidden
+# row in the funnel hides them on all its rows. The centre line is hidden only when it is
+# computed from a hidden row (:func:`_centre_from_hidden`).
+HIDE_WITH_FUNNEL = ("funnel_phi", "funnel_tau2")
 
 
 def protect_long(
@@ -245,9 +246,40 @@ def hide_long(
     for col in HIDE_WITH_FUNNEL:
         if col in out:
             out[col] = out[col].astype(object).where(~in_hidden_funnel, SYMBOL)
+    if "funnel_centre" in out:
+        centre_hidden = _centre_from_hidden(table, funnel, row_hidden)
+        out["funnel_centre"] = out["funnel_centre"].astype(object).where(~centre_hidden, SYMBOL)
     out["denominator"] = out["denominator"].astype(object).where(~den_hidden, SYMBOL)
     status = out["status"] if "status" in out else pd.Series("", index=out.index)
     out["status"] = np.where(row_hidden, SYMBOL, status.astype(object).fillna(""))
+    return out
+
+
+def _centre_from_hidden(
+    table: pd.DataFrame, funnel: pd.Series, row_hidden: np.ndarray
+) -> np.ndarray:
+    """Rows whose funnel's centre line is computed from a hidden row: the region's value
+    (``region``: the row without a flag) when that row is hidden, or the median of the LAs'
+    values (``la_median``) when a hidden LA's value is, or ties with, a middle value."""
+    out = np.zeros(len(table), dtype=bool)
+    flags = table["funnel_flag"].fillna("").astype(str).to_numpy()
+    values = pd.to_numeric(table["value"], errors="coerce").to_numpy(float)
+    comparators = table["funnel_comparator"].fillna("").astype(str).to_numpy()
+    for rows in pd.Series(np.arange(len(table)), index=funnel.to_numpy()).groupby(level=0):
+        idx = rows[1].to_numpy()
+        if not row_hidden[idx].any() or comparators[idx[0]] not in ("region", "la_median"):
+            continue
+        is_la = flags[idx] != ""
+        if comparators[idx[0]] == "region":
+            out[idx] = row_hidden[idx[~is_la]].any()
+            continue
+        la = idx[is_la & np.isfinite(values[idx])]
+        if len(la) == 0:
+            continue
+        ordered = np.sort(values[la])
+        low, high = ordered[(len(la) - 1) // 2], ordered[len(la) // 2]
+        hidden_values = values[la[row_hidden[la]]]
+        out[idx] = bool(((hidden_values >= low) & (hidden_values <= high)).any())
     return out
 
 

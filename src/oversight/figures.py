@@ -44,7 +44,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator, PercentF
 from oversight.artefacts import atomic_path
 from oversight.config import load_yaml
 from oversight.metrics import definitions
-from oversight.stats import funnel_limits
+from oversight.stats import funnel_limits, overdispersion
 from oversight.stats.funnel import control_limits
 
 REGION_CODE = "E12000008"
@@ -349,6 +349,7 @@ class FunnelLines:
     las: int  # LAs in the funnel, hidden ones included
     tau2: float | None
     phi: float
+    note: str = ""  # what disclosure control kept back, for the caption
 
     @property
     def adjusted(self) -> bool:
@@ -363,21 +364,47 @@ class FunnelLines:
 
 def _funnel_lines(rows: pd.DataFrame, region_value: float) -> FunnelLines:
     """The table's funnel (``oversight.comparison``: comparator, centre, phi, tau2 and the
-    limits used); a table without them, or whose centre is hidden by disclosure control, gets
-    the regional value and the unadjusted limits."""
+    limits used). A table without them gets the regional value and the unadjusted limits. When
+    disclosure control hides the centre (it is built on a hidden value) the curves are drawn
+    around the regional value without adjustment; when it hides phi and tau2 (one LA's count
+    is hidden) tau2 is estimated from the LAs whose counts are published. ``note`` says so."""
     las = rows[rows["la_code"] != REGION_CODE]
-    cols = ("funnel_comparator", "funnel_centre", "funnel_limits", "funnel_tau2", "funnel_phi")
-    known = rows.dropna(subset=[c for c in cols if c in rows]) if set(cols) <= set(rows) else []
-    if len(known) == 0:
+    cols = ["funnel_comparator", "funnel_centre", "funnel_limits", "funnel_tau2", "funnel_phi"]
+    if not set(cols) <= set(rows):
+        return FunnelLines(region_value, "region", len(las), None, float("nan"))
+    known = rows.dropna(subset=["funnel_comparator", "funnel_limits"])
+    known = known[known["funnel_comparator"].astype(str) != ""]
+    if known.empty:
         return FunnelLines(region_value, "region", len(las), None, float("nan"))
     first = known.iloc[0]
-    centre, tau2, phi = (
-        float(pd.to_numeric(first[c])) for c in ("funnel_centre", "funnel_tau2", "funnel_phi")
-    )
     comparator = str(first["funnel_comparator"])
     n = int((las["funnel_comparator"].astype(str) == comparator).sum())
-    adjusted = str(first["funnel_limits"]) == "adjusted"
-    return FunnelLines(centre, comparator, n, tau2 if adjusted else None, phi)
+    centre, tau2, phi = (
+        float(pd.to_numeric(first[c], errors="coerce"))
+        for c in ("funnel_centre", "funnel_tau2", "funnel_phi")
+    )
+    if not np.isfinite(centre):
+        note = (
+            "The centre line the flags use is not published (it would reveal a hidden count): "
+            "the curves are drawn around the regional value, without adjustment."
+        )
+        return FunnelLines(region_value, "region", n, None, float("nan"), note)
+    if str(first["funnel_limits"]) != "adjusted":
+        return FunnelLines(centre, comparator, n, None, phi)
+    if np.isfinite(tau2):
+        return FunnelLines(centre, comparator, n, tau2, phi)
+    shown = _la_rows(rows).dropna(subset=["numerator"])
+    od = overdispersion(
+        shown["numerator"].to_numpy(float),
+        shown["denominator"].to_numpy(float),
+        data_type="PR",
+        target=centre,
+    )
+    note = (
+        "Phi and tau2 are not published for this funnel (they would reveal a hidden count): "
+        "the adjusted limits are drawn from the LAs whose counts are published."
+    )
+    return FunnelLines(centre, comparator, n, float(od["tau2"]), float("nan"), note)
 
 
 UNADJUSTED_GREY = "#C4C4C4"  # the limits before the over-dispersion adjustment, drawn faintly
@@ -498,7 +525,8 @@ def funnel_plot(
     short = "region" if lines.comparator == "region" else lines.centre_name()[4:]
     centre_text = f"centre line {short} {_pct(baseline)}"
     limits_text = (
-        f"limits adjusted for over-dispersion (phi {lines.phi:.1f})"
+        "limits adjusted for over-dispersion"
+        + (f" (phi {lines.phi:.1f})" if np.isfinite(lines.phi) else "")
         if lines.adjusted
         else "unadjusted limits"
     )
@@ -529,14 +557,16 @@ def funnel_plot(
     alt = "; ".join(parts) + "."
     limits_caption = (
         "dashed and dotted curves are the 95% and 99.8% control limits around it, widened "
-        f"for over-dispersion (the LAs vary more than chance alone would give: phi = "
-        f"{lines.phi:.1f}; Spiegelhalter's additive random-effects adjustment, z-scores "
+        "for over-dispersion (the LAs vary more than chance alone would give"
+        + (f": phi = {lines.phi:.1f}" if np.isfinite(lines.phi) else "")
+        + "; Spiegelhalter's additive random-effects adjustment, z-scores "
         "Winsorised at 10% each tail, as FunnelPlotR), and the faint grey curves are the "
         f"limits before adjustment ({PHE_METHOD}). "
         if lines.adjusted
         else "dashed and dotted curves are the 95% and 99.8% control limits around it: "
-        f"{PHE_METHOD} (normal approximation to the binomial; the LAs are not over-dispersed, "
-        "so no adjustment is made). "
+        f"{PHE_METHOD} (normal approximation to the binomial"
+        + ("" if lines.note else "; the LAs are not over-dispersed, so no adjustment is made")
+        + "). "
     )
     caption = (
         f"{label}, {period}: each LA plotted against the number of {_unit(metric)}. "
@@ -550,6 +580,7 @@ def funnel_plot(
             "furthest from the centre line (in standard errors) are named, and the ranked "
             "chart names every LA."
         )
+        + (f" {lines.note}" if lines.note else "")
     )
     return fig, FigureSpec(f"FIG-FUNNEL-{metric}", caption, alt)
 

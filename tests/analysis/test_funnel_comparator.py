@@ -119,19 +119,40 @@ def test_heterogeneity_counts_before_and_after() -> None:
     assert row.outside_998_adjusted < row.outside_998
 
 
-def test_a_hidden_row_hides_its_funnel_numbers_and_both_flags() -> None:
-    """The median is one LA's value, and phi / tau2 are computed from every LA: with one row
-    of the funnel hidden they would give it away, so they are hidden on every row of it."""
+def _hidden(comparator: str, code: str) -> pd.DataFrame:
     counts = pd.concat(
         [_counts(*DOMINATED), _counts(*HOMOGENEOUS).assign(period="2023-24")], ignore_index=True
     )
-    table = compare(counts, REGION, "la_median")
-    hidden = {("E06000002", "2024-25", METRIC, "all", "numerator")}
-    shown = hide_long(table, hidden)
-    rows = shown[shown.metric == METRIC]
+    table = compare(counts, REGION, comparator)
+    shown = hide_long(table, {(code, "2024-25", METRIC, "all", "numerator")})
+    return shown[shown.metric == METRIC]
+
+
+def test_a_hidden_row_hides_phi_tau2_and_both_its_flags() -> None:
+    """phi and tau2 are computed from every LA: with the other rows published they would be
+    one equation in the hidden count, so they are hidden on every row of its funnel."""
+    rows = _hidden("la_median", "E06000002")
     this_year = rows[rows.period == "2024-25"]
-    assert (this_year[["funnel_centre", "funnel_phi", "funnel_tau2"]] == "c").all().all()
+    assert (this_year[["funnel_phi", "funnel_tau2"]] == "c").all().all()
     row = this_year[this_year.la_code == "E06000002"].iloc[0]
     assert row.funnel_flag == "c" and row.funnel_flag_unadjusted == "c"
     other = rows[rows.period == "2023-24"]
-    assert not (other[["funnel_centre", "funnel_flag_unadjusted"]] == "c").any().any()
+    assert not (other[["funnel_centre", "funnel_phi", "funnel_flag_unadjusted"]] == "c").any().any()
+
+
+@pytest.mark.parametrize(
+    "comparator, code, hidden",
+    [
+        ("la_median", "E06000002", False),  # 59%: below the two middle values (60%, 60.5%)
+        ("la_median", "E06000000", True),  # 60%: a middle value, the median is built on it
+        ("la_median", "E06000003", True),  # 60.5%: the other middle value
+        ("region", "E06000002", False),  # the region's value is still published
+        ("region", REGION, True),  # the region's own row hidden: its value is the centre
+    ],
+)
+def test_the_centre_is_hidden_only_when_built_on_a_hidden_value(
+    comparator: str, code: str, hidden: bool
+) -> None:
+    this_year = _hidden(comparator, code).query("period == '2024-25'")
+    assert (this_year["funnel_centre"] == "c").all() == hidden
+    assert (this_year["funnel_centre"] == "c").any() == hidden

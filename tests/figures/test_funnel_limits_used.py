@@ -13,7 +13,7 @@ import pytest
 
 from oversight import figures
 from oversight.comparison import compare
-from oversight.stats import funnel_limits, od_limits
+from oversight.stats import funnel_limits, od_limits, overdispersion
 
 REGION = figures.REGION_CODE
 METRIC = "child_oversight_28d"
@@ -114,3 +114,34 @@ def test_no_faint_limits_when_not_overdispersed() -> None:
     assert "Limits before adjustment" not in _legend_texts(fig)
     assert "the regional value (70.0%)" in spec.caption
     assert "not over-dispersed" in spec.caption and "unadjusted limits" in spec.alt
+
+
+def test_hidden_phi_and_tau2_are_estimated_from_the_published_las(adjusted) -> None:
+    """Disclosure control hides phi and tau2 when one LA's count is hidden: the limits are
+    then drawn with the tau2 of the LAs whose counts are published, and the caption says so."""
+    table, row, _ = adjusted
+    shown = table.copy()
+    shown[["funnel_phi", "funnel_tau2"]] = np.nan
+    hidden = shown["la_code"] == "E06000002"
+    shown.loc[hidden, ["numerator", "value", "funnel_flag"]] = np.nan
+    fig, spec = figures.funnel_plot(shown, METRIC, PERIOD)
+    keep = [i for i in range(6) if i != 2]
+    n = np.asarray(DOMINATED[0], float)[keep]
+    d = np.asarray(DOMINATED[1], float)[keep]
+    tau2 = overdispersion(n, d, data_type="PR", target=row.funnel_centre)["tau2"]
+    line = _lines(fig)["limit-998-upper"]
+    x = np.asarray(line.get_xdata(), float)
+    want = od_limits(x, tau2, 0.998, data_type="PR", target=row.funnel_centre)[1]
+    np.testing.assert_allclose(line.get_ydata(), 100 * want, atol=1e-6)
+    assert "drawn from the LAs whose counts are published" in spec.caption
+    assert "phi =" not in spec.caption
+
+
+def test_hidden_centre_falls_back_to_the_region_and_says_so(adjusted) -> None:
+    table, _, _ = adjusted
+    shown = table.assign(funnel_centre=np.nan)
+    fig, spec = figures.funnel_plot(shown, METRIC, PERIOD)
+    np.testing.assert_allclose(_lines(fig)["centre"].get_ydata(), 76.0, atol=1e-9)
+    assert not [g for g in _lines(fig) if g.endswith("-unadjusted")]
+    assert "The centre line the flags use is not published" in spec.caption
+    assert "not over-dispersed" not in spec.caption

@@ -138,9 +138,11 @@ def _spread(tables: Tables, ctx: Context, metric: str, fid: str, section: str) -
         if row.get("funnel_limits") == "adjusted":
             before = len(flagged("funnel_flag_unadjusted", "low_998"))
             before_high = len(flagged("funnel_flag_unadjusted", "high_998"))
+            phi = pd.to_numeric(row.get("funnel_phi"), errors="coerce")
             text += (
-                f"{around}, after adjusting for over-dispersion "
-                f"(φ = {float(row['funnel_phi']):.1f}), {below_above}; before adjustment "
+                f"{around}, after adjusting for over-dispersion"
+                + (f" (φ = {float(phi):.1f})" if pd.notna(phi) else "")
+                + f", {below_above}; before adjustment "
                 f"{_count(before, 'LA')} lay below and {_count(before_high, 'LA')} above."
             )
         else:
