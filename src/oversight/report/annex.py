@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,7 @@ NOT_PRACTICE_OVERSIGHT = re.compile(
     r"foster(?:ing)? carers?|corporate parenting|oversight of the (?:board|panel)", re.IGNORECASE
 )
 KPI_PERCENT_KINDS = ("proportion", "rate")
+KPI_CAPTION_NOTE = "These are published DfE figures, real in a demonstration run too."
 
 
 @dataclass(frozen=True)
@@ -437,7 +438,7 @@ def annex_figures(annex: Mapping[str, Any], ctx: AnnexContext) -> list[FigureVie
     trend = annex["trend"]
     if trend["value"].notna().any():
         fig, spec = charts.trend_chart(trend, name, f"FIG-LA-{code}-TREND")
-        first, last = trend["period"].min(), trend["period"].max()
+        first, last = (_month_label(trend["period"].min()), _month_label(trend["period"].max()))
         marks = marks_for("comparison", ctx.demo, period=f"monthly, {first} to {last}")
         out.append(charts.embedded(fig, spec, marks, _trace(spec.id, "TAB-METRICS")))
     steps = pd.DataFrame(
@@ -458,7 +459,9 @@ def annex_figures(annex: Mapping[str, Any], ctx: AnnexContext) -> list[FigureVie
     if len(series) and series["la"].notna().any():
         fig, spec = charts.kpi_chart(series, name, f"FIG-LA-{code}-KPIS")
         marks = _kpi_marks(ctx, series, annex["kpis"]["years"])
-        out.append(charts.embedded(fig, spec, marks, _trace(spec.id, "TAB-KPIS")))
+        view = charts.embedded(fig, spec, marks, _trace(spec.id, "TAB-KPIS"))
+        # The chart is marked as part of a demo run, but its numbers are DfE's own.
+        out.append(replace(view, caption=f"{spec.caption} {KPI_CAPTION_NOTE}"))
     return out
 
 

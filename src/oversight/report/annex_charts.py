@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator, PercentFormatter
 
 from oversight import figures as figs
 from oversight.figures import GREY, OKABE_ITO, PAGE_WIDTH, FigureSpec, Marks
@@ -34,6 +34,10 @@ ROLE_STYLE = {
     "neighbour": {"color": PEER_COLOUR, "marker": "s", "ms": 4.5, "mfc": "white"},
     "region": {"color": REGION_COLOUR, "marker": "D", "ms": 5.0, "mfc": REGION_COLOUR},
 }
+
+
+# Odds-ratio ticks on a log axis, as numbers (never 2 x 10^0).
+LOG_TICKS = (0.1, 0.2, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 5, 10, 20)
 
 
 def _pct(value: float) -> str:
@@ -79,7 +83,7 @@ def comparison_chart(
                 mfc=style["mfc"],
                 gid=f"point-{r.role}",
             )
-        ax.set_title(_wrap(str(part["label"].iloc[0]), 22), loc="left", fontsize=7)
+        ax.set_title(_wrap(str(part["label"].iloc[0]), 17), loc="left", fontsize=6.5)
         ax.grid(axis="x", color="#EEEEEE", lw=0.5)
         ax.set_xlim(0, 1)
         ax.set_xticks([0, 0.5, 1])
@@ -91,8 +95,11 @@ def comparison_chart(
         if role == "la":
             tick.set_fontweight("bold")
             tick.set_color(LA_COLOUR)
-    fig.supxlabel("Percentage, with 95% interval", fontsize=7.5)
-    figs._title(fig, f"{la_name} beside its statistical neighbours and the region, {period}")
+    figs._title(
+        fig,
+        f"{la_name} beside its statistical neighbours and the region, {period} "
+        "(percentages with 95% intervals)",
+    )
     handles = [
         Line2D([], [], ls="-", lw=1.2, **dict(ROLE_STYLE[r].items()), label=lab)
         for r, lab in (
@@ -201,6 +208,12 @@ def impact_chart(steps: pd.DataFrame, la_name: str, fig_id: str) -> tuple[Figure
         ax.plot([r.lower, r.upper], [y, y], color=LA_COLOUR, lw=1.3)
         ax.plot([r.ratio], [y], "o", color=LA_COLOUR, ms=5.5, gid="point-step")
     ax.set_xscale("log")
+    low = min(float(steps["lower"].min()), 1.0)
+    high = max(float(steps["upper"].max()), 1.0)
+    ax.set_xlim(low / 1.15, high * 1.15)
+    ticks = [t for t in LOG_TICKS if low / 1.15 <= t <= high * 1.15]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_minor_locator(NullLocator())
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.set_yticks(ys, [_wrap(str(lab), 40) for lab in steps["label"]])
     ax.set_ylim(-0.7, len(steps) - 0.3)
