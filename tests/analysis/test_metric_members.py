@@ -41,7 +41,9 @@ def _frame(rows: list[tuple], cols: list[str], file: str, dates: list[str]) -> p
             frame[col] = pd.to_datetime(frame[col])
         elif col in ("duration_min", "grade", "moderated_grade"):
             frame[col] = frame[col].astype("Int64")
-        elif col in ("agency", "nqsw") or col.endswith("_recorded"):
+        elif col in ("agency", "nqsw", "learning_conversation") or col.endswith(
+            ("_recorded", "_attended")
+        ):
             frame[col] = frame[col].astype("boolean")
         else:
             frame[col] = frame[col].astype("string")
@@ -128,6 +130,15 @@ def _frames(seed: int = 7) -> dict[str, pd.DataFrame]:
             grade = int(rng.integers(1, 5))
             moderated = None if rng.random() < 0.6 else int(rng.integers(1, 5))
             aud.append((f"A{a}", f"C{a % 40}", date, "routine", domain, grade, moderated))
+    # The optional fields from a stream of their own, so the draws above stay as they were.
+    extra = np.random.default_rng(seed + 1)
+    learning = {a: _maybe(extra) for a in sorted({row[0] for row in aud})}
+    aud = [(*row, learning[row[0]]) for row in aud]
+    strategy = {
+        (f"C{extra.integers(0, 40)}", _day(extra, START)): [_maybe(extra) for _ in range(3)]
+        for _ in range(80)
+    }
+    strat = [(child, day, *flags) for (child, day), flags in sorted(strategy.items())]
     return {
         # two supervision files, to trace rows across files
         "supervision": pd.concat(
@@ -159,9 +170,22 @@ def _frames(seed: int = 7) -> dict[str, pd.DataFrame]:
                 "domain",
                 "grade",
                 "moderated_grade",
+                "learning_conversation",
             ],
             "la/audits.csv",
             ["audit_date"],
+        ),
+        "strategy_discussions": _frame(
+            strat,
+            [
+                "child_id",
+                "discussion_date",
+                "police_attended",
+                "health_attended",
+                "education_attended",
+            ],
+            "la/strategy.csv",
+            ["discussion_date"],
         ),
     }
 
