@@ -36,7 +36,15 @@ from tests.report.render_checks import (
 
 # One module, one xdist worker (make test uses --dist loadfile): the pipeline runs once.
 pytestmark = pytest.mark.e2e
-DATASETS = ["supervision", "caseload", "oversight", "audits", "survey", "transcripts"]
+DATASETS = [
+    "supervision",
+    "caseload",
+    "oversight",
+    "audits",
+    "survey",
+    "transcripts",
+    "strategy_discussions",
+]
 
 
 def test_rejects_equal_planted_errors(demo_run: Path, truth: dict) -> None:

@@ -411,6 +411,11 @@ class Generator:
             la_truth["errors"][dataset] = dict(sorted(counts.items()))
             la_truth["volumes"][dataset] = len(frames[dataset])
             la_truth["rows_in"][dataset] = n_in
+        if "strategy_discussions" not in frames:
+            # Not sent: ingest writes it empty, with a ledger line of zeros.
+            la_truth["errors"]["strategy_discussions"] = {}
+            la_truth["volumes"]["strategy_discussions"] = 0
+            la_truth["rows_in"]["strategy_discussions"] = 0
         spec, counts, n_in, planted = self._survey(
             i, slug, frames["survey"], survey_tool, rng, raw_root
         )
