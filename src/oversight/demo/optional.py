@@ -20,7 +20,7 @@ from oversight.demo import simulate
 RECORD_TEXT = {
     "brighton_and_hove": "Supervision record",
     "medway": "record_text_body",
-    "portsmouth": "Notes of discussion",
+    "east_sussex": "Notes of discussion",
     "wokingham": "supervision record text",
 }
 # Learning conversation recorded with each audit: the LA -> its column header.
