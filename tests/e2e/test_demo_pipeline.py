@@ -586,7 +586,7 @@ def test_findings_come_from_the_statistics(demo_run: Path, truth: dict) -> None:
     patterns = pd.read_csv(demo_run / "results/tables/hypothesis_patterns.csv", dtype=str)
     region = patterns[(patterns.la_code == REGION) & (patterns.session_type == "all")].iloc[0]
     neither = float(region["neither_share"])
-    assert f"neither part 1 nor part 2: {100 * neither:.0f}%" in found["F-HYP-01"]["text"]
+    assert f"neither part 1 nor part 2: {100 * neither:.1f}%" in found["F-HYP-01"]["text"]
     html = (demo_run / "results/report/index.html").read_text(encoding="utf-8")
     for fid in found:
         assert f'id="{fid}"' in html

@@ -67,7 +67,7 @@ def test_patterns_finding_quotes_the_published_cells():
     assert f.id == "F-HYP-01" and f.tables == ["TAB-HYP-PATTERNS"]
     assert "Of 400 held supervisions across the region in 2024-25" in f.text
     lo, hi = 100 * region["neither_lower95"], 100 * region["neither_upper95"]
-    assert f"neither part 1 nor part 2: 70% (95% interval {lo:.1f}% to {hi:.1f}%)" in f.text
+    assert f"neither part 1 nor part 2: 70.0% (95% interval {lo:.1f}% to {hi:.1f}%)" in f.text
     # the range across LAs of "neither": Aville 110/200, Btown 170/200
     assert "ranged from 55% (Aville) to 85% (Btown) across 2 LAs" in f.text
     assert f.message.startswith("70% of held supervisions recorded neither part 1 nor part 2")

@@ -62,7 +62,7 @@ def _pattern_sentence(row: pd.Series) -> str:
             parts.append(f"{words}: not shown (small numbers)")
         else:
             parts.append(
-                f"{words}: {pct(share)} ({_interval(row[f'{p}_lower95'], row[f'{p}_upper95'])})"
+                f"{words}: {pct(share, 1)} ({_interval(row[f'{p}_lower95'], row[f'{p}_upper95'])})"
             )
     return "; ".join(parts)
 
