@@ -1,4 +1,4 @@
-"""The report as HTML: the regional report and one annex page per LA, from Jinja templates.
+"""The regional report as HTML, from Jinja templates (LA annex pages: oversight.report.annex).
 
 Pages are self-contained: figures are embedded as SVG data URIs (no network, no sibling
 files), tables are real HTML tables with captions and header cells, and each figure and table
@@ -467,17 +467,6 @@ def _exclusions_view(
     ]
 
 
-def left_out_of_annex(excluded: pd.DataFrame | None, la_code: str) -> list[dict[str, str]]:
-    """The LA's datasets left out as unreliable, for its annex page."""
-    if excluded is None or excluded.empty:
-        return []
-    own = excluded[excluded["la_code"] == la_code].sort_values("dataset")
-    return [
-        {"dataset": r.dataset, "reason": r.reason, "left_out_of": r.left_out_of}
-        for r in own.itertuples()
-    ]
-
-
 def environment(template_dir: Path) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
@@ -527,92 +516,4 @@ def render_report(
         annexes=annexes,
         methods=methods,
         for_pdf=for_pdf,
-    )
-
-
-def la_annex(
-    la_code: str,
-    metrics: pd.DataFrame,
-    kpis: pd.DataFrame,
-    ofsted: pd.DataFrame,
-    constructs: pd.DataFrame,
-    year: str,
-    region_code: str,
-    neighbours: list[str],
-    names: Mapping[str, str],
-    kpi_period: str,
-    excluded: pd.DataFrame | None = None,
-) -> dict[str, Any]:
-    """One LA against the region and its statistical neighbours in the study. ``excluded``
-    is the published list of LA datasets left out as unreliable (TAB-EXCLUSIONS): the
-    metrics built on them are absent from the metrics table, and the annex says why."""
-    m = as_numbers(metrics, METRIC_NUMBERS)
-    m = m[(m["period"] == year) & (m["breakdown"] == "all")]
-    rows = []
-    for metric, d in definitions().items():
-        if d["kind"] != "proportion":
-            continue
-        part = m[m["metric"] == metric].set_index("la_code")
-        if la_code not in part.index:
-            continue
-        own = part.loc[la_code]
-        hidden = metrics.loc[
-            (metrics["la_code"] == la_code)
-            & (metrics["metric"] == metric)
-            & (metrics["period"] == year)
-            & (metrics["breakdown"] == "all"),
-            "status",
-        ]
-        is_hidden = bool(len(hidden)) and hidden.iloc[0] == SYMBOL
-        peers = part.reindex([n for n in neighbours if n in part.index])["value"].dropna()
-        rows.append(
-            [
-                d["label"],
-                SYMBOL if is_hidden else _fmt(own["value"], "pct"),
-                ""
-                if is_hidden or pd.isna(own["lower95"])
-                else f"{_fmt(own['lower95'], 'pct')} to {_fmt(own['upper95'], 'pct')}",
-                _fmt(part["value"].get(region_code, np.nan), "pct"),
-                _fmt(peers.mean() if len(peers) else np.nan, "pct"),
-                "" if is_hidden else str(own.get("funnel_flag") or "").replace("_", " "),
-            ]
-        )
-    k = as_numbers(kpis, ["value", "south_east", "neighbours", "england"])
-    k = k[(k["la_code"] == la_code) & (k["period"].astype(str) == kpi_period)]
-    kpi_rows = [
-        [
-            r.indicator.replace("_", " "),
-            _fmt(r.value, "2dp"),
-            _fmt(r.south_east, "2dp"),
-            _fmt(r.neighbours, "2dp"),
-            _fmt(r.england, "2dp"),
-        ]
-        for r in k.sort_values("indicator").itertuples()
-    ]
-    o = ofsted[ofsted["la_code"] == la_code]
-    c = constructs[constructs["la_code"] == la_code]
-    return {
-        "la_code": la_code,
-        "name": names.get(la_code, la_code),
-        "neighbours": [names.get(n, n) for n in neighbours],
-        "metrics": rows,
-        "kpis": kpi_rows,
-        "ofsted": o.iloc[0].to_dict() if len(o) else None,
-        "left_out": left_out_of_annex(excluded, la_code),
-        "constructs": [
-            [r.construct.replace("_", " "), _fmt(r.n, "int"), _fmt(r.mean, "2dp")]
-            for r in as_numbers(c, ["n", "mean"]).itertuples()
-        ],
-    }
-
-
-def render_annex(
-    env: jinja2.Environment,
-    study: Mapping[str, Any],
-    annex: dict[str, Any],
-    year: str,
-    kpi_period: str,
-) -> str:
-    return env.get_template("report/la.html.j2").render(
-        study=study, la=annex, year=year, kpi_period=kpi_period
     )
