@@ -534,7 +534,9 @@ def test_its_finds_the_planted_steps_and_not_where_none_was(demo_run: Path, trut
 # --- the report, disclosure on every published table, provenance ---------------------------
 COUNT_COLUMN = re.compile(
     r"^(n|n_.+|.+_n|numerator|denominator|respondents|eligible|children|rows_.+|"
-    r"blank_rows_skipped|units_total|count|.+_count)$"
+    r"blank_rows_skipped|units_total|count|.+_count|"
+    # the hypothesis tables: sessions by recording pattern, record texts, turns
+    r"unknown|sessions|neither|part1_only|part2_only|both|case_records|with_text|with_part2)$"
 )
 
 
