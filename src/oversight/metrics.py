@@ -287,6 +287,9 @@ def _audit_cells(audits: pd.DataFrame, period: Period) -> dict[str, Cells]:
     good = (a["grade"] >= 3).astype("boolean")
     mo = a["domain"] == "management_oversight"
     out = {"audit_mo_good": _groups(good[mo], {})}
+    # Moderation moves grades (mostly down): the final grade is the moderator's where there is one.
+    final = a["moderated_grade"].fillna(a["grade"])
+    out["audit_mo_good_moderated"] = _groups((final >= 3).astype("boolean")[mo], {})
     split = _groups(good, {"domain": a["domain"]})
     out["audit_good_or_better"] = {k: v for k, v in split.items() if k != "all"}
     out["audit_grade_share"] = {
@@ -423,6 +426,7 @@ EVENT_DATASETS = {
     "part2_practitioner_reflection": "supervision",
     "oversight_rationale": "oversight",
     "audit_mo_good": "audits",
+    "audit_mo_good_moderated": "audits",
     "audit_good_or_better": "audits",
     "audit_grade_share": "audits",
     "moderation_downgraded": "audits",

@@ -284,6 +284,17 @@ def _audits(tables: Tables, ctx: Context) -> Finding:
         f"({agreement_band(round(kappa, 2))} "
         "agreement on the Landis and Koch scale)."
     )
+    before = _region_value(tables, ctx, "audit_mo_good")
+    after = _region_value(tables, ctx, "audit_mo_good_moderated")
+    if pd.notna(before) and pd.notna(after):
+        # F-AUD-01 compares LAs on the auditors' own grades (every audit has one); the
+        # moderated grades say how far those overstate or understate.
+        text += (
+            f" Across the region {pct(before)} of audits graded management oversight good or "
+            f"better on the auditors' own grades, and {pct(after)} on the final grades after "
+            "moderation: read the LA comparison in F-AUD-01 as auditors' grades, before "
+            "moderation."
+        )
     figures = _figs(ctx, "FIG-GRADES-audits")
     return Finding(
         "F-AUD-02", "audits", "Audit grades and moderation", text, ["TAB-METRICS"], figures
