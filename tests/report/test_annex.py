@@ -3,7 +3,9 @@
 The fixture (tests/fixtures/annex) holds rows of the published tables of a demo run for Kent,
 East Sussex, West Sussex, Medway and the region (oversight_metrics: whole-LA rows of the
 year and the months; survey_constructs: every LA). Expected values are read off those rows by
-hand, e.g. Kent's children with oversight within 28 days: 7300 / 11643 = 62.7%.
+hand, e.g. Kent's children with oversight within 28 days: 7300 / 11643 = 62.7%. Funnel
+positions use the table's own flags (adjusted limits where over-dispersed, centred on the
+study LAs' median).
 """
 
 from __future__ import annotations
@@ -79,7 +81,12 @@ def test_metric_rows_are_percentages_beside_region_and_statistical_neighbours(ta
     assert kent["interval"] == "61.8% to 63.6%"
     assert kent["region"] == "66.2%"  # 40389 / 61005
     assert kent["neighbours"] == "62.4%"  # (0.616366 + 0.632068) / 2
-    assert kent["funnel"] == "below the expected range (99.8% limit)"
+    # Over-dispersed: the adjusted limits place Kent within the range around the LAs' median.
+    assert kent["funnel"] == "within the expected range, adjusted limits"
+    assert kent["centre"] == "61.9% (median of the study LAs)"
+    part2 = rows["part2_practitioner_reflection"]  # above the unadjusted 99.8% limit
+    assert part2["value"] == "21.5%"
+    assert part2["funnel"] == "within the expected range, adjusted limits"
     # East Sussex's value is hidden: the average is of the neighbours shown, and says so.
     assert rows["staff_supervision_28d"]["neighbours"] == "70.9% (1 of 2 shown)"
     assert rows["staff_supervision_28d"]["funnel"] == "within the expected range"
@@ -89,8 +96,9 @@ def test_hidden_cells_show_c_never_blank(tables) -> None:
     rows = by_metric(anx.la_annex(EAST_SUSSEX, tables, context()))
     hidden = rows["staff_supervision_28d"]
     assert (hidden["value"], hidden["funnel"], hidden["interval"]) == ("c", "c", "")
-    # The region's neither-reflection value is hidden too (two LAs' counts would reveal it).
-    assert rows["neither_reflection"]["region"] == "c"
+    # The funnel's centre is hidden where it is built on a hidden value.
+    assert rows["staff_supervision_28d"]["centre"] == "c"
+    assert rows["neither_reflection"]["region"] == "6.2%"  # 349 / 5659
     assert rows["child_oversight_28d"]["value"] == "61.6%"
 
 

@@ -47,6 +47,8 @@ FUNNEL_WORDS = {
     "high_95": "above the 95% limit, within the 99.8% limit",
     "high_998": "above the expected range (99.8% limit)",
 }
+# What the funnel's centre line is (oversight_metrics.funnel_comparator).
+COMPARATOR_WORDS = {"la_median": "median of the study LAs", "region": "the region"}
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 # Improvement points about foster carers' supervision or a board's oversight use the words
 # but are not about managers' oversight of practice.
@@ -98,11 +100,24 @@ def pct(value: Any) -> str:
     return f"{100 * float(value):.1f}%"
 
 
-def funnel_words(flag: Any, hidden: bool) -> str:
-    """The funnel position in words; ``c`` when the value is hidden."""
+def funnel_words(flag: Any, hidden: bool, limits: Any = "") -> str:
+    """The funnel position in words; ``c`` when the value is hidden. ``limits`` is the
+    table's ``funnel_limits``: "adjusted" when they were widened for over-dispersion."""
     if hidden:
         return SYMBOL
-    return FUNNEL_WORDS.get(str(flag or ""), "not assessed")
+    words = FUNNEL_WORDS.get(str(flag or ""), "not assessed")
+    return f"{words}, adjusted limits" if limits == "adjusted" and flag in FUNNEL_WORDS else words
+
+
+def funnel_centre(row: pd.Series) -> str:
+    """The funnel's centre line for the measure (``funnel_centre``: the study LAs' median or
+    the region's value), as shown: a percentage, ``c`` when hidden, '' when not published."""
+    centre = row.get("funnel_centre", "")
+    if centre == SYMBOL:
+        return SYMBOL
+    text = pct(pd.to_numeric(centre, errors="coerce"))
+    comparator = COMPARATOR_WORDS.get(str(row.get("funnel_comparator", "")), "")
+    return f"{text} ({comparator})" if text and comparator else text
 
 
 def headline_metrics() -> list[str]:
@@ -154,6 +169,7 @@ def metric_rows(metrics: pd.DataFrame, la_code: str, ctx: AnnexContext) -> list[
     shown) and its funnel position in words; hidden cells are ``c``."""
     rows = _year_rows(metrics, ctx.year)
     peers = ctx.neighbours.get(la_code, [])
+    shown = metrics[(metrics["period"] == ctx.year) & (metrics["breakdown"] == "all")]
     out = []
     for metric, d in definitions().items():
         if d["kind"] != "proportion":
@@ -162,6 +178,7 @@ def metric_rows(metrics: pd.DataFrame, la_code: str, ctx: AnnexContext) -> list[
         if la_code not in part.index:
             continue
         own = part.loc[la_code]
+        raw = shown[shown["metric"] == metric].set_index("la_code")  # cells as published
         hidden = bool(own["hidden"])
         shown_peers = part.reindex([n for n in peers if n in part.index])
         visible = shown_peers.loc[~shown_peers["hidden"].astype(bool), "value"].dropna()
@@ -181,7 +198,8 @@ def metric_rows(metrics: pd.DataFrame, la_code: str, ctx: AnnexContext) -> list[
                 if region is None
                 else (SYMBOL if bool(region["hidden"]) else pct(region["value"])),
                 "neighbours": peer_text,
-                "funnel": funnel_words(own.get("funnel_flag"), hidden),
+                "funnel": funnel_words(own.get("funnel_flag"), hidden, own.get("funnel_limits")),
+                "centre": funnel_centre(raw.loc[la_code]),
                 "headline": bool(d.get("headline")),
             }
         )
