@@ -452,11 +452,10 @@ def _harmonise(
     known = [la.config.get("la_name", "")]
     for name in cs.text_fields(dataset):
         if name in typed:
-            typed[name] = (
-                typed[name]
-                .map(lambda t: redact(t, names, id_patterns, known) if isinstance(t, str) else t)
-                .astype("string")
-            )
+            # Each distinct text once: record templates repeat the same sentences many times.
+            texts = typed[name].dropna().unique()
+            done = {t: redact(t, names, id_patterns, known) for t in texts if isinstance(t, str)}
+            typed[name] = typed[name].map(done).astype("string")
     if dataset == "survey":
         typed = harmonise.survey_long(valid, typed, spec)
     typed["la_code"] = la.la_code
