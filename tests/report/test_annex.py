@@ -83,7 +83,7 @@ def test_metric_rows_are_percentages_beside_region_and_statistical_neighbours(ta
     assert kent["neighbours"] == "62.4%"  # (0.616366 + 0.632068) / 2
     # Over-dispersed: the adjusted limits place Kent within the range around the LAs' median.
     assert kent["funnel"] == "within the expected range, adjusted limits"
-    assert kent["centre"] == "61.9% (median of the study LAs)"
+    assert kent["centre"] == "61.9%"  # the median of the 19 LAs' values
     part2 = rows["part2_practitioner_reflection"]  # above the unadjusted 99.8% limit
     assert part2["value"] == "21.5%"
     assert part2["funnel"] == "within the expected range, adjusted limits"
@@ -219,6 +219,7 @@ def test_demo_page_has_banner_charts_and_marks(tables) -> None:
         assert '<g id="demo-mark"><title>Synthetic demonstration data' in svg, fid
         assert '<g id="source-note"><title>Source:' in svg, fid
     assert anx.C_EXPLAINED in html
+    assert "the funnel's centre (the median of the study LAs&#39; values)" in html
     assert 'href="../../quality/kent/index.html"' in html
     assert "Statistical neighbours</dfn>" in html and "East Sussex, West Sussex" in html
     text = re.sub(r"<[^>]+>", " ", re.sub(r"<img [^>]*>", "", html))

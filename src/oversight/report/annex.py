@@ -48,7 +48,10 @@ FUNNEL_WORDS = {
     "high_998": "above the expected range (99.8% limit)",
 }
 # What the funnel's centre line is (oversight_metrics.funnel_comparator).
-COMPARATOR_WORDS = {"la_median": "median of the study LAs", "region": "the region"}
+COMPARATOR_WORDS = {
+    "la_median": "the median of the study LAs' values",
+    "region": "the region's value",
+}
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 # Improvement points about foster carers' supervision or a board's oversight use the words
 # but are not about managers' oversight of practice.
@@ -110,14 +113,18 @@ def funnel_words(flag: Any, hidden: bool, limits: Any = "") -> str:
 
 
 def funnel_centre(row: pd.Series) -> str:
-    """The funnel's centre line for the measure (``funnel_centre``: the study LAs' median or
-    the region's value), as shown: a percentage, ``c`` when hidden, '' when not published."""
+    """The funnel's centre line for the measure (``funnel_centre``), as shown: a percentage,
+    ``c`` when hidden, '' when not published."""
     centre = row.get("funnel_centre", "")
-    if centre == SYMBOL:
-        return SYMBOL
-    text = pct(pd.to_numeric(centre, errors="coerce"))
-    comparator = COMPARATOR_WORDS.get(str(row.get("funnel_comparator", "")), "")
-    return f"{text} ({comparator})" if text and comparator else text
+    return SYMBOL if centre == SYMBOL else pct(pd.to_numeric(centre, errors="coerce"))
+
+
+def funnel_comparator(metrics: pd.DataFrame, year: str) -> str:
+    """What the funnels' centre line is this year, in words ('' when the table predates it)."""
+    if "funnel_comparator" not in metrics:
+        return ""
+    found = metrics.loc[metrics["period"] == year, "funnel_comparator"].dropna().unique()
+    return "; ".join(COMPARATOR_WORDS[c] for c in sorted(found) if c in COMPARATOR_WORDS)
 
 
 def headline_metrics() -> list[str]:
@@ -412,6 +419,7 @@ def la_annex(la_code: str, tables: Mapping[str, pd.DataFrame], ctx: AnnexContext
         "name": ctx.name(la_code),
         "neighbours": [ctx.name(n) for n in ctx.neighbours.get(la_code, [])],
         "metrics": metric_rows(metrics, la_code, ctx),
+        "centre": funnel_comparator(metrics, ctx.year),
         "points": comparison_points(metrics, la_code, ctx),
         "trend": trend_frame(metrics, la_code, ctx),
         "impact": impact_rows(tables["impact_its"], la_code, ctx),
