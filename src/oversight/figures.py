@@ -480,7 +480,8 @@ def funnel_plot(
                     gid=f"limit-{tag}-{side}-unadjusted",
                     zorder=0.5,
                 )
-        if conf == 0.95:
+        # Adjusted limits are the ones cited at 99.8%, and nearly flat: keep them in view.
+        if conf == 0.95 or lines.adjusted:
             ymin = min(ymin, float(lower.min()))
             ymax = max(ymax, float(upper.max()))
     for flag in FLAGS:
