@@ -67,9 +67,8 @@ rule report:
         + ["report_templates/_style.css.j2"],
         neighbours=f"{RAW}/{PUBLISHED['neighbours']['path']}",
         reference=config["paths"]["la_reference"],
-        # The annex pages: indicator labels, survey construct labels, and each LA's
-        # data-quality page they link to.
-        published="config/published.yaml",
+        # The annex pages also read the indicator labels (published, above), the survey
+        # construct labels, and link to each LA's data-quality page.
         survey="config/survey.yaml",
         quality_pages=expand(f"{RESULTS}/quality/{{la}}/index.html", la=AUTHORITIES),
         code=code("report"),
