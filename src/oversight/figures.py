@@ -677,8 +677,9 @@ def caterpillar_plot(
     caption = (
         f"{label}, {period}: LAs ranked from highest to lowest, with 95% confidence "
         f"intervals ({WILSON_METHOD}). The dashed vertical line is the regional value "
-        f"({_pct(baseline)}). Marker shape and colour give each LA's funnel position "
-        f"against the 95% and 99.8% control limits ({PHE_METHOD})."
+        f"({_pct(baseline)}). Marker shape and colour give each LA's position on the "
+        f"funnel plot FIG-FUNNEL-{metric}: against its centre line and the 95% and 99.8% "
+        "limits used there (widened for over-dispersion when the LAs vary more than chance)."
     )
     return fig, FigureSpec(f"FIG-RANK-{metric}", caption, alt)
 
