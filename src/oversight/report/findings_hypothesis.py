@@ -122,9 +122,14 @@ def _pair_sentence(row: pd.Series) -> str:
     )
     return (
         f"{what}: {side}, {clear}, by {abs(d):.2f} scale points (95% interval "
-        f"{row['lower95']:+.2f} to {row['upper95']:+.2f}, Wilcoxon p = {row['wilcoxon_p']:.3g}, "
-        f"{int(row['respondents'])} staff)"
+        f"{row['lower95']:+.2f} to {row['upper95']:+.2f}, Wilcoxon {_p(row['wilcoxon_p'])}, "
+        f"{int(row['respondents']):,} staff)"
     )
+
+
+def _p(value: float) -> str:
+    """A p-value as readers expect it: 'p < 0.001' below that, else three decimals."""
+    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
 
 
 def pairs(tables: Tables, ctx: Context) -> Finding:
