@@ -43,7 +43,11 @@ def main_points(findings: list[Finding], ids: list[str], path: str) -> list[Main
             f"{path}: main_points names {', '.join(unknown)}, which are not findings of this "
             f"run; the findings are {', '.join(sorted(by_id))}"
         )
-    points = [MainPoint(i, by_id[i].message, by_id[i].text) for i in ids if by_id[i].message]
+    points = [
+        MainPoint(i, by_id[i].message, first_sentences(by_id[i].text))
+        for i in ids
+        if by_id[i].message
+    ]
     if len(points) < 3:
         silent = [i for i in ids if not by_id[i].message]
         raise ConfigError(
@@ -52,6 +56,23 @@ def main_points(findings: list[Finding], ids: list[str], path: str) -> list[Main
             "or hidden); name other findings in main_points"
         )
     return points
+
+
+# A sentence ends at a full stop, question or exclamation mark before a space and a capital
+# (not inside "e.g. the", "2024-25; the", or a decimal).
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def first_sentences(text: str, most: int = 320) -> str:
+    """The finding's opening: its first sentence, and the next while under ``most``
+    characters (a main point is read at a glance; the finding holds the rest)."""
+    parts = SENTENCE_END.split(text.strip())
+    out = parts[0]
+    for part in parts[1:]:
+        if len(out) + 1 + len(part) > most:
+            break
+        out += " " + part
+    return out
 
 
 def plain_text(page: str) -> str:
