@@ -1,7 +1,13 @@
 # Comparative statistics: per-LA counts (one job per LA), then the regional comparison, the
 # unit-level model and the figures. The roll-ups read the ledger so they never run on an
 # incomplete region.
-STATS_DATASETS = ["supervision", "caseload", "oversight", "audits", "strategy_discussions"]
+STATS_DATASETS = [
+    "supervision",
+    "caseload",
+    "oversight",
+    "audits",
+    "strategy_discussions",
+]
 HEADLINES = [m for m, d in METRICS.items() if d.get("headline")]
 FIGURE_IDS = (
     [f"FIG-FUNNEL-{m}" for m in HEADLINES]
