@@ -216,8 +216,11 @@ def test_demo_page_has_banner_charts_and_marks(tables) -> None:
     svgs = _svgs(html)
     assert sorted(svgs) == [f"FIG-LA-{KENT}-{k}" for k in ("COMPARE", "IMPACT", "KPIS", "TREND")]
     for fid, svg in svgs.items():
-        assert '<g id="demo-mark"><title>Synthetic demonstration data' in svg, fid
+        # The DfE chart holds only published figures: it is never marked synthetic.
+        marked = '<g id="demo-mark"><title>Synthetic demonstration data' in svg
+        assert marked == (not fid.endswith("-KPIS")), fid
         assert '<g id="source-note"><title>Source:' in svg, fid
+    assert "real in a demonstration run too" in svgs[f"FIG-LA-{KENT}-KPIS"]
     assert anx.C_EXPLAINED in html
     assert "the funnel's centre (the median of the study LAs&#39; values)" in html
     assert 'href="../../quality/kent/index.html"' in html

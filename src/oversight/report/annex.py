@@ -442,14 +442,15 @@ def _trace(fig_id: str, table_id: str) -> str:
 
 
 def _kpi_marks(ctx: AnnexContext, series: pd.DataFrame, years: str) -> Marks:
-    """DfE figures only: the source names the releases; a demo run still marks the image,
-    as it sits on a page of synthetic LA figures."""
+    """DfE figures only: the source names the releases and says the figures are real. No
+    synthetic-data mark, even in a demo run: the chart holds no synthetic figure, and a mark
+    would tell a reader who copies it that real DfE statistics are invented."""
     releases = sorted({ctx.indicators[k]["release"] for k in series["indicator"].unique()})
     dfe = list(dict.fromkeys(notes()["dfe"][r] for r in releases))
     source = (
         f"Source: {'; '.join(dfe)}, {years}: published figures, real in a demonstration run too."
     )
-    return Marks(source, ctx.demo)
+    return Marks(source, False)
 
 
 def annex_figures(annex: Mapping[str, Any], ctx: AnnexContext) -> list[FigureView]:
