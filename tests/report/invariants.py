@@ -16,7 +16,8 @@ from oversight.report.findings import agreement_band
 
 # Percentages and decimals in prose. Interval levels and limits (95%, 99.8%) are not data.
 PERCENT = re.compile(r"(?<![\w.])([+-]?\d+(?:\.\d+)?)%")
-DECIMAL = re.compile(r"(?<![\w.%])([+-]?\d+\.\d+)(?![\d%])")
+# A decimal after "< " is a bound ("p < 0.001"), not a value.
+DECIMAL = re.compile(r"(?<![\w.%])(?<!< )([+-]?\d+\.\d+)(?![\d%])")
 LEVELS = {"95", "99.8", "95.0"}
 KAPPA = re.compile(r"κ = (-?\d\.\d\d) \(([a-z ]+?) agreement")
 SURE = re.compile(

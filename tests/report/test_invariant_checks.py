@@ -30,6 +30,9 @@ def test_a_number_from_a_cited_cell_passes_and_an_invented_one_fails():
     ]
     other["tables"] = ["TAB-IMPACT-DID"]
     assert inv.numbers_from_cells(other, TABLES, IDS) == []
+    # A bound is not a value: "p < 0.001" needs no cell.
+    bound = {"id": "F-X-03", "text": "rose by 3.1 points (p < 0.001)", "tables": ["TAB-IMPACT-DID"]}
+    assert inv.numbers_from_cells(bound, TABLES, IDS) == []
 
 
 def test_kappa_band_must_follow_landis_and_koch():
