@@ -357,6 +357,7 @@ HIDDEN_COLUMNS = frozenset(
         "unit_id",
         "sentence_index",
         "status",
+        "codes",
         "data_status",
         "suppressed",
     }
@@ -426,8 +427,10 @@ def extract_view(
         la = shown["la_code"].map(lambda c: names.get(c, c) if pd.notna(c) else "")
         shown = shown.assign(la=la).sort_values("la", kind="stable")
     rows, note = _extract(shown, year, region_code)
+    # A plain label replaces the key it labels (theme -> label; codes are in the workbook).
+    keyed = {"theme"} if "label" in rows.columns else set()
     cols = ([("la")] if "la" in rows.columns else []) + [
-        c for c in rows.columns if c not in HIDDEN_COLUMNS and c != "la"
+        c for c in rows.columns if c not in HIDDEN_COLUMNS | keyed and c != "la"
     ]
     formats = {c: _column_format(rows, c) for c in cols}
     labels = {
