@@ -181,7 +181,7 @@ def test_one_la_corrected_reruns_only_that_la(demo_run: Path) -> None:
         out = proc.stdout + proc.stderr
         jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", out, flags=re.M))
         # Kent's chain (ingest, links, page, counts) and the regional roll-ups; no other LA.
-        assert jobs.pop("total") == "20"
+        assert jobs.pop("total") == "21"
         assert jobs == {
             "all": "1",
             "publication": "1",
@@ -203,6 +203,7 @@ def test_one_la_corrected_reruns_only_that_la(demo_run: Path) -> None:
             "exports": "1",
             "provenance": "1",
             "impact": "1",
+            "hypothesis": "1",
         }
         detail = run([str(BIN / "snakemake"), "-n", "all"], demo_run).stdout
         assert set(re.findall(r"wildcards: la=(\w+)", detail)) == {"kent"}
@@ -336,7 +337,12 @@ def test_published_outputs(demo_run: Path) -> None:
     assert latest.la_code.nunique() == 19
     links = json.loads((demo_run / "results/figures/links.json").read_text())
     assert {f["id"] for f in links} >= {"FIG-LINK-child_oversight_28d-rereferral_rate"}
-    assert all("cannot show" in f["caption"] and "synthetic" in f["caption"] for f in links)
+    study = [f for f in links if f["id"].startswith("FIG-LINK-")]
+    assert all("cannot show" in f["caption"] and "synthetic" in f["caption"] for f in study)
+    # The network's figures draw DfE releases alone and say so.
+    dfe = [f for f in links if f["id"].startswith(("FIG-S47-", "FIG-KPI-"))]
+    assert len(dfe) >= 5
+    assert all("synthetic" not in f["alt"].lower().split(".")[0] for f in dfe)
     for release in ("c1", "c4", "d5", "csww"):
         assert (demo_run / f"results/quality/releases/{release}.csv").exists()
 

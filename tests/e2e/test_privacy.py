@@ -73,7 +73,8 @@ def test_real_data_without_a_key_is_refused(keyed, tmp_path) -> None:
     manifest.unlink()
     try:
         env = {k: v for k, v in os.environ.items() if not k.startswith("OVERSIGHT_KEY")}
-        proc = _snakemake(work, env, "--forcerun", "ingest")
+        # --keep-going: every LA's ingest runs and is refused, whichever starts first
+        proc = _snakemake(work, env, "--keep-going", "--forcerun", "ingest")
     finally:
         manifest.write_bytes(saved)
     assert proc.returncode != 0

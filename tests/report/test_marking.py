@@ -28,6 +28,7 @@ def test_catalogue_marks_only_dfe_and_ofsted_tables_as_published():
         "inspectors_oversight",
         "inspectors_quotes",
         "kpis",
+        "network_minutes",
         "ofsted_latest",
         "ofsted_what_needs_to_improve",
     ]
