@@ -504,32 +504,28 @@ def ingest_authority(
     return results
 
 
-def not_sent(la: Authority, dataset: str) -> Result:
-    """An optional dataset the LA does not hold: no rows, a ledger line of zeros, a note."""
-    ledger = {
+def _empty_ledger(la: Authority, dataset: str, file_problem: str = "") -> dict:
+    """The ledger line of a dataset with no rows loaded (not sent, or its file unusable)."""
+    return {
         "la_code": la.la_code,
         "dataset": dataset,
         "rows_in": 0,
         "rows_loaded": 0,
         "rows_rejected": 0,
         "blank_rows_skipped": 0,
-        "file_problem": "",
+        "file_problem": file_problem,
     }
+
+
+def not_sent(la: Authority, dataset: str) -> Result:
+    """An optional dataset the LA does not hold: no rows, a ledger line of zeros, a note."""
     rejects = pd.DataFrame(columns=validate.REJECT_COLUMNS)
-    return Result(cs.empty(dataset), rejects, ledger, [], [NOT_SENT])
+    return Result(cs.empty(dataset), rejects, _empty_ledger(la, dataset), [], [NOT_SENT])
 
 
 def failed(la: Authority, dataset: str, problem: ExtractError) -> Result:
     """The result of a dataset whose file could not be used: no rows, and the reason."""
-    ledger = {
-        "la_code": la.la_code,
-        "dataset": dataset,
-        "rows_in": 0,
-        "rows_loaded": 0,
-        "rows_rejected": 0,
-        "blank_rows_skipped": 0,
-        "file_problem": str(problem),
-    }
+    ledger = _empty_ledger(la, dataset, str(problem))
     return Result(
         cs.empty(dataset),
         pd.DataFrame(columns=validate.REJECT_COLUMNS),
