@@ -23,15 +23,9 @@ from scipy.stats import chi2_contingency
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
 from oversight.metrics import definitions
-from oversight.stats import (
-    cohen_kappa,
-    funnel_limits,
-    krippendorff_alpha,
-    overdispersion,
-    wilson_ci,
-)
+from oversight.stats import cohen_kappa, funnel_limits, krippendorff_alpha, wilson_ci
 from oversight.stats.funnel import control_limits
-from oversight.stats.overdispersion import overdispersed
+from oversight.stats.overdispersion import overdispersed, overdispersion
 
 # The funnel's centre line: the region's pooled value, or the median of the LAs' values.
 COMPARATORS = ("region", "la_median")

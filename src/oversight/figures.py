@@ -44,8 +44,9 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator, PercentF
 from oversight.artefacts import atomic_path
 from oversight.config import load_yaml
 from oversight.metrics import definitions
-from oversight.stats import funnel_limits, overdispersion
+from oversight.stats import funnel_limits
 from oversight.stats.funnel import control_limits
+from oversight.stats.overdispersion import overdispersion
 
 REGION_CODE = "E12000008"
 YEAR_TREND_METRIC = "child_oversight_28d"

@@ -84,11 +84,6 @@ def _counts(cells: Cells) -> dict[str, tuple[float, float]]:
     return {b: (float(part.sum()), float(part.size)) for b, part in cells.items()}
 
 
-def _split(flags: pd.Series, by: dict[str, pd.Series]) -> dict[str, tuple[float, float]]:
-    """Counts of True among non-missing flags: overall and for each breakdown value."""
-    return _counts(_groups(flags, by))
-
-
 def _cell_rows(period: str, metrics: dict[str, Cells]) -> list[dict]:
     rows: list[dict] = []
     for metric, cells in metrics.items():

@@ -9,7 +9,8 @@ import pytest
 
 from oversight.comparison import compare, funnel_for, heterogeneity, place
 from oversight.disclosure import hide_long
-from oversight.stats import funnel_limits, od_limits, overdispersion
+from oversight.stats import funnel_limits, od_limits
+from oversight.stats.overdispersion import overdispersion
 
 REGION = "E12000008"
 METRIC = "staff_supervision_28d"

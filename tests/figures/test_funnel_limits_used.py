@@ -13,7 +13,8 @@ import pytest
 
 from oversight import figures
 from oversight.comparison import compare
-from oversight.stats import funnel_limits, od_limits, overdispersion
+from oversight.stats import funnel_limits, od_limits
+from oversight.stats.overdispersion import overdispersion
 
 REGION = figures.REGION_CODE
 METRIC = "child_oversight_28d"

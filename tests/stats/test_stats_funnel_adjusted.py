@@ -15,9 +15,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from oversight.stats import funnel_limits, od_limits, overdispersion
+from oversight.stats import funnel_limits, od_limits
 from oversight.stats.funnel import control_limits
-from oversight.stats.overdispersion import overdispersed
+from oversight.stats.overdispersion import overdispersed, overdispersion
 
 # tpos, tneg, cpos, cneg of the 13 trials (metafor dat.bcg, Colditz et al. 1994, Table 1).
 BCG = np.array(

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from oversight.stats import od_limits, overdispersion
+from oversight.stats import od_limits
+from oversight.stats.overdispersion import overdispersion
 
 # --- (1) worked by hand --------------------------------------------------------------------
 

@@ -160,30 +160,6 @@ def _window(tokens: Iterable[tuple[int, int, str]], size: int, index: _NegationI
     return words
 
 
-def is_negated(
-    sentence: str,
-    start: int,
-    end: int,
-    negation: Negation,
-    window: int | None = None,
-    window_after: int | None = None,
-) -> bool:
-    """Whether a negation cue governs ``sentence[start:end]``.
-
-    A cue counts when it lies within ``window`` words before the match or ``window_after``
-    words after it, with no clause boundary (punctuation or a word such as "but") between.
-    """
-    index = _NegationIndex.of(negation)
-    return _negated(
-        _tokens(sentence),
-        start,
-        end,
-        index,
-        negation.window if window is None else window,
-        negation.window_after if window_after is None else window_after,
-    )
-
-
 def _negated(
     tokens: list[tuple[int, int, str]],
     start: int,

@@ -21,7 +21,7 @@ not count). "Within W days" means ``census - last date <= W``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -111,15 +111,6 @@ def shifted(p: float | np.ndarray, odds_ratio: float | np.ndarray) -> np.ndarray
     p = np.asarray(p, dtype=float)
     odds = p / (1 - p) * odds_ratio
     return odds / (1 + odds)
-
-
-@dataclass
-class Population:
-    slug: str
-    la_code: str
-    rates: Rates
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
-    truth: dict[str, Any] = field(default_factory=dict)
 
 
 def planted_rates(slug: str, rng: np.random.Generator) -> Rates:

@@ -2,30 +2,45 @@
 
 Each function documents the paper or reference package it reproduces; the tests in
 ``tests/stats`` check them against published values.
+
+Names are imported on first use, so a job that needs one module (the ingest, the
+questionnaire) does not load statsmodels, matplotlib or the difference-in-differences code.
 """
 
-from oversight.stats.agreement import KappaResult, cohen_kappa, fleiss_kappa, krippendorff_alpha
-from oversight.stats.did import DiDResult, staggered_did
-from oversight.stats.funnel import funnel_limits
-from oversight.stats.its import ITSResult, LevelEffect, interrupted_time_series
-from oversight.stats.overdispersion import od_limits, overdispersion
-from oversight.stats.proportions import byar_ci, wilson_ci
-from oversight.stats.reliability import cronbach_alpha
+from __future__ import annotations
 
-__all__ = [
-    "DiDResult",
-    "ITSResult",
-    "KappaResult",
-    "LevelEffect",
-    "byar_ci",
-    "cohen_kappa",
-    "cronbach_alpha",
-    "fleiss_kappa",
-    "funnel_limits",
-    "interrupted_time_series",
-    "krippendorff_alpha",
-    "od_limits",
-    "overdispersion",
-    "staggered_did",
-    "wilson_ci",
-]
+import importlib
+from typing import Any
+
+# Each public name and the module that defines it. The over-dispersion function shares its
+# module's name, so it is imported from oversight.stats.overdispersion, never from here.
+_EXPORTS = {
+    "DiDResult": "oversight.stats.did",
+    "ITSResult": "oversight.stats.its",
+    "KappaResult": "oversight.stats.agreement",
+    "LevelEffect": "oversight.stats.its",
+    "byar_ci": "oversight.stats.proportions",
+    "cohen_kappa": "oversight.stats.agreement",
+    "cronbach_alpha": "oversight.stats.reliability",
+    "fleiss_kappa": "oversight.stats.agreement",
+    "funnel_limits": "oversight.stats.funnel",
+    "interrupted_time_series": "oversight.stats.its",
+    "krippendorff_alpha": "oversight.stats.agreement",
+    "od_limits": "oversight.stats.overdispersion",
+    "staggered_did": "oversight.stats.did",
+    "wilson_ci": "oversight.stats.proportions",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    """Import the defining module on first use (PEP 562) and bind all it exports here: a
+    function named like its module (``overdispersion``) then shadows the submodule, as an
+    eager ``from .module import name`` would."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = importlib.import_module(_EXPORTS[name])
+    for export, home in _EXPORTS.items():
+        if home == _EXPORTS[name]:
+            globals()[export] = getattr(module, export)
+    return globals()[name]

@@ -1,77 +1,60 @@
-"""The common staff survey: instrument, scale conversion, export readers and analysis."""
+"""The common staff survey: instrument, scale conversion, export readers and analysis.
 
-from oversight.survey.analysis import (
-    OrdinalFit,
-    answers,
-    compare_roles,
-    construct_alpha,
-    construct_scores,
-    diverging_data,
-    diverging_figure,
-    item_matrix,
-    la_breakdown,
-    ordinal_logit,
-    response_counts,
-    wave_comparison,
-)
-from oversight.survey.instrument import (
-    Instrument,
-    InstrumentError,
-    Item,
-    LegacyMapping,
-    import_template,
-    load_instrument,
-    parse_instrument,
-    render_questionnaire,
-    write_import_template,
-    write_questionnaire,
-)
-from oversight.survey.readers import (
-    flatten_two_row_header,
-    match_item_columns,
-    read_ms_forms_xlsx,
-    read_two_header_csv,
-)
-from oversight.survey.scales import (
-    SCALE_ASSUMPTION,
-    legacy_construct_scores,
-    legacy_long,
-    reverse,
-    to_five,
-    to_unit,
-)
+Names are imported on first use, so a job that needs one module (the ingest, the
+questionnaire) does not load statsmodels, matplotlib or the difference-in-differences code.
+"""
 
-__all__ = [
-    "SCALE_ASSUMPTION",
-    "Instrument",
-    "InstrumentError",
-    "Item",
-    "LegacyMapping",
-    "OrdinalFit",
-    "answers",
-    "compare_roles",
-    "construct_alpha",
-    "construct_scores",
-    "diverging_data",
-    "diverging_figure",
-    "flatten_two_row_header",
-    "import_template",
-    "item_matrix",
-    "la_breakdown",
-    "legacy_construct_scores",
-    "legacy_long",
-    "load_instrument",
-    "match_item_columns",
-    "ordinal_logit",
-    "parse_instrument",
-    "read_ms_forms_xlsx",
-    "read_two_header_csv",
-    "render_questionnaire",
-    "response_counts",
-    "reverse",
-    "to_five",
-    "to_unit",
-    "wave_comparison",
-    "write_import_template",
-    "write_questionnaire",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Each public name and the module that defines it.
+_EXPORTS = {
+    "Instrument": "oversight.survey.instrument",
+    "InstrumentError": "oversight.survey.instrument",
+    "Item": "oversight.survey.instrument",
+    "LegacyMapping": "oversight.survey.instrument",
+    "OrdinalFit": "oversight.survey.analysis",
+    "SCALE_ASSUMPTION": "oversight.survey.scales",
+    "answers": "oversight.survey.analysis",
+    "compare_roles": "oversight.survey.analysis",
+    "construct_alpha": "oversight.survey.analysis",
+    "construct_scores": "oversight.survey.analysis",
+    "diverging_data": "oversight.survey.analysis",
+    "diverging_figure": "oversight.survey.analysis",
+    "flatten_two_row_header": "oversight.survey.readers",
+    "import_template": "oversight.survey.instrument",
+    "item_matrix": "oversight.survey.analysis",
+    "la_breakdown": "oversight.survey.analysis",
+    "legacy_construct_scores": "oversight.survey.scales",
+    "legacy_long": "oversight.survey.scales",
+    "load_instrument": "oversight.survey.instrument",
+    "match_item_columns": "oversight.survey.readers",
+    "ordinal_logit": "oversight.survey.analysis",
+    "parse_instrument": "oversight.survey.instrument",
+    "read_ms_forms_xlsx": "oversight.survey.readers",
+    "read_two_header_csv": "oversight.survey.readers",
+    "render_questionnaire": "oversight.survey.instrument",
+    "response_counts": "oversight.survey.analysis",
+    "reverse": "oversight.survey.scales",
+    "to_five": "oversight.survey.scales",
+    "to_unit": "oversight.survey.scales",
+    "wave_comparison": "oversight.survey.analysis",
+    "write_import_template": "oversight.survey.instrument",
+    "write_questionnaire": "oversight.survey.instrument",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    """Import the defining module on first use (PEP 562) and bind all it exports here: a
+    function named like its module (``overdispersion``) then shadows the submodule, as an
+    eager ``from .module import name`` would."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = importlib.import_module(_EXPORTS[name])
+    for export, home in _EXPORTS.items():
+        if home == _EXPORTS[name]:
+            globals()[export] = getattr(module, export)
+    return globals()[name]

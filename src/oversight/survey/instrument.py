@@ -26,7 +26,6 @@ ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_PATH = ROOT / "config" / "survey.yaml"
 TEMPLATE_DIR = ROOT / "report_templates"
 QUESTIONNAIRE_TEMPLATE = "questionnaire.html.j2"
-DEMOGRAPHICS = "demographics"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
