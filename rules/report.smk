@@ -123,6 +123,7 @@ rule exports:
         runtime=10,
     params:
         title=STUDY["title"],
+        min_count=config["disclosure"]["min_count"],
         survey_min_n=config["disclosure"]["survey_min_n"],
         demo=DEMO,
     script:

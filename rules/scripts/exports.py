@@ -37,7 +37,8 @@ def main() -> None:
     notes = [
         (
             "c",
-            "Suppressed: a count from 1 to 5, or a cell hidden so that such a count cannot "
+            f"Suppressed: a count from 1 to {sm.params.min_count - 1}, or a cell hidden so "
+            "that such a count cannot "
             "be worked out from a total. Survey breakdowns are shown only where at least "
             f"{sm.params.survey_min_n} answered.",
         ),

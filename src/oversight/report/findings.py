@@ -410,9 +410,10 @@ def _published(tables: Tables, ctx: Context) -> Finding:
         text = (
             f"In the latest DfE release ({latest['period'].iloc[0]}), re-referral rates within "
             f"12 months ranged from {pct(latest['value'].min())} to {pct(latest['value'].max())} "
-            f"across the 19 LAs (England {pct(eng.iloc[0]) if len(eng) else 'not available'}). "
-            "With 19 areas, no association between these indicators and oversight can be "
-            "established; the link figures show them side by side."
+            f"across the {len(latest)} LAs (England "
+            f"{pct(eng.iloc[0]) if len(eng) else 'not available'}). "
+            f"With {len(latest)} areas, no association between these indicators and oversight "
+            "can be established; the link figures show them side by side."
         )
     figures = sorted(i for i in ctx.figures if i.startswith("FIG-LINK-"))
     return Finding(
