@@ -48,7 +48,16 @@ from oversight.stats import funnel_limits
 from oversight.stats.funnel import control_limits
 from oversight.stats.overdispersion import overdispersion
 
-REGION_CODE = "E12000008"
+# The region's rows carry its GSS code; every English region's code starts E12 (the study's
+# own region is set once, in config/config.yaml, and the tables carry it).
+REGION_PREFIX = "E12"
+
+
+def is_region(codes: pd.Series) -> pd.Series:
+    """Which rows of a table are the region's (GSS region codes), not an LA's."""
+    return codes.astype(str).str.startswith(REGION_PREFIX)
+
+
 YEAR_TREND_METRIC = "child_oversight_28d"
 PAGE_WIDTH = 6.3  # inches: an A4 page less 2.5 cm margins
 DPI = 150
@@ -190,7 +199,7 @@ def _select(
 def _la_rows(rows: pd.DataFrame) -> pd.DataFrame:
     """LA rows with a usable (published, not suppressed) value and denominator."""
     return rows[
-        (rows["la_code"] != REGION_CODE) & (rows["denominator"] > 0) & rows["value"].notna()
+        ~is_region(rows["la_code"]) & (rows["denominator"] > 0) & rows["value"].notna()
     ].copy()
 
 
@@ -214,7 +223,7 @@ def _split_region(rows: pd.DataFrame, metric: str, period: str) -> tuple[pd.Data
     las = _la_rows(rows)
     if las.empty:
         raise ValueError(f"no LA rows for metric {metric!r} in period {period!r}")
-    region = rows.loc[rows["la_code"] == REGION_CODE, "value"].dropna()
+    region = rows.loc[is_region(rows["la_code"]), "value"].dropna()
     if len(region):
         baseline = float(region.iloc[0])
     else:
@@ -369,7 +378,7 @@ def _funnel_lines(rows: pd.DataFrame, region_value: float) -> FunnelLines:
     disclosure control hides the centre (it is built on a hidden value) the curves are drawn
     around the regional value without adjustment; when it hides phi and tau2 (one LA's count
     is hidden) tau2 is estimated from the LAs whose counts are published. ``note`` says so."""
-    las = rows[rows["la_code"] != REGION_CODE]
+    las = rows[~is_region(rows["la_code"])]
     cols = ["funnel_comparator", "funnel_centre", "funnel_limits", "funnel_tau2", "funnel_phi"]
     if not set(cols) <= set(rows):
         return FunnelLines(region_value, "region", len(las), None, float("nan"))
@@ -702,8 +711,8 @@ def trend_small_multiples(
         raise ValueError(f"no monthly rows for metric {metric!r}")
     months = sorted(rows["period"].unique())
     pos = {m: i for i, m in enumerate(months)}
-    region = rows[rows["la_code"] == REGION_CODE].sort_values("period")
-    las = _named(rows[rows["la_code"] != REGION_CODE], names)
+    region = rows[is_region(rows["la_code"])].sort_values("period")
+    las = _named(rows[~is_region(rows["la_code"])], names)
     order = (
         las[["la_code", "name"]]
         .drop_duplicates()
@@ -798,7 +807,7 @@ def grade_distribution(
     horizontal stacked bars, hatched as well as coloured. ``names`` is not used."""
     del names  # region-level only: accepted for a uniform signature
     rows = _select(table, "audit_grade_share", period, breakdown=None)
-    rows = rows[rows["la_code"] == REGION_CODE]
+    rows = rows[is_region(rows["la_code"])]
     parsed = rows["breakdown"].str.extract(r"^domain=(?P<domain>[^;]+);grade=(?P<grade>\d)$")
     rows = rows.assign(domain=parsed["domain"], grade=pd.to_numeric(parsed["grade"]))
     rows = rows.dropna(subset=["domain", "grade"])
@@ -1207,7 +1216,7 @@ def link_plot(
     from scipy.stats import spearmanr
 
     ours = _select(metrics, metric, period)
-    ours = ours[ours["la_code"] != REGION_CODE].set_index("la_code")["value"]
+    ours = ours[~is_region(ours["la_code"])].set_index("la_code")["value"]
     theirs = kpis[(kpis["indicator"] == indicator) & (kpis["period"].astype(str) == kpi_period)]
     theirs = theirs.set_index("la_code")["value"]
     both = pd.DataFrame({"x": ours, "y": theirs}).dropna()

@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 
 from oversight.comparison import COLUMNS
-from oversight.figures import REGION_CODE, headline_metrics
+from oversight.figures import headline_metrics
 from oversight.stats import funnel_limits, wilson_ci
 
+REGION_CODE = "E12000008"  # the South East's GSS code, as in config/config.yaml
 PERIOD = "2024-25"
 MONTHS = [f"2024-{m:02d}" for m in range(4, 13)] + [f"2025-{m:02d}" for m in range(1, 4)]
 

@@ -215,7 +215,7 @@ def test_trend_small_multiples(table, names):
         assert region.get_alpha() < 1 and len(la.get_xdata()) == 12
     monthly = table[
         (table["metric"] == "child_oversight_28d")
-        & (table["la_code"] == figures.REGION_CODE)
+        & figures.is_region(table["la_code"])
         & table["period"].str.match(r"^\d{4}-\d\d$")
         & (table["period"] != PERIOD)
     ]

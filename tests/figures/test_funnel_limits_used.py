@@ -16,7 +16,7 @@ from oversight.comparison import compare
 from oversight.stats import funnel_limits, od_limits
 from oversight.stats.overdispersion import overdispersion
 
-REGION = figures.REGION_CODE
+REGION = "E12000008"  # the South East's GSS code, as in config/config.yaml
 METRIC = "child_oversight_28d"
 PERIOD = "2024-25"
 # Five LAs near 60% and one large LA at 80% (median of the values 0.6025, pooled 0.76).
