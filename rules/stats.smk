@@ -43,6 +43,8 @@ rule metrics_la:
         data_end=STUDY.get("data_end", STUDY["period_end"]),
         windows=config["windows_days"],
         model_window=config["comparison"]["model_window_days"],
+        # the impact plan's outcomes (config/impact.yaml, read in rules/impact.smk)
+        impact_outcomes=lambda w: sorted(IMPACT["plan"]["outcomes"]),
     script:
         "scripts/metrics_la.py"
 

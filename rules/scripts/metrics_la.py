@@ -21,7 +21,9 @@ def main() -> None:
     )
     counts.insert(0, "la_code", sm.params.la_code)
     artefacts.write_csv(counts, sm.output.counts)
-    series = impact_series(frames, sm.params.period_start, sm.params.data_end)
+    series = impact_series(
+        frames, sm.params.period_start, sm.params.data_end, sm.params.impact_outcomes
+    )
     series.insert(0, "la_code", sm.params.la_code)
     artefacts.write_csv(series, sm.output.impact)
     units = child_units(frames, pd.Timestamp(sm.params.period_end), sm.params.model_window)

@@ -13,6 +13,7 @@ so an auditor can trace a figure back to the raw file and row.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -388,20 +389,15 @@ def la_metrics(
 
 # ----------------------------------------------------------------------- unit records
 MEMBER_COLUMNS = ["unit", "in_numerator", "dataset", "source_file", "source_row"]
-# Metrics whose units are records: the harmonised dataset they are rows of.
-IMPACT_OUTCOMES = (
-    "child_oversight_28d",
-    "part1_family_reflection",
-    "part2_practitioner_reflection",
-    "audit_mo_good",
-)
 
 
-def impact_series(frames: dict[str, pd.DataFrame], start: str, end: str) -> pd.DataFrame:
-    """Monthly numerators and denominators of the outcomes the templates may move, from the
-    start of the study to the end of the data (the baseline year and the follow-up months):
-    child-level oversight within 28 days at each month end, part 1 and part 2 reflection
-    among the month's held sessions, and audits grading management oversight good or better.
+def impact_series(
+    frames: dict[str, pd.DataFrame], start: str, end: str, outcomes: Iterable[str]
+) -> pd.DataFrame:
+    """Monthly numerators and denominators of the outcomes the templates may move (the
+    impact plan's ``outcomes``, config/impact.yaml), from the start of the study to the end of
+    the data (the baseline year and the follow-up months): child-level oversight at each
+    month end, reflection among the month's held sessions, audit grades of the month.
     """
     sup, case, over, aud = (frames[k] for k in ("supervision", "caseload", "oversight", "audits"))
     rows: list[dict] = []
@@ -410,10 +406,11 @@ def impact_series(frames: dict[str, pd.DataFrame], start: str, end: str) -> pd.D
         rows += reflection_metrics(sup, month)
         rows += audit_metrics(aud, month)
     out = pd.DataFrame(rows, columns=COLUMNS)
-    out = out[out["metric"].isin(IMPACT_OUTCOMES) & (out["breakdown"] == "all")]
+    out = out[out["metric"].isin(list(outcomes)) & (out["breakdown"] == "all")]
     return out.sort_values(["metric", "period"], kind="stable").reset_index(drop=True)
 
 
+# Metrics whose units are records: the harmonised dataset they are rows of.
 EVENT_DATASETS = {
     "supervision_cancelled": "supervision",
     "supervision_90min_plus": "supervision",
