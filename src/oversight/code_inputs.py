@@ -4,7 +4,8 @@ A rule's outputs depend on every package module its script runs and on the packa
 modules read. Declaring them by hand drifts: a script that gains an import of a module its rule
 does not declare is not rerun when that module changes. :func:`script_code` walks the script's
 ``import`` statements with :mod:`ast`, transitively through the package (imports inside
-functions included, and the ``__init__`` of every package on the way, which Python runs), and
+functions included, the ``__init__`` of every package on the way, which Python runs, and the
+modules a package ``__init__`` imports on first use), and
 adds each file of the package data that a reached module names in a string literal (such as
 ``"common_schema.yaml"`` or ``"data/forenames.txt"``). Only files that exist are returned.
 """
@@ -96,7 +97,23 @@ def data_files(tree: ast.AST, module_path: Path, package_root: Path) -> set[Path
 def _module_deps(path: Path, name: str, src: Path) -> tuple[frozenset[str], frozenset[Path]]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     names = imported_names(tree, name, path.name == "__init__.py")
+    if path.name == "__init__.py":
+        names |= _lazy_modules(tree)
     return frozenset(names), frozenset(data_files(tree, path, src / PACKAGE))
+
+
+def _lazy_modules(tree: ast.AST) -> set[str]:
+    """Modules a package ``__init__`` imports on first use (PEP 562 ``__getattr__`` over a
+    table of dotted names): every dotted package name it holds as a string counts as
+    imported, as an eager ``from .module import name`` would."""
+    return {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value.startswith(PACKAGE + ".")
+        and " " not in node.value
+    }
 
 
 def reached_files(script: Path, src: Path, package: str = PACKAGE) -> list[Path]:
