@@ -9,8 +9,9 @@ questionnaire) does not load statsmodels, matplotlib or the difference-in-differ
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
+
+from oversight.lazy import attribute
 
 # Each public name and the module that defines it. The over-dispersion function shares its
 # module's name, so it is imported from oversight.stats.overdispersion, never from here.
@@ -34,13 +35,5 @@ __all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str) -> Any:
-    """Import the defining module on first use (PEP 562) and bind all it exports here: a
-    function named like its module (``overdispersion``) then shadows the submodule, as an
-    eager ``from .module import name`` would."""
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module = importlib.import_module(_EXPORTS[name])
-    for export, home in _EXPORTS.items():
-        if home == _EXPORTS[name]:
-            globals()[export] = getattr(module, export)
-    return globals()[name]
+    """Import the defining module on first use (PEP 562; oversight.lazy)."""
+    return attribute(__name__, _EXPORTS, globals(), name)
