@@ -11,7 +11,7 @@ lie inside a labelled span (so redacting "DOB" beside a date costs precision, no
 A sentence's LA (``la``) brings that LA's configured identifier patterns; ``names`` are the
 session's participants; every LA name from the configuration is passed as known words, as the
 pipeline does. *Leaked past the gate* counts missed spans in sentences that
-:func:`oversight.redact.publishable` would still let through once redacted.
+:func:`oversight.ingest.redact.publishable` would still let through once redacted.
 
 Timing: every focus-group turn and survey comment of the demo's interim outputs
 (``data/interim/<la>/transcripts.parquet`` and ``survey.parquet``), redacted once cold and once
@@ -32,8 +32,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from oversight import redact  # noqa: E402
-from oversight.identifiers import rules_from_config  # noqa: E402
+from oversight.ingest import redact  # noqa: E402
+from oversight.ingest.identifiers import rules_from_config  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "redaction" / "corpus.yaml"
 AUTHORITIES = ROOT / "config" / "authorities"

@@ -11,7 +11,7 @@ validate(config, "../config/schemas/config.schema.yaml")
 
 import oversight.config as oc
 from oversight.code_inputs import script_code
-from oversight.metrics import definitions as metric_definitions, periods
+from oversight.compare.metrics import definitions as metric_definitions, periods
 
 # No path may lead outside the project unless paths.allow_outside names it.
 oc.check_study_paths(config, Path.cwd())
@@ -52,10 +52,10 @@ def code(script):
 
 def raw_files(wildcards):
     """Every raw file one LA's configuration names: only regular files inside
-    data/raw/<la>/ (oversight.rawpaths); ingest explains any other path. Never a job's
+    data/raw/<la>/ (oversight.ingest.rawpaths); ingest explains any other path. Never a job's
     declared input: Snakemake's log prints inputs, and a raw file's name may be a person's.
     """
-    from oversight.rawpaths import job_inputs
+    from oversight.ingest.rawpaths import job_inputs
 
     return job_inputs(Path(RAW), wildcards.la, AUTH_CONFIGS[wildcards.la])
 
@@ -69,9 +69,9 @@ def raw_folder(wildcards):
 
 def raw_fingerprint(wildcards):
     """SHA-256 over the name below the LA's folder, size and mtime of each of its raw files
-    (oversight.filelabels.fingerprint): a params value, and params changes rerun a job by
+    (oversight.ingest.filelabels.fingerprint): a params value, and params changes rerun a job by
     default, so adding, removing, replacing or touching a raw file reruns ingest."""
-    from oversight.filelabels import fingerprint
+    from oversight.ingest.filelabels import fingerprint
 
     return fingerprint(raw_files(wildcards), Path(RAW) / wildcards.la)
 

@@ -1,6 +1,6 @@
 # Data quality: links between each LA's datasets and their status, the regional ledger (which
 # must balance) and one page per LA for its data lead.
-from oversight.links import link_datasets
+from oversight.quality.links import link_datasets
 
 LINK_DATASETS = link_datasets()
 

@@ -1,14 +1,5 @@
 # The report: published tables (disclosure control), findings and recommendations, the HTML
 # report with one annex per LA, the PDF, the workbook, and provenance for every ID.
-CATALOGUE = oc.load_checked("config/tables.yaml", "tables.schema.yaml")["tables"]
-PUBLISHED_TABLES = list(CATALOGUE)
-# Tables computed by earlier rules; data_received and data_exclusions are made here from the
-# ledger, oversight_metrics by publish_metrics (the figures read it).
-ANALYSIS_TABLES = [
-    t
-    for t in PUBLISHED_TABLES
-    if t not in ("data_received", "data_exclusions", "oversight_metrics")
-]
 LA_CODES = sorted(AUTH_CONFIGS[la]["la_code"] for la in AUTHORITIES)
 FIGURE_MANIFESTS = {
     "figures": f"{RESULTS}/figures/figures.json",
@@ -16,39 +7,6 @@ FIGURE_MANIFESTS = {
     "survey_analysis": f"{RESULTS}/figures/survey.json",
     "impact": f"{RESULTS}/figures/impact.json",
 }
-
-
-rule publish_tables:
-    input:
-        tables=expand(f"{INTERIM}/tables/{{name}}.csv", name=ANALYSIS_TABLES),
-        metrics=f"{RESULTS}/tables/oversight_metrics.csv",
-        ledger=f"{RESULTS}/quality/ledger.csv",
-        catalogue="config/tables.yaml",
-        code=code("publish_tables"),
-    output:
-        tables=expand(
-            f"{RESULTS}/tables/{{name}}.csv",
-            name=[t for t in PUBLISHED_TABLES if t != "oversight_metrics"],
-        ),
-        prov=prov("publish_tables"),
-    log:
-        "logs/report/publish_tables.log",
-    benchmark:
-        "logs/benchmarks/report/publish_tables.tsv"
-    conda:
-        "../environment.yml"
-    resources:
-        mem_mb=500,
-        runtime=10,
-    params:
-        names=[t for t in PUBLISHED_TABLES if t != "oversight_metrics"],
-        region_code=STUDY["region_code"],
-        low=1,
-        high=config["disclosure"]["min_count"] - 1,
-        min_width=config["disclosure"]["protection_width"],
-        demo=DEMO,
-    script:
-        "scripts/publish_tables.py"
 
 
 rule report:
@@ -59,7 +17,7 @@ rule report:
         recommendations="config/recommendations.yaml",
         text="config/report.yaml",
         glossary="config/glossary.yaml",
-        # read by the network findings (oversight.network): the minutes and the KPIs
+        # read by the network findings (oversight.published.network): the minutes and the KPIs
         network="config/network.yaml",
         published="config/published.yaml",
         impact="config/impact.yaml",

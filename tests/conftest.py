@@ -72,3 +72,11 @@ def demo_run(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def truth(demo_run) -> dict:
     return json.loads((demo_run / "data" / "raw" / "demo_truth.json").read_text())
+
+
+@pytest.fixture
+def sandbox(tmp_path):
+    """A throwaway project (tests.helpers.Sandbox): config, raw files and ingest of one LA."""
+    from tests.helpers import Sandbox
+
+    return Sandbox(tmp_path)

@@ -16,8 +16,8 @@ from oversight.coding.coder import (
 from oversight.coding.inspectors import oversight_by_grade, oversight_mentions, oversight_quotes
 from oversight.coding.refi import codebook_to_qdc, project_to_qdpx
 from oversight.coding.themes import theme_summary
-from oversight.exclusions import drop_las, unreliable
-from oversight.redact import publishable
+from oversight.ingest.redact import publishable
+from oversight.quality.exclusions import drop_las, unreliable
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 

@@ -1,10 +1,10 @@
-"""Snakemake job: the regional comparison table, heterogeneity and change (oversight.comparison)."""
+"""Snakemake job: the regional comparison table, heterogeneity and change."""
 
 import pandas as pd
 
 from oversight import artefacts, jobs
-from oversight.comparison import change, compare, heterogeneity
-from oversight.exclusions import drop_for, unreliable
+from oversight.compare.comparison import change, compare, heterogeneity
+from oversight.quality.exclusions import drop_for, unreliable
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 

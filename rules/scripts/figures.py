@@ -1,10 +1,10 @@
-"""Snakemake job: the comparison figures, as SVG and PNG, with a manifest (oversight.figures)."""
+"""Snakemake job: the comparison figures, as SVG and PNG, with a manifest."""
 
 from pathlib import Path
 
 from oversight import artefacts, jobs
-from oversight.figures import build_all, marks_for, save
-from oversight.report.publish import read_published_metrics
+from oversight.disclosure.publish import read_published_metrics
+from oversight.figures.charts import build_all, marks_for, save
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 

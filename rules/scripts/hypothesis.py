@@ -1,12 +1,11 @@
-"""Snakemake job: the hypothesis measures and verdicts as the plan says (oversight.hypothesis)."""
+"""Snakemake job: the hypothesis measures and verdicts as the plan says."""
 
 import pandas as pd
 
 from oversight import artefacts, jobs
 from oversight.coding.codebook import load_codebook
 from oversight.config import load_yaml
-from oversight.exclusions import drop_for, drop_las, unreliable
-from oversight.hypothesis import (
+from oversight.hypothesis.predictions import (
     Measures,
     file_content,
     focus_group_codes,
@@ -17,6 +16,7 @@ from oversight.hypothesis import (
     survey_pairs,
     verdicts,
 )
+from oversight.quality.exclusions import drop_for, drop_las, unreliable
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 

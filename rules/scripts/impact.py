@@ -1,13 +1,13 @@
-"""Snakemake job: the template impact analysis (oversight.impact) and its figures."""
+"""Snakemake job: the template impact analysis (oversight.impact.analysis) and its figures."""
 
 from pathlib import Path
 
 import pandas as pd
 
 from oversight import artefacts, jobs
-from oversight.exclusions import drop_for, unreliable
-from oversight.figures import event_study_plot, its_forest_plot, marks_for, save
-from oversight.impact import adoption_table, did_tables, its_table, panel
+from oversight.figures.charts import event_study_plot, its_forest_plot, marks_for, save
+from oversight.impact.analysis import adoption_table, did_tables, its_table, panel
+from oversight.quality.exclusions import drop_for, unreliable
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 

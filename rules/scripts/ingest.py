@@ -1,14 +1,15 @@
-"""Snakemake job: ingest one LA (see oversight.ingest)."""
+"""Snakemake job: ingest one LA (see oversight.ingest.extracts)."""
 
 import logging
 import os
 from pathlib import Path
 
-from oversight import artefacts, filelabels, jobs
+from oversight import artefacts, jobs
 from oversight.config import load_authority
-from oversight.ingest import Authority, Study, ingest_authority, labeller, ledger_frame
+from oversight.ingest import filelabels
+from oversight.ingest.extracts import Authority, Study, ingest_authority, labeller, ledger_frame
+from oversight.ingest.pseudonymise import key_fingerprint, key_for
 from oversight.provenance import record_raw_inputs
-from oversight.pseudonymise import key_fingerprint, key_for
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 

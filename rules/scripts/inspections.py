@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 
 from oversight import artefacts, jobs
-from oversight.inspections import (
+from oversight.published.inspections import (
     inspections_frame,
     latest_judgements,
     parse_report,

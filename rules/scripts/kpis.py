@@ -6,7 +6,7 @@ import pandas as pd
 
 from oversight import artefacts, jobs
 from oversight.config import config_ref, load_yaml
-from oversight.published import indicator_rows, kpis, neighbour_map, read_release
+from oversight.published.releases import indicator_rows, kpis, neighbour_map, read_release
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from oversight import artefacts, jobs
-from oversight.quality import combine_ledgers
+from oversight.quality.pages import combine_ledgers
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 

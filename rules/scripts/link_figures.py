@@ -7,16 +7,16 @@ import pandas as pd
 
 from oversight import artefacts, jobs
 from oversight.config import load_yaml
-from oversight.figures import link_plot, marks_for, save
-from oversight.network import load_network, minutes, minutes_table
-from oversight.network_figures import (
+from oversight.disclosure.publish import read_published_metrics
+from oversight.figures.charts import link_plot, marks_for, save
+from oversight.figures.network import (
     S47,
     dfe_marks,
     indicator_small_multiples,
     kpi_time_series,
     latest_dot_plot,
 )
-from oversight.report.publish import read_published_metrics
+from oversight.published.network import load_network, minutes, minutes_table
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 

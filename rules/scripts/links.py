@@ -1,12 +1,12 @@
 """Snakemake job: links between one LA's datasets, and each dataset's status in its ledger
-(see oversight.links)."""
+(see oversight.quality.links)."""
 
 import logging
 
 import pandas as pd
 
 from oversight import artefacts, jobs
-from oversight.links import Limits, report
+from oversight.quality.links import Limits, report
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 

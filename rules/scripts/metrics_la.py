@@ -1,9 +1,9 @@
-"""Snakemake job: one LA's metric counts and model units (see oversight.metrics)."""
+"""Snakemake job: one LA's metric counts and model units (see oversight.compare.metrics)."""
 
 import pandas as pd
 
 from oversight import artefacts, jobs
-from oversight.metrics import child_units, impact_series, la_metrics
+from oversight.compare.metrics import child_units, impact_series, la_metrics
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 

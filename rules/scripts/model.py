@@ -1,10 +1,10 @@
-"""Snakemake job: the unit-level oversight model across the region (oversight.models)."""
+"""Snakemake job: the unit-level oversight model across the region (oversight.compare.model)."""
 
 import pandas as pd
 
 from oversight import artefacts, jobs
-from oversight.exclusions import drop_for, unreliable
-from oversight.models import oversight_model
+from oversight.compare.model import oversight_model
+from oversight.quality.exclusions import drop_for, unreliable
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from oversight import jobs
 from oversight.config import load_checked
-from oversight.publication import bundle, classify, relative
+from oversight.report.publication import bundle, classify, relative
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 

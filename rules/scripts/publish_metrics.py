@@ -8,8 +8,8 @@ import pandas as pd
 
 from oversight import artefacts, jobs
 from oversight.config import load_checked
+from oversight.disclosure.publish import check_published, metric_counts, publish
 from oversight.report.marking import mark_table
-from oversight.report.publish import check_published, metric_counts, publish
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 

@@ -8,9 +8,9 @@ import pandas as pd
 
 from oversight import artefacts, jobs
 from oversight.config import load_checked
-from oversight.exclusions import table as exclusions_table
+from oversight.disclosure.publish import check_published, data_received, publish
+from oversight.quality.exclusions import table as exclusions_table
 from oversight.report.marking import mark_table
-from oversight.report.publish import check_published, data_received, publish
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 

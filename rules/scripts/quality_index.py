@@ -3,7 +3,7 @@
 import pandas as pd
 
 from oversight import artefacts, jobs
-from oversight.quality import index_context, render
+from oversight.quality.pages import index_context, render
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 

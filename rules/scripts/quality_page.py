@@ -6,7 +6,7 @@ import pandas as pd
 
 from oversight import artefacts, jobs
 from oversight.config import load_authority
-from oversight.quality import page_context, render
+from oversight.quality.pages import page_context, render
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 

@@ -1,7 +1,7 @@
 """Snakemake job: the common questionnaire (HTML) and its import template (xlsx)."""
 
 from oversight import artefacts, jobs
-from oversight.pdf import html_to_pdf
+from oversight.report.pdf import html_to_pdf
 from oversight.survey import import_template, load_instrument, render_questionnaire
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)

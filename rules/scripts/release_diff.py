@@ -3,9 +3,9 @@
 from pathlib import Path
 
 from oversight import artefacts, jobs
-from oversight.normalise import norm_label
-from oversight.published import DIFF_COLUMNS, KEYS, release_diff
-from oversight.readers import read_table
+from oversight.ingest.normalise import norm_label
+from oversight.ingest.readers import read_table
+from oversight.published.releases import DIFF_COLUMNS, KEYS, release_diff
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 

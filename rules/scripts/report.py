@@ -7,14 +7,14 @@ import pandas as pd
 
 from oversight import artefacts, jobs
 from oversight.config import load_checked, load_yaml
-from oversight.links import Limits
-from oversight.pdf import html_to_pdf
 from oversight.provenance import code_version
-from oversight.published import neighbour_map
+from oversight.published.releases import neighbour_map
+from oversight.quality.links import Limits
 from oversight.report import annex as anx
 from oversight.report import bulletin, marking, messages, render
 from oversight.report import findings as fnd
 from oversight.report import recommendations as recs
+from oversight.report.pdf import html_to_pdf
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 

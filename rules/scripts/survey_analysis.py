@@ -5,8 +5,8 @@ from pathlib import Path
 import pandas as pd
 
 from oversight import artefacts, jobs
-from oversight.exclusions import drop_for, unreliable
-from oversight.figures import FigureSpec, marks_for, save
+from oversight.figures.charts import FigureSpec, marks_for, save
+from oversight.quality.exclusions import drop_for, unreliable
 from oversight.survey import (
     compare_roles,
     construct_alpha,

@@ -143,3 +143,27 @@ def _fixed_core(name: str, data: bytes) -> bytes:
         data,
     )
     return re.sub(rb"<cp:lastModifiedBy[^>]*>[^<]*</cp:lastModifiedBy>", b"", data)
+
+
+# Readers: how each kind of artefact is read back, stated once. Codes and periods are text
+# ("E06000035", "2024-25" must not become numbers); published tables are read as written.
+def read_ledger(path: str | Path) -> pd.DataFrame:
+    """The ingest ledger (one row per LA and dataset), LA codes as text."""
+    return pd.read_csv(path, dtype={"la_code": str})
+
+
+def read_counts(path: str | Path) -> pd.DataFrame:
+    """A table of counts keyed by LA, breakdown and period (metrics, impact series)."""
+    return pd.read_csv(path, dtype={"la_code": str, "breakdown": str, "period": str})
+
+
+def read_text_table(path: str | Path) -> pd.DataFrame:
+    """A table read exactly as written: every cell text, only an empty cell missing (published
+    tables, which hold suppression symbols beside numbers)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+
+
+def read_reference(path: str | Path) -> pd.DataFrame:
+    """A reference file shipped with the study (LA codes, statistical neighbours): text, with
+    any byte-order mark dropped."""
+    return pd.read_csv(path, dtype=str, encoding="utf-8-sig")

@@ -51,9 +51,9 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate one LA's raw files without running the pipeline; print what a data lead needs."""
     from oversight.config import load_authority, load_yaml
-    from oversight.ingest import Authority, Study, ingest_authority
-    from oversight.pseudonymise import key_for
-    from oversight.quality import RULE_ADVICE, summarise_rejects
+    from oversight.ingest.extracts import Authority, Study, ingest_authority
+    from oversight.ingest.pseudonymise import key_for
+    from oversight.quality.pages import RULE_ADVICE, summarise_rejects
 
     study = _study(args)
     cfg_path = Path(args.authorities) / f"{args.la}.yaml"
@@ -96,8 +96,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _print_links(results: dict, quality: dict, examples: int) -> None:
     """The checks between the LA's datasets and each dataset's status, as the quality page
     gives them: a data lead sees unlinked rows before the pipeline runs."""
-    from oversight import links
-    from oversight.ingest import ledger_frame
+    from oversight.ingest.extracts import ledger_frame
+    from oversight.quality import links
 
     limits = links.Limits.from_config(quality)
     frames = {d: r.data for d, r in results.items()}
@@ -128,10 +128,10 @@ def _print_links(results: dict, quality: dict, examples: int) -> None:
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
-    from oversight import suggest
     from oversight.config import load_authority
-    from oversight.normalise import norm_label
-    from oversight.readers import read_table
+    from oversight.ingest import suggest
+    from oversight.ingest.normalise import norm_label
+    from oversight.ingest.readers import read_table
 
     configs = [load_authority(p) for p in sorted(Path(args.authorities).glob("*.yaml"))]
     aliases = suggest.known_aliases(configs, args.dataset)
@@ -152,8 +152,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 def _labelled(study: dict, authorities: Path, slug: str):
     """The LA's configuration and a Labeller with its pseudonymisation key."""
     from oversight.config import load_authority
-    from oversight.filelabels import Labeller
-    from oversight.pseudonymise import key_for
+    from oversight.ingest.filelabels import Labeller
+    from oversight.ingest.pseudonymise import key_for
 
     raw = Path(study["paths"]["raw"])
     config = load_authority(authorities / f"{slug}.yaml")
@@ -164,7 +164,7 @@ def _labelled(study: dict, authorities: Path, slug: str):
 def cmd_files(args: argparse.Namespace) -> int:
     """Each raw file's label (as outputs name it) and its path, computed with the LA's key
     from the raw folder: nothing that links a label to a path is stored anywhere."""
-    from oversight.filelabels import listing
+    from oversight.ingest.filelabels import listing
 
     study = _study(args)
     slugs = args.la or study["authorities"]
@@ -192,9 +192,9 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
     import pandas as pd
 
+    from oversight.compare.metrics import periods
     from oversight.config import load_authority, load_yaml
-    from oversight.filelabels import label_map
-    from oversight.metrics import periods
+    from oversight.ingest.filelabels import label_map
     from oversight.trace import Tracer, cell_members
 
     study = _study(args)

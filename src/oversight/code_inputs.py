@@ -90,6 +90,24 @@ def data_files(tree: ast.AST, module_path: Path, package_root: Path) -> set[Path
                 found.add(candidate)
         if "/" not in text:
             found.update(_data_by_name(package_root).get(text, ()))
+    return found | config_files(tree, package_root.parent.parent)
+
+
+def config_files(tree: ast.AST, project: Path) -> set[Path]:
+    """The study configuration files a module reads as facts, ``config_file("config/...")``
+    (:func:`oversight.config.config_file`): inputs of the rules that run it, as package data
+    is. Settings passed as parameters (``config/config.yaml``) are not named this way."""
+    found: set[Path] = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", getattr(node.func, "attr", None)) == "config_file"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+            and (project / node.args[0].value).is_file()
+        ):
+            found.add(project / node.args[0].value)
     return found
 
 

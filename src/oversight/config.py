@@ -17,8 +17,8 @@ import yaml
 
 from oversight.errors import ConfigError
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "config" / "schemas"
-_COMMON_SCHEMA = Path(__file__).with_name("common_schema.yaml")
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA_DIR = ROOT / "config" / "schemas"
 
 
 # A configuration is a few kilobytes; these bounds only stop a hostile or broken file.
@@ -104,6 +104,12 @@ def _read_limited(path: Path, max_bytes: int) -> str:
     if len(data) > max_bytes:  # the file grew after it was measured
         raise ConfigError(f"{path}: over the {max_bytes:,}-byte limit for a configuration file")
     return data.decode("utf-8")
+
+
+def config_file(relative: str) -> Path:
+    """A study configuration file, ``relative`` to the project (``"config/metrics.yaml"``):
+    facts such as the metric definitions live in ``config/``, beside the study's settings."""
+    return ROOT / relative
 
 
 def load_yaml(path: Path, max_bytes: int = MAX_YAML_BYTES) -> Any:
@@ -230,7 +236,7 @@ def load_authority(path: str | Path, schema_dir: Path = SCHEMA_DIR) -> dict[str,
         raise ConfigError(f"{path}: no such authority configuration")
     data = load_yaml(path)
     _validate(data, schema_dir / "authority.schema.yaml", path)
-    from oversight import dates, identifiers  # they import this module (and pandas)
+    from oversight.ingest import dates, identifiers  # they import this module and pandas
 
     # What a JSON schema cannot say: no column read both day-first and month-first, and
     # every identifier pattern a valid regular expression.
@@ -241,8 +247,8 @@ def load_authority(path: str | Path, schema_dir: Path = SCHEMA_DIR) -> dict[str,
 
 @cache
 def common_schema() -> dict[str, Any]:
-    """The common datasets and their fields (``common_schema.yaml`` beside this module)."""
-    return load_yaml(_COMMON_SCHEMA)
+    """The common datasets and their fields (``config/common_schema.yaml``)."""
+    return load_yaml(config_file("config/common_schema.yaml"))
 
 
 @lru_cache(maxsize=64)

@@ -1,6 +1,6 @@
 """File-level problems: one clear message that tells an LA's data lead what to change.
 
-Row-level problems never raise; they become rejects (see :mod:`oversight.validate`).
+Row-level problems never raise; they become rejects (see :mod:`oversight.ingest.validate`).
 """
 
 from __future__ import annotations
@@ -69,4 +69,4 @@ class LedgerError(Exception):
 
 class DisclosureError(Exception):
     """A published table would let a reader work out a suppressed count (the attacker's
-    audit, :mod:`oversight.disclosure_audit`): names the table, the cell and its interval."""
+    audit, :mod:`oversight.disclosure.audit`): names the table, the cell and its interval."""

@@ -10,7 +10,7 @@ interrupted run, provenance.json is never written over missing or changed files.
 walks from an ID back through the jobs to the files no job made: the raw extracts, the published
 data, the configuration and the code. No timestamps, so the same run gives the same bytes.
 
-Raw extracts are recorded by label (:mod:`oversight.filelabels`) with their SHA-256, never by
+Raw extracts are recorded by label (:mod:`oversight.ingest.filelabels`) with their SHA-256, never by
 path: a raw file's name may be a person's. Ingest declares the LA's raw folder as its input
 and lists the files it read with :func:`record_raw_inputs`; ``oversight files <la>`` turns a
 label back into a path for whoever holds the key and the raw folder.

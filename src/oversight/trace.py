@@ -4,7 +4,7 @@ What can be traced, all through ``results/provenance.json``:
 
 - a table (``TAB-...``), with ``--cell key=value,...`` one of its rows. A cell of the metrics
   table (one LA, period, metric and breakdown) is recomputed from the harmonised records
-  (:func:`oversight.metrics.members`) and each unit's raw file and row is listed; a cell of
+  (:func:`oversight.compare.metrics.members`) and each unit's raw file and row is listed; a cell of
   the KPI table (one LA, period, indicator) is found in the DfE release it was read from, by
   file, row number and column (:func:`kpi_source`); any other table's row is printed as
   published.
@@ -16,7 +16,7 @@ What can be traced, all through ``results/provenance.json``:
 The answer leads (value, numerator, denominator, status and why a ``c`` is hidden, then the
 raw files and rows, or the DfE file and row); the jobs that made it follow, one line per job
 (:func:`job_lines`), or in full with ``--verbose`` (:func:`oversight.provenance.chain`). Raw
-files are named by label (:mod:`oversight.filelabels`); with the LA's key the path is shown.
+files are named by label (:mod:`oversight.ingest.filelabels`); with the LA's key the path is shown.
 Only file names, row numbers and pseudonymised IDs of LA extracts are printed: never the
 content of a raw row. DfE releases are public, so their cells are quoted.
 """
@@ -33,13 +33,13 @@ from typing import Any
 
 import pandas as pd
 
-from oversight import harmonise
+from oversight.compare.metrics import members
 from oversight.config import load_yaml
-from oversight.metrics import members
-from oversight.normalise import norm_label
+from oversight.ingest import harmonise
+from oversight.ingest.normalise import norm_label
+from oversight.ingest.readers import read_table
 from oversight.provenance import chain, disk_state
-from oversight.published import identify, indicator_rows, read_release
-from oversight.readers import read_table
+from oversight.published.releases import identify, indicator_rows, read_release
 
 CELL_KEYS = ("la_code", "period", "metric", "breakdown")
 KPI_KEYS = ("la_code", "period", "indicator")
@@ -175,7 +175,8 @@ def _count_text(value: Any) -> str:
 
 
 def suppression_reason(numerator: float, denominator: float, min_count: int) -> str:
-    """Why disclosure control hid a metrics cell (``oversight.disclosure.protect_long``)."""
+    """Why disclosure control hid a metrics cell
+    (``oversight.disclosure.suppress.protect_long``)."""
     small = range(1, min_count)
     if int(numerator) in small:
         return f"primary: its numerator is a count from 1 to {min_count - 1}"
@@ -238,7 +239,7 @@ def describe_cell(
     """The answer for one metrics cell: the published numbers, the same counted again from
     the harmonised records, the raw files (by label) and rows behind it.
 
-    Harmonised rows name their raw file by label (:mod:`oversight.filelabels`); ``where``
+    Harmonised rows name their raw file by label (:mod:`oversight.ingest.filelabels`); ``where``
     (label -> path, computed with the key) gives the path, else the label is shown under
     ``raw_root``.
     """
@@ -324,7 +325,7 @@ def kpi_source(
     indicator: str,
 ) -> KpiSource:
     """The DfE release row (file, row number, columns, cells) an LA's indicator is read from,
-    found the way ``rule kpis`` reads it (:func:`oversight.published.read_release`)."""
+    found the way ``rule kpis`` reads it (:func:`oversight.published.releases.read_release`)."""
     indicators = published["indicators"]
     if indicator not in indicators:
         raise TraceError(f"{indicator!r} is not an indicator; indicators: {_shown(indicators)}")

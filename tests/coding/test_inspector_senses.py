@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from oversight import inspections as ins
 from oversight.coding import load_codebook
 from oversight.coding.inspectors import is_management_oversight, oversight_mentions
+from oversight.published import inspections as ins
 
 ROOT = Path(__file__).resolve().parents[2]
 OFSTED = ROOT / "data" / "raw" / "published" / "ofsted"

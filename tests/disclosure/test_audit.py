@@ -1,4 +1,4 @@
-"""The attacker's audit (oversight.disclosure_audit): each suppressed cell's feasible interval,
+"""The attacker's audit (oversight.disclosure.audit): each suppressed cell's feasible interval,
 checked on the leaks found in the published metrics table and on tables with known answers."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from oversight.disclosure_audit import at_most, exposed_cells, feasible_intervals, sums_to
+from oversight.disclosure.audit import at_most, exposed_cells, feasible_intervals, sums_to
 
 PROTECT = {"low": 1, "high": 5, "min_width": 3}
 

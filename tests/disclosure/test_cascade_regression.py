@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from oversight.disclosure import Band, secondary_by_relations
-from oversight.disclosure_audit import sums_to
-from oversight.disclosure_relations import AuditTable, metrics_relations
+from oversight.disclosure.audit import sums_to
+from oversight.disclosure.relations import AuditTable, metrics_relations
+from oversight.disclosure.suppress import Band, secondary_by_relations
 from oversight.errors import DisclosureError
 
 DAYS = 365.25

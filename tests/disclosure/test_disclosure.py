@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from oversight.disclosure import (
+from oversight.disclosure.audit import audit
+from oversight.disclosure.relations import metrics_relations
+from oversight.disclosure.suppress import (
     primary,
     protect,
     protect_counts,
@@ -13,8 +15,6 @@ from oversight.disclosure import (
     round_total,
     secondary,
 )
-from oversight.disclosure_audit import audit
-from oversight.disclosure_relations import metrics_relations
 
 
 def _frame(rows: list[list[int]]) -> pd.DataFrame:

@@ -9,7 +9,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oversight.report.publish import check_published, publish
+from oversight.disclosure.publish import check_published, publish
 
 REGION = "E12000008"
 YEAR, QUARTERS = "2024-25", [f"2024-25 Q{i}" for i in range(1, 5)]

@@ -1,4 +1,4 @@
-"""What a reader can use (oversight.disclosure_relations): the cells and relations of each kind
+"""What a reader can use (oversight.disclosure.relations): the cells and relations of each kind
 of published table, and the attacker's audit of published tables built to leak."""
 
 from __future__ import annotations
@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from oversight.disclosure_audit import feasible_intervals
-from oversight.disclosure_relations import counts_relations, matrix_relations, metrics_relations
+from oversight.disclosure.audit import feasible_intervals
+from oversight.disclosure.publish import check_published, publish
+from oversight.disclosure.relations import counts_relations, matrix_relations, metrics_relations
 from oversight.errors import DisclosureError
-from oversight.report.publish import check_published, publish
 
 REGION = "E12000008"
 METRICS_SPEC = {"disclosure": {"method": "long_metrics"}}

@@ -18,14 +18,14 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from oversight import common_schema as cs
 from oversight.config import load_authority, load_yaml
-from oversight.harmonise import known_headers, map_headers, mapped_frame
-from oversight.ingest import source_files
-from oversight.normalise import norm_label
+from oversight.ingest import common_schema as cs
+from oversight.ingest.extracts import source_files
+from oversight.ingest.harmonise import known_headers, map_headers, mapped_frame
+from oversight.ingest.normalise import norm_label
+from oversight.ingest.pseudonymise import key_for, pseudonymise
+from oversight.ingest.readers import read_table
 from oversight.provenance import sha256
-from oversight.pseudonymise import key_for, pseudonymise
-from oversight.readers import read_table
 from tests.conftest import BIN, ROOT, make_workdir, run
 from tests.report.render_checks import (
     figures_rendered,
@@ -446,7 +446,7 @@ def test_every_published_table_passes_the_attackers_audit(demo_run: Path) -> Non
     against every published cell and declared relation (totals published elsewhere from the
     analysis tables); the workbook's sheets hold exactly the published CSVs; the publish logs
     record the audit."""
-    from oversight.report.publish import check_published, data_received, metric_counts
+    from oversight.disclosure.publish import check_published, data_received, metric_counts
 
     config = load_yaml(demo_run / "config/config.yaml")
     catalogue = load_yaml(demo_run / "config/tables.yaml")["tables"]
@@ -474,7 +474,7 @@ def test_every_published_table_passes_the_attackers_audit(demo_run: Path) -> Non
         summary = check_published(name, shown, spec, REGION, truth, **band)
         audited += summary["audited"]
     assert audited > 1000  # the demo's small breakdowns exercise the audit
-    logs = (demo_run / "logs/report/publish_tables.log").read_text()
+    logs = (demo_run / "logs/disclosure/publish_tables.log").read_text()
     assert "disclosure audit passed" in logs
     book = load_workbook(demo_run / "results/report/tables.xlsx", read_only=True)
     for ws in book.worksheets[1:]:
@@ -967,7 +967,7 @@ def test_a_code_change_reruns_what_uses_it_and_nothing_else(demo_run: Path, tmp_
     shutil.copytree(ROOT / "src", work / "src", ignore=shutil.ignore_patterns("*.egg-info"))
     quiet = [str(BIN / "snakemake"), "-n", "--quiet", "all"]
     assert "Nothing to be done" in run(quiet, work).stdout + run(quiet, work).stderr
-    module = work / "src/oversight/figures.py"
+    module = work / "src/oversight/figures/charts.py"
     module.write_text(module.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     proc = run(quiet, work)
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", proc.stdout + proc.stderr, flags=re.M))

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from tests.conftest import BIN, demo_workdir, keyed_env, run
-from tests.integration.test_messy import CASES, MESSY, clean_fixture, dataset_of
+from tests.ingest.test_messy import CASES, MESSY, clean_fixture, dataset_of
 
 pytestmark = pytest.mark.e2e
 LAS = ["bracknell_forest", "kent"]

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from oversight.demo.generate import DEMO_KEY
-from oversight.pseudonymise import key_fingerprint, pseudonymise
+from oversight.ingest.pseudonymise import key_fingerprint, pseudonymise
 from tests.conftest import BIN, demo_workdir
 
 pytestmark = pytest.mark.e2e

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from oversight.config import load_checked
-from oversight.publication import MANIFEST, classify
+from oversight.report.publication import MANIFEST, classify
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.e2e

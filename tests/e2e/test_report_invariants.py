@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from oversight.config import load_yaml
-from oversight.links import Limits
+from oversight.quality.links import Limits
 from oversight.report import bulletin, marking
 from oversight.report.recommendations import check_not_done, done, load
 from tests.report import invariants as inv

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from oversight.comparison import COLUMNS
-from oversight.figures import headline_metrics
+from oversight.compare.comparison import COLUMNS
+from oversight.figures.charts import headline_metrics
 from oversight.stats import funnel_limits, wilson_ci
 
 REGION_CODE = "E12000008"  # the South East's GSS code, as in config/config.yaml

@@ -8,8 +8,8 @@ import matplotlib
 import numpy as np
 import pytest
 
-from oversight import figures
-from oversight.figures import FLAG_STYLES, FLAGS, FigureSpec
+from oversight.figures import charts as figures
+from oversight.figures.charts import FLAG_STYLES, FLAGS, FigureSpec
 from oversight.stats import funnel_limits
 
 from .conftest import GRADES, LAS, PERIOD, REGION_VALUE

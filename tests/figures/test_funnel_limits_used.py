@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from oversight import figures
-from oversight.comparison import compare
+from oversight.compare.comparison import compare
+from oversight.figures import charts as figures
 from oversight.stats import funnel_limits, od_limits
 from oversight.stats.overdispersion import overdispersion
 

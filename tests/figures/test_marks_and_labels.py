@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from oversight import figures
-from oversight.comparison import COLUMNS
+from oversight.compare.comparison import COLUMNS
+from oversight.figures import charts as figures
 from oversight.survey.analysis import diverging_figure
 
 from .conftest import PERIOD, _row, make_table

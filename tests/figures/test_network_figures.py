@@ -7,9 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from oversight.figures import notes, save
-from oversight.network import Minute
-from oversight.network_figures import (
+from oversight.figures.charts import notes, save
+from oversight.figures.network import (
     LATEST_ID,
     TREND_ID,
     _isolated,
@@ -19,6 +18,7 @@ from oversight.network_figures import (
     kpi_time_series,
     latest_dot_plot,
 )
+from oversight.published.network import Minute
 
 NAMES = {"A1": "Avon", "B2": "Bath", "C3": "Crewe"}
 YEARS = list(range(2013, 2021))

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import settings
 
 from tests.fuzz.harness import write_tally
-from tests.unit.helpers import SUP_HEADER, Sandbox, csv_text, sup_row, supervision_spec
+from tests.helpers import SUP_HEADER, Sandbox, csv_text, sup_row, supervision_spec
 
 # `make test` replays the same examples on every run (a failure reproduces exactly);
 # `make fuzz` draws fresh ones each time.

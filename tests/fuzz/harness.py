@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from oversight.errors import ExtractError
-from oversight.ingest import Authority, Result, ingest
-from tests.unit.helpers import KEY, STUDY, Sandbox
+from oversight.ingest.extracts import Authority, Result, ingest
+from tests.helpers import KEY, STUDY, Sandbox
 
 # Trials per property: small in CI (about a minute for the suite), large in `make fuzz`.
 EXAMPLES = int(os.environ.get("OVERSIGHT_FUZZ_EXAMPLES", "40"))
@@ -61,7 +61,7 @@ def check(outcome: Outcome, path_prefix: str) -> None:
         text = str(outcome.error)
         assert text.startswith(outcome.error.file), text
         # A file is named by its plain path in the LA's folder, or by its keyed label
-        # (a transcript always; oversight.filelabels).
+        # (a transcript always; oversight.ingest.filelabels).
         label = re.fullmatch(r"[TF]-[0-9a-f]{12}", outcome.error.file)
         assert label or outcome.error.file.startswith(path_prefix.rsplit("/", 1)[0]), text
         assert outcome.error.problem.strip(), text

@@ -21,11 +21,11 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from oversight.dates import parse_dates
-from oversight.normalise import INVISIBLE as INVISIBLE_MARKS
-from oversight.pseudonymise import pseudonymise
+from oversight.ingest.dates import parse_dates
+from oversight.ingest.normalise import INVISIBLE as INVISIBLE_MARKS
+from oversight.ingest.pseudonymise import pseudonymise
 from tests.fuzz.harness import EXAMPLES, run_ingest
-from tests.unit.helpers import (
+from tests.helpers import (
     KEY,
     LA_CODE,
     SUP_COLUMNS,

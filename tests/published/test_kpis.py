@@ -11,8 +11,9 @@ import pytest
 
 from oversight.config import config_ref, load_yaml
 from oversight.errors import ExtractError
-from oversight.normalise import norm_label
-from oversight.published import (
+from oversight.ingest.normalise import norm_label
+from oversight.ingest.readers import read_table
+from oversight.published.releases import (
     SYMBOLS,
     indicator_rows,
     kpis,
@@ -21,7 +22,6 @@ from oversight.published import (
     read_release,
     release_diff,
 )
-from oversight.readers import read_table
 from tests.conftest import ROOT
 
 RAW = ROOT / "data/raw"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from oversight.network import (
+from oversight.published.network import (
     Minute,
     load_network,
     match_minutes,

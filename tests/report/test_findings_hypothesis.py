@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from oversight import hypothesis as h
+from oversight.hypothesis import predictions as h
 from oversight.report import findings
 from oversight.report import findings_hypothesis as fh
 from oversight.report.findings import Context

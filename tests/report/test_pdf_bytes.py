@@ -14,7 +14,7 @@ import weasyprint.pdf.fonts as pdf_fonts
 import weasyprint.text.ffi as weasy_ffi
 from fontTools.misc.timeTools import epoch_diff
 
-from oversight.pdf import FONT_DATE, html_to_pdf, reproducible_fonts
+from oversight.report.pdf import FONT_DATE, html_to_pdf, reproducible_fonts
 
 PAGE = (
     "<html><body><h1>Oversight</h1><p>Plain, <b>bold</b>, <i>italic</i> and "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from oversight.pdf import html_to_pdf
+from oversight.report.pdf import html_to_pdf
 from tests.report.render_checks import require_poppler
 
 PAGE = (

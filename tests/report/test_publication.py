@@ -13,7 +13,7 @@ import pytest
 
 from oversight.config import load_checked
 from oversight.errors import ConfigError
-from oversight.publication import MANIFEST, ZIP_DATE, bundle, classify
+from oversight.report.publication import MANIFEST, ZIP_DATE, bundle, classify
 from tests.conftest import ROOT
 
 CATALOGUE = load_checked(ROOT / "config/publication.yaml", "publication.schema.yaml")

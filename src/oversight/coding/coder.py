@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from oversight.coding.codebook import Codebook, Negation, Rule
-from oversight.redact import publishable, redact, unsure_words
+from oversight.ingest.redact import publishable, redact, unsure_words
 
 SEGMENT_COLUMNS: tuple[str, ...] = (
     "source",
@@ -424,9 +424,9 @@ def exemplars(
     A clear sentence is a statement (not a question) of ``min_words`` to ``max_words``
     words; un-negated matches are preferred when the code has any. The shortest are taken,
     ties broken by text and unit id, identical quotes once. Each quote is passed through
-    :func:`oversight.redact.redact` (with ``names``, the identifier patterns of its LA from
+    :func:`oversight.ingest.redact.redact` (with ``names``, the identifier patterns of its LA from
     ``id_patterns`` by LA code, and ``known`` words such as LA names). A redacted quote that
-    :func:`oversight.redact.publishable` refuses (a capitalised word the redactor is unsure
+    :func:`oversight.ingest.redact.publishable` refuses (a capitalised word the redactor is unsure
     of) is skipped for the next candidate and, when ``withheld`` is a list, appended to it
     with its code, unit and the unsure words, for the secure coding outputs.
     """

@@ -22,7 +22,7 @@ import pandas as pd
 from oversight.coding.codebook import Codebook
 from oversight.coding.coder import code_units, split_sentences, units_from_inspections
 from oversight.config import load_yaml
-from oversight.redact import redact
+from oversight.ingest.redact import redact
 
 SECTION = "what_needs_to_improve"
 OVERSIGHT_CODES: tuple[str, ...] = ("oversight_weak", "oversight_quality")
@@ -39,7 +39,7 @@ REPORT_KEYS: tuple[str, ...] = ("la_code", "published", "source_file")
 @functools.cache
 def other_senses() -> tuple[re.Pattern[str], ...]:
     """The spans that are oversight or supervision of something other than social work."""
-    path = Path(str(resources.files("oversight").joinpath("inspector_senses.yaml")))
+    path = Path(str(resources.files("oversight.coding").joinpath("inspector_senses.yaml")))
     entries = load_yaml(path)["not_management_oversight"]
     return tuple(re.compile(e["pattern"], re.IGNORECASE) for e in entries)
 

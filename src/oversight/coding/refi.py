@@ -27,9 +27,9 @@ from xml.etree import ElementTree as ET
 
 import pandas as pd
 
-from oversight import archives
 from oversight.artefacts import atomic_path
 from oversight.coding.codebook import Codebook
+from oversight.ingest import archives
 
 try:  # defusedxml refuses DTDs, entity expansion and external references.
     from defusedxml.ElementTree import fromstring as _safe_fromstring

@@ -4,7 +4,7 @@ Same seed, same bytes. The truth file (``data/raw/demo_truth.json``) is for the 
 pipeline never reads it. The manifest (``data/raw/DEMO_DATA.json``) marks the data as synthetic,
 carries the public demo pseudonymisation key and lists every file the generator wrote (path
 under ``data/raw/``, size and SHA-256): ingest uses the demo key for an LA only when each file
-it reads is one of these, unchanged (:func:`oversight.pseudonymise.load_key`).
+it reads is one of these, unchanged (:func:`oversight.ingest.pseudonymise.load_key`).
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from oversight import common_schema as cs
 from oversight.config import load_yaml
 from oversight.demo import dialects as d
 from oversight.demo import optional, render, simulate, writers
-from oversight.pseudonymise import DEMO_KEY_MARK, sha256_file
+from oversight.ingest import common_schema as cs
+from oversight.ingest.pseudonymise import DEMO_KEY_MARK, sha256_file
 
 DEFAULT_SEED = 20240401
 DEMO_KEY = f"{DEMO_KEY_MARK}:oversight-synthetic-demo-key-v1"
@@ -443,7 +443,7 @@ class Generator:
     ) -> dict[str, Any]:
         """Add the optional fields and dataset this LA sends to ``frames``; return the headers
         its exports give them (dataset -> field -> header) and their truth."""
-        from oversight.redact import forenames
+        from oversight.ingest.redact import forenames
 
         headers: dict[str, dict[str, str]] = {}
         truth: dict[str, Any] = {"record_text": slug in optional.RECORD_TEXT}
@@ -881,7 +881,7 @@ PHRASES = {
 
 
 def _participants(rng: np.random.Generator) -> list[tuple[str, str]]:
-    from oversight.redact import forenames
+    from oversight.ingest.redact import forenames
 
     names = sorted(forenames())
     k = int(rng.integers(4, 7))
@@ -897,7 +897,7 @@ def _dialogue(
     people, rng: np.random.Generator
 ) -> tuple[list[tuple[str, str]], list[str], list[str]]:
     """Turns of one focus group, the names and contacts planted in them, and the codes."""
-    from oversight.redact import forenames
+    from oversight.ingest.redact import forenames
 
     turns: list[tuple[str, str]] = []
     planted: list[str] = []
@@ -958,7 +958,7 @@ def _as_txt(turns: list[tuple[str, str]], stamped: bool) -> str:
 
 
 def _comments(n: int, rng: np.random.Generator) -> tuple[list[str], list[str]]:
-    from oversight.redact import forenames
+    from oversight.ingest.redact import forenames
 
     pool = [
         "",

@@ -23,12 +23,12 @@ import numpy as np
 import pandas as pd
 
 from oversight.coding.inspectors import OVERSIGHT_WORDS
-from oversight.disclosure import SYMBOL
-from oversight.figures import Marks, marks_for, notes
-from oversight.metrics import definitions
+from oversight.compare.metrics import definitions
+from oversight.disclosure.publish import METRIC_NUMBERS, as_numbers
+from oversight.disclosure.suppress import SYMBOL
+from oversight.figures.charts import Marks, marks_for, notes
 from oversight.report import annex_charts as charts
 from oversight.report.marking import data_note
-from oversight.report.publish import METRIC_NUMBERS, as_numbers
 from oversight.report.render import FigureView
 
 # What `c` means wherever an annex shows it.

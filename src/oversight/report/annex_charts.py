@@ -2,8 +2,8 @@
 its monthly trend, its impact step and its DfE indicators over the years.
 
 Builders take the plain frames that :mod:`oversight.report.annex` prepares and return a
-matplotlib figure with its :class:`~oversight.figures.FigureSpec`. :func:`embedded` finishes
-each one through :func:`oversight.figures.save`, so an annex chart carries the same source
+matplotlib figure with its :class:`~oversight.figures.charts.FigureSpec`. :func:`embedded` finishes
+each one through :func:`oversight.figures.charts.save`, so an annex chart carries the same source
 note, demo mark and SVG ``<title>`` as every other figure, and returns it as an SVG data URI
 (annex pages are self-contained, like the report).
 """
@@ -20,8 +20,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator, PercentFormatter
 
-from oversight import figures as figs
-from oversight.figures import GREY, OKABE_ITO, PAGE_WIDTH, FigureSpec, Marks
+from oversight.figures import charts as figs
+from oversight.figures.charts import GREY, OKABE_ITO, PAGE_WIDTH, FigureSpec, Marks
 from oversight.report.render import FigureView, svg_data_uri
 
 LA_COLOUR = OKABE_ITO["vermillion"]

@@ -31,7 +31,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from oversight.artefacts import atomic_path, excel_safe_cell, xlsx_bytes
-from oversight.disclosure import SYMBOL
+from oversight.disclosure.suppress import SYMBOL
 
 NOTES_SHEET = "Notes"
 MAX_SHEET_NAME = 31

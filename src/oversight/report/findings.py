@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from oversight.disclosure import SYMBOL
-from oversight.exclusions import analyses
-from oversight.metrics import definitions
+from oversight.compare.metrics import definitions
+from oversight.disclosure.publish import METRIC_NUMBERS, as_numbers
+from oversight.disclosure.suppress import SYMBOL
+from oversight.quality.exclusions import analyses
 from oversight.report import findings_focus, findings_network
-from oversight.report.publish import METRIC_NUMBERS, as_numbers
 
 Tables = Mapping[str, pd.DataFrame]
 
@@ -48,7 +48,7 @@ class Finding:
 class Context:
     """What the findings need besides the tables: the study year, the region's code, the LA
     names, the figures drawn, and the study's limits for unreliable datasets in words
-    (:meth:`oversight.links.Limits.describe`)."""
+    (:meth:`oversight.quality.links.Limits.describe`)."""
 
     year: str
     region_code: str

@@ -13,9 +13,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from oversight.disclosure import SYMBOL
+from oversight.disclosure.publish import as_numbers
+from oversight.disclosure.suppress import SYMBOL
 from oversight.report.findings import Context, Finding, Tables, _cap, _count, pct
-from oversight.report.publish import as_numbers
 
 SECTION = "hypothesis"
 PATTERN_WORDS = {

@@ -17,7 +17,8 @@ from typing import Any
 import pandas as pd
 
 from oversight.config import load_yaml
-from oversight.network import (
+from oversight.figures.network import LATEST_ID, S47, TREND_ID, kpi_id
+from oversight.published.network import (
     NETWORK_CONFIG,
     Minute,
     latest_period,
@@ -27,7 +28,6 @@ from oversight.network import (
     nearest,
     numeric,
 )
-from oversight.network_figures import LATEST_ID, S47, TREND_ID, kpi_id
 
 # The module object, not its names: findings.py registers these builders, so each imports
 # the other, and names are looked up when a finding is built.

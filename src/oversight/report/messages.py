@@ -14,10 +14,10 @@ from dataclasses import replace
 
 import pandas as pd
 
-from oversight.disclosure import SYMBOL
-from oversight.metrics import definitions
+from oversight.compare.metrics import definitions
+from oversight.disclosure.publish import as_numbers
+from oversight.disclosure.suppress import SYMBOL
 from oversight.report.findings import Context, Finding, Tables, _year_rows, pct
-from oversight.report.publish import as_numbers
 
 
 def _range_message(metric: str, subject: str) -> Callable[[Tables, Context], str]:

@@ -18,11 +18,11 @@ import jinja2
 import numpy as np
 import pandas as pd
 
-from oversight.disclosure import SYMBOL
-from oversight.metrics import definitions
+from oversight.compare.metrics import definitions
+from oversight.disclosure.publish import METRIC_NUMBERS, as_numbers
+from oversight.disclosure.suppress import SYMBOL
 from oversight.report.findings import Finding
 from oversight.report.findings_hypothesis import appendix_views as hypothesis_views
-from oversight.report.publish import METRIC_NUMBERS, as_numbers
 
 SECTIONS = [
     ("main_points", "Main points"),

@@ -1,7 +1,7 @@
 """Pure parsers for survey-tool exports: bytes or text in, a wide DataFrame out.
 
 Both return one row per respondent and one column per question, every value a string (or
-missing for a blank cell), so the common ingest (``oversight.harmonise``) or
+missing for a blank cell), so the common ingest (``oversight.ingest.harmonise``) or
 :func:`match_item_columns` can take over.
 
 * **Microsoft Forms** (``.xlsx``): one header row holding the full question text, one

@@ -1,0 +1,74 @@
+# Figures: the comparison charts (funnels, rankings, trend, grades) from the published
+# metrics, and the charts of the DfE indicators and the network's questions. The survey
+# and impact figures are drawn by their own stages with the same figure library.
+HEADLINES = [m for m, d in METRICS.items() if d.get("headline")]
+FIGURE_IDS = (
+    [f"FIG-FUNNEL-{m}" for m in HEADLINES]
+    + [f"FIG-RANK-{m}" for m in HEADLINES]
+    + ["FIG-TREND-child_oversight_28d", "FIG-GRADES-audits"]
+)
+LINK_IDS = [f"FIG-LINK-{m}-{i}" for m, i in config["links"]["pairs"]]
+# The network's questions (config/network.yaml): S47 to ICPC conversion and the funding
+# request's KPIs over the years, drawn from the DfE figures alone.
+NETWORK = oc.load_yaml(Path("config/network.yaml"))
+NETWORK_IDS = ["FIG-S47-ICPC-TREND", "FIG-S47-ICPC-LATEST"] + [
+    f"FIG-KPI-{k['indicator']}" for k in NETWORK["kpis"]
+]
+
+
+rule figures:
+    input:
+        metrics=f"{RESULTS}/tables/oversight_metrics.csv",
+        code=code("figures"),
+    output:
+        manifest=f"{RESULTS}/figures/figures.json",
+        svg=expand(f"{RESULTS}/figures/{{id}}.svg", id=FIGURE_IDS),
+        png=expand(f"{RESULTS}/figures/{{id}}.png", id=FIGURE_IDS),
+        prov=prov("figures"),
+    log:
+        "logs/figures/figures.log",
+    benchmark:
+        "logs/benchmarks/figures/figures.tsv"
+    conda:
+        "../environment.yml"
+    resources:
+        mem_mb=500,
+        runtime=10,
+    params:
+        year=YEAR,
+        names=LA_NAMES | {STUDY["region_code"]: STUDY["region"]},
+        demo=DEMO,
+    script:
+        "scripts/figures.py"
+
+
+rule link_figures:
+    input:
+        metrics=f"{RESULTS}/tables/oversight_metrics.csv",
+        kpis=f"{INTERIM}/tables/kpis.csv",
+        config="config/published.yaml",
+        network="config/network.yaml",
+        code=code("link_figures"),
+    output:
+        manifest=f"{RESULTS}/figures/links.json",
+        minutes=f"{INTERIM}/tables/network_minutes.csv",
+        svg=expand(f"{RESULTS}/figures/{{id}}.svg", id=LINK_IDS + NETWORK_IDS),
+        png=expand(f"{RESULTS}/figures/{{id}}.png", id=LINK_IDS + NETWORK_IDS),
+        prov=prov("link_figures"),
+    log:
+        "logs/figures/link_figures.log",
+    benchmark:
+        "logs/benchmarks/figures/link_figures.tsv"
+    conda:
+        "../environment.yml"
+    resources:
+        mem_mb=500,
+        runtime=10,
+    params:
+        pairs=config["links"]["pairs"],
+        kpi_period=config["links"]["kpi_period"],
+        year=YEAR,
+        demo=DEMO,
+        names=LA_NAMES,
+    script:
+        "scripts/link_figures.py"

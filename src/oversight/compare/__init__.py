@@ -1,0 +1,2 @@
+"""The comparison stage (``rules/compare.smk``): per-LA metric counts, the regional
+comparison and the unit-level model."""

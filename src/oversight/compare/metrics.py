@@ -1,0 +1,607 @@
+"""Per-LA numerators and denominators of the comparative metrics (definitions: metrics.yaml).
+
+Each function takes one LA's harmonised frames and returns long rows
+``period, metric, breakdown, numerator, denominator``. Periods are the study year, its
+quarters (census on the quarter's last day) and, for the child-level trend, each month.
+Intervals, the region and funnel positions are added later (:mod:`oversight.compare.comparison`),
+from these counts alone, so the regional roll-up never needs unit-level data.
+
+Each count is the size of a set of units (workers, children or records); :func:`members`
+lists the units behind one cell, with the harmonised row that decided each unit's outcome,
+so an auditor can trace a figure back to the raw file and row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from oversight.config import config_file, load_yaml
+
+COLUMNS = ["period", "metric", "breakdown", "numerator", "denominator"]
+OVERSIGHT_TYPES = ("case_supervision", "management_oversight")
+ELIGIBLE_LOOKBACK = pd.Timedelta(days=365)
+MIN_OPEN = pd.Timedelta(days=28)
+
+
+@cache
+def definitions() -> dict[str, dict]:
+    return load_yaml(config_file("config/metrics.yaml"))
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting period: events between ``start`` and ``end``; census on ``end``."""
+
+    label: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+
+
+def periods(start: str, end: str, months: bool = False) -> list[Period]:
+    """The study year and its quarters (or its months)."""
+    s, e = pd.Timestamp(start), pd.Timestamp(end)
+    year = f"{s.year}-{str(s.year + 1)[2:]}"
+    out = [Period(year, s, e)]
+    step = 1 if months else 3
+    bounds = pd.date_range(s, e + pd.Timedelta(days=1), freq=f"{step}MS")
+    for i, lo in enumerate(bounds[:-1]):
+        hi = bounds[i + 1] - pd.Timedelta(days=1)
+        label = lo.strftime("%Y-%m") if months else f"{year} Q{i + 1}"
+        out.append(Period(label, lo, hi))
+    return out[1:] if months else out
+
+
+def _rows(period: str, metric: str, groups: dict[str, tuple[float, float]]) -> list[dict]:
+    return [
+        {"period": period, "metric": metric, "breakdown": b, "numerator": n, "denominator": d}
+        for b, (n, d) in groups.items()
+    ]
+
+
+# A metric's cells: breakdown label -> the units counted in its denominator, as flags
+# (True: counted in the numerator) indexed by unit (worker id, child id or row label).
+Cells = dict[str, pd.Series]
+
+
+def _groups(flags: pd.Series, by: dict[str, pd.Series]) -> Cells:
+    """The non-missing flags: overall and for each breakdown value."""
+    known = flags.dropna().astype(bool)
+    out = {"all": known}
+    for name, series in by.items():
+        keys = series.reindex(known.index)
+        for value, part in known.groupby(keys, sort=True):
+            out[f"{name}={value}"] = part
+    return out
+
+
+def _counts(cells: Cells) -> dict[str, tuple[float, float]]:
+    return {b: (float(part.sum()), float(part.size)) for b, part in cells.items()}
+
+
+def _cell_rows(period: str, metrics: dict[str, Cells]) -> list[dict]:
+    rows: list[dict] = []
+    for metric, cells in metrics.items():
+        rows += _rows(period, metric, _counts(cells))
+    return rows
+
+
+def _yes_no(series: pd.Series) -> pd.Series:
+    return series.map({True: "yes", False: "no"}).astype("string")
+
+
+# ----------------------------------------------------------------------- staff level
+def worker_attributes(sup: pd.DataFrame) -> pd.DataFrame:
+    """Each worker's role, agency and NQSW status, from their latest session."""
+    latest = sup.sort_values(["worker_id", "session_date"]).groupby("worker_id").tail(1)
+    latest = latest.set_index("worker_id")
+    return pd.DataFrame(
+        {
+            "role": latest["worker_role"],
+            "agency": _yes_no(latest["agency"]),
+            "nqsw": _yes_no(latest["nqsw"]),
+        }
+    )
+
+
+def _lookback(sup: pd.DataFrame, census: pd.Timestamp) -> pd.DataFrame:
+    """Supervision records (of any kind) in the year to the census date."""
+    return sup[(sup["session_date"] <= census) & (sup["session_date"] > census - ELIGIBLE_LOOKBACK)]
+
+
+def eligible_workers(sup: pd.DataFrame, census: pd.Timestamp) -> pd.Index:
+    """Workers with any supervision record in the year to the census date."""
+    recent = _lookback(sup, census)
+    return pd.Index(recent["worker_id"].unique(), name="worker_id")
+
+
+def days_since(
+    events: pd.DataFrame, key: str, date: str, census: pd.Timestamp, ids: pd.Index
+) -> pd.Series:
+    """Days from each id's last event on or before the census to the census (NaN: none)."""
+    before = events[events[date] <= census]
+    last = before.groupby(key)[date].max().reindex(ids)
+    return (census - last).dt.days.astype("float")
+
+
+def _held_personal(sup: pd.DataFrame) -> pd.DataFrame:
+    personal = sup[sup["session_type"] == "personal"]
+    return personal[personal["status"] == "held"]
+
+
+def _personal_in_period(sup: pd.DataFrame, period: Period) -> pd.DataFrame:
+    personal = sup[sup["session_type"] == "personal"]
+    return personal[personal["session_date"].between(period.start, period.end)]
+
+
+def _staff_cells(
+    sup: pd.DataFrame, period: Period, policy_days: int, windows: list[int]
+) -> dict[str, Cells]:
+    """Eligible workers, by worker id: last held personal supervision within each window."""
+    census = period.end
+    ids = eligible_workers(sup, census)
+    attrs = worker_attributes(sup).reindex(ids)
+    by = {"role": attrs["role"], "agency": attrs["agency"], "nqsw": attrs["nqsw"]}
+    gap = days_since(_held_personal(sup), "worker_id", "session_date", census, ids)
+    out = {f"staff_supervision_{w}d": _groups(gap <= w, by) for w in windows}
+    out["staff_supervision_policy"] = _groups(gap <= policy_days, by)
+    return out
+
+
+def _session_cells(sup: pd.DataFrame, period: Period) -> dict[str, Cells]:
+    """Personal sessions in the period, by row: cancelled; held and 90 minutes or more."""
+    in_period = _personal_in_period(sup, period)
+    held_p = in_period[in_period["status"] == "held"]
+    long = (held_p["duration_min"] >= 90).astype("boolean")
+    long[held_p["duration_min"].isna()] = pd.NA
+    return {
+        "supervision_cancelled": _groups(in_period["status"] == "cancelled", {}),
+        "supervision_90min_plus": _groups(long, {}),
+    }
+
+
+def staff_metrics(
+    sup: pd.DataFrame, period: Period, policy_days: int, windows: list[int]
+) -> list[dict]:
+    rows = _cell_rows(period.label, _staff_cells(sup, period, policy_days, windows))
+    ids = eligible_workers(sup, period.end)
+    in_period = _personal_in_period(sup, period)
+    days = (period.end - period.start).days + 1
+    due = len(ids) * days / policy_days
+    n_held = float((in_period["status"] == "held").sum())
+    rows += _rows(period.label, "sessions_held_vs_due", {"all": (n_held, round(due, 1))})
+    rows += _cell_rows(period.label, _session_cells(sup, period))
+    return rows
+
+
+def _held_in_period(sup: pd.DataFrame, period: Period) -> pd.DataFrame:
+    return sup[sup["session_date"].between(period.start, period.end) & (sup["status"] == "held")]
+
+
+def _any_reflection(sessions: pd.DataFrame) -> pd.Series:
+    return sessions["family_reflection_recorded"].fillna(False).astype(bool) | sessions[
+        "practitioner_reflection_recorded"
+    ].fillna(False).astype(bool)
+
+
+def _reflection_cells(sup: pd.DataFrame, period: Period) -> dict[str, Cells]:
+    """Held sessions in the period by row (parts 1 and 2); eligible workers by id (neither)."""
+    in_period = _held_in_period(sup, period)
+    case = in_period[in_period["session_type"] == "case"]
+    personal = in_period[in_period["session_type"] == "personal"]
+    ids = eligible_workers(sup, period.end)
+    recorded = in_period.loc[_any_reflection(in_period), "worker_id"].unique()
+    neither = pd.Series(~ids.isin(recorded), index=ids)
+    return {
+        "part1_family_reflection": _groups(case["family_reflection_recorded"], {}),
+        "part2_practitioner_reflection": _groups(personal["practitioner_reflection_recorded"], {}),
+        "neither_reflection": _groups(neither, {}),
+    }
+
+
+def reflection_metrics(sup: pd.DataFrame, period: Period) -> list[dict]:
+    """The study's hypothesis: part 1 on case supervision, part 2 on personal supervision."""
+    return _cell_rows(period.label, _reflection_cells(sup, period))
+
+
+# ----------------------------------------------------------------------- child level
+def open_children(caseload: pd.DataFrame, census: pd.Timestamp) -> pd.DataFrame:
+    """Children open at the census date and open for at least 28 days (one row each)."""
+    open_ = caseload[
+        (caseload["episode_start"] <= census - MIN_OPEN)
+        & (caseload["episode_end"].isna() | (caseload["episode_end"] > census))
+    ]
+    return open_.sort_values("episode_start").groupby("child_id").tail(1).set_index("child_id")
+
+
+def _qualifying(oversight: pd.DataFrame) -> pd.DataFrame:
+    """Entries that count as oversight of a child: case supervision, management oversight."""
+    return oversight[oversight["entry_type"].isin(OVERSIGHT_TYPES)]
+
+
+def child_gaps(
+    caseload: pd.DataFrame, oversight: pd.DataFrame, census: pd.Timestamp
+) -> tuple[pd.DataFrame, pd.Series]:
+    kids = open_children(caseload, census)
+    entries = _qualifying(oversight)
+    return kids, days_since(entries, "child_id", "entry_date", census, kids.index)
+
+
+def _child_cells(
+    caseload: pd.DataFrame,
+    oversight: pd.DataFrame,
+    period: Period,
+    windows: list[int],
+    breakdowns: bool = True,
+) -> dict[str, Cells]:
+    """Open children, by child id: last oversight entry within each window."""
+    kids, gap = child_gaps(caseload, oversight, period.end)
+    by = (
+        {"legal_status": kids["legal_status"], "team_type": kids["team_type"]} if breakdowns else {}
+    )
+    return {f"child_oversight_{w}d": _groups(gap <= w, by) for w in windows}
+
+
+def child_metrics(
+    caseload: pd.DataFrame,
+    oversight: pd.DataFrame,
+    period: Period,
+    windows: list[int],
+    breakdowns: bool = True,
+) -> list[dict]:
+    return _cell_rows(period.label, _child_cells(caseload, oversight, period, windows, breakdowns))
+
+
+def _rationale_cells(oversight: pd.DataFrame, period: Period) -> dict[str, Cells]:
+    """Oversight entries in the period, by row: rationale recorded."""
+    in_period = oversight[oversight["entry_date"].between(period.start, period.end)]
+    return {
+        "oversight_rationale": _groups(
+            in_period["rationale_recorded"], {"entry_type": in_period["entry_type"]}
+        )
+    }
+
+
+def rationale_metrics(oversight: pd.DataFrame, period: Period) -> list[dict]:
+    return _cell_rows(period.label, _rationale_cells(oversight, period))
+
+
+# ----------------------------------------------------------------------- audits
+def _audits_in_period(audits: pd.DataFrame, period: Period) -> pd.DataFrame:
+    return audits[audits["audit_date"].between(period.start, period.end)]
+
+
+def _audit_cells(audits: pd.DataFrame, period: Period) -> dict[str, Cells]:
+    """Domain grades of audits in the period, by row."""
+    a = _audits_in_period(audits, period)
+    good = (a["grade"] >= 3).astype("boolean")
+    mo = a["domain"] == "management_oversight"
+    out = {"audit_mo_good": _groups(good[mo], {})}
+    # Moderation moves grades (mostly down): the final grade is the moderator's where there is one.
+    final = a["moderated_grade"].fillna(a["grade"])
+    out["audit_mo_good_moderated"] = _groups((final >= 3).astype("boolean")[mo], {})
+    split = _groups(good, {"domain": a["domain"]})
+    out["audit_good_or_better"] = {k: v for k, v in split.items() if k != "all"}
+    out["audit_grade_share"] = {
+        f"domain={domain};grade={g}": (part["grade"] == g).fillna(False).astype(bool)
+        for domain, part in a.groupby("domain", sort=True)
+        for g in (1, 2, 3, 4)
+    }
+    moderated = a[a["moderated_grade"].notna()]
+    down = moderated["moderated_grade"] < moderated["grade"]
+    out["moderation_downgraded"] = _groups(down.astype("boolean"), {})
+    if sends(audits, "learning_conversation"):
+        out["audit_learning_conversation"] = _groups(_per_audit(a, "learning_conversation"), {})
+    return out
+
+
+def sends(frame: pd.DataFrame | None, field: str) -> bool:
+    """Whether the LA sends an optional field: some row holds a value. An LA that does not
+    has no rows for the metrics built on it (not zeros)."""
+    return frame is not None and field in frame and bool(frame[field].notna().any())
+
+
+def _per_audit(a: pd.DataFrame, field: str) -> pd.Series:
+    """An attribute of each audit (repeated on its domain rows): its first known value,
+    indexed by the audit's first row."""
+    first = a.drop_duplicates("audit_id")
+    value = a.groupby("audit_id", sort=False)[field].first()
+    return pd.Series(
+        value.reindex(first["audit_id"]).to_numpy(), index=first.index, dtype="boolean"
+    )
+
+
+# ----------------------------------------------------------------------- strategy discussions
+PARTNERS = {
+    "strategy_police_attended": "police_attended",
+    "strategy_health_attended": "health_attended",
+    "strategy_education_attended": "education_attended",
+}
+
+
+def _strategy_cells(strat: pd.DataFrame | None, period: Period) -> dict[str, Cells]:
+    """Strategy discussions in the period, by row: each partner's attendance where the LA
+    sends it, and all three partners where it sends all three (known for all three)."""
+    if strat is None or strat.empty:
+        return {}
+    s = strat[strat["discussion_date"].between(period.start, period.end)]
+    out = {m: _groups(s[f], {}) for m, f in PARTNERS.items() if sends(strat, f)}
+    if len(out) == len(PARTNERS):
+        flags = s[list(PARTNERS.values())].astype("boolean")
+        # All three known to attend: yes; any known absent: no (even if another is blank);
+        # otherwise unknown, and left out of the denominator.
+        absent = (~flags).fillna(False).any(axis=1)
+        every = pd.Series(pd.NA, index=s.index, dtype="boolean")
+        every[flags.notna().all(axis=1)] = True
+        every[absent] = False
+        out["strategy_all_partners"] = _groups(every, {})
+    return out
+
+
+def strategy_metrics(strat: pd.DataFrame | None, period: Period) -> list[dict]:
+    return _cell_rows(period.label, _strategy_cells(strat, period))
+
+
+def audit_metrics(audits: pd.DataFrame, period: Period) -> list[dict]:
+    rows = _cell_rows(period.label, _audit_cells(audits, period))
+    a = _audits_in_period(audits, period)
+    moderated = a[a["moderated_grade"].notna()]
+    table = pd.crosstab(moderated["grade"], moderated["moderated_grade"])
+    rows += _rows(
+        period.label,
+        "moderation_pairs",
+        {
+            f"auditor={i};moderator={j}": (
+                float(table.at[i, j]) if i in table.index and j in table.columns else 0.0,
+                np.nan,
+            )
+            for i in (1, 2, 3, 4)
+            for j in (1, 2, 3, 4)
+        },
+    )
+    return rows
+
+
+def la_metrics(
+    frames: dict[str, pd.DataFrame], start: str, end: str, policy_days: int, windows: list[int]
+) -> pd.DataFrame:
+    """Every metric for one LA: the year, its quarters, and the monthly child-level trend."""
+    sup, case, over, aud = (frames[k] for k in ("supervision", "caseload", "oversight", "audits"))
+    rows: list[dict] = []
+    for period in periods(start, end):
+        rows += staff_metrics(sup, period, policy_days, windows)
+        rows += reflection_metrics(sup, period)
+        rows += child_metrics(case, over, period, windows)
+        rows += rationale_metrics(over, period)
+        rows += audit_metrics(aud, period)
+        rows += strategy_metrics(frames.get("strategy_discussions"), period)
+    for month in periods(start, end, months=True):
+        rows += child_metrics(case, over, month, windows[:1], breakdowns=False)
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    return out.sort_values(["metric", "period", "breakdown"], kind="stable").reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------- unit records
+MEMBER_COLUMNS = ["unit", "in_numerator", "dataset", "source_file", "source_row"]
+
+
+def impact_series(
+    frames: dict[str, pd.DataFrame], start: str, end: str, outcomes: Iterable[str]
+) -> pd.DataFrame:
+    """Monthly numerators and denominators of the outcomes the templates may move (the
+    impact plan's ``outcomes``, config/impact.yaml), from the start of the study to the end of
+    the data (the baseline year and the follow-up months): child-level oversight at each
+    month end, reflection among the month's held sessions, audit grades of the month.
+    """
+    sup, case, over, aud = (frames[k] for k in ("supervision", "caseload", "oversight", "audits"))
+    rows: list[dict] = []
+    for month in periods(start, end, months=True):
+        rows += child_metrics(case, over, month, [28], breakdowns=False)
+        rows += reflection_metrics(sup, month)
+        rows += audit_metrics(aud, month)
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    out = out[out["metric"].isin(list(outcomes)) & (out["breakdown"] == "all")]
+    return out.sort_values(["metric", "period"], kind="stable").reset_index(drop=True)
+
+
+# Metrics whose units are records: the harmonised dataset they are rows of.
+EVENT_DATASETS = {
+    "supervision_cancelled": "supervision",
+    "supervision_90min_plus": "supervision",
+    "part1_family_reflection": "supervision",
+    "part2_practitioner_reflection": "supervision",
+    "oversight_rationale": "oversight",
+    "audit_mo_good": "audits",
+    "audit_mo_good_moderated": "audits",
+    "audit_good_or_better": "audits",
+    "audit_grade_share": "audits",
+    "moderation_downgraded": "audits",
+    "audit_learning_conversation": "audits",
+    "strategy_police_attended": "strategy_discussions",
+    "strategy_health_attended": "strategy_discussions",
+    "strategy_education_attended": "strategy_discussions",
+    "strategy_all_partners": "strategy_discussions",
+}
+
+
+def _latest(events: pd.DataFrame, key: str, date: str) -> pd.DataFrame:
+    """Each key's latest row (ties broken by lineage), indexed by key."""
+    lineage = events[[key, date, "source_file", "source_row"]]
+    ordered = lineage.sort_values([date, "source_file", "source_row"], kind="stable")
+    return ordered.drop_duplicates(key, keep="last").set_index(key)
+
+
+def _first_found(units: pd.Index, *sources: tuple[str, pd.DataFrame]) -> pd.DataFrame:
+    """For each unit, the lineage of its row in the first source (indexed by unit) holding one."""
+    found = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "dataset": dataset,
+                    "source_file": rows["source_file"].astype("object"),
+                    "source_row": rows["source_row"],
+                },
+                index=rows.index,
+            )
+            for dataset, rows in sources
+        ]
+    )
+    return found[~found.index.duplicated(keep="first")].reindex(units)
+
+
+def _evidence(
+    metric: str, frames: dict[str, pd.DataFrame], period: Period, units: pd.Index
+) -> pd.DataFrame:
+    """The row that decided each unit's outcome in ``metric`` (indexed like ``units``)."""
+    if metric in EVENT_DATASETS:
+        dataset = EVENT_DATASETS[metric]
+        rows = frames[dataset].loc[units]
+        out = _first_found(units, (dataset, rows))
+        out["unit"] = out["source_file"].astype(str) + ":" + out["source_row"].astype(str)
+        return out
+    sup, census = frames["supervision"], period.end
+    if metric.startswith("child_oversight_"):
+        entries = _qualifying(frames["oversight"])
+        last = _latest(entries[entries["entry_date"] <= census], "child_id", "entry_date")
+        kids = open_children(frames["caseload"], census)
+        out = _first_found(units, ("oversight", last), ("caseload", kids))
+    elif metric == "neither_reflection":
+        # A reflection that was recorded decides the worker is out of the numerator; otherwise
+        # their latest held session in the period shows none was; failing that, the record
+        # that made them eligible.
+        held = _held_in_period(sup, period)
+        out = _first_found(
+            units,
+            ("supervision", _latest(held[_any_reflection(held)], "worker_id", "session_date")),
+            ("supervision", _latest(held, "worker_id", "session_date")),
+            ("supervision", _latest(_lookback(sup, census), "worker_id", "session_date")),
+        )
+    else:  # the staff supervision windows
+        held = _held_personal(sup)
+        out = _first_found(
+            units,
+            (
+                "supervision",
+                _latest(held[held["session_date"] <= census], "worker_id", "session_date"),
+            ),
+            ("supervision", _latest(_lookback(sup, census), "worker_id", "session_date")),
+        )
+    out["unit"] = units.astype(str)
+    return out
+
+
+def members(
+    frames: dict[str, pd.DataFrame],
+    start: str,
+    end: str,
+    policy_days: int,
+    windows: list[int],
+    period: str,
+    metric: str,
+    breakdown: str = "all",
+) -> pd.DataFrame:
+    """The units behind one cell of :func:`la_metrics` (same arguments, plus the cell's period
+    label, metric and breakdown): one row per unit counted in the denominator, whether it is
+    counted in the numerator, and the harmonised row (dataset, source file and row) that
+    decided its outcome.
+
+    Units are workers (staff supervision windows, neither reflection), children (child
+    oversight windows) or, for the event metrics, the records themselves
+    (``"source_file:source_row"``). The evidence row is a worker's last held personal
+    supervision on or before the census (else their latest record in the eligibility year); a
+    child's last qualifying oversight entry on or before the census (else the open episode that
+    made them eligible); for neither reflection, a worker's latest held session in the period
+    recording a reflection, else their latest held session in the period, else their latest
+    record in the eligibility year. Raises ``KeyError`` for a metric without unit records
+    (ratios, counts, agreement statistics) and for a period, metric or breakdown with no cell.
+    """
+    kind = definitions().get(metric, {}).get("kind", "proportion")
+    if kind != "proportion":
+        raise KeyError(f"{metric} is a {kind} metric: it has no unit records to list")
+    data = {
+        k: frames[k].reset_index(drop=True)
+        for k in ("supervision", "caseload", "oversight", "audits", "strategy_discussions")
+        if k in frames
+    }
+    sup, case, over, aud = data["supervision"], data["caseload"], data["oversight"], data["audits"]
+    strat = data.get("strategy_discussions")
+    main = {p.label: p for p in periods(start, end)}
+    monthly = {p.label: p for p in periods(start, end, months=True)}
+    staff = [f"staff_supervision_{w}d" for w in windows]
+    child = [f"child_oversight_{w}d" for w in windows]
+    if period in main:
+        p = main[period]
+        families = [
+            (
+                [*staff, "staff_supervision_policy"],
+                lambda: _staff_cells(sup, p, policy_days, windows),
+            ),
+            (["supervision_cancelled", "supervision_90min_plus"], lambda: _session_cells(sup, p)),
+            (
+                ["part1_family_reflection", "part2_practitioner_reflection", "neither_reflection"],
+                lambda: _reflection_cells(sup, p),
+            ),
+            (child, lambda: _child_cells(case, over, p, windows)),
+            (["oversight_rationale"], lambda: _rationale_cells(over, p)),
+            (
+                [m for m, d in EVENT_DATASETS.items() if d == "audits"],
+                lambda: _audit_cells(aud, p),
+            ),
+            ([*PARTNERS, "strategy_all_partners"], lambda: _strategy_cells(strat, p)),
+        ]
+    elif period in monthly:
+        p = monthly[period]
+        families = [(child[:1], lambda: _child_cells(case, over, p, windows[:1], breakdowns=False))]
+    else:
+        known = ", ".join([*main, *monthly])
+        raise KeyError(f"no period {period!r} between {start} and {end} (known: {known})")
+    # Only the family of metrics that holds this one is worked out.
+    cells = next((family() for names, family in families if metric in names), {})
+    if metric not in cells:
+        known = ", ".join(name for names, _ in families for name in names)
+        raise KeyError(
+            f"no metric {metric!r} with unit records in period {period!r} (known: {known})"
+        )
+    if breakdown not in cells[metric]:
+        raise KeyError(
+            f"no breakdown {breakdown!r} of {metric} in period {period!r} "
+            f"(known: {', '.join(cells[metric])})"
+        )
+    flags = cells[metric][breakdown]
+    evidence = _evidence(metric, data, p, flags.index)
+    out = pd.DataFrame(
+        {
+            "unit": evidence["unit"].to_numpy(dtype=object),
+            "in_numerator": flags.to_numpy(dtype=bool),
+            "dataset": evidence["dataset"].to_numpy(dtype=object),
+            "source_file": evidence["source_file"].to_numpy(dtype=object),
+            "source_row": evidence["source_row"].to_numpy(dtype="int64"),
+        },
+        columns=MEMBER_COLUMNS,
+    )
+    return out.sort_values(["source_file", "source_row", "unit"], kind="stable").reset_index(
+        drop=True
+    )
+
+
+def child_units(frames: dict[str, pd.DataFrame], census: pd.Timestamp, window: int) -> pd.DataFrame:
+    """One row per open child at the census for the unit-level model: outcome and covariates
+    (legal status, team type, the allocated worker's caseload)."""
+    kids, gap = child_gaps(frames["caseload"], frames["oversight"], census)
+    open_all = frames["caseload"][
+        (frames["caseload"]["episode_start"] <= census)
+        & (frames["caseload"]["episode_end"].isna() | (frames["caseload"]["episode_end"] > census))
+    ]
+    load = open_all.groupby("worker_id").size()
+    return pd.DataFrame(
+        {
+            "within_window": (gap <= window).astype(int).to_numpy(),
+            "legal_status": kids["legal_status"].to_numpy(),
+            "team_type": kids["team_type"].to_numpy(),
+            "worker_caseload": kids["worker_id"].map(load).astype("float").to_numpy(),
+        }
+    )

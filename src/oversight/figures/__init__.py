@@ -1,0 +1,2 @@
+"""The figures: one module per figure family, each prepared, drawn and described in one
+shared style."""

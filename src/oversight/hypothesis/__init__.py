@@ -1,0 +1,1 @@
+"""The hypothesis stage (rules/hypothesis.smk): the pre-specified predictions, tested."""

@@ -1,0 +1,1 @@
+"""The impact stage (rules/impact.smk): did the supervision templates change practice."""

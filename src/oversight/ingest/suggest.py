@@ -1,0 +1,77 @@
+"""Proposing header aliases for a new LA's file from the aliases other LAs already use.
+
+Fuzzy matching is used only here, to *suggest* a mapping for a person to review; the
+pipeline itself never matches loosely.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from oversight.ingest import common_schema as cs
+from oversight.ingest.normalise import norm_label
+
+MIN_SCORE = 70.0
+
+
+def known_aliases(configs: list[dict[str, Any]], dataset: str) -> dict[str, str]:
+    """Normalised alias -> common field, from every LA config (and the field names)."""
+    out: dict[str, str] = {}
+    for name in cs.fields(dataset):
+        out[norm_label(name.replace("_", " "))] = name
+        out[norm_label(name)] = name
+    for config in configs:
+        spec = config.get("datasets", {}).get(dataset) or {}
+        for name, headers in (spec.get("columns") or {}).items():
+            for header in [headers] if isinstance(headers, str) else headers:
+                out[norm_label(header)] = name
+    return out
+
+
+def suggest(headers: list[str], aliases: dict[str, str]) -> tuple[dict[str, list], list[str]]:
+    """Best field for each header (score, alias matched); headers with no good match."""
+    choices = list(aliases)
+    by_field: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
+    unmatched = []
+    for header in headers:
+        if not header.strip():
+            continue
+        hit = process.extractOne(norm_label(header), choices, scorer=fuzz.WRatio)
+        if hit is None or hit[1] < MIN_SCORE:
+            unmatched.append(header)
+            continue
+        by_field[aliases[hit[0]]].append((float(hit[1]), header, hit[0]))
+    return {f: sorted(v, reverse=True) for f, v in by_field.items()}, unmatched
+
+
+def as_yaml(dataset: str, path: Path, by_field: dict[str, list], unmatched: list[str]) -> str:
+    """A ``columns:`` block to paste into config/authorities/<la>.yaml, with review notes."""
+    fields = cs.fields(dataset)
+    lines = [
+        f"# Suggested mapping for {path.name} ({dataset}). Review every line before use:",
+        "# scores are string similarity to aliases other LAs use, not a guarantee.",
+        "columns:",
+    ]
+    for name, meta in fields.items():
+        if meta["type"] in ("item", "response"):
+            continue
+        hits = by_field.get(name, [])
+        need = "required" if meta.get("required") else "optional"
+        if not hits:
+            lines.append(f"  # {name}: no column found ({need})")
+            continue
+        score, header, alias = hits[0]
+        lines.append(
+            f"  {name}: {yaml.safe_dump(header, allow_unicode=True).splitlines()[0]}"
+            f"  # {score:.0f}% like {alias!r}; {need}"
+        )
+        for score2, other, _ in hits[1:]:
+            lines.append(f"  # also similar: {other!r} ({score2:.0f}%)")
+    for header in unmatched:
+        lines.append(f"  # not matched: {header!r}")
+    return "\n".join(lines) + "\n"
