@@ -29,28 +29,28 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import statsmodels.api as sm
-from scipy.stats import chi2, norm
+from scipy.stats import norm
+
+from oversight.stats.did_effects import (
+    event_effects,
+    group_average,
+    group_effects,
+    group_shares,
+    group_time_effects,
+    weighted_aggregate,
+)
+from oversight.stats.did_inference import (
+    analytic_se,
+    multiplier_bootstrap,
+    pre_average,
+    pretrend_test,
+    summary,
+)
+from oversight.stats.did_panel import FloatArray, Panel, prepare_panel
 
 ControlGroup = Literal["never_treated", "not_yet_treated"]
 BasePeriod = Literal["varying", "universal"]
 Multiplier = Literal["rademacher", "mammen"]
-
-FloatArray = npt.NDArray[np.float64]
-
-#: Standard errors at or below this are reported as NaN (zero variance), as ``did`` does.
-ZERO_SE = float(np.sqrt(np.finfo(float).eps) * 10)
-
-# Bootstrap multipliers, all with mean 0 and variance 1. Rademacher (+-1 with equal
-# probability) is what did's bootstrap draws (BMisc::multiplier_bootstrap); Mammen's (1993)
-# two-point weights, the example of Callaway & Sant'Anna (2021), also match the third moment.
-_SQRT5 = float(np.sqrt(5.0))
-_MAMMEN_LOW = (1.0 - _SQRT5) / 2.0
-_MAMMEN_HIGH = (1.0 + _SQRT5) / 2.0
-_MAMMEN_P_LOW = (_SQRT5 + 1.0) / (2.0 * _SQRT5)
-# Normal-consistent scale of an interquartile range, as did::mboot uses.
-_IQR_TO_SD = float(norm.ppf(0.75) - norm.ppf(0.25))
-# Largest multiplier matrix drawn at once (entries), to bound memory.
-_CHUNK = 2**22
 
 
 @dataclass(frozen=True)
@@ -99,36 +99,6 @@ class DiDResult:
     n_groups: int
     critical_values: dict[str, float] = field(default_factory=dict)
     """Critical value used for the bands of att_gt, by_group and event_study."""
-
-
-@dataclass(frozen=True)
-class _Panel:
-    """A balanced panel in wide form: one row per unit, one column per period."""
-
-    times: npt.NDArray
-    y: FloatArray
-    """(n units, T periods) outcomes."""
-    g: FloatArray
-    """First treated period per unit, 0 for never treated."""
-    w: FloatArray
-    """Unit weights (all 1 without weights)."""
-    cluster: npt.NDArray[np.intp]
-    """Cluster code per unit, 0..n_clusters-1 (the unit itself without ``cluster``)."""
-    n_clusters: int
-
-    @property
-    def n(self) -> int:
-        return self.y.shape[0]
-
-
-@dataclass(frozen=True)
-class _Cells:
-    """All ATT(g, t) with their influence functions (n units x k cells)."""
-
-    group: FloatArray
-    time: FloatArray
-    att: FloatArray
-    inf: FloatArray
 
 
 def staggered_did(
@@ -227,12 +197,12 @@ def staggered_did(
         ``src/BMisc.cpp`` (``multiplier_bootstrap``, Rademacher weights).
     """
     _check_options(control_group, base_period, alpha, bootstrap, multiplier)
-    panel = _prepare_panel(data, unit, time, group, outcome, weights, cluster)
+    panel = prepare_panel(data, unit, time, group, outcome, weights, cluster)
     if control_group == "never_treated" and not np.any(panel.g == 0):
         raise ValueError(
             "no never-treated units: use control_group='not_yet_treated' or add a comparison group"
         )
-    cells = _group_time_effects(panel, control_group, base_period)
+    cells = group_time_effects(panel, control_group, base_period)
     z = float(norm.ppf(1.0 - alpha / 2.0))
 
     post = cells.time >= cells.group
@@ -243,26 +213,26 @@ def staggered_did(
             "of the aggregations",
             stacklevel=2,
         )
-    pg = _group_shares(panel, cells.group)
-    simple_att, simple_inf = _weighted_aggregate(cells, pg, post & usable, panel)
-    group_values, group_att, group_inf = _group_effects(cells, post & usable)
-    group_avg_att, group_avg_inf = _group_average(panel, group_values, group_att, group_inf)
-    event_times, event_att, event_inf = _event_effects(cells, pg, usable, panel)
+    pg = group_shares(panel, cells.group)
+    simple_att, simple_inf = weighted_aggregate(cells, pg, post & usable, panel)
+    group_values, group_att, group_inf = group_effects(cells, post & usable)
+    group_avg_att, group_avg_inf = group_average(panel, group_values, group_att, group_inf)
+    event_times, event_att, event_inf = event_effects(cells, pg, usable, panel)
     event_post = event_times >= 0
     event_avg_att = float(np.mean(event_att[event_post]))
     event_avg_inf = event_inf[:, event_post].mean(axis=1)
-    pre_avg = _pre_average(event_att, event_inf, ~event_post, panel, z)
+    pre_avg = pre_average(event_att, event_inf, ~event_post, panel, z)
 
     infs = {"att_gt": cells.inf, "by_group": group_inf, "event_study": event_inf}
     if bootstrap > 0:
-        boot = _multiplier_bootstrap(panel, list(infs.values()), bootstrap, seed, alpha, multiplier)
+        boot = multiplier_bootstrap(panel, list(infs.values()), bootstrap, seed, alpha, multiplier)
     else:
         boot = [(np.full(inf.shape[1], np.nan), z) for inf in infs.values()]
     boot_se = {name: b[0] for name, b in zip(infs, boot, strict=True)}
     crit = {name: b[1] for name, b in zip(infs, boot, strict=True)}
 
     def table(name: str, keys: dict[str, npt.NDArray], att: FloatArray) -> pd.DataFrame:
-        se = _analytic_se(panel, infs[name])
+        se = analytic_se(panel, infs[name])
         return _effect_table(keys, att, se, boot_se[name], crit[name], bootstrap > 0)
 
     times = panel.times
@@ -273,12 +243,12 @@ def staggered_did(
     ).assign(post=post)
     return DiDResult(
         att_gt=att_gt,
-        overall=_summary(simple_att, simple_inf, panel, z),
+        overall=summary(simple_att, simple_inf, panel, z),
         by_group=table("by_group", {"group": _like_time(group_values, times)}, group_att),
-        group_average=_summary(group_avg_att, group_avg_inf, panel, z),
+        group_average=summary(group_avg_att, group_avg_inf, panel, z),
         event_study=table("event_study", {"event_time": _like_time(event_times, times)}, event_att),
-        event_average=_summary(event_avg_att, event_avg_inf, panel, z),
-        pretrend=_pretrend_test(panel, cells, att_gt["se"].to_numpy()),
+        event_average=summary(event_avg_att, event_avg_inf, panel, z),
+        pretrend=pretrend_test(panel, cells, att_gt["se"].to_numpy()),
         pre_average=pre_avg,
         twfe=_twfe(data, panel, unit, time, group, outcome, weights, cluster, alpha),
         control_group=control_group,
@@ -330,97 +300,6 @@ def _effect_table(
     )
 
 
-# --- data preparation -------------------------------------------------------------------
-
-
-def _prepare_panel(
-    data: pd.DataFrame,
-    unit: str,
-    time: str,
-    group: str,
-    outcome: str,
-    weights: str | None,
-    cluster: str | None,
-) -> _Panel:
-    """Validate the long panel and reshape it to one row per unit."""
-    columns = [unit, time, group, outcome] + [c for c in (weights, cluster) if c is not None]
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise ValueError(f"data has no column(s) {missing}")
-    frame = data[list(dict.fromkeys(columns))].copy()
-    if frame[unit].isna().any() or frame[time].isna().any():
-        raise ValueError(f"{unit!r} and {time!r} must not be missing")
-    frame[group] = pd.to_numeric(frame[group]).fillna(0).astype(float)
-    if (frame[group] < 0).any():
-        raise ValueError(f"{group!r} must be a period, 0 or NaN (never treated)")
-    duplicated = frame.duplicated([unit, time])
-    if duplicated.any():
-        row = frame.loc[duplicated].iloc[0]
-        raise ValueError(
-            f"unit {_plain(row[unit])!r} has more than one row for {time} {_plain(row[time])!r}"
-        )
-
-    per_unit = [group] + [c for c in (weights, cluster) if c is not None]
-    varying = frame.groupby(unit, sort=True)[per_unit].nunique(dropna=False).gt(1)
-    for column in per_unit:
-        if varying[column].any():
-            first = varying.index[varying[column]][0]
-            raise ValueError(
-                f"{column!r} must be constant within unit; unit {_plain(first)!r} varies"
-            )
-
-    units = np.sort(frame[unit].unique())
-    times = np.sort(frame[time].unique())
-    observed = frame.loc[frame[outcome].notna()].set_index([unit, time]).index
-    full = pd.MultiIndex.from_product([units, times], names=[unit, time])
-    absent = full.difference(observed)
-    if len(absent) > 0:
-        first_unit, first_time = absent[0]
-        raise ValueError(
-            f"unbalanced panel: unit {_plain(first_unit)!r} has no {outcome!r} for {time} "
-            f"{_plain(first_time)!r} ({len(absent)} unit-periods missing); staggered_did "
-            "needs a balanced panel"
-        )
-
-    y = frame.pivot(index=unit, columns=time, values=outcome).loc[units, times]
-    per = frame.groupby(unit, sort=True).first().loc[units]
-    g = per[group].to_numpy(dtype=float)
-    w = per[weights].to_numpy(dtype=float) if weights is not None else np.ones(len(units))
-    if not np.all(np.isfinite(w) & (w > 0)):
-        raise ValueError(f"{weights!r} must be positive and finite")
-
-    t_first, t_last = float(times[0]), float(times[-1])
-    g = np.where(g > t_last, 0.0, g)  # treated after the panel ends: never treated here
-    early = (g > 0) & (g <= t_first)
-    if early.any():
-        warnings.warn(
-            f"dropped {int(early.sum())} unit(s) already treated in the first period "
-            f"({time} {_plain(times[0])!r}): they have no pre-treatment period",
-            stacklevel=3,
-        )
-    keep = ~early
-    if not np.any(g[keep] > 0):
-        raise ValueError("no treated group with a pre-treatment period")
-    if cluster is not None:
-        codes, uniques = pd.factorize(per[cluster].to_numpy()[keep], sort=True)
-        n_clusters = len(uniques)
-    else:
-        codes, n_clusters = np.arange(int(keep.sum())), int(keep.sum())
-    return _Panel(
-        times=times,
-        y=y.to_numpy(dtype=float)[keep],
-        g=g[keep],
-        w=w[keep],
-        cluster=np.asarray(codes, dtype=np.intp),
-        n_clusters=n_clusters,
-    )
-
-
-def _plain(value: object) -> object:
-    """A numpy scalar as the Python scalar it holds (for readable messages)."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
 def _like_time(values: FloatArray, times: npt.NDArray) -> npt.NDArray:
     """Return ``values`` as integers when the periods are integers (years), else floats."""
     if np.issubdtype(times.dtype, np.integer) and np.all(np.mod(values, 1) == 0):
@@ -428,234 +307,12 @@ def _like_time(values: FloatArray, times: npt.NDArray) -> npt.NDArray:
     return values
 
 
-# --- group-time effects -----------------------------------------------------------------
-
-
-def _group_time_effects(panel: _Panel, control_group: str, base_period: str) -> _Cells:
-    """Every ATT(g, t) and its influence function, in ``did``'s (group, time) order."""
-    times = panel.times.astype(float)
-    groups = np.unique(panel.g[panel.g > 0])
-    rows: list[tuple[float, float, float, FloatArray]] = []
-    first = 1 if base_period == "varying" else 0
-    for g in groups:
-        last_pre = int(np.flatnonzero(times < g)[-1])
-        for ti in range(first, len(times)):
-            base = last_pre if (times[ti] >= g or base_period == "universal") else ti - 1
-            if ti == base:  # universal base period: ATT(g, g-1) is 0 by construction
-                rows.append((g, times[ti], 0.0, np.zeros(panel.n)))
-                continue
-            treated = panel.g == g
-            if control_group == "never_treated":
-                control = panel.g == 0
-            else:
-                later = max(times[ti], times[base])
-                control = (panel.g == 0) | ((panel.g > later) & ~treated)
-            att, inf = _did_2x2(panel.y[:, ti] - panel.y[:, base], treated, control, panel.w)
-            rows.append((g, times[ti], att, inf))
-    return _Cells(
-        group=np.array([r[0] for r in rows]),
-        time=np.array([r[1] for r in rows]),
-        att=np.array([r[2] for r in rows]),
-        inf=np.column_stack([r[3] for r in rows]),
-    )
-
-
-def _did_2x2(
-    dy: FloatArray, treated: npt.NDArray[np.bool_], control: npt.NDArray[np.bool_], w: FloatArray
-) -> tuple[float, FloatArray]:
-    """Weighted 2x2 DiD of the change ``dy`` and its influence function over all n units.
-
-    ``psi_i = n w_i D_i (dy_i - mu_1) / sum(w D) - n w_i C_i (dy_i - mu_0) / sum(w C)``:
-    the influence function of ``DRDID::reg_did_panel`` with an intercept only, scaled by
-    ``n / n1`` and padded with zeros for units outside the comparison, as ``did`` does.
-    """
-    n = dy.shape[0]
-    w1 = w * treated
-    w0 = w * control
-    if w0.sum() == 0 or w1.sum() == 0:
-        return float("nan"), np.zeros(n)
-    mu1 = float(np.sum(w1 * dy) / w1.sum())
-    mu0 = float(np.sum(w0 * dy) / w0.sum())
-    inf = n * (w1 * (dy - mu1) / w1.sum() - w0 * (dy - mu0) / w0.sum())
-    return mu1 - mu0, inf
-
-
-# --- aggregation (did::compute.aggte) ----------------------------------------------------
-
-
-def _group_shares(panel: _Panel, groups: FloatArray) -> FloatArray:
-    """``P(G = g)``: the weighted share of units in each listed group (``did``'s ``pg``)."""
-    return np.array([np.mean(panel.w * (panel.g == g)) for g in groups])
-
-
-def _weights_influence(panel: _Panel, groups: FloatArray, pg: FloatArray) -> FloatArray:
-    """Influence of estimating the weights ``pg / sum(pg)`` (``did``'s ``wif``), n x k."""
-    ind = panel.w[:, None] * (panel.g[:, None] == groups[None, :]) - pg[None, :]
-    total = pg.sum()
-    return ind / total - ind.sum(axis=1, keepdims=True) * (pg / total**2)[None, :]
-
-
-def _weighted_aggregate(
-    cells: _Cells, pg: FloatArray, keep: npt.NDArray[np.bool_], panel: _Panel
-) -> tuple[float, FloatArray]:
-    """Group-size weighted mean of the kept ATT(g, t) and its influence function."""
-    att, inf, share = cells.att[keep], cells.inf[:, keep], pg[keep]
-    weights = share / share.sum()
-    estimate = float(weights @ att)
-    psi = inf @ weights + _weights_influence(panel, cells.group[keep], share) @ att
-    return estimate, psi
-
-
-def _group_effects(
-    cells: _Cells, keep: npt.NDArray[np.bool_]
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Each group's mean post-adoption ATT(g, t) (no estimated weights within a group)."""
-    values = np.unique(cells.group[keep])
-    att, inf = [], []
-    for g in values:
-        mask = keep & (cells.group == g)
-        att.append(float(np.mean(cells.att[mask])))
-        inf.append(cells.inf[:, mask].mean(axis=1))
-    return values, np.array(att), np.column_stack(inf)
-
-
-def _group_average(
-    panel: _Panel, groups: FloatArray, att: FloatArray, inf: FloatArray
-) -> tuple[float, FloatArray]:
-    """Group effects averaged with weights proportional to group size, plus the
-    influence of estimating those weights (``did``'s ``selective.wif``)."""
-    pg = _group_shares(panel, groups)
-    weights = pg / pg.sum()
-    estimate = float(weights @ att)
-    psi = inf @ weights + _weights_influence(panel, groups, pg) @ att
-    return estimate, psi
-
-
-def _event_effects(
-    cells: _Cells, pg: FloatArray, keep: npt.NDArray[np.bool_], panel: _Panel
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Group-size weighted ATT(g, g + e) for every event time ``e`` (``type = "dynamic"``)."""
-    event = cells.time - cells.group
-    values = np.unique(event[keep])
-    att, inf = [], []
-    for e in values:
-        estimate, psi = _weighted_aggregate(cells, pg, keep & (event == e), panel)
-        att.append(estimate)
-        inf.append(psi)
-    return values, np.array(att), np.column_stack(inf)
-
-
-# --- inference ----------------------------------------------------------------------------
-
-
-def _cluster_sums(panel: _Panel, inf: FloatArray) -> FloatArray:
-    """Influence functions summed within cluster (n_clusters x k)."""
-    sums = np.zeros((panel.n_clusters, inf.shape[1]))
-    np.add.at(sums, panel.cluster, inf)
-    return sums
-
-
-def _analytic_se(panel: _Panel, inf: FloatArray) -> FloatArray:
-    """``sqrt(sum_c S_c^2) / n`` per column; zero standard errors become NaN."""
-    se = np.sqrt(np.sum(_cluster_sums(panel, inf) ** 2, axis=0)) / panel.n
-    return np.where(se <= ZERO_SE, np.nan, se)
-
-
-def _summary(estimate: float, inf: FloatArray, panel: _Panel, z: float) -> dict[str, float]:
-    """Estimate, analytic standard error and pointwise normal interval."""
-    se = float(_analytic_se(panel, inf[:, None])[0])
-    return {"att": estimate, "se": se, "lower": estimate - z * se, "upper": estimate + z * se}
-
-
-def _pre_average(
-    att: FloatArray, inf: FloatArray, pre: npt.NDArray, panel: _Panel, z: float
-) -> dict[str, float]:
-    """Mean pre-adoption event-study effect, its interval and a normal two-sided p-value."""
-    keep = pre & np.isfinite(att)
-    if not keep.any():
-        nan = float("nan")
-        return {"att": nan, "se": nan, "lower": nan, "upper": nan, "p_value": nan}
-    out = _summary(float(np.mean(att[keep])), inf[:, keep].mean(axis=1), panel, z)
-    out["p_value"] = (
-        float(2 * norm.sf(abs(out["att"] / out["se"]))) if out["se"] > 0 else float("nan")
-    )
-    return out
-
-
-def _pretrend_test(panel: _Panel, cells: _Cells, se: FloatArray) -> dict[str, float]:
-    """Wald test that the pre-adoption ATT(g, t) with non-zero variance are all zero."""
-    pre = (cells.time < cells.group) & np.isfinite(se) & np.isfinite(cells.att)
-    df = int(pre.sum())
-    if df == 0:
-        return {"stat": float("nan"), "df": 0, "p_value": float("nan")}
-    sums = _cluster_sums(panel, cells.inf[:, pre])
-    cov = sums.T @ sums / panel.n**2
-    if 1.0 / np.linalg.cond(cov) <= np.finfo(float).eps:
-        warnings.warn("pre-trend covariance is singular: no Wald test", stacklevel=3)
-        return {"stat": float("nan"), "df": df, "p_value": float("nan")}
-    att = cells.att[pre]
-    stat = float(att @ np.linalg.solve(cov, att))
-    return {"stat": stat, "df": df, "p_value": float(chi2.sf(stat, df))}
-
-
-def _multiplier_bootstrap(
-    panel: _Panel,
-    infs: list[FloatArray],
-    draws: int,
-    seed: int,
-    alpha: float,
-    multiplier: str = "rademacher",
-) -> list[tuple[FloatArray, float]]:
-    """Bootstrap standard errors and sup-t critical values, as ``did::mboot``.
-
-    Each draw multiplies the cluster sums ``S_c`` of the influence functions by
-    independent multipliers ``V_c`` (Rademacher or Mammen):
-    ``R_b = sqrt(n_c) * mean_c(V_c S_c)``. The standard error of a column is its
-    interquartile range over draws divided by that of a standard normal, times
-    ``sqrt(n_c) / n``; the critical value is the ``1 - alpha`` quantile of
-    ``max_k |R_bk| / sigma_k`` over the columns of one table. The same draws serve all
-    tables. Quantiles are R's type 1 (``inverted_cdf``). A critical value below the
-    normal one falls back to the normal one, as ``aggte`` does.
-    """
-    sums = _cluster_sums(panel, np.column_stack(infs))
-    n_c = panel.n_clusters
-    rng = np.random.default_rng(seed)
-    boot = np.empty((draws, sums.shape[1]))
-    step = max(1, _CHUNK // n_c)
-    for start in range(0, draws, step):
-        size = min(step, draws - start)
-        u = rng.random((size, n_c))
-        if multiplier == "mammen":
-            v = np.where(u < _MAMMEN_P_LOW, _MAMMEN_LOW, _MAMMEN_HIGH)
-        else:
-            v = np.where(u < 0.5, -1.0, 1.0)
-        boot[start : start + size] = (v @ sums) / np.sqrt(n_c)
-
-    z = float(norm.ppf(1.0 - alpha / 2.0))
-    out, start = [], 0
-    for inf in infs:
-        block = boot[:, start : start + inf.shape[1]]
-        start += inf.shape[1]
-        live = np.sum(block**2, axis=0) > ZERO_SE
-        q75, q25 = np.quantile(block[:, live], [0.75, 0.25], axis=0, method="inverted_cdf")
-        sigma = (q75 - q25) / _IQR_TO_SD
-        se = np.full(inf.shape[1], np.nan)
-        se[live] = sigma * np.sqrt(n_c) / panel.n
-        se = np.where(se <= ZERO_SE, np.nan, se)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t_max = np.nanmax(np.abs(block[:, live] / sigma), axis=1) if live.any() else []
-        t_max = np.asarray(t_max)[np.isfinite(t_max)]
-        crit = float(np.quantile(t_max, 1.0 - alpha, method="inverted_cdf")) if t_max.size else z
-        out.append((se, crit if np.isfinite(crit) and crit >= z else z))
-    return out
-
-
 # --- naive two-way fixed effects ----------------------------------------------------------
 
 
 def _twfe(
     data: pd.DataFrame,
-    panel: _Panel,
+    panel: Panel,
     unit: str,
     time: str,
     group: str,

@@ -90,17 +90,21 @@ from statsmodels.stats.diagnostic import acorr_ljungbox
 from statsmodels.stats.stattools import durbin_watson
 from statsmodels.tsa.stattools import acf
 
-Family = Literal["binomial", "quasibinomial", "poisson", "quasipoisson"]
-FAMILIES: tuple[str, ...] = ("binomial", "quasibinomial", "poisson", "quasipoisson")
+from oversight.stats.its_data import (
+    LEVEL,
+    SLOPE,
+    TIME,
+    check_options,
+    design_matrix,
+    prepare_series,
+    resolve_family,
+)
 
-#: Fewest time points allowed on either side of the interruption.
-MIN_POINTS_PER_SEGMENT = 3
+Family = Literal["binomial", "quasibinomial", "poisson", "quasipoisson"]
 #: Ljung-Box is run at lag ``min(LJUNG_BOX_MAX_LAG, n // 4)``.
 LJUNG_BOX_MAX_LAG = 12
 
 _Array = npt.NDArray[np.float64]
-
-_INTERCEPT, _TIME, _LEVEL, _SLOPE = "intercept", "time", "level_change", "slope_change"
 
 
 @dataclass(frozen=True)
@@ -179,7 +183,7 @@ class ITSResult:
         alpha = self.alpha if alpha is None else _check_alpha(alpha)
         x1 = self._x_step
         x0 = x1.copy()
-        x0[_column_index(self.table, _LEVEL)] = 0.0
+        x0[_column_index(self.table, LEVEL)] = 0.0
         eta1, eta0 = float(x1 @ self._params), float(x0 @ self._params)
         if self.family.endswith("binomial"):
             p1, p0 = float(expit(eta1)), float(expit(eta0))
@@ -214,121 +218,6 @@ def _check_alpha(alpha: float) -> float:
     return alpha
 
 
-def _resolve_family(family: str | None, trials: str | None, offset: str | None) -> str:
-    if family is None:
-        family = "quasibinomial" if trials is not None else "quasipoisson"
-    if family not in FAMILIES:
-        raise ValueError(f"family must be one of {FAMILIES}, got {family!r}")
-    if family.endswith("binomial"):
-        if trials is None:
-            raise ValueError(f"family {family!r} needs a trials column (events out of trials)")
-        if offset is not None:
-            raise ValueError("offset applies to the Poisson families only")
-    elif trials is not None:
-        raise ValueError(f"trials is for the binomial families; family {family!r} models counts")
-    return family
-
-
-def _time_values(column: pd.Series, interruption: Any) -> tuple[_Array, float]:
-    """Numeric time values and interruption; a Period column becomes period ordinals."""
-    if isinstance(column.dtype, pd.PeriodDtype):
-        freq = column.dtype.freq
-        values = np.array([p.ordinal for p in column], dtype=float)
-        point = interruption if isinstance(interruption, pd.Period) else None
-        point = pd.Period(interruption, freq=freq) if point is None else point.asfreq(freq)
-        return values, float(point.ordinal)
-    if not (pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)):
-        raise ValueError(
-            "time must be numeric (e.g. months since the start) or a pandas Period column, "
-            f"got dtype {column.dtype}"
-        )
-    try:
-        point = float(interruption)
-    except (TypeError, ValueError):
-        raise ValueError(f"interruption must be a time value, got {interruption!r}") from None
-    return column.to_numpy(dtype=float), point
-
-
-def _prepare(
-    data: pd.DataFrame,
-    time: str,
-    events: str,
-    trials: str | None,
-    offset: str | None,
-    interruption: Any,
-) -> tuple[_Array, float, _Array, _Array | None, _Array | None]:
-    """Validate the columns and return ``(t, T, events, trials, offset)`` in time order."""
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError("data must be a pandas DataFrame")
-    columns = [c for c in (time, events, trials, offset) if c is not None]
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise ValueError(f"column(s) not in data: {missing}")
-    frame = data[columns]
-    if frame.isna().any().any():
-        bad = [c for c in columns if frame[c].isna().any()]
-        raise ValueError(f"missing values in column(s): {bad}")
-    t, point = _time_values(frame[time], interruption)
-    if not np.all(np.isfinite(t)):
-        raise ValueError("time values must be finite")
-    order = np.argsort(t, kind="stable")
-    t = t[order]
-    if np.any(np.diff(t) == 0):
-        raise ValueError("time values must be unique (one row per time point)")
-
-    def numeric(name: str) -> _Array:
-        try:
-            values = frame[name].to_numpy(dtype=float)[order]
-        except (TypeError, ValueError):
-            raise ValueError(f"column {name!r} must be numeric") from None
-        if not np.all(np.isfinite(values)):
-            raise ValueError(f"column {name!r} must be finite")
-        return values
-
-    y = numeric(events)
-    if np.any(y < 0):
-        raise ValueError(f"events ({events!r}) must be non-negative counts")
-    n_trials = None
-    if trials is not None:
-        n_trials = numeric(trials)
-        if np.any(n_trials <= 0):
-            raise ValueError(f"trials ({trials!r}) must be positive")
-        if np.any(y > n_trials):
-            raise ValueError(f"events ({events!r}) must not exceed trials ({trials!r})")
-    exposure = None
-    if offset is not None:
-        exposure = numeric(offset)
-        if np.any(exposure <= 0):
-            raise ValueError(f"offset ({offset!r}) must be positive (its log is the offset)")
-
-    n_pre, n_post = int(np.sum(t < point)), int(np.sum(t >= point))
-    if min(n_pre, n_post) < MIN_POINTS_PER_SEGMENT:
-        raise ValueError(
-            f"need at least {MIN_POINTS_PER_SEGMENT} time points on each side of the "
-            f"interruption, got {n_pre} before and {n_post} from {interruption!r} on"
-        )
-    return t, point, y, n_trials, exposure
-
-
-def _design(
-    t: _Array, point: float, *, slope_change: bool, seasonal: int, period: float
-) -> pd.DataFrame:
-    """The design matrix: intercept, centred time, step, slope change, Fourier pairs."""
-    post = (t >= point).astype(float)
-    columns: dict[str, _Array] = {
-        _INTERCEPT: np.ones_like(t),
-        _TIME: t - point,
-        _LEVEL: post,
-    }
-    if slope_change:
-        columns[_SLOPE] = (t - point) * post
-    for k in range(1, seasonal + 1):
-        angle = 2.0 * np.pi * k * t / period
-        columns[f"sin{k}"] = np.sin(angle)
-        columns[f"cos{k}"] = np.cos(angle)
-    return pd.DataFrame(columns)
-
-
 def _autocorrelation(resid: _Array) -> dict[str, float]:
     lags = min(LJUNG_BOX_MAX_LAG, resid.size // 4)
     lb = acorr_ljungbox(resid, lags=[lags], return_df=True)
@@ -341,19 +230,58 @@ def _autocorrelation(resid: _Array) -> dict[str, float]:
     }
 
 
-def _check_options(seasonal: int, period: float, hac_lags: int | None, n: int) -> None:
-    if isinstance(seasonal, bool) or not isinstance(seasonal, int | np.integer) or seasonal < 0:
-        raise ValueError(f"seasonal must be a non-negative integer, got {seasonal!r}")
-    if seasonal and not 2 * seasonal < period:
-        raise ValueError(
-            f"seasonal={seasonal} harmonic pairs need period > {2 * seasonal}, got {period}"
-        )
-    if hac_lags is not None and (
-        isinstance(hac_lags, bool)
-        or not isinstance(hac_lags, int | np.integer)
-        or not 0 <= hac_lags < n
-    ):
-        raise ValueError(f"hac_lags must be None or an integer in [0, {n}), got {hac_lags!r}")
+def _fit(
+    design: pd.DataFrame,
+    y: _Array,
+    n_trials: _Array | None,
+    exposure: _Array | None,
+    family: str,
+    hac_lags: int | None,
+) -> tuple[Any, str]:
+    """The GLM fit (events out of trials, or counts with the log offset) and how its
+    standard errors are computed."""
+    binomial = family.endswith("binomial")
+    if binomial:
+        assert n_trials is not None
+        endog: _Array = np.column_stack([y, n_trials - y])
+        glm_family: sm.families.Family = sm.families.Binomial()
+    else:
+        endog = y
+        glm_family = sm.families.Poisson()
+    model = sm.GLM(
+        endog,
+        design,
+        family=glm_family,
+        offset=None if exposure is None else np.log(exposure),
+    )
+    quasi = family.startswith("quasi")
+    if hac_lags is None:
+        fit = model.fit()
+        se_method = "model-based" + (" (scaled by Pearson X2/df)" if quasi else "")
+    else:
+        fit = model.fit(cov_type="HAC", cov_kwds={"maxlags": int(hac_lags)})
+        se_method = f"HAC (Newey-West, Bartlett kernel, maxlags={int(hac_lags)})"
+    if not getattr(fit, "converged", True):
+        warnings.warn("GLM fit did not converge", RuntimeWarning, stacklevel=3)
+    return fit, se_method
+
+
+def _coefficients(terms: list[str], coef: _Array, cov: _Array, alpha: float) -> pd.DataFrame:
+    """Every coefficient as a ratio with its Wald interval and p-value, and on the log
+    scale."""
+    se = np.sqrt(np.diag(cov))
+    z = norm.ppf(1.0 - alpha / 2.0)
+    return pd.DataFrame(
+        {
+            "term": terms,
+            "estimate": np.exp(coef),
+            "lower": np.exp(coef - z * se),
+            "upper": np.exp(coef + z * se),
+            "p_value": 2.0 * norm.sf(np.abs(coef / se)),
+            "coef": coef,
+            "std_error": se,
+        }
+    )
 
 
 def interrupted_time_series(
@@ -413,79 +341,49 @@ def interrupted_time_series(
         Newey & West (1987). See the module docstring.
     """
     alpha = _check_alpha(alpha)
-    family = _resolve_family(family, trials, offset)
-    t, point, y, n_trials, exposure = _prepare(data, time, events, trials, offset, interruption)
+    family = resolve_family(family, trials, offset)
+    t, point, y, n_trials, exposure = prepare_series(
+        data, time, events, trials, offset, interruption
+    )
     n = t.size
-    _check_options(seasonal, period, hac_lags, n)
-    design = _design(t, point, slope_change=slope_change, seasonal=int(seasonal), period=period)
+    check_options(seasonal, period, hac_lags, n)
+    design = design_matrix(
+        t, point, slope_change=slope_change, seasonal=int(seasonal), period=period
+    )
     x = design.to_numpy()
     if x.shape[1] >= n:
         raise ValueError(f"{x.shape[1]} coefficients need more than {n} time points")
     if np.linalg.matrix_rank(x) < x.shape[1]:
         raise ValueError("design matrix is singular (are the seasonal terms collinear?)")
 
-    binomial = family.endswith("binomial")
-    if binomial:
-        assert n_trials is not None
-        endog: _Array = np.column_stack([y, n_trials - y])
-        glm_family: sm.families.Family = sm.families.Binomial()
-    else:
-        endog = y
-        glm_family = sm.families.Poisson()
-    model = sm.GLM(
-        endog,
-        design,
-        family=glm_family,
-        offset=None if exposure is None else np.log(exposure),
-    )
+    fit, se_method = _fit(design, y, n_trials, exposure, family, hac_lags)
     quasi = family.startswith("quasi")
-    if hac_lags is None:
-        fit = model.fit()
-        se_method = "model-based" + (" (scaled by Pearson X2/df)" if quasi else "")
-    else:
-        fit = model.fit(cov_type="HAC", cov_kwds={"maxlags": int(hac_lags)})
-        se_method = f"HAC (Newey-West, Bartlett kernel, maxlags={int(hac_lags)})"
-    if not getattr(fit, "converged", True):
-        warnings.warn("GLM fit did not converge", RuntimeWarning, stacklevel=2)
-
     dispersion = float(fit.pearson_chi2 / fit.df_resid)
     coef = np.asarray(fit.params, dtype=float)
     cov = np.asarray(fit.cov_params(), dtype=float)
     if quasi and hac_lags is None:
         cov = cov * dispersion
-    se = np.sqrt(np.diag(cov))
-    z = norm.ppf(1.0 - alpha / 2.0)
-    table = pd.DataFrame(
-        {
-            "term": list(design.columns),
-            "estimate": np.exp(coef),
-            "lower": np.exp(coef - z * se),
-            "upper": np.exp(coef + z * se),
-            "p_value": 2.0 * norm.sf(np.abs(coef / se)),
-            "coef": coef,
-            "std_error": se,
-        }
-    )
+    table = _coefficients(list(design.columns), coef, cov, alpha)
     rows = table.set_index("term")
 
     def pick(term: str, column: str) -> float:
         return float(rows.at[term, column]) if term in rows.index else float("nan")
 
     # The design row at the interruption itself (it need not be an observed time point).
-    x_step = _design(
+    x_step = design_matrix(
         np.array([point]), point, slope_change=slope_change, seasonal=int(seasonal), period=period
     ).to_numpy()[0]
     return ITSResult(
         family=family,
-        level_change=pick(_LEVEL, "estimate"),
-        level_lower=pick(_LEVEL, "lower"),
-        level_upper=pick(_LEVEL, "upper"),
-        level_p=pick(_LEVEL, "p_value"),
-        slope_change=pick(_SLOPE, "estimate"),
-        slope_lower=pick(_SLOPE, "lower"),
-        slope_upper=pick(_SLOPE, "upper"),
-        slope_p=pick(_SLOPE, "p_value"),
-        pre_slope=pick(_TIME, "estimate"),
+        level_change=pick(LEVEL, "estimate"),
+        level_lower=pick(LEVEL, "lower"),
+        level_upper=pick(LEVEL, "upper"),
+        level_p=pick(LEVEL, "p_value"),
+        slope_change=pick(SLOPE, "estimate"),
+        slope_lower=pick(SLOPE, "lower"),
+        slope_upper=pick(SLOPE, "upper"),
+        slope_p=pick(SLOPE, "p_value"),
+        pre_slope=pick(TIME, "estimate"),
         n=n,
         n_pre=int(np.sum(t < point)),
         n_post=int(np.sum(t >= point)),
