@@ -17,7 +17,8 @@ import yaml
 
 from oversight import cli, provenance
 from oversight.coding.codebook import load_codebook
-from oversight.coding.coder import code_units, exemplars, units_from_transcripts
+from oversight.coding.coder import code_units, units_from_transcripts
+from oversight.coding.quotes import exemplars
 from oversight.coding.refi import project_to_qdpx
 from oversight.errors import ExtractError
 from oversight.ingest import filelabels

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from oversight.coding.codebook import Codebook, Negation, Rule
-from oversight.ingest.redact import publishable, redact, unsure_words
 
 SEGMENT_COLUMNS: tuple[str, ...] = (
     "source",
@@ -406,98 +404,3 @@ def cooccurrence(segments: pd.DataFrame, codes: Sequence[str] | None = None) -> 
     out = pd.DataFrame(values.T @ values, index=codes, columns=codes)
     out.index.name = out.columns.name = "code"
     return out
-
-
-def exemplars(
-    segments: pd.DataFrame,
-    units: pd.DataFrame,
-    per_code: int = 3,
-    names: Iterable[str] = (),
-    min_words: int = 4,
-    max_words: int = 60,
-    id_patterns: Mapping[str, Iterable[Any]] | None = None,
-    known: Iterable[str] = (),
-    withheld: list[dict[str, Any]] | None = None,
-) -> pd.DataFrame:
-    """Up to ``per_code`` short, clear example sentences per code, redacted and publishable.
-
-    A clear sentence is a statement (not a question) of ``min_words`` to ``max_words``
-    words; un-negated matches are preferred when the code has any. The shortest are taken,
-    ties broken by text and unit id, identical quotes once. Each quote is passed through
-    :func:`oversight.ingest.redact.redact` (with ``names``, the identifier patterns of its LA from
-    ``id_patterns`` by LA code, and ``known`` words such as LA names). A redacted quote that
-    :func:`oversight.ingest.redact.publishable` refuses (a capitalised word the redactor is unsure
-    of) is skipped for the next candidate and, when ``withheld`` is a list, appended to it
-    with its code, unit and the unsure words, for the secure coding outputs.
-    """
-    names = tuple(names)
-    known = tuple(known)
-    id_patterns = id_patterns or {}
-    texts = dict(zip(units["unit_id"], units["text"], strict=False))
-    rows = []
-    for seg in segments.itertuples(index=False):
-        text = texts.get(seg.unit_id)
-        if not isinstance(text, str):
-            continue
-        sentence = " ".join(text[seg.sentence_start : seg.sentence_end].split())
-        n_words = len(sentence.split())
-        clear = not sentence.endswith("?") and min_words <= n_words <= max_words
-        rows.append(
-            (
-                seg.code,
-                clear,
-                bool(seg.negated),
-                len(sentence),
-                sentence,
-                seg.unit_id,
-                int(seg.sentence_index),
-                seg.source,
-                seg.la_code,
-            )
-        )
-    cols = [
-        "code",
-        "clear",
-        "negated",
-        "length",
-        "quote",
-        "unit_id",
-        "sentence_index",
-        "source",
-        "la_code",
-    ]
-    cand = pd.DataFrame(rows, columns=cols)
-    picked = []
-    for code in sorted(cand["code"].unique()):
-        c = cand[cand["code"] == code]
-        if c["clear"].any():
-            c = c[c["clear"]]
-        if (~c["negated"]).any():
-            c = c[~c["negated"]]
-        c = c.sort_values(["length", "quote", "unit_id", "sentence_index"], kind="stable")
-        c = c.assign(
-            quote=[
-                redact(q, names, id_patterns.get(la, ()), known)
-                for q, la in zip(c["quote"], c["la_code"], strict=True)
-            ]
-        )
-        ok = c["quote"].map(lambda q: publishable(q, known=known))
-        if withheld is not None:
-            for r in c[~ok].itertuples(index=False):
-                withheld.append(
-                    {
-                        "code": code,
-                        "unit_id": r.unit_id,
-                        "sentence_index": r.sentence_index,
-                        "la_code": r.la_code,
-                        "quote": r.quote,
-                        "unsure": ", ".join(unsure_words(r.quote, known)),
-                    }
-                )
-        c = c[ok].drop_duplicates("quote").head(per_code)
-        c = c.assign(rank=np.arange(1, len(c) + 1))
-        picked.append(c)
-    out_cols = ["code", "rank", "quote", "unit_id", "sentence_index", "source", "la_code"]
-    if not picked:
-        return pd.DataFrame(columns=out_cols)
-    return pd.concat(picked, ignore_index=True)[out_cols]
