@@ -19,7 +19,8 @@ from oversight.quality.exclusions import (
     unreliable,
 )
 from oversight.report.annex import AnnexContext, la_annex, render_annex
-from oversight.report.findings import Context, _exclusions, _spread, _with_left_out
+from oversight.report.findings import Context, _spread
+from oversight.report.findings_exclusions import exclusions_finding, with_left_out
 from oversight.report.render import environment
 from tests.conftest import ROOT
 
@@ -159,9 +160,7 @@ def test_findings_name_no_left_out_la_and_say_it_was_left_out(metrics) -> None:
     ).astype(str)
     tables = {"oversight_metrics": published, "data_exclusions": table(_ledger()).astype(str)}
     ctx = Context("2024-25", REGION, NAMES, frozenset(), "more than 5% of its rows rejected")
-    child = _with_left_out(
-        _spread(tables, ctx, "child_oversight_28d", "F-OVS-01", "o"), tables, ctx
-    )
+    child = with_left_out(_spread(tables, ctx, "child_oversight_28d", "F-OVS-01", "o"), tables, ctx)
     assert "across 5 LAs" in child.text and "stood at 60%" in child.text
     assert "no LAs lay below the 99.8% funnel limit (none)" in child.text
     assert child.text.endswith(
@@ -170,19 +169,19 @@ def test_findings_name_no_left_out_la_and_say_it_was_left_out(metrics) -> None:
     )
     assert "TAB-EXCLUSIONS" in child.tables
     # Its reliable staff data are still compared, and it is named where it stands out.
-    staff = _with_left_out(
+    staff = with_left_out(
         _spread(tables, ctx, "staff_supervision_28d", "F-SUP-01", "s"), tables, ctx
     )
     assert "below the 99.8% funnel limit (LA 5)" in staff.text
     assert "Left out" not in staff.text
-    data = _exclusions(tables, ctx)
+    data = exclusions_finding(tables, ctx)
     assert data.text == (
         f"One LA dataset was judged unreliable and left out of the comparisons, the region's "
         f"totals and every finding about the LA: LA 5's oversight data ({REASON}), left out "
         f"of {tables['data_exclusions'].iloc[0]['left_out_of']}. Their LAs' data-quality "
         "pages show the rows concerned."
     )
-    none = _exclusions({"data_exclusions": table(_ledger().assign(status="ok"))}, ctx)
+    none = exclusions_finding({"data_exclusions": table(_ledger().assign(status="ok"))}, ctx)
     assert none.text == (
         "No LA's dataset had more than 5% of its rows rejected, so every dataset entered the "
         "comparisons and the region's totals."

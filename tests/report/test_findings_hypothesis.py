@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from oversight.hypothesis import decisions as dec
 from oversight.hypothesis import predictions as h
-from oversight.report import findings
 from oversight.report import findings_hypothesis as fh
+from oversight.report import findings_impact
 from oversight.report.findings import Context
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -170,7 +171,7 @@ def test_focus_groups_finding_counts_and_two_quotes_per_code():
 
 def test_verdict_finding_says_when_the_data_contradict():
     plan = h.load_plan(ROOT / "config/hypothesis.yaml", "2024-04-01")
-    contrary = h.Measures(
+    contrary = dec.Measures(
         patterns=h.pattern_table(
             held("A", "case", {"neither": 20, "part1_only": 30, "both": 300}), REGION
         ),
@@ -181,7 +182,7 @@ def test_verdict_finding_says_when_the_data_contradict():
         focus_groups=pd.DataFrame({"code": ["part2_practitioner_reflection"], "las": [0]}),
         region_code=REGION,
     )
-    table = h.verdicts(plan, contrary)
+    table = dec.verdicts(plan, contrary)
     f = fh.verdict({"hypothesis_verdict": published(table)}, CTX)
     assert f.text.startswith("Overall the hypothesis is contradicted")
     assert "The data contradict the hypothesis on H1 (neither kind of reflection is recorded)" in (
@@ -193,7 +194,7 @@ def test_verdict_finding_says_when_the_data_contradict():
 
 def test_findings_module_builds_the_five_hypothesis_findings():
     tables = {"hypothesis_patterns": published(pattern_table())}
-    ids = [findings._hypothesis(n)(tables, CTX).id for n in range(1, 6)]
+    ids = [findings_impact.hypothesis_finding(tables, CTX, n).id for n in range(1, 6)]
     assert ids == ["F-HYP-01", "F-HYP-02", "F-HYP-03", "F-HYP-04", "F-HYP-05"]
 
 

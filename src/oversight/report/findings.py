@@ -10,8 +10,8 @@ recommendations cite findings by ID and the citation check must still hold.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,8 +20,13 @@ import pandas as pd
 from oversight.compare.metrics import definitions
 from oversight.disclosure.publish import METRIC_NUMBERS, as_numbers
 from oversight.disclosure.suppress import SYMBOL
-from oversight.quality.exclusions import analyses
-from oversight.report import findings_focus, findings_network
+from oversight.report import (
+    findings_exclusions,
+    findings_focus,
+    findings_impact,
+    findings_network,
+    findings_survey,
+)
 
 Tables = Mapping[str, pd.DataFrame]
 
@@ -317,57 +322,6 @@ def agreement_band(kappa: float) -> str:
     return "almost perfect"
 
 
-def _survey_response(tables: Tables, ctx: Context) -> Finding:
-    resp = as_numbers(tables["survey_responses"], ["respondents", "eligible", "response_rate"])
-    alpha = as_numbers(tables["survey_alpha"], ["alpha"]).dropna(subset=["alpha"])
-    shown = resp.dropna(subset=["response_rate"])
-    # Suppressed LAs' respondents are not in the published table: their sum is a lower bound.
-    hidden = (tables["survey_responses"]["respondents"].astype(str) == SYMBOL).any()
-    total = f"{'At least ' if hidden else ''}{int(resp['respondents'].sum()):,}"
-    text = (
-        f"{total} staff answered the survey; response rates ranged "
-        f"from {pct(shown['response_rate'].min())} to {pct(shown['response_rate'].max())} "
-        f"across the LAs whose figures can be shown. The multi-item scales were internally "
-        f"consistent (Cronbach's α {alpha['alpha'].min():.2f} to {alpha['alpha'].max():.2f})."
-        if len(shown) and len(alpha)
-        else "The survey response figures are not available."
-    )
-    figures = _figs(ctx, "FIG-SURVEY-diverging")
-    return Finding(
-        "F-SUR-01",
-        "survey",
-        "Who answered, and are the scales reliable",
-        text,
-        ["TAB-SURVEY-RESPONSES", "TAB-SURVEY-ALPHA"],
-        figures,
-    )
-
-
-def _survey_roles(tables: Tables, ctx: Context) -> Finding:
-    roles = as_numbers(tables["survey_roles"], ["odds_ratio", "ci_lower", "ci_upper"]).dropna(
-        subset=["odds_ratio"]
-    )
-    clear = roles[(roles["ci_lower"] > 1) | (roles["ci_upper"] < 1)]
-    parts = [
-        f"{r.construct.replace('_', ' ')} (odds ratio {r.odds_ratio:.2f}, "
-        f"{r.ci_lower:.2f} to {r.ci_upper:.2f})"
-        for r in clear.itertuples()
-    ]
-    higher = [p for p, r in zip(parts, clear.itertuples(), strict=True) if r.odds_ratio > 1]
-    lower = [p for p, r in zip(parts, clear.itertuples(), strict=True) if r.odds_ratio < 1]
-    said = []
-    if higher:
-        said.append("Managers answered more favourably than practitioners on " + "; ".join(higher))
-    if lower:
-        said.append("less favourably on " + "; ".join(lower))
-    text = (
-        ", and ".join(said) + "; on the other constructs the two groups did not clearly differ."
-        if said
-        else "Managers and practitioners did not clearly differ on any construct."
-    )
-    return Finding("F-SUR-02", "survey", "Managers and practitioners", text, ["TAB-SURVEY-ROLES"])
-
-
 def _focus_groups(tables: Tables, ctx: Context) -> Finding:
     """F-FG-01: the focus-group themes, with the groups and LAs behind each
     (oversight.report.findings_focus)."""
@@ -439,195 +393,12 @@ def _data(tables: Tables, ctx: Context) -> Finding:
     return Finding("F-DATA-01", "data", "Data received and its quality", text, ["TAB-DATA"])
 
 
-def _left_out_table(tables: Tables) -> pd.DataFrame:
-    """The published list of unreliable LA datasets (empty when there is none)."""
-    frame = tables.get("data_exclusions")
-    if frame is None:
-        return pd.DataFrame(columns=["la_code", "dataset", "reason", "left_out_of"])
-    return frame
-
-
-def _exclusions(tables: Tables, ctx: Context) -> Finding:
-    """Which LAs' datasets were left out of the comparisons as unreliable, and why."""
-    table = _left_out_table(tables)
-    limits = f" had {ctx.limits}" if ctx.limits else " was above the study's limits"
-    if table.empty:
-        text = (
-            f"No LA's dataset{limits}, so every dataset entered the comparisons and the "
-            "region's totals."
-        )
-    else:
-        parts = [
-            f"{ctx.names.get(r.la_code, r.la_code)}'s {r.dataset} data ({r.reason}), left out "
-            f"of {r.left_out_of}"
-            for r in table.sort_values(["la_code", "dataset"]).itertuples()
-        ]
-        text = (
-            f"{_cap(_count(len(table), 'LA dataset'))} "
-            f"{'was' if len(table) == 1 else 'were'} judged unreliable and left out of the "
-            "comparisons, the region's totals and every finding about the LA: "
-            + "; ".join(parts)
-            + ". Their LAs' data-quality pages show the rows concerned."
-        )
-    return Finding("F-DATA-02", "data", "Datasets left out as unreliable", text, ["TAB-EXCLUSIONS"])
-
-
-def _datasets(*metrics: str) -> frozenset[str]:
-    """The LA datasets the metrics are computed from (metrics.yaml)."""
-    return frozenset(d for m in metrics for d in definitions()[m]["datasets"])
-
-
-def _analysis(name: str) -> frozenset[str]:
-    return frozenset(analyses()[name]["datasets"])
-
-
-# The LA datasets each finding rests on: an LA whose dataset among them was left out as
-# unreliable is named in the finding, which says the region's figures exclude it.
-RESTS_ON: dict[str, Callable[[], frozenset[str]]] = {
-    "F-SUP-01": lambda: _datasets("staff_supervision_28d"),
-    "F-SUP-02": lambda: _datasets("staff_supervision_28d", "child_oversight_28d"),
-    "F-SUP-03": lambda: _datasets(
-        "sessions_held_vs_due", "supervision_cancelled", "supervision_90min_plus"
-    ),
-    "F-OVS-01": lambda: _datasets("child_oversight_28d"),
-    "F-OVS-02": lambda: _datasets("child_oversight_28d"),
-    "F-OVS-03": lambda: _analysis("model"),
-    "F-OVS-04": lambda: _datasets("oversight_rationale"),
-    "F-AUD-01": lambda: _datasets("audit_mo_good"),
-    "F-AUD-02": lambda: _datasets("moderation_downgraded", "moderation_kappa"),
-    "F-SUR-01": lambda: _analysis("survey") | _analysis("survey_rates"),
-    "F-SUR-02": lambda: _analysis("survey"),
-    "F-FG-01": lambda: frozenset({"transcripts"}),
-    "F-HYP-01": lambda: frozenset({"supervision"}),
-    "F-HYP-02": lambda: _analysis("survey"),
-    "F-HYP-03": lambda: frozenset({"supervision"}),
-    "F-HYP-04": lambda: frozenset({"transcripts"}),
-    "F-HYP-05": lambda: frozenset({"supervision", "transcripts"}) | _analysis("survey"),
-    "F-IMP-01": lambda: _datasets("part1_family_reflection"),
-    "F-IMP-02": lambda: _datasets("child_oversight_28d"),
-    "F-IMP-03": lambda: _datasets("part2_practitioner_reflection"),
-    "F-IMP-04": lambda: _datasets("audit_mo_good"),
-}
-
-
-def left_out(tables: Tables, ctx: Context, datasets: Iterable[str]) -> str:
-    """A sentence naming the LAs left out of a finding resting on ``datasets`` ('' if none)."""
-    table = _left_out_table(tables)
-    hit = table[table["dataset"].isin(list(datasets))]
-    if hit.empty:
-        return ""
-    items = [
-        f"{ctx.names.get(la, la)} ({', '.join(sorted(part['dataset']))} data)"
-        for la, part in hit.groupby("la_code", sort=True)
-    ]
-    return (
-        " Left out as unreliable, here and in the region's figures: "
-        + _names_list(items)
-        + " (F-DATA-02)."
-    )
-
-
-def _names_list(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _with_left_out(finding: Finding, tables: Tables, ctx: Context) -> Finding:
-    """The finding, naming the LAs whose unreliable data it leaves out."""
-    rests_on = RESTS_ON.get(finding.id)
-    note = left_out(tables, ctx, rests_on()) if rests_on else ""
-    if not note:
-        return finding
-    return replace(finding, text=finding.text + note, tables=[*finding.tables, "TAB-EXCLUSIONS"])
-
-
-def _sure(lower: float, upper: float, pretrend_p: float) -> str:
-    """How sure we are, in words, from the interval and the pre-trend test."""
-    if lower > 0 or upper < 0:
-        base = "the 95% interval does not include zero, so chance alone is an unlikely explanation"
-    else:
-        base = "the 95% interval includes no change, so this could be chance"
-    if pd.notna(pretrend_p) and pretrend_p < 0.05:
-        base += (
-            "; adopters and comparison LAs were already moving apart before adoption, "
-            "so treat it with caution"
-        )
-    return base
-
-
-def _impact_excluded(excluded: Any, ctx: Context) -> str:
-    """The LAs left out of the difference-in-differences for an outcome, and why, so the
-    counts of adopting and comparison LAs add up to the study's LAs."""
-    codes = [c for c in str(excluded or "").split(";") if c and c != "nan"]
-    if not codes:
-        return ""
-    verb = "was" if len(codes) == 1 else "were"
-    return (
-        f" {_names(codes, ctx)} {verb} left out of the difference-in-differences for this "
-        "outcome because at least one month had nothing to count (its panel must have every "
-        "month)."
-    )
-
-
-def _impact(metric: str, fid: str) -> Callable[[Tables, Context], Finding]:
-    def build(tables: Tables, ctx: Context) -> Finding:
-        label = definitions()[metric]["label"]
-        did = tables.get("impact_did")
-        its = tables.get("impact_its")
-        figures = _figs(ctx, f"FIG-IMPACT-EVENT-{metric}", f"FIG-IMPACT-ITS-{metric}")
-        row = None if did is None else did[did["metric"] == metric]
-        if row is None or row.empty:
-            text = f"{label}: the impact estimates are not available."
-            return Finding(fid, "impact", f"Impact on: {label}", text, ["TAB-IMPACT-DID"], figures)
-        r = as_numbers(
-            row, ["att", "lower", "upper", "pretrend_p", "twfe", "las_treated", "las_comparison"]
-        ).iloc[0]
-        its_rows = as_numbers(its[its["metric"] == metric], ["level_lower", "level_upper"])
-        adopters = its_rows[its_rows["adopted"].astype(str) == "True"].dropna(
-            subset=["level_lower"]
-        )
-        placebo = its_rows[its_rows["placebo"].astype(str) == "True"].dropna(subset=["level_lower"])
-        up = int((adopters["level_lower"] > 1).sum())
-        alarms = int(((placebo["level_lower"] > 1) | (placebo["level_upper"] < 1)).sum())
-        direction = "rose" if r["att"] > 0 else "fell"
-        text = (
-            f"After adoption, {label.lower()} {direction} by {abs(100 * r['att']):.1f} "
-            f"percentage points in the {int(r['las_treated'])} adopting LAs compared with the "
-            f"{int(r['las_comparison'])} that did not adopt (95% interval "
-            f"{100 * r['lower']:+.1f} to {100 * r['upper']:+.1f}); "
-            f"{_sure(r['lower'], r['upper'], r['pretrend_p'])}. "
-            f"Within LAs, {up} of {len(adopters)} adopters show a clear step up at adoption, "
-            f"and {alarms} of {len(placebo)} comparison LAs, each modelled on its own, show a "
-            "change at a month when nothing was introduced. The naive two-way fixed-effects "
-            f"estimate is {100 * r['twfe']:+.1f} points."
-            + _impact_excluded(row.iloc[0].get("excluded"), ctx)
-        )
-        return Finding(
-            fid,
-            "impact",
-            f"Impact on: {label}",
-            text,
-            ["TAB-IMPACT-DID", "TAB-IMPACT-ITS", "TAB-IMPACT-EVENTS"],
-            figures,
-        )
-
-    return build
-
-
-def _hypothesis(number: int) -> Callable[[Tables, Context], Finding]:
-    """F-HYP-0<number>, built by :mod:`oversight.report.findings_hypothesis` (imported when
-    called: that module builds on this one's types)."""
-
-    def build(tables: Tables, ctx: Context) -> Finding:
-        from oversight.report.findings_hypothesis import BUILDERS as HYPOTHESIS
-
-        return HYPOTHESIS[number - 1](tables, ctx)
-
-    return build
-
-
+# Every finding's builder, in report order. The builders of the other findings modules are
+# called through lambdas: those modules import this one for its types, so while it loads their
+# functions may not exist yet.
 BUILDERS: list[Callable[[Tables, Context], Finding]] = [
     _data,
-    _exclusions,
+    lambda t, c: findings_exclusions.exclusions_finding(t, c),
     lambda t, c: _spread(t, c, "staff_supervision_28d", "F-SUP-01", "supervision"),
     lambda t, c: _adjusted(t, c, ["staff_supervision_28d", "child_oversight_28d"], "F-SUP-02"),
     _sessions,
@@ -637,8 +408,8 @@ BUILDERS: list[Callable[[Tables, Context], Finding]] = [
     _rationale,
     lambda t, c: _spread(t, c, "audit_mo_good", "F-AUD-01", "audits"),
     _audits,
-    _survey_response,
-    _survey_roles,
+    lambda t, c: findings_survey.survey_response(t, c),
+    lambda t, c: findings_survey.survey_roles(t, c),
     _focus_groups,
     # One finding per focus-group theme (findings_focus.THEMES says which).
     *(
@@ -661,17 +432,17 @@ BUILDERS: list[Callable[[Tables, Context], Finding]] = [
         (lambda t, c, fid=fid: findings_network.network_finding(t, c, fid))
         for fid in ("F-NET-01", "F-NET-02", "F-NET-03", "F-NET-04", "F-NET-05")
     ),
-    *(_hypothesis(n) for n in range(1, 6)),
-    _impact("part1_family_reflection", "F-IMP-01"),
-    _impact("child_oversight_28d", "F-IMP-02"),
-    _impact("part2_practitioner_reflection", "F-IMP-03"),
-    _impact("audit_mo_good", "F-IMP-04"),
+    *((lambda t, c, n=n: findings_impact.hypothesis_finding(t, c, n)) for n in range(1, 6)),
+    lambda t, c: findings_impact.impact_finding(t, c, "part1_family_reflection", "F-IMP-01"),
+    lambda t, c: findings_impact.impact_finding(t, c, "child_oversight_28d", "F-IMP-02"),
+    lambda t, c: findings_impact.impact_finding(t, c, "part2_practitioner_reflection", "F-IMP-03"),
+    lambda t, c: findings_impact.impact_finding(t, c, "audit_mo_good", "F-IMP-04"),
 ]
 
 
 def findings(tables: Tables, ctx: Context) -> list[Finding]:
     """Every finding, in report order; each names the LAs it leaves out as unreliable."""
-    out = [_with_left_out(build(tables, ctx), tables, ctx) for build in BUILDERS]
+    out = [findings_exclusions.with_left_out(build(tables, ctx), tables, ctx) for build in BUILDERS]
     ids = [f.id for f in out]
     assert len(ids) == len(set(ids)), "finding IDs must be unique"
     return out
