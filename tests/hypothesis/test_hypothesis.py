@@ -18,6 +18,7 @@ import pytest
 from oversight.coding.codebook import load_codebook
 from oversight.config import load_checked
 from oversight.errors import ConfigError
+from oversight.hypothesis import decisions as dec
 from oversight.hypothesis import predictions as h
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -311,7 +312,7 @@ def file_rows(coded: int, texts: int) -> pd.DataFrame:
     )
 
 
-def measures(**kw) -> h.Measures:
+def measures(**kw) -> dec.Measures:
     base = {
         "patterns": pattern_rows({"neither": 300, "part1_only": 80, "part2_only": 40, "both": 20}),
         "file_content": file_rows(12, 200),
@@ -319,7 +320,7 @@ def measures(**kw) -> h.Measures:
         "focus_groups": fg_rows(4),
         "region_code": REGION,
     }
-    return h.Measures(**(base | kw))
+    return dec.Measures(**(base | kw))
 
 
 def verdict_of(table: pd.DataFrame) -> dict[str, str]:
@@ -327,7 +328,7 @@ def verdict_of(table: pd.DataFrame) -> dict[str, str]:
 
 
 def test_supporting_data_give_supported(plan):
-    got = verdict_of(h.verdicts(plan, measures()))
+    got = verdict_of(dec.verdicts(plan, measures()))
     assert got == dict.fromkeys(["H1", "H2", "H3", "H4", "H5", "H6", "overall"], "supported")
 
 
@@ -338,7 +339,7 @@ def test_contradicting_data_give_contradicted(plan):
         pairs=pair_rows(-0.9, -0.3),
         focus_groups=fg_rows(0),
     )
-    table = h.verdicts(plan, contrary)
+    table = dec.verdicts(plan, contrary)
     got = verdict_of(table)
     assert got == dict.fromkeys(["H1", "H2", "H3", "H4", "H5", "H6", "overall"], "contradicted")
     overall = table[table["id"] == "overall"].iloc[0]
@@ -352,7 +353,7 @@ def test_missing_text_is_not_measured_and_overlap_is_inconclusive(plan):
         [{"la_code": REGION, "with_text": 0, "with_part2": np.nan, "lower95": np.nan}]
     )
     close = pattern_rows({"neither": 30, "part1_only": 28, "part2_only": 5, "both": 5})
-    table = h.verdicts(plan, measures(file_content=no_text, patterns=close))
+    table = dec.verdicts(plan, measures(file_content=no_text, patterns=close))
     got = verdict_of(table)
     assert got["H5"] == "not measured"
     assert got["H1"] == "inconclusive"
@@ -362,12 +363,12 @@ def test_missing_text_is_not_measured_and_overlap_is_inconclusive(plan):
 
 def test_no_classified_sessions_make_the_hypothesis_untestable(plan):
     empty = h.pattern_table(sessions("E1", "case", {}, unknown=5), REGION)
-    got = verdict_of(h.verdicts(plan, measures(patterns=empty)))
+    got = verdict_of(dec.verdicts(plan, measures(patterns=empty)))
     assert got["H1"] == "not measured" and got["overall"] == "not testable with these data"
 
 
 def test_primary_supported_with_a_contradicted_secondary_is_partly_supported(plan):
-    got = verdict_of(h.verdicts(plan, measures(pairs=pair_rows(-0.9, -0.3))))
+    got = verdict_of(dec.verdicts(plan, measures(pairs=pair_rows(-0.9, -0.3))))
     assert got["H1"] == "supported" and got["H4"] == "contradicted"
     assert got["overall"] == "partly supported"
 
