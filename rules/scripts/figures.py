@@ -4,7 +4,8 @@ from pathlib import Path
 
 from oversight import artefacts, jobs
 from oversight.disclosure.publish import read_published_metrics
-from oversight.figures.charts import build_all, marks_for, save
+from oversight.figures.run import build_all
+from oversight.figures.style import marks_for, save
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
 

@@ -5,7 +5,8 @@ from pathlib import Path
 import pandas as pd
 
 from oversight import artefacts, jobs
-from oversight.figures.charts import event_study_plot, its_forest_plot, marks_for, save
+from oversight.figures.impact import event_study_plot, its_forest_plot
+from oversight.figures.style import marks_for, save
 from oversight.impact.analysis import adoption_table, did_tables, its_table, panel
 from oversight.quality.exclusions import drop_for, unreliable
 

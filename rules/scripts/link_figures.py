@@ -8,7 +8,7 @@ import pandas as pd
 from oversight import artefacts, jobs
 from oversight.config import load_yaml
 from oversight.disclosure.publish import read_published_metrics
-from oversight.figures.charts import link_plot, marks_for, save
+from oversight.figures.links import link_plot
 from oversight.figures.network import (
     S47,
     dfe_marks,
@@ -16,6 +16,7 @@ from oversight.figures.network import (
     kpi_time_series,
     latest_dot_plot,
 )
+from oversight.figures.style import marks_for, save
 from oversight.published.network import load_network, minutes, minutes_table
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)

@@ -5,14 +5,13 @@ from pathlib import Path
 import pandas as pd
 
 from oversight import artefacts, jobs
-from oversight.figures.charts import FigureSpec, marks_for, save
+from oversight.figures.style import FigureSpec, marks_for, save
+from oversight.figures.survey import diverging_data, diverging_figure
 from oversight.quality.exclusions import drop_for, unreliable
 from oversight.survey import (
     compare_roles,
     construct_alpha,
     construct_scores,
-    diverging_data,
-    diverging_figure,
     la_breakdown,
     load_instrument,
     response_counts,

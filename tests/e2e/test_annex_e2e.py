@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from oversight.figures.charts import notes
+from oversight.figures.style import notes
 from tests.report.render_checks import (
     figures_rendered,
     pdf_pages,

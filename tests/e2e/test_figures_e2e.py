@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from oversight.figures.charts import notes
+from oversight.figures.style import notes
 
 MANIFESTS = ("figures.json", "links.json", "survey.json", "impact.json")
 

@@ -8,15 +8,30 @@ import matplotlib
 import numpy as np
 import pytest
 
-from oversight.figures import charts as figures
-from oversight.figures.charts import FLAG_STYLES, FLAGS, FigureSpec
+from oversight.figures.funnel import funnel_plot
+from oversight.figures.grades import grade_distribution
+from oversight.figures.links import link_plot
+from oversight.figures.rank import caterpillar_plot
+from oversight.figures.run import build_all, headline_metrics
+from oversight.figures.style import (
+    DPI,
+    FLAG_STYLES,
+    FLAGS,
+    OKABE_ITO,
+    PAGE_WIDTH,
+    FigureSpec,
+    Marks,
+    save,
+)
+from oversight.figures.table import is_region
+from oversight.figures.trend import trend_small_multiples
 from oversight.stats import funnel_limits
 
 from .conftest import GRADES, LAS, PERIOD, REGION_VALUE
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 METRIC = "staff_supervision_28d"
-MARKS = figures.Marks("Source: test table.", demo=False)
+MARKS = Marks("Source: test table.", demo=False)
 
 
 def lines_by_gid(fig) -> dict:
@@ -25,23 +40,21 @@ def lines_by_gid(fig) -> dict:
 
 @pytest.fixture(scope="module")
 def funnel(table, names):
-    return figures.funnel_plot(table, METRIC, PERIOD, names)
+    return funnel_plot(table, METRIC, PERIOD, names)
 
 
 # --------------------------------------------------------------------------- IDs, text
 def test_build_all_ids(table, names):
-    built = figures.build_all(table, PERIOD, names)
+    built = build_all(table, PERIOD, names)
     ids = [spec.id for _, spec in built]
-    expected = [
-        f"FIG-{kind}-{m}" for m in figures.headline_metrics() for kind in ("FUNNEL", "RANK")
-    ]
+    expected = [f"FIG-{kind}-{m}" for m in headline_metrics() for kind in ("FUNNEL", "RANK")]
     assert ids == [*expected, "FIG-TREND-child_oversight_28d", "FIG-GRADES-audits"]
-    assert len(figures.headline_metrics()) == 5
+    assert len(headline_metrics()) == 5
     for fig, spec in built:
         assert isinstance(fig, matplotlib.figure.Figure)
         assert isinstance(spec, FigureSpec)
         assert spec.caption and spec.alt.endswith(".")
-        assert fig.get_figwidth() == pytest.approx(figures.PAGE_WIDTH)
+        assert fig.get_figwidth() == pytest.approx(PAGE_WIDTH)
 
 
 def test_spec_is_frozen():
@@ -66,30 +79,30 @@ def test_funnel_alt_names_outliers_and_region(funnel):
 
 def test_funnel_alt_without_outliers(table, names):
     calm = table[~table["la_code"].isin(["E06000901", "E06000902"])]
-    _, spec = figures.funnel_plot(calm, METRIC, PERIOD, names)
+    _, spec = funnel_plot(calm, METRIC, PERIOD, names)
     assert "no LA lies outside the 99.8% limits" in spec.alt
     assert "for 4 LAs" in spec.alt
 
 
 def test_names_fall_back_to_codes(table):
-    _, spec = figures.funnel_plot(table, METRIC, PERIOD, {})
+    _, spec = funnel_plot(table, METRIC, PERIOD, {})
     assert "E06000901 38.0%" in spec.alt
 
 
 def test_unknown_metric_or_period_raises(table, names):
     with pytest.raises(ValueError, match="no LA rows"):
-        figures.funnel_plot(table, METRIC, "2030-31", names)
+        funnel_plot(table, METRIC, "2030-31", names)
 
 
 @pytest.mark.parametrize(
-    "plot, prefix", [("funnel_plot", "FIG-FUNNEL"), ("caterpillar_plot", "FIG-RANK")]
+    "plot, prefix", [(funnel_plot, "FIG-FUNNEL"), (caterpillar_plot, "FIG-RANK")]
 )
 def test_every_la_value_suppressed_gives_a_panel_that_says_so(table, names, plot, prefix):
     """A small run can have every LA's value of a metric hidden (c): the figure says so."""
     hidden = table.copy()
     rows = (hidden["metric"] == METRIC) & (hidden["period"] == PERIOD)
     hidden.loc[rows, ["numerator", "denominator", "value"]] = np.nan
-    fig, spec = getattr(figures, plot)(hidden, METRIC, PERIOD, names)
+    fig, spec = plot(hidden, METRIC, PERIOD, names)
     assert spec.id == f"{prefix}-{METRIC}"
     assert spec.alt.startswith("No chart: No LA's value for 2024-25 can be published")
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
@@ -136,11 +149,11 @@ def test_funnel_labels_only_outside_998(funnel):
 
 def test_missing_flags_are_computed_from_limits(table, names):
     blank = table.assign(funnel_flag="")
-    fig, spec = figures.funnel_plot(blank, METRIC, PERIOD, names)
+    fig, spec = funnel_plot(blank, METRIC, PERIOD, names)
     lines = lines_by_gid(fig)
     for flag in FLAGS:
         assert f"points-{flag}" in lines
-    assert spec.alt == figures.funnel_plot(table, METRIC, PERIOD, names)[1].alt
+    assert spec.alt == funnel_plot(table, METRIC, PERIOD, names)[1].alt
 
 
 # --------------------------------------------------------------------------- greyscale
@@ -149,7 +162,7 @@ def test_flag_styles_differ_in_marker_and_colour():
     colours = [FLAG_STYLES[f].colour for f in FLAGS]
     assert len(set(markers)) == len(FLAGS)  # shape alone tells the flags apart
     assert len(set(colours)) == len(FLAGS)
-    okabe = {c.upper() for c in figures.OKABE_ITO.values()}
+    okabe = {c.upper() for c in OKABE_ITO.values()}
     assert {c.upper() for c in colours} <= okabe
 
 
@@ -158,12 +171,12 @@ def test_drawn_markers_differ_by_flag(funnel, table, names):
     lines = lines_by_gid(fig)
     drawn = {f: lines[f"points-{f}"].get_marker() for f in FLAGS}
     assert len(set(drawn.values())) == len(FLAGS)
-    rank, _ = figures.caterpillar_plot(table, METRIC, PERIOD, names)
+    rank, _ = caterpillar_plot(table, METRIC, PERIOD, names)
     assert {f: lines_by_gid(rank)[f"points-{f}"].get_marker() for f in FLAGS} == drawn
 
 
 def test_grade_hatches_differ(table):
-    fig, _ = figures.grade_distribution(table, PERIOD)
+    fig, _ = grade_distribution(table, PERIOD)
     ax = fig.axes[0]
     hatches = {}
     for container in ax.containers:
@@ -176,7 +189,7 @@ def test_grade_hatches_differ(table):
 
 # --------------------------------------------------------------------------- other figures
 def test_caterpillar(table, names):
-    fig, spec = figures.caterpillar_plot(table, METRIC, PERIOD, names)
+    fig, spec = caterpillar_plot(table, METRIC, PERIOD, names)
     assert spec.id == f"FIG-RANK-{METRIC}"
     ax = fig.axes[0]
     order = [t.get_text() for t in ax.get_yticklabels()]
@@ -200,7 +213,7 @@ def test_caterpillar(table, names):
 
 
 def test_trend_small_multiples(table, names):
-    fig, spec = figures.trend_small_multiples(table, names=names)
+    fig, spec = trend_small_multiples(table, names=names)
     assert spec.id == "FIG-TREND-child_oversight_28d"
     panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_lines()]
     assert len(panels) == len(LAS)
@@ -215,7 +228,7 @@ def test_trend_small_multiples(table, names):
         assert region.get_alpha() < 1 and len(la.get_xdata()) == 12
     monthly = table[
         (table["metric"] == "child_oversight_28d")
-        & figures.is_region(table["la_code"])
+        & is_region(table["la_code"])
         & table["period"].str.match(r"^\d{4}-\d\d$")
         & (table["period"] != PERIOD)
     ]
@@ -225,7 +238,7 @@ def test_trend_small_multiples(table, names):
 
 
 def test_grade_distribution(table):
-    fig, spec = figures.grade_distribution(table, PERIOD, names=None)
+    fig, spec = grade_distribution(table, PERIOD, names=None)
     assert spec.id == "FIG-GRADES-audits"
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_yticklabels()]
@@ -251,8 +264,8 @@ def test_grade_distribution(table):
 def test_save_is_reproducible_and_valid(table, names, tmp_path):
     outputs = []
     for run in ("a", "b"):
-        fig, spec = figures.funnel_plot(table, METRIC, PERIOD, names)
-        meta = figures.save(fig, spec, tmp_path / run, MARKS)
+        fig, spec = funnel_plot(table, METRIC, PERIOD, names)
+        meta = save(fig, spec, tmp_path / run, MARKS)
         outputs.append(meta)
     a, b = outputs
     assert (
@@ -275,7 +288,7 @@ def test_save_is_reproducible_and_valid(table, names, tmp_path):
     png = (tmp_path / "a" / a["png"]).read_bytes()
     assert png.startswith(PNG_SIGNATURE)
     width = int.from_bytes(png[16:20], "big")
-    assert width == round(figures.PAGE_WIDTH * figures.DPI)
+    assert width == round(PAGE_WIDTH * DPI)
     assert b"<dc:date>" not in svg
     assert matplotlib.get_backend().lower() == "agg"
 
@@ -284,8 +297,8 @@ def test_no_pyplot_figures_left_open(table, names, tmp_path):
     import matplotlib.pyplot as plt
 
     before = plt.get_fignums()
-    fig, spec = figures.grade_distribution(table, PERIOD)
-    figures.save(fig, spec, tmp_path, MARKS)
+    fig, spec = grade_distribution(table, PERIOD)
+    save(fig, spec, tmp_path, MARKS)
     assert plt.get_fignums() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{spec.id}.png", f"{spec.id}.svg"]
 
@@ -308,7 +321,7 @@ def test_link_plot_correlates_the_las_that_have_both_values(table, names):
     # The indicator falls as the LAs' supervision rate (numerator / denominator) rises, so
     # Spearman's rho is exactly -1 over the six LAs.
     kpis = _kpis({code: 1 - n / d for code, (_name, d, n, _flag) in LAS.items()})
-    _fig, spec = figures.link_plot(
+    _fig, spec = link_plot(
         table, kpis, METRIC, "rereferral_rate", PERIOD, "2025", "Re-referrals", names
     )
     assert spec.id == f"FIG-LINK-{METRIC}-rereferral_rate"
@@ -318,7 +331,7 @@ def test_link_plot_correlates_the_las_that_have_both_values(table, names):
 
 def test_link_plot_with_too_few_las_says_so_instead_of_failing(table, names):
     kpis = _kpis({"E06000901": 0.2, "E06000902": 0.3})  # only two LAs publish the indicator
-    fig, spec = figures.link_plot(
+    fig, spec = link_plot(
         table, kpis, METRIC, "rereferral_rate", PERIOD, "2025", "Re-referrals", names
     )
     assert "Only 2 LAs have both values: too few to compare" in spec.caption

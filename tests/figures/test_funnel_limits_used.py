@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from oversight.compare.comparison import compare
-from oversight.figures import charts as figures
+from oversight.figures.funnel import funnel_plot
+from oversight.figures.style import marks_for, save
 from oversight.stats import funnel_limits, od_limits
 from oversight.stats.overdispersion import overdispersion
 
@@ -48,7 +49,7 @@ def adjusted():
     table = _table(DOMINATED, "la_median")
     row = table[(table.metric == METRIC) & (table.la_code != REGION)].iloc[0]
     assert row.funnel_limits == "adjusted" and row.funnel_tau2 > 0
-    return table, row, figures.funnel_plot(table, METRIC, PERIOD)
+    return table, row, funnel_plot(table, METRIC, PERIOD)
 
 
 @pytest.mark.parametrize("confidence, tag", [(0.95, "95"), (0.998, "998")])
@@ -94,8 +95,8 @@ def test_caption_and_alt_say_which_limits(adjusted) -> None:
 
 def test_svg_holds_both_limit_sets(adjusted, tmp_path) -> None:
     table, _, _ = adjusted
-    fig, spec = figures.funnel_plot(table, METRIC, PERIOD)
-    saved = figures.save(fig, spec, tmp_path, figures.marks_for("comparison", False, period=PERIOD))
+    fig, spec = funnel_plot(table, METRIC, PERIOD)
+    saved = save(fig, spec, tmp_path, marks_for("comparison", False, period=PERIOD))
     svg = (tmp_path / saved["svg"]).read_text()
     for tag in ("95", "998"):
         for side in ("lower", "upper"):
@@ -105,7 +106,7 @@ def test_svg_holds_both_limit_sets(adjusted, tmp_path) -> None:
 
 def test_no_faint_limits_when_not_overdispersed() -> None:
     table = _table(HOMOGENEOUS, "region")
-    fig, spec = figures.funnel_plot(table, METRIC, PERIOD)
+    fig, spec = funnel_plot(table, METRIC, PERIOD)
     lines = _lines(fig)
     assert not [g for g in lines if g.endswith("-unadjusted")]
     x = np.asarray(lines["limit-998-lower"].get_xdata(), float)
@@ -125,7 +126,7 @@ def test_hidden_phi_and_tau2_are_estimated_from_the_published_las(adjusted) -> N
     shown[["funnel_phi", "funnel_tau2"]] = np.nan
     hidden = shown["la_code"] == "E06000002"
     shown.loc[hidden, ["numerator", "value", "funnel_flag"]] = np.nan
-    fig, spec = figures.funnel_plot(shown, METRIC, PERIOD)
+    fig, spec = funnel_plot(shown, METRIC, PERIOD)
     keep = [i for i in range(6) if i != 2]
     n = np.asarray(DOMINATED[0], float)[keep]
     d = np.asarray(DOMINATED[1], float)[keep]
@@ -141,7 +142,7 @@ def test_hidden_phi_and_tau2_are_estimated_from_the_published_las(adjusted) -> N
 def test_hidden_centre_falls_back_to_the_region_and_says_so(adjusted) -> None:
     table, _, _ = adjusted
     shown = table.assign(funnel_centre=np.nan)
-    fig, spec = figures.funnel_plot(shown, METRIC, PERIOD)
+    fig, spec = funnel_plot(shown, METRIC, PERIOD)
     np.testing.assert_allclose(_lines(fig)["centre"].get_ydata(), 76.0, atol=1e-9)
     assert not [g for g in _lines(fig) if g.endswith("-unadjusted")]
     assert "The centre line the flags use is not published" in spec.caption

@@ -18,16 +18,24 @@ import pandas as pd
 import pytest
 
 from oversight.compare.comparison import COLUMNS
-from oversight.figures import charts as figures
-from oversight.survey.analysis import diverging_figure
+from oversight.figures import labels as placement
+from oversight.figures.funnel import MAX_FUNNEL_LABELS, funnel_plot
+from oversight.figures.grades import grade_distribution
+from oversight.figures.labels import LABEL_GID
+from oversight.figures.links import link_plot
+from oversight.figures.run import build_all
+from oversight.figures.style import DPI, EDGE, MARK_SIZE, Marks, finish, marks_for, save
+from oversight.figures.survey import diverging_figure
+from oversight.figures.trend import trend_small_multiples
+from oversight.stats import funnel_limits
 
 from .conftest import PERIOD, _row, make_table
 
 DEMO_LIKE = pd.read_csv(Path(__file__).with_name("demo_like.csv"), dtype={"la_code": str})
 NAMES = dict(zip(DEMO_LIKE["la_code"], DEMO_LIKE["name"], strict=True))
 MARK = "Synthetic demonstration data — not real LA figures"
-DEMO = figures.marks_for("comparison", True, period=PERIOD)
-REAL = figures.marks_for("comparison", False, period=PERIOD)
+DEMO = marks_for("comparison", True, period=PERIOD)
+REAL = marks_for("comparison", False, period=PERIOD)
 
 
 def demo_like_table() -> pd.DataFrame:
@@ -47,8 +55,8 @@ def caseloads() -> pd.DataFrame:
     )[["la_code", "indicator", "period", "value", "lower95"]]
 
 
-def link(marks: figures.Marks | None = None):
-    return figures.link_plot(
+def link(marks: Marks | None = None):
+    return link_plot(
         demo_like_table(),
         caseloads(),
         "staff_supervision_28d",
@@ -66,7 +74,7 @@ def label_boxes(fig):
         t.get_text(): (ax, t.get_window_extent(renderer))
         for ax in fig.axes
         for t in ax.texts
-        if str(t.get_gid()).startswith(figures.LABEL_GID)
+        if str(t.get_gid()).startswith(LABEL_GID)
     }
 
 
@@ -78,15 +86,15 @@ def overlap(a, b) -> bool:
 @pytest.mark.parametrize(
     "build",
     [
-        lambda: figures.funnel_plot(demo_like_table(), "child_oversight_28d", PERIOD, NAMES),
-        lambda: figures.funnel_plot(demo_like_table(), "staff_supervision_28d", PERIOD, NAMES),
+        lambda: funnel_plot(demo_like_table(), "child_oversight_28d", PERIOD, NAMES),
+        lambda: funnel_plot(demo_like_table(), "staff_supervision_28d", PERIOD, NAMES),
         link,
     ],
     ids=["funnel-children", "funnel-workers", "scatter-caseload"],
 )
 def test_point_labels_never_overlap_each_other_or_points(build):
     fig, spec = build()
-    figures.finish(fig, spec, DEMO)
+    finish(fig, spec, DEMO)
     boxes = label_boxes(fig)
     assert len(boxes) >= 2
     for (name_a, (_, a)), (name_b, (_, b)) in itertools.combinations(boxes.items(), 2):
@@ -95,8 +103,8 @@ def test_point_labels_never_overlap_each_other_or_points(build):
         frame = ax.get_window_extent(fig._get_renderer())
         assert frame.x0 <= box.x0 and box.x1 <= frame.x1, name
         assert frame.y0 <= box.y0 and box.y1 <= frame.y1, name
-        points = figures._obstacles(ax)
-        assert not figures._covers_point(box, points), name
+        points = placement._obstacles(ax)
+        assert not placement._covers_point(box, points), name
 
 
 def test_without_placement_the_scatter_labels_would_overlap():
@@ -109,7 +117,7 @@ def test_without_placement_the_scatter_labels_would_overlap():
 
 def test_scatter_names_every_la_and_moved_labels_have_leaders():
     fig, spec = link()
-    figures.finish(fig, spec, REAL)
+    finish(fig, spec, REAL)
     assert set(label_boxes(fig)) == set(NAMES.values())
     leaders = [p for p in fig.axes[0].patches if str(p.get_gid()).startswith("leader-")]
     assert leaders  # the crowded middle of the scatter needs some
@@ -118,14 +126,14 @@ def test_scatter_names_every_la_and_moved_labels_have_leaders():
 
 def test_funnel_names_only_the_furthest_outside_the_998_limits():
     table = demo_like_table()
-    fig, spec = figures.funnel_plot(table, "child_oversight_28d", PERIOD, NAMES)
+    fig, spec = funnel_plot(table, "child_oversight_28d", PERIOD, NAMES)
     named = set(label_boxes(fig))
     rows = table[table["metric"] == "child_oversight_28d"]
     baseline = rows["numerator"].sum() / rows["denominator"].sum()
     z = (rows["value"] - baseline) / np.sqrt(baseline * (1 - baseline) / rows["denominator"])
-    lo998, hi998 = figures.funnel_limits(baseline, rows["denominator"].to_numpy(float), 0.998)
+    lo998, hi998 = funnel_limits(baseline, rows["denominator"].to_numpy(float), 0.998)
     outside = rows[(rows["value"] < lo998) | (rows["value"] > hi998)]
-    assert len(outside) == 15 and len(named) == figures.MAX_FUNNEL_LABELS == 6
+    assert len(outside) == 15 and len(named) == MAX_FUNNEL_LABELS == 6
     zs = {NAMES[c]: abs(z[i]) for i, c in outside["la_code"].items()}
     assert named <= set(zs)
     assert min(zs[n] for n in named) >= max(zs[n] for n in set(zs) - named)
@@ -136,7 +144,7 @@ def test_funnel_names_only_the_furthest_outside_the_998_limits():
 
 def test_labelled_figure_is_byte_identical_across_runs(tmp_path):
     for run in ("a", "b"):
-        figures.save(*link(), tmp_path / run, DEMO)
+        save(*link(), tmp_path / run, DEMO)
     for ext in ("svg", "png"):
         name = f"FIG-LINK-staff_supervision_28d-caseload_fte.{ext}"
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
@@ -146,8 +154,8 @@ def test_labelled_figure_is_byte_identical_across_runs(tmp_path):
 def test_demo_mark_is_inside_the_image_and_the_alt_text(tmp_path):
     out = {}
     for mode, marks in (("demo", DEMO), ("real", REAL)):
-        fig, spec = figures.funnel_plot(make_table(), "child_oversight_28d", PERIOD)
-        out[mode] = figures.save(fig, spec, tmp_path / mode, marks)
+        fig, spec = funnel_plot(make_table(), "child_oversight_28d", PERIOD)
+        out[mode] = save(fig, spec, tmp_path / mode, marks)
     demo_svg = (tmp_path / "demo" / out["demo"]["svg"]).read_text()
     real_svg = (tmp_path / "real" / out["real"]["svg"]).read_text()
     assert f'<g id="demo-mark"><title>{MARK}</title>' in demo_svg
@@ -170,22 +178,22 @@ def test_demo_mark_is_inside_the_image_and_the_alt_text(tmp_path):
 def test_demo_mark_sits_in_the_same_place_on_every_figure():
     """Top left, the same distance from the image's top and left edges whatever its size."""
     offsets = set()
-    for fig, spec in figures.build_all(make_table(), PERIOD):
-        figures.finish(fig, spec, DEMO)
+    for fig, spec in build_all(make_table(), PERIOD):
+        finish(fig, spec, DEMO)
         mark = next(t for t in fig.texts if t.get_gid() == "demo-mark")
         box = mark.get_window_extent(fig._get_renderer())
-        top_strip = figures.MARK_SIZE * 1.3 / 72 + 4 * figures.EDGE
+        top_strip = MARK_SIZE * 1.3 / 72 + 4 * EDGE
         image_top = fig.get_figheight() * fig.dpi + top_strip * fig.dpi
         offsets.add((round(box.x0, 1), round(image_top - box.y1, 1)))
     assert len(offsets) == 1
     ((left, top),) = offsets
-    assert 0 <= left < 0.15 * figures.DPI and 0 <= top < 0.15 * figures.DPI  # the corner
+    assert 0 <= left < 0.15 * DPI and 0 <= top < 0.15 * DPI  # the corner
 
 
 def test_every_image_has_a_source_note_within_it(tmp_path):
     table = make_table()
-    for fig, spec in figures.build_all(table, PERIOD):
-        figures.save(fig, spec, tmp_path, REAL)
+    for fig, spec in build_all(table, PERIOD):
+        save(fig, spec, tmp_path, REAL)
     for svg in sorted(tmp_path.glob("*.svg")):
         text = svg.read_text()
         note = re.search(r'<g id="source-note"><title>([^<]+)</title>', text)
@@ -197,26 +205,24 @@ def test_every_image_has_a_source_note_within_it(tmp_path):
 
 
 def test_marks_for_each_kind_of_figure():
-    link_marks = figures.marks_for(
-        "link", True, period="2024-25", kpi_period="2025", release="csww"
-    )
-    assert link_marks == figures.Marks(
+    link_marks = marks_for("link", True, period="2024-25", kpi_period="2025", release="csww")
+    assert link_marks == Marks(
         "Source: LA extracts (synthetic demonstration data), 2024-25; "
         "DfE, Children's social work workforce, 2025.",
         True,
     )
-    assert figures.marks_for("survey", False).source == (
+    assert marks_for("survey", False).source == (
         "Source: staff survey returns collected by the LAs; analysis by the oversight study."
     )
-    assert "synthetic" in figures.marks_for("impact", True).source
+    assert "synthetic" in marks_for("impact", True).source
     with pytest.raises(KeyError):
-        figures.marks_for("link", False, period="2024-25")  # no DfE release named
+        marks_for("link", False, period="2024-25")  # no DfE release named
 
 
 def test_long_source_note_wraps_inside_the_image_width():
-    fig, spec = figures.grade_distribution(make_table(), PERIOD)
-    long = figures.Marks("Source: " + "a long list of releases and extracts; " * 12, False)
-    figures.finish(fig, spec, long)
+    fig, spec = grade_distribution(make_table(), PERIOD)
+    long = Marks("Source: " + "a long list of releases and extracts; " * 12, False)
+    finish(fig, spec, long)
     note = next(t for t in fig.texts if t.get_gid() == "source-note")
     box = note.get_window_extent(fig._get_renderer())
     assert note.get_text().count("\n") >= 2
@@ -225,7 +231,7 @@ def test_long_source_note_wraps_inside_the_image_width():
 
 # --------------------------------------------------------------------------- axes, survey
 def test_time_axis_ticks_carry_the_year():
-    fig, _ = figures.trend_small_multiples(make_table())
+    fig, _ = trend_small_multiples(make_table())
     ticks = [t.get_text() for ax in fig.axes if ax.get_lines() for t in ax.get_xticklabels()]
     assert ticks and all(re.fullmatch(r"[A-Z][a-z]{2}\n20\d\d", t) for t in ticks)
     assert ticks[:4] == ["Apr\n2024", "Jul\n2024", "Oct\n2024", "Jan\n2025"]

@@ -7,7 +7,6 @@ import re
 import pandas as pd
 import pytest
 
-from oversight.figures.charts import notes, save
 from oversight.figures.network import (
     LATEST_ID,
     TREND_ID,
@@ -18,6 +17,7 @@ from oversight.figures.network import (
     kpi_time_series,
     latest_dot_plot,
 )
+from oversight.figures.style import notes, save
 from oversight.published.network import Minute
 
 NAMES = {"A1": "Avon", "B2": "Bath", "C3": "Crewe"}

@@ -9,12 +9,11 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from oversight.figures.survey import diverging_data, diverging_figure
 from oversight.survey import (
     compare_roles,
     construct_alpha,
     construct_scores,
-    diverging_data,
-    diverging_figure,
     la_breakdown,
     load_instrument,
     ordinal_logit,

@@ -4,7 +4,7 @@ Every figure here holds only figures DfE publishes for real LAs (the KPI table,
 ``kpis.csv``): none comes from the LA extracts, so none carries the synthetic-data mark; the
 source note inside each image names the DfE table and says the figures are real. Years run
 along the x axis (DfE reporting years). Builders are pure functions of the KPI table; saving
-goes through :func:`oversight.figures.charts.save` like every other figure.
+goes through :func:`oversight.figures.style.save` like every other figure.
 """
 
 from __future__ import annotations
@@ -18,16 +18,16 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MultipleLocator, PercentFormatter
 
-from oversight.figures.charts import (
+from oversight.figures.labels import point_label
+from oversight.figures.style import (
     GREY,
     OKABE_ITO,
     FigureSpec,
     Marks,
-    _figure,
-    _point_label,
-    _style_axes,
-    _styled,
-    _title,
+    fig_title,
+    new_figure,
+    style_axes,
+    styled,
 )
 from oversight.published.network import Minute, numeric
 
@@ -110,7 +110,7 @@ def _name(code: str, names: Mapping[str, str]) -> str:
     return names.get(code, code)
 
 
-@_styled
+@styled
 def indicator_small_multiples(
     kpis: pd.DataFrame,
     indicator: str,
@@ -127,10 +127,10 @@ def indicator_small_multiples(
     order = sorted(rows["la_code"].unique(), key=lambda c: (_name(c, names), c))
     england, region = _comparator(rows, "england"), _comparator(rows, "south_east")
     nrows = -(-len(order) // ncols)
-    fig = _figure(1.0 + 1.3 * nrows)
+    fig = new_figure(1.0 + 1.3 * nrows)
     axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)
     for k, ax in enumerate(axes.flat):
-        _style_axes(ax)
+        style_axes(ax)
         if k >= len(order):
             ax.set_visible(False)
             continue
@@ -156,7 +156,7 @@ def indicator_small_multiples(
         ax.grid(axis="y", color="#EEEEEE", lw=0.5)
         ax.tick_params(labelsize=6.5, labelbottom=True)
     _value_axis(axes.flat[0], percent)
-    _title(
+    fig_title(
         fig,
         f"{label} by DfE reporting year: each LA against England, the South East and its "
         "statistical neighbours",
@@ -186,7 +186,7 @@ def indicator_small_multiples(
     return fig, FigureSpec(fig_id, caption, alt)
 
 
-@_styled
+@styled
 def latest_dot_plot(
     kpis: pd.DataFrame,
     indicator: str,
@@ -202,9 +202,9 @@ def latest_dot_plot(
     latest = rows[(rows["year"] == year)].dropna(subset=["value"]).copy()
     latest["name"] = [_name(c, names) for c in latest["la_code"]]
     latest = latest.sort_values(["value", "name"], ascending=[True, True]).reset_index(drop=True)
-    fig = _figure(1.2 + 0.22 * len(latest))
+    fig = new_figure(1.2 + 0.22 * len(latest))
     ax = fig.add_subplot()
-    _style_axes(ax)
+    style_axes(ax)
     y = np.arange(len(latest))
     shades = ("#E4E4E4", "#F6EBC8", "#E6D5E8")  # pale, and apart from the markers' blues
     for k, minute in enumerate(m for m in minutes if m.measure == indicator):
@@ -234,7 +234,7 @@ def latest_dot_plot(
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlabel(f"Percentage, {YEAR_AXIS} {year}")
     ax.grid(axis="x", color="#EEEEEE", lw=0.5)
-    _title(fig, f"{label}, {year}: each LA, highest at the top")
+    fig_title(fig, f"{label}, {year}: each LA, highest at the top")
     fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2, frameon=False)
     eng = float(latest["england"].dropna().iloc[0])
     below = latest.loc[latest["value"] < latest["neighbours"], "name"].tolist()
@@ -253,7 +253,7 @@ def latest_dot_plot(
     return fig, FigureSpec(fig_id, caption, alt)
 
 
-@_styled
+@styled
 def kpi_time_series(
     kpis: pd.DataFrame,
     indicator: str,
@@ -266,9 +266,9 @@ def kpi_time_series(
     rows = _rows(kpis, indicator)
     years = sorted(rows["year"].unique())
     england, region = _comparator(rows, "england"), _comparator(rows, "south_east")
-    fig = _figure(3.6)
+    fig = new_figure(3.6)
     ax = fig.add_subplot()
-    _style_axes(ax)
+    style_axes(ax)
     for code, la in sorted(rows.groupby("la_code"), key=lambda p: p[0]):
         la = la.sort_values("year")
         ax.plot(
@@ -292,12 +292,12 @@ def kpi_time_series(
         lo, hi = latest.loc[latest["value"].idxmin()], latest.loc[latest["value"].idxmax()]
         for row in (lo, hi):
             named.append(row)
-            _point_label(ax, float(row["year"]), float(row["value"]), _name(row["la_code"], names))
+            point_label(ax, float(row["year"]), float(row["value"]), _name(row["la_code"], names))
     _years_axis(ax, years)
     _value_axis(ax, percent)
     ax.set_xlabel(YEAR_AXIS)
     ax.grid(axis="y", color="#EEEEEE", lw=0.5)
-    _title(fig, f"{label}, {years[0]} to {years[-1]}")
+    fig_title(fig, f"{label}, {years[0]} to {years[-1]}")
     fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=3, frameon=False)
     caption = (
         f"{label}, DfE reporting years {years[0]} to {years[-1]}: England and the South East "

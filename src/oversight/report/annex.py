@@ -26,7 +26,7 @@ from oversight.coding.inspectors import OVERSIGHT_WORDS
 from oversight.compare.metrics import definitions
 from oversight.disclosure.publish import METRIC_NUMBERS, as_numbers
 from oversight.disclosure.suppress import SYMBOL
-from oversight.figures.charts import Marks, marks_for, notes
+from oversight.figures.style import Marks, marks_for, notes
 from oversight.report import annex_charts as charts
 from oversight.report.marking import data_note
 from oversight.report.render import FigureView

@@ -2,8 +2,8 @@
 its monthly trend, its impact step and its DfE indicators over the years.
 
 Builders take the plain frames that :mod:`oversight.report.annex` prepares and return a
-matplotlib figure with its :class:`~oversight.figures.charts.FigureSpec`. :func:`embedded` finishes
-each one through :func:`oversight.figures.charts.save`, so an annex chart carries the same source
+matplotlib figure with its :class:`~oversight.figures.style.FigureSpec`. :func:`embedded` finishes
+each one through :func:`oversight.figures.style.save`, so an annex chart carries the same source
 note, demo mark and SVG ``<title>`` as every other figure, and returns it as an SVG data URI
 (annex pages are self-contained, like the report).
 """
@@ -20,8 +20,20 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator, PercentFormatter
 
-from oversight.figures import charts as figs
-from oversight.figures.charts import GREY, OKABE_ITO, PAGE_WIDTH, FigureSpec, Marks
+from oversight.figures.style import (
+    GREY,
+    OKABE_ITO,
+    PAGE_WIDTH,
+    FigureSpec,
+    Marks,
+    fig_title,
+    month_name,
+    month_tick,
+    new_figure,
+    save,
+    style_axes,
+    styled,
+)
 from oversight.report.render import FigureView, svg_data_uri
 
 LA_COLOUR = OKABE_ITO["vermillion"]
@@ -48,7 +60,7 @@ def _wrap(text: str, width: int) -> str:
     return textwrap.fill(text, width)
 
 
-@figs._styled
+@styled
 def comparison_chart(
     points: pd.DataFrame, la_name: str, period: str, fig_id: str
 ) -> tuple[Figure, FigureSpec]:
@@ -61,10 +73,10 @@ def comparison_chart(
     metrics = list(dict.fromkeys(points["metric"]))
     who = points.drop_duplicates("code")[["code", "name", "role"]].reset_index(drop=True)
     ys = {code: y for code, y in zip(who["code"], np.arange(len(who))[::-1], strict=True)}
-    fig = figs._figure(1.9 + 0.24 * len(who))
+    fig = new_figure(1.9 + 0.24 * len(who))
     axes = fig.subplots(1, len(metrics), sharey=True, squeeze=False)[0]
     for ax, metric in zip(axes, metrics, strict=True):
-        figs._style_axes(ax)
+        style_axes(ax)
         part = points[points["metric"] == metric]
         for r in part.itertuples():
             style, y = ROLE_STYLE[r.role], ys[r.code]
@@ -95,7 +107,7 @@ def comparison_chart(
         if role == "la":
             tick.set_fontweight("bold")
             tick.set_color(LA_COLOUR)
-    figs._title(
+    fig_title(
         fig,
         f"{la_name} beside its statistical neighbours and the region, {period} "
         "(percentages with 95% intervals)",
@@ -127,7 +139,7 @@ def comparison_chart(
     return fig, FigureSpec(fig_id, caption, alt)
 
 
-@figs._styled
+@styled
 def trend_chart(
     trend: pd.DataFrame, la_name: str, fig_id: str, ncols: int = 3
 ) -> tuple[Figure, FigureSpec]:
@@ -140,14 +152,14 @@ def trend_chart(
     pos = {m: i for i, m in enumerate(months)}
     ncols = min(ncols, len(metrics))  # one measure: one panel across the page
     nrows = -(-len(metrics) // ncols)
-    fig = figs._figure(1.0 + 1.55 * nrows)
+    fig = new_figure(1.0 + 1.55 * nrows)
     axes = fig.subplots(nrows, ncols, sharex=True, squeeze=False)
     ticks = [i for i in range(len(months)) if i % 3 == 0]
     for k, ax in enumerate(axes.flat):
         if k >= len(metrics):
             ax.set_visible(False)
             continue
-        figs._style_axes(ax)
+        style_axes(ax)
         part = trend[trend["metric"] == metrics[k]]
         for role, ls, colour in (("region", "--", REGION_COLOUR), ("la", "-", LA_COLOUR)):
             s = part[part["role"] == role].sort_values("period")
@@ -162,12 +174,12 @@ def trend_chart(
                 gid=f"trend-{role}",
             )
         ax.set_title(_wrap(str(part["label"].iloc[0]), 34), loc="left", fontsize=7)
-        ax.set_xticks(ticks, [figs._month_tick(months[i]) for i in ticks])
+        ax.set_xticks(ticks, [month_tick(months[i]) for i in ticks])
         ax.tick_params(labelbottom=True, labelsize=6.5)
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
         ax.grid(axis="y", color="#EEEEEE", lw=0.5)
-    first, last = figs._month_name(months[0]), figs._month_name(months[-1])
-    figs._title(fig, f"{la_name} and the region, month by month, {first} to {last}")
+    first, last = month_name(months[0]), month_name(months[-1])
+    fig_title(fig, f"{la_name} and the region, month by month, {first} to {last}")
     handles = [
         Line2D([], [], color=LA_COLOUR, lw=1.3, marker="o", ms=2.5, label=la_name),
         Line2D([], [], color=REGION_COLOUR, lw=1.3, ls="--", label="Region"),
@@ -180,8 +192,8 @@ def trend_chart(
         if len(s):
             said.append(
                 f"{s['label'].iloc[0]} went from {_pct(s['value'].iloc[0])} in "
-                f"{figs._month_name(s['period'].iloc[0])} to {_pct(s['value'].iloc[-1])} in "
-                f"{figs._month_name(s['period'].iloc[-1])}"
+                f"{month_name(s['period'].iloc[0])} to {_pct(s['value'].iloc[-1])} in "
+                f"{month_name(s['period'].iloc[-1])}"
             )
     alt = (
         f"Line charts of {len(metrics)} measures for {la_name} and the region by month from "
@@ -194,14 +206,14 @@ def trend_chart(
     return fig, FigureSpec(fig_id, caption, alt)
 
 
-@figs._styled
+@styled
 def impact_chart(steps: pd.DataFrame, la_name: str, fig_id: str) -> tuple[Figure, FigureSpec]:
     """The level change at adoption (odds ratio, log scale, 95% interval) for each outcome;
     1 (no change) is the vertical line. ``steps`` has columns label, ratio, lower, upper."""
     steps = steps.dropna(subset=["ratio"]).reset_index(drop=True)
-    fig = figs._figure(0.9 + 0.32 * len(steps))
+    fig = new_figure(0.9 + 0.32 * len(steps))
     ax = fig.add_subplot()
-    figs._style_axes(ax)
+    style_axes(ax)
     ys = np.arange(len(steps))[::-1]
     ax.axvline(1.0, color=GREY, lw=0.8, ls="--")
     for y, r in zip(ys, steps.itertuples(), strict=True):
@@ -218,7 +230,7 @@ def impact_chart(steps: pd.DataFrame, la_name: str, fig_id: str) -> tuple[Figure
     ax.set_yticks(ys, [_wrap(str(lab), 40) for lab in steps["label"]])
     ax.set_ylim(-0.7, len(steps) - 0.3)
     ax.set_xlabel("Change in the odds at adoption (odds ratio, log scale; 1 = no change)")
-    figs._title(fig, f"{la_name}: the step at adoption in each outcome")
+    fig_title(fig, f"{la_name}: the step at adoption in each outcome")
     said = "; ".join(
         f"{r.label}: {r.ratio:.2f} ({r.lower:.2f} to {r.upper:.2f})" for r in steps.itertuples()
     )
@@ -234,7 +246,7 @@ def _kpi_formatter(percent: bool) -> FuncFormatter:
     return FuncFormatter(lambda v, _: f"{100 * v:.0f}%" if percent else f"{v:g}")
 
 
-@figs._styled
+@styled
 def kpi_chart(
     series: pd.DataFrame, la_name: str, fig_id: str, ncols: int = 3
 ) -> tuple[Figure, FigureSpec]:
@@ -245,7 +257,7 @@ def kpi_chart(
     england (NaN where not published)."""
     indicators = list(dict.fromkeys(series["indicator"]))
     nrows = -(-len(indicators) // ncols)
-    fig = figs._figure(1.0 + 1.45 * nrows, PAGE_WIDTH)
+    fig = new_figure(1.0 + 1.45 * nrows, PAGE_WIDTH)
     axes = fig.subplots(nrows, ncols, squeeze=False)
     lines = (
         ("la", LA_COLOUR, "-", "o", la_name),
@@ -256,7 +268,7 @@ def kpi_chart(
         if k >= len(indicators):
             ax.set_visible(False)
             continue
-        figs._style_axes(ax)
+        style_axes(ax)
         part = series[series["indicator"] == indicators[k]].sort_values("period")
         years = part["period"].astype(int).to_numpy()
         for col, colour, ls, marker, _ in lines:
@@ -277,7 +289,7 @@ def kpi_chart(
         ax.set_xticks(years[::step], [str(y) for y in years[::step]])
         ax.tick_params(labelsize=6.5)
         ax.grid(axis="y", color="#EEEEEE", lw=0.5)
-    figs._title(
+    fig_title(
         fig, f"{la_name}: DfE indicators by year, beside its statistical neighbours and England"
     )
     handles = [
@@ -305,6 +317,6 @@ def embedded(fig: Figure, spec: FigureSpec, marks: Marks, source: str) -> Figure
     """The finished chart (source note and, in a demo run, the demo mark inside the image)
     as a figure view holding an SVG data URI; ``source`` is the provenance line under it."""
     with tempfile.TemporaryDirectory(prefix="annex-chart-") as tmp:
-        entry = figs.save(fig, spec, tmp, marks)
+        entry = save(fig, spec, tmp, marks)
         svg = (Path(tmp) / entry["svg"]).read_bytes()
     return FigureView(entry["id"], entry["caption"], entry["alt"], svg_data_uri(svg), source)

@@ -22,8 +22,6 @@ _EXPORTS = {
     "compare_roles": "oversight.survey.analysis",
     "construct_alpha": "oversight.survey.analysis",
     "construct_scores": "oversight.survey.analysis",
-    "diverging_data": "oversight.survey.analysis",
-    "diverging_figure": "oversight.survey.analysis",
     "flatten_two_row_header": "oversight.survey.readers",
     "import_template": "oversight.survey.instrument",
     "item_matrix": "oversight.survey.analysis",
