@@ -5,32 +5,31 @@
 
 rule coding:
     input:
-        transcripts=expand(f"{INTERIM}/{{la}}/transcripts.parquet", la=AUTHORITIES),
-        survey=expand(f"{INTERIM}/{{la}}/survey.parquet", la=AUTHORITIES),
-        inspections=f"{INTERIM}/published/inspections.parquet",
+        transcripts=path("dataset", dataset="transcripts", la=AUTHORITIES),
+        survey=path("dataset", dataset="survey", la=AUTHORITIES),
+        inspections=path("inspections_dataset"),
         codebook="config/codebook.yaml",
-        ledger=f"{RESULTS}/quality/ledger.csv",
+        ledger=path("ledger"),
         code=code("coding"),
     output:
-        segments=f"{INTERIM}/coding/segments.parquet",
-        frequencies=f"{INTERIM}/tables/code_frequencies.csv",
-        cooccurrence=f"{INTERIM}/tables/code_cooccurrence.csv",
-        quotes=f"{INTERIM}/tables/quotes.csv",
-        themes=f"{INTERIM}/tables/focus_group_themes.csv",
-        inspectors=f"{INTERIM}/tables/inspectors_oversight.csv",
-        inspector_quotes=f"{INTERIM}/tables/inspectors_quotes.csv",
-        withheld=f"{INTERIM}/coding/quotes_withheld.csv",
-        qdc=f"{RESULTS}/coding/codebook.qdc",
-        qdpx=f"{RESULTS}/coding/focus_groups.qdpx",
+        segments=path("coding_segments"),
+        frequencies=path("analysis_table", name="code_frequencies"),
+        cooccurrence=path("analysis_table", name="code_cooccurrence"),
+        quotes=path("analysis_table", name="quotes"),
+        themes=path("analysis_table", name="focus_group_themes"),
+        inspectors=path("analysis_table", name="inspectors_oversight"),
+        inspector_quotes=path("analysis_table", name="inspectors_quotes"),
+        withheld=path("quotes_withheld"),
+        qdc=path("codebook_qdc"),
+        qdpx=path("focus_groups_qdpx"),
         prov=prov("coding"),
     log:
         "logs/coding/coding.log",
     benchmark:
         "logs/benchmarks/coding/coding.tsv"
     conda:
-        "../environment.yml"
+        ENV
     resources:
-        mem_mb=500,
         runtime=15,
     params:
         region_code=STUDY["region_code"],

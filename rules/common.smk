@@ -10,6 +10,7 @@ from snakemake.utils import validate
 validate(config, "../config/schemas/config.schema.yaml")
 
 import oversight.config as oc
+from oversight.catalog import Catalog
 from oversight.code_inputs import script_code
 from oversight.compare.metrics import definitions as metric_definitions, periods
 
@@ -22,6 +23,12 @@ RESULTS = config["paths"]["results"]
 AUTHORITIES = config["authorities"]
 DATASETS = config["datasets"]
 STUDY = config["study"]
+# The one software environment of every rule (--sdm conda), relative to rules/; what a rule
+# needs of memory and time unless it declares more is in the profiles (default-resources).
+ENV = "../environment.yml"
+# Every artefact named once (config/artefacts.yaml): rules say path("la_metrics"), not a path.
+CATALOG = Catalog.load({"interim": INTERIM, "results": RESULTS})
+path = CATALOG.path
 # A demo run (the demo manifest exists) marks every artefact as synthetic (oversight.report.marking).
 DEMO = Path(config["privacy"]["demo_manifest"]).exists()
 AUTH_CONFIGS = {
@@ -98,25 +105,25 @@ def ingest_mem_mb(wildcards, input, attempt):
 def raw_mem_mb(paths, attempt):
     """mem_mb to ingest the raw files ``paths``, from their size and kind (INGEST_MEMORY)."""
     need = INGEST_MEMORY["base_mb"]
-    for path in paths:
-        kind = "zip_mb_per_mb" if zipfile.is_zipfile(path) else "text_mb_per_mb"
-        need += INGEST_MEMORY[kind] * Path(path).stat().st_size / 2**20
+    for raw in paths:
+        kind = "zip_mb_per_mb" if zipfile.is_zipfile(raw) else "text_mb_per_mb"
+        need += INGEST_MEMORY[kind] * Path(raw).stat().st_size / 2**20
     declared = max(INGEST_MEMORY["floor_mb"], need * INGEST_MEMORY["margin"])
     return math.ceil(declared) * attempt
 
 
 def demo_manifest(wildcards):
     """The demo manifest when present: a regenerated demo data set reruns ingest."""
-    path = Path(config["privacy"]["demo_manifest"])
-    return [str(path)] if path.exists() else []
+    manifest = Path(config["privacy"]["demo_manifest"])
+    return [str(manifest)] if manifest.exists() else []
 
 
 def prov(rule, wildcard=None):
     """Where a job records its provenance (oversight.provenance): inputs and outputs with
     their SHA-256, parameters and code version; gathered into results/provenance.json.
     """
-    name = f"{rule}/{{{wildcard}}}" if wildcard else rule
-    return f"{INTERIM}/provenance/{name}.json"
+    job = f"{rule}/{{{wildcard}}}" if wildcard else rule
+    return path("provenance_record", job=job)
 
 
 def results_outputs(wildcards):

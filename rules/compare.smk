@@ -12,22 +12,21 @@ STATS_DATASETS = [
 
 rule metrics_la:
     input:
-        data=expand(f"{INTERIM}/{{{{la}}}}/{{dataset}}.parquet", dataset=STATS_DATASETS),
+        data=path("dataset", dataset=STATS_DATASETS),
         code=code("metrics_la"),
     output:
-        counts=f"{INTERIM}/{{la}}/metrics.csv",
-        units=f"{INTERIM}/{{la}}/model_units.parquet",
-        impact=f"{INTERIM}/{{la}}/impact_series.csv",
+        counts=path("la_metrics"),
+        units=path("model_units"),
+        impact=path("impact_series"),
         prov=prov("metrics_la", "la"),
     log:
         "logs/stats/metrics_{la}.log",
     benchmark:
         "logs/benchmarks/stats/metrics_{la}.tsv"
     conda:
-        "../environment.yml"
+        ENV
     resources:
         mem_mb=1000,
-        runtime=10,
     params:
         datasets=STATS_DATASETS,
         la_code=lambda w: AUTH_CONFIGS[w.la]["la_code"],
@@ -45,23 +44,20 @@ rule metrics_la:
 
 rule comparison:
     input:
-        counts=expand(f"{INTERIM}/{{la}}/metrics.csv", la=AUTHORITIES),
-        ledger=f"{RESULTS}/quality/ledger.csv",
+        counts=path("la_metrics", la=AUTHORITIES),
+        ledger=path("ledger"),
         code=code("comparison"),
     output:
-        metrics=f"{INTERIM}/tables/oversight_metrics.csv",
-        heterogeneity=f"{INTERIM}/tables/heterogeneity.csv",
-        change=f"{INTERIM}/tables/oversight_change.csv",
+        metrics=path("analysis_table", name="oversight_metrics"),
+        heterogeneity=path("analysis_table", name="heterogeneity"),
+        change=path("analysis_table", name="oversight_change"),
         prov=prov("comparison"),
     log:
         "logs/stats/comparison.log",
     benchmark:
         "logs/benchmarks/stats/comparison.tsv"
     conda:
-        "../environment.yml"
-    resources:
-        mem_mb=500,
-        runtime=10,
+        ENV
     params:
         region_code=STUDY["region_code"],
         year=YEAR,
@@ -74,20 +70,17 @@ rule comparison:
 
 rule oversight_model:
     input:
-        units=expand(f"{INTERIM}/{{la}}/model_units.parquet", la=AUTHORITIES),
-        ledger=f"{RESULTS}/quality/ledger.csv",
+        units=path("model_units", la=AUTHORITIES),
+        ledger=path("ledger"),
         code=code("model"),
     output:
-        f"{INTERIM}/tables/oversight_model.csv",
+        path("analysis_table", name="oversight_model"),
         prov=prov("oversight_model"),
     log:
         "logs/stats/model.log",
     benchmark:
         "logs/benchmarks/stats/model.tsv"
     conda:
-        "../environment.yml"
-    resources:
-        mem_mb=500,
-        runtime=10,
+        ENV
     script:
         "scripts/model.py"

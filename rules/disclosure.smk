@@ -14,21 +14,18 @@ ANALYSIS_TABLES = [
 
 rule publish_metrics:
     input:
-        metrics=f"{INTERIM}/tables/oversight_metrics.csv",
+        metrics=path("analysis_table", name="oversight_metrics"),
         catalogue="config/tables.yaml",
         code=code("publish_metrics"),
     output:
-        f"{RESULTS}/tables/oversight_metrics.csv",
+        path("published_table", name="oversight_metrics"),
         prov=prov("publish_metrics"),
     log:
         "logs/disclosure/publish_metrics.log",
     benchmark:
         "logs/benchmarks/disclosure/publish_metrics.tsv"
     conda:
-        "../environment.yml"
-    resources:
-        mem_mb=500,
-        runtime=10,
+        ENV
     params:
         region_code=STUDY["region_code"],
         low=1,
@@ -41,14 +38,14 @@ rule publish_metrics:
 
 rule publish_tables:
     input:
-        tables=expand(f"{INTERIM}/tables/{{name}}.csv", name=ANALYSIS_TABLES),
-        metrics=f"{RESULTS}/tables/oversight_metrics.csv",
-        ledger=f"{RESULTS}/quality/ledger.csv",
+        tables=path("analysis_table", name=ANALYSIS_TABLES),
+        metrics=path("published_table", name="oversight_metrics"),
+        ledger=path("ledger"),
         catalogue="config/tables.yaml",
         code=code("publish_tables"),
     output:
-        tables=expand(
-            f"{RESULTS}/tables/{{name}}.csv",
+        tables=path(
+            "published_table",
             name=[t for t in PUBLISHED_TABLES if t != "oversight_metrics"],
         ),
         prov=prov("publish_tables"),
@@ -57,10 +54,7 @@ rule publish_tables:
     benchmark:
         "logs/benchmarks/disclosure/publish_tables.tsv"
     conda:
-        "../environment.yml"
-    resources:
-        mem_mb=500,
-        runtime=10,
+        ENV
     params:
         names=[t for t in PUBLISHED_TABLES if t != "oversight_metrics"],
         region_code=STUDY["region_code"],

@@ -18,22 +18,19 @@ NETWORK_IDS = ["FIG-S47-ICPC-TREND", "FIG-S47-ICPC-LATEST"] + [
 
 rule figures:
     input:
-        metrics=f"{RESULTS}/tables/oversight_metrics.csv",
+        metrics=path("published_table", name="oversight_metrics"),
         code=code("figures"),
     output:
-        manifest=f"{RESULTS}/figures/figures.json",
-        svg=expand(f"{RESULTS}/figures/{{id}}.svg", id=FIGURE_IDS),
-        png=expand(f"{RESULTS}/figures/{{id}}.png", id=FIGURE_IDS),
+        manifest=path("figure_manifest", set="figures"),
+        svg=path("figure_svg", id=FIGURE_IDS),
+        png=path("figure_png", id=FIGURE_IDS),
         prov=prov("figures"),
     log:
         "logs/figures/figures.log",
     benchmark:
         "logs/benchmarks/figures/figures.tsv"
     conda:
-        "../environment.yml"
-    resources:
-        mem_mb=500,
-        runtime=10,
+        ENV
     params:
         year=YEAR,
         names=LA_NAMES | {STUDY["region_code"]: STUDY["region"]},
@@ -44,26 +41,23 @@ rule figures:
 
 rule link_figures:
     input:
-        metrics=f"{RESULTS}/tables/oversight_metrics.csv",
-        kpis=f"{INTERIM}/tables/kpis.csv",
+        metrics=path("published_table", name="oversight_metrics"),
+        kpis=path("analysis_table", name="kpis"),
         config="config/published.yaml",
         network="config/network.yaml",
         code=code("link_figures"),
     output:
-        manifest=f"{RESULTS}/figures/links.json",
-        minutes=f"{INTERIM}/tables/network_minutes.csv",
-        svg=expand(f"{RESULTS}/figures/{{id}}.svg", id=LINK_IDS + NETWORK_IDS),
-        png=expand(f"{RESULTS}/figures/{{id}}.png", id=LINK_IDS + NETWORK_IDS),
+        manifest=path("figure_manifest", set="links"),
+        minutes=path("analysis_table", name="network_minutes"),
+        svg=path("figure_svg", id=LINK_IDS + NETWORK_IDS),
+        png=path("figure_png", id=LINK_IDS + NETWORK_IDS),
         prov=prov("link_figures"),
     log:
         "logs/figures/link_figures.log",
     benchmark:
         "logs/benchmarks/figures/link_figures.tsv"
     conda:
-        "../environment.yml"
-    resources:
-        mem_mb=500,
-        runtime=10,
+        ENV
     params:
         pairs=config["links"]["pairs"],
         kpi_period=config["links"]["kpi_period"],

@@ -5,27 +5,27 @@
 
 rule hypothesis:
     input:
-        supervision=expand(f"{INTERIM}/{{la}}/supervision.parquet", la=AUTHORITIES),
-        survey=expand(f"{INTERIM}/{{la}}/survey.parquet", la=AUTHORITIES),
-        segments=f"{INTERIM}/coding/segments.parquet",
+        supervision=path("dataset", dataset="supervision", la=AUTHORITIES),
+        survey=path("dataset", dataset="survey", la=AUTHORITIES),
+        segments=path("coding_segments"),
         plan="config/hypothesis.yaml",
         instrument="config/survey.yaml",
         codebook="config/codebook.yaml",
-        ledger=f"{RESULTS}/quality/ledger.csv",
+        ledger=path("ledger"),
         code=code("hypothesis"),
     output:
-        patterns=f"{INTERIM}/tables/hypothesis_patterns.csv",
-        file_content=f"{INTERIM}/tables/hypothesis_file_content.csv",
-        pairs=f"{INTERIM}/tables/hypothesis_pairs.csv",
-        focus_groups=f"{INTERIM}/tables/hypothesis_focus_groups.csv",
-        verdict=f"{INTERIM}/tables/hypothesis_verdict.csv",
+        patterns=path("analysis_table", name="hypothesis_patterns"),
+        file_content=path("analysis_table", name="hypothesis_file_content"),
+        pairs=path("analysis_table", name="hypothesis_pairs"),
+        focus_groups=path("analysis_table", name="hypothesis_focus_groups"),
+        verdict=path("analysis_table", name="hypothesis_verdict"),
         prov=prov("hypothesis"),
     log:
         "logs/hypothesis/hypothesis.log",
     benchmark:
         "logs/benchmarks/hypothesis/hypothesis.tsv"
     conda:
-        "../environment.yml"
+        ENV
     resources:
         mem_mb=1000,
         runtime=15,

@@ -10,26 +10,26 @@ IMPACT_FIGURES = [f"FIG-IMPACT-EVENT-{m}" for m in IMPACT_OUTCOMES] + [
 
 rule impact:
     input:
-        series=expand(f"{INTERIM}/{{la}}/impact_series.csv", la=AUTHORITIES),
+        series=path("impact_series", la=AUTHORITIES),
         plan="config/impact.yaml",
-        ledger=f"{RESULTS}/quality/ledger.csv",
+        ledger=path("ledger"),
         code=code("impact"),
     output:
-        panel=f"{INTERIM}/tables/impact_panel.csv",
-        its=f"{INTERIM}/tables/impact_its.csv",
-        did=f"{INTERIM}/tables/impact_did.csv",
-        events=f"{INTERIM}/tables/impact_event_study.csv",
-        att_gt=f"{INTERIM}/tables/impact_att_gt.csv",
-        manifest=f"{RESULTS}/figures/impact.json",
-        svg=expand(f"{RESULTS}/figures/{{id}}.svg", id=IMPACT_FIGURES),
-        png=expand(f"{RESULTS}/figures/{{id}}.png", id=IMPACT_FIGURES),
+        panel=path("analysis_table", name="impact_panel"),
+        its=path("analysis_table", name="impact_its"),
+        did=path("analysis_table", name="impact_did"),
+        events=path("analysis_table", name="impact_event_study"),
+        att_gt=path("analysis_table", name="impact_att_gt"),
+        manifest=path("figure_manifest", set="impact"),
+        svg=path("figure_svg", id=IMPACT_FIGURES),
+        png=path("figure_png", id=IMPACT_FIGURES),
         prov=prov("impact"),
     log:
         "logs/impact/impact.log",
     benchmark:
         "logs/benchmarks/impact/impact.tsv"
     conda:
-        "../environment.yml"
+        ENV
     resources:
         mem_mb=1000,
         runtime=15,

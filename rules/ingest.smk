@@ -13,20 +13,18 @@ rule ingest:
         manifest=demo_manifest,
         code=code("ingest"),
     output:
-        data=expand(f"{INTERIM}/{{{{la}}}}/{{dataset}}.parquet", dataset=DATASETS),
-        rejects=expand(
-            f"{RESULTS}/quality/{{{{la}}}}/{{dataset}}.rejects.csv", dataset=DATASETS
-        ),
+        data=path("dataset", dataset=DATASETS),
+        rejects=path("rejects", dataset=DATASETS),
         # The LA's ledger lines before the links rule adds each dataset's status.
-        ledger=f"{INTERIM}/{{la}}/ingest_ledger.csv",
-        notes=f"{RESULTS}/quality/{{la}}/notes.json",
+        ledger=path("ingest_ledger"),
+        notes=path("notes"),
         prov=prov("ingest", "la"),
     log:
         "logs/ingest/{la}.log",
     benchmark:
         "logs/benchmarks/ingest/{la}.tsv"
     conda:
-        "../environment.yml"
+        ENV
     resources:
         mem_mb=ingest_mem_mb,
         runtime=30,

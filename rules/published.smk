@@ -12,18 +12,15 @@ rule kpis:
         config="config/published.yaml",
         code=code("kpis"),
     output:
-        dataset=f"{INTERIM}/published/kpis.parquet",
-        table=f"{INTERIM}/tables/kpis.csv",
+        dataset=path("kpis_dataset"),
+        table=path("analysis_table", name="kpis"),
         prov=prov("kpis"),
     log:
         "logs/published/kpis.log",
     benchmark:
         "logs/benchmarks/published/kpis.tsv"
     conda:
-        "../environment.yml"
-    resources:
-        mem_mb=500,
-        runtime=10,
+        ENV
     params:
         region_code=STUDY["region_code"],
         comparator=config["comparison"].get("kpi_comparator", "england"),
@@ -41,7 +38,7 @@ rule release_diff:
         ),
         code=code("release_diff"),
     output:
-        f"{RESULTS}/quality/releases/{{release}}.csv",
+        path("release_diff"),
         prov=prov("release_diff", "release"),
     log:
         "logs/published/release_diff_{release}.log",
@@ -50,10 +47,7 @@ rule release_diff:
     wildcard_constraints:
         release="|".join(PUBLISHED["releases"]),
     conda:
-        "../environment.yml"
-    resources:
-        mem_mb=500,
-        runtime=10,
+        ENV
     params:
         spec=lambda w: PUBLISHED["releases"][w.release],
     script:
@@ -66,18 +60,15 @@ rule inspections:
         reference=config["paths"]["la_reference"],
         code=code("inspections"),
     output:
-        dataset=f"{INTERIM}/published/inspections.parquet",
-        latest=f"{INTERIM}/tables/ofsted_latest.csv",
-        improve=f"{INTERIM}/tables/ofsted_what_needs_to_improve.csv",
+        dataset=path("inspections_dataset"),
+        latest=path("analysis_table", name="ofsted_latest"),
+        improve=path("analysis_table", name="ofsted_what_needs_to_improve"),
         prov=prov("inspections"),
     log:
         "logs/published/inspections.log",
     benchmark:
         "logs/benchmarks/published/inspections.tsv"
     conda:
-        "../environment.yml"
-    resources:
-        mem_mb=500,
-        runtime=10,
+        ENV
     script:
         "scripts/inspections.py"

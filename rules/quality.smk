@@ -9,22 +9,21 @@ LINK_DATASETS = link_datasets()
 # what reads the ledger, and so that ingest can later be split per dataset.
 rule links:
     input:
-        data=expand(f"{INTERIM}/{{{{la}}}}/{{dataset}}.parquet", dataset=LINK_DATASETS),
-        ledger=f"{INTERIM}/{{la}}/ingest_ledger.csv",
+        data=path("dataset", dataset=LINK_DATASETS),
+        ledger=path("ingest_ledger"),
         code=code("links"),
     output:
-        ledger=f"{RESULTS}/quality/{{la}}/ledger.csv",
-        links=f"{RESULTS}/quality/{{la}}/links.json",
+        ledger=path("la_ledger"),
+        links=path("links"),
         prov=prov("links", "la"),
     log:
         "logs/links/{la}.log",
     benchmark:
         "logs/benchmarks/links/{la}.tsv"
     conda:
-        "../environment.yml"
+        ENV
     resources:
         mem_mb=1000,
-        runtime=10,
     params:
         datasets=LINK_DATASETS,
         quality=config["quality"],
@@ -42,20 +41,17 @@ QUALITY_PARTIALS = [
 
 rule ledger:
     input:
-        expand(f"{RESULTS}/quality/{{la}}/ledger.csv", la=AUTHORITIES),
+        path("la_ledger", la=AUTHORITIES),
         code=code("ledger"),
     output:
-        f"{RESULTS}/quality/ledger.csv",
+        path("ledger"),
         prov=prov("ledger"),
     log:
         "logs/quality/ledger.log",
     benchmark:
         "logs/benchmarks/quality/ledger.tsv"
     conda:
-        "../environment.yml"
-    resources:
-        mem_mb=500,
-        runtime=10,
+        ENV
     script:
         "scripts/ledger.py"
 
@@ -63,27 +59,22 @@ rule ledger:
 rule quality_page:
     input:
         config="config/authorities/{la}.yaml",
-        rejects=expand(
-            f"{RESULTS}/quality/{{{{la}}}}/{{dataset}}.rejects.csv", dataset=DATASETS
-        ),
-        ledger=f"{RESULTS}/quality/{{la}}/ledger.csv",
-        notes=f"{RESULTS}/quality/{{la}}/notes.json",
-        links=f"{RESULTS}/quality/{{la}}/links.json",
+        rejects=path("rejects", dataset=DATASETS),
+        ledger=path("la_ledger"),
+        notes=path("notes"),
+        links=path("links"),
         template="report_templates/quality.html.j2",
         partials=QUALITY_PARTIALS,
         code=code("quality_page"),
     output:
-        f"{RESULTS}/quality/{{la}}/index.html",
+        path("quality_page"),
         prov=prov("quality_page", "la"),
     log:
         "logs/quality/{la}.log",
     benchmark:
         "logs/benchmarks/quality/{la}.tsv"
     conda:
-        "../environment.yml"
-    resources:
-        mem_mb=500,
-        runtime=10,
+        ENV
     params:
         examples=config["quality"]["examples_per_rule"],
         study=STUDY,
@@ -93,22 +84,19 @@ rule quality_page:
 
 rule quality_index:
     input:
-        ledger=f"{RESULTS}/quality/ledger.csv",
+        ledger=path("ledger"),
         template="report_templates/quality_index.html.j2",
         partials=QUALITY_PARTIALS,
         code=code("quality_index"),
     output:
-        f"{RESULTS}/quality/index.html",
+        path("quality_index"),
         prov=prov("quality_index"),
     log:
         "logs/quality/index.log",
     benchmark:
         "logs/benchmarks/quality/index.tsv"
     conda:
-        "../environment.yml"
-    resources:
-        mem_mb=500,
-        runtime=10,
+        ENV
     params:
         study=STUDY,
         authorities={

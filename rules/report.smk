@@ -2,16 +2,16 @@
 # report with one annex per LA, the PDF, the workbook, and provenance for every ID.
 LA_CODES = sorted(AUTH_CONFIGS[la]["la_code"] for la in AUTHORITIES)
 FIGURE_MANIFESTS = {
-    "figures": f"{RESULTS}/figures/figures.json",
-    "link_figures": f"{RESULTS}/figures/links.json",
-    "survey_analysis": f"{RESULTS}/figures/survey.json",
-    "impact": f"{RESULTS}/figures/impact.json",
+    "figures": path("figure_manifest", set="figures"),
+    "link_figures": path("figure_manifest", set="links"),
+    "survey_analysis": path("figure_manifest", set="survey"),
+    "impact": path("figure_manifest", set="impact"),
 }
 
 
 rule report:
     input:
-        tables=expand(f"{RESULTS}/tables/{{name}}.csv", name=PUBLISHED_TABLES),
+        tables=path("published_table", name=PUBLISHED_TABLES),
         manifests=list(FIGURE_MANIFESTS.values()),
         catalogue="config/tables.yaml",
         recommendations="config/recommendations.yaml",
@@ -28,20 +28,20 @@ rule report:
         # The annex pages also read the indicator labels (published, above), the survey
         # construct labels, and link to each LA's data-quality page.
         survey="config/survey.yaml",
-        quality_pages=expand(f"{RESULTS}/quality/{{la}}/index.html", la=AUTHORITIES),
+        quality_pages=path("quality_page", la=AUTHORITIES),
         code=code("report"),
     output:
-        html=f"{RESULTS}/report/index.html",
-        pdf=f"{RESULTS}/report/report.pdf",
-        findings=f"{RESULTS}/report/findings.json",
-        annexes=expand(f"{RESULTS}/report/la/{{code}}.html", code=LA_CODES),
+        html=path("report_html"),
+        pdf=path("report_pdf"),
+        findings=path("findings"),
+        annexes=path("annex", code=LA_CODES),
         prov=prov("report"),
     log:
         "logs/report/report.log",
     benchmark:
         "logs/benchmarks/report/report.tsv"
     conda:
-        "../environment.yml"
+        ENV
     resources:
         mem_mb=1500,
         runtime=30,
@@ -64,21 +64,18 @@ rule report:
 
 rule exports:
     input:
-        tables=expand(f"{RESULTS}/tables/{{name}}.csv", name=PUBLISHED_TABLES),
+        tables=path("published_table", name=PUBLISHED_TABLES),
         catalogue="config/tables.yaml",
         code=code("exports"),
     output:
-        xlsx=f"{RESULTS}/report/tables.xlsx",
+        xlsx=path("workbook"),
         prov=prov("exports"),
     log:
         "logs/report/exports.log",
     benchmark:
         "logs/benchmarks/report/exports.tsv"
     conda:
-        "../environment.yml"
-    resources:
-        mem_mb=500,
-        runtime=10,
+        ENV
     params:
         title=STUDY["title"],
         min_count=config["disclosure"]["min_count"],
@@ -91,26 +88,23 @@ rule exports:
 rule provenance:
     input:
         records=provenance_records,
-        tables=expand(f"{RESULTS}/tables/{{name}}.csv", name=PUBLISHED_TABLES),
+        tables=path("published_table", name=PUBLISHED_TABLES),
         catalogue="config/tables.yaml",
         manifests=list(FIGURE_MANIFESTS.values()),
-        html=f"{RESULTS}/report/index.html",
-        pdf=f"{RESULTS}/report/report.pdf",
-        xlsx=f"{RESULTS}/report/tables.xlsx",
-        findings=f"{RESULTS}/report/findings.json",
-        annexes=expand(f"{RESULTS}/report/la/{{code}}.html", code=LA_CODES),
+        html=path("report_html"),
+        pdf=path("report_pdf"),
+        xlsx=path("workbook"),
+        findings=path("findings"),
+        annexes=path("annex", code=LA_CODES),
         code=code("provenance"),
     output:
-        f"{RESULTS}/provenance.json",
+        path("provenance"),
     log:
         "logs/report/provenance.log",
     benchmark:
         "logs/benchmarks/report/provenance.tsv"
     conda:
-        "../environment.yml"
-    resources:
-        mem_mb=500,
-        runtime=10,
+        ENV
     script:
         "scripts/provenance.py"
 
@@ -121,15 +115,12 @@ rule publication:
         catalogue="config/publication.yaml",
         code=code("publication"),
     output:
-        f"{RESULTS}/publication.zip",
+        path("publication"),
     log:
         "logs/report/publication.log",
     benchmark:
         "logs/benchmarks/report/publication.tsv"
     conda:
-        "../environment.yml"
-    resources:
-        mem_mb=500,
-        runtime=10,
+        ENV
     script:
         "scripts/publication.py"

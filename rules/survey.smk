@@ -8,19 +8,16 @@ rule questionnaire:
         template="report_templates/questionnaire.html.j2",
         code=code("questionnaire"),
     output:
-        html=f"{RESULTS}/survey/questionnaire.html",
-        pdf=f"{RESULTS}/survey/questionnaire.pdf",
-        xlsx=f"{RESULTS}/survey/import_template.xlsx",
+        html=path("questionnaire_html"),
+        pdf=path("questionnaire_pdf"),
+        xlsx=path("import_template"),
         prov=prov("questionnaire"),
     log:
         "logs/survey/questionnaire.log",
     benchmark:
         "logs/benchmarks/survey/questionnaire.tsv"
     conda:
-        "../environment.yml"
-    resources:
-        mem_mb=500,
-        runtime=10,
+        ENV
     params:
         title=STUDY["title"],
     script:
@@ -29,27 +26,27 @@ rule questionnaire:
 
 rule survey_analysis:
     input:
-        survey=expand(f"{INTERIM}/{{la}}/survey.parquet", la=AUTHORITIES),
-        supervision=expand(f"{INTERIM}/{{la}}/supervision.parquet", la=AUTHORITIES),
+        survey=path("dataset", dataset="survey", la=AUTHORITIES),
+        supervision=path("dataset", dataset="supervision", la=AUTHORITIES),
         instrument="config/survey.yaml",
-        ledger=f"{RESULTS}/quality/ledger.csv",
+        ledger=path("ledger"),
         code=code("survey_analysis"),
     output:
-        responses=f"{INTERIM}/tables/survey_responses.csv",
-        constructs=f"{INTERIM}/tables/survey_constructs.csv",
-        alpha=f"{INTERIM}/tables/survey_alpha.csv",
-        roles=f"{INTERIM}/tables/survey_roles.csv",
-        waves=f"{INTERIM}/tables/survey_waves.csv",
-        svg=f"{RESULTS}/figures/FIG-SURVEY-diverging.svg",
-        png=f"{RESULTS}/figures/FIG-SURVEY-diverging.png",
-        manifest=f"{RESULTS}/figures/survey.json",
+        responses=path("analysis_table", name="survey_responses"),
+        constructs=path("analysis_table", name="survey_constructs"),
+        alpha=path("analysis_table", name="survey_alpha"),
+        roles=path("analysis_table", name="survey_roles"),
+        waves=path("analysis_table", name="survey_waves"),
+        svg=path("figure_svg", id="FIG-SURVEY-diverging"),
+        png=path("figure_png", id="FIG-SURVEY-diverging"),
+        manifest=path("figure_manifest", set="survey"),
         prov=prov("survey_analysis"),
     log:
         "logs/survey/analysis.log",
     benchmark:
         "logs/benchmarks/survey/analysis.tsv"
     conda:
-        "../environment.yml"
+        ENV
     resources:
         mem_mb=1000,
         runtime=15,
