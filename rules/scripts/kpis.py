@@ -1,45 +1,21 @@
-"""Snakemake job: DfE releases to the kpis dataset and the study LAs' indicator table."""
+"""Snakemake job `kpis`: DfE releases to the kpis dataset and the study LAs' indicator table."""
 
-from pathlib import Path
-
-import pandas as pd
-
-from oversight import artefacts, jobs
-from oversight.config import config_ref, load_yaml
-from oversight.published.releases import indicator_rows, kpis, neighbour_map, read_release
+from oversight import jobs
+from oversight.published import run_kpis
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
-
-
-def main() -> None:
-    cfg = load_yaml(Path(sm.input.config))
-    paths = dict(zip(cfg["releases"], sm.input.releases, strict=True))
-    frames = {
-        name: read_release(
-            Path(paths[name]), name, spec, lambda k: config_ref(sm.input.config, ["releases", *k])
-        )
-        for name, spec in cfg["releases"].items()
-    }
-    rows = pd.concat(
-        [
-            indicator_rows(frames[s["release"]], n, s, cfg["releases"][s["release"]]["path"])
-            for n, s in cfg["indicators"].items()
-        ],
-        ignore_index=True,
-    )
-    artefacts.write_parquet(rows, sm.output.dataset)
-    sn = pd.read_csv(sm.input.neighbours, dtype=str, encoding="utf-8-sig")
-    reference = pd.read_csv(sm.input.reference, dtype=str)
-    kinds = {n: s["kind"] for n, s in cfg["indicators"].items()}
-    table = kpis(
-        rows,
-        reference,
-        neighbour_map(sn, cfg["neighbours"]["count"]),
-        sm.params.region_code,
-        kinds,
-        sm.params.comparator,
-    )
-    artefacts.write_csv(table, sm.output.table)
-
-
-jobs.run(sm.log[0], main, "kpis", sm)
+jobs.run(
+    sm.log[0],
+    lambda: run_kpis(
+        releases=list(sm.input.releases),
+        neighbours=sm.input.neighbours,
+        reference=sm.input.reference,
+        config=sm.input.config,
+        region_code=sm.params.region_code,
+        comparator=sm.params.comparator,
+        out_dataset=sm.output.dataset,
+        out_table=sm.output.table,
+    ),
+    "kpis",
+    sm,
+)

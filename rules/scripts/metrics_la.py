@@ -1,34 +1,26 @@
-"""Snakemake job: one LA's metric counts and model units (see oversight.compare.metrics)."""
+"""Snakemake job `metrics_la`: one LA's metric counts, impact series and model units."""
 
-import pandas as pd
-
-from oversight import artefacts, jobs
-from oversight.compare.metrics import child_units, impact_series, la_metrics
+from oversight import jobs
+from oversight.compare import run_metrics_la
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
-
-
-def main() -> None:
-    frames = {
-        d: pd.read_parquet(path) for d, path in zip(sm.params.datasets, sm.input.data, strict=True)
-    }
-    counts = la_metrics(
-        frames,
-        sm.params.period_start,
-        sm.params.period_end,
-        sm.params.policy_days,
-        list(sm.params.windows),
-    )
-    counts.insert(0, "la_code", sm.params.la_code)
-    artefacts.write_csv(counts, sm.output.counts)
-    series = impact_series(
-        frames, sm.params.period_start, sm.params.data_end, sm.params.impact_outcomes
-    )
-    series.insert(0, "la_code", sm.params.la_code)
-    artefacts.write_csv(series, sm.output.impact)
-    units = child_units(frames, pd.Timestamp(sm.params.period_end), sm.params.model_window)
-    units.insert(0, "la_code", sm.params.la_code)
-    artefacts.write_parquet(units, sm.output.units)
-
-
-jobs.run(sm.log[0], main, f"metrics {sm.wildcards.la}", sm)
+jobs.run(
+    sm.log[0],
+    lambda: run_metrics_la(
+        data=list(sm.input.data),
+        datasets=list(sm.params.datasets),
+        la_code=sm.params.la_code,
+        policy_days=sm.params.policy_days,
+        period_start=sm.params.period_start,
+        period_end=sm.params.period_end,
+        data_end=sm.params.data_end,
+        windows=list(sm.params.windows),
+        model_window=sm.params.model_window,
+        impact_outcomes=sm.params.impact_outcomes,
+        out_counts=sm.output.counts,
+        out_units=sm.output.units,
+        out_impact=sm.output.impact,
+    ),
+    f"metrics {sm.wildcards.la}",
+    sm,
+)

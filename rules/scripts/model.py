@@ -1,19 +1,14 @@
-"""Snakemake job: the unit-level oversight model across the region (oversight.compare.model)."""
+"""Snakemake job `oversight_model`: the unit-level oversight model across the region."""
 
-import pandas as pd
-
-from oversight import artefacts, jobs
-from oversight.compare.model import oversight_model
-from oversight.quality.exclusions import drop_for, unreliable
+from oversight import jobs
+from oversight.compare import run_oversight_model
 
 sm = snakemake  # noqa: F821 (provided by Snakemake)
-
-
-def main() -> None:
-    units = pd.concat([pd.read_parquet(p) for p in sm.input.units], ignore_index=True)
-    bad = unreliable(pd.read_csv(sm.input.ledger, dtype={"la_code": str}))
-    units = drop_for(units, bad, "model")
-    artefacts.write_csv(oversight_model(units), sm.output[0])
-
-
-jobs.run(sm.log[0], main, "oversight model", sm)
+jobs.run(
+    sm.log[0],
+    lambda: run_oversight_model(
+        units=list(sm.input.units), ledger=sm.input.ledger, out=sm.output[0]
+    ),
+    "oversight model",
+    sm,
+)

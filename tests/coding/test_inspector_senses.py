@@ -16,6 +16,7 @@ import pytest
 from oversight.coding import load_codebook
 from oversight.coding.inspectors import is_management_oversight, oversight_mentions
 from oversight.published import inspections as ins
+from oversight.published import report_parser as parser
 
 ROOT = Path(__file__).resolve().parents[2]
 OFSTED = ROOT / "data" / "raw" / "published" / "ofsted"
@@ -38,7 +39,9 @@ KEPT = {
 
 @pytest.fixture(scope="module")
 def mentions() -> pd.DataFrame:
-    reports = [ins.parse_report(ins.read_report(p), p.name) for p in sorted(OFSTED.glob("*.txt"))]
+    reports = [
+        parser.parse_report(parser.read_report(p), p.name) for p in sorted(OFSTED.glob("*.txt"))
+    ]
     frame = ins.inspections_frame(reports, pd.read_csv(SESLIP))
     return oversight_mentions(frame, load_codebook(ROOT / "config" / "codebook.yaml"))
 
@@ -49,7 +52,7 @@ def _quotes(mentions: pd.DataFrame) -> list[str]:
 
 def _improvement_text(name: str) -> str:
     """The report's improvement section as the parser reads it (the sentence is really there)."""
-    report = ins.parse_report(ins.read_report(OFSTED / name), name)
+    report = parser.parse_report(parser.read_report(OFSTED / name), name)
     return " ".join(
         " ".join(s["text"].split())
         for s in report["sections"]

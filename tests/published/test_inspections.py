@@ -1,4 +1,5 @@
-"""Parsing the Ofsted children's services inspection reports (``oversight.published.inspections``).
+"""Parsing the Ofsted children's services inspection reports
+(``oversight.published.report_parser``) into the dataset (``oversight.published.inspections``).
 
 The expected grades below were read by hand from the head of each report text in
 ``data/raw/published/ofsted/`` (the "Judgement Grade" table, or the numbered list of the two
@@ -14,6 +15,8 @@ import pandas as pd
 import pytest
 
 from oversight.published import inspections as ins
+from oversight.published import report_parser as parser
+from oversight.published.report_layout import JUDGEMENTS, SECTION_ORDER
 
 ROOT = Path(__file__).resolve().parents[2]
 OFSTED = ROOT / "data" / "raw" / "published" / "ofsted"
@@ -100,7 +103,7 @@ def key_of(name: str) -> str:
 @pytest.fixture(scope="module")
 def reports() -> dict[str, dict]:
     return {
-        key_of(p.name): ins.parse_report(ins.read_report(p), p.name)
+        key_of(p.name): parser.parse_report(parser.read_report(p), p.name)
         for p in sorted(OFSTED.glob("*.txt"))
     }
 
@@ -128,7 +131,7 @@ def test_corpus_is_the_35_reports():
 def test_parsed_judgements_match_the_head_of_each_report(reports, key):
     *grades, layout = EXPECTED[key]
     report = reports[key]
-    assert report["grades"] == dict(zip(ins.JUDGEMENTS, grades, strict=True))
+    assert report["grades"] == dict(zip(JUDGEMENTS, grades, strict=True))
     assert report["combined_cla_care_leavers"] is (layout == COMBINED)
     assert report["framework"] == ("SIF" if layout == SIF else "ILACS")
     assert report["additional_grades"] == ({"adoption": GD} if layout == SIF else {})
@@ -142,7 +145,7 @@ def test_sections_and_their_grades(reports, key):
     for section in report["sections"]:
         name = section["section"]
         column = "children_in_care" if name == "children_in_care_and_care_leavers" else name
-        if name in ins.JUDGEMENTS or column in ins.JUDGEMENTS:
+        if name in JUDGEMENTS or column in JUDGEMENTS:
             assert section["grade"] == report["grades"][column], name
         else:
             assert section["grade"] is None
@@ -183,13 +186,13 @@ def test_inspection_dates_checked_by_hand(reports, key, start, end):
     ],
 )
 def test_parse_date_range(text, expected):
-    assert ins.parse_date_range(text) == expected
+    assert parser.parse_date_range(text) == expected
 
 
 @pytest.mark.parametrize("text", ["14 to 25 Janvier 2019", "sometime in 2019", "9 to 3 May 2019"])
 def test_parse_date_range_rejects(text):
     with pytest.raises(ValueError):
-        ins.parse_date_range(text)
+        parser.parse_date_range(text)
 
 
 @pytest.mark.parametrize(
@@ -241,7 +244,7 @@ def test_what_needs_to_improve_is_its_own_section_wherever_the_heading_is(report
     for path in sorted(OFSTED.glob("*.txt")):
         report = reports[key_of(path.name)]
         wni = [s for s in report["sections"] if s["section"] == "what_needs_to_improve"]
-        if heading.search(ins.read_report(path)):
+        if heading.search(parser.read_report(path)):
             assert len(wni) == 1, path.name
             assert "The experiences and progress of" not in wni[0]["text"], path.name
             assert wni[0]["text"].lstrip()[0] in "◼\uf06e", path.name
@@ -339,7 +342,7 @@ def test_latest_report_matches_seslip(reports, seslip):
             continue
         assert report["published"] == row.ofsted_publication_date, row.la_name
         assert report["inspection_start"] == row.ofsted_ilacs_inspection_start, row.la_name
-        for judgement in ins.JUDGEMENTS:
+        for judgement in JUDGEMENTS:
             value = getattr(row, f"ofsted_{judgement}")
             if pd.isna(value):  # seslip leaves care leavers blank for combined judgements
                 assert judgement == "care_leavers" and report["combined_cla_care_leavers"]
@@ -356,7 +359,7 @@ def test_inspections_frame(frame, reports, seslip):
     assert frame.groupby(["la_code", "published"]).ngroups == 35
     assert set(frame["la_code"]) == set(seslip["la_code_new"])
     assert frame["la_code"].is_monotonic_increasing
-    order = {name: i for i, name in enumerate(ins.SECTION_ORDER)}
+    order = {name: i for i, name in enumerate(SECTION_ORDER)}
     for _, group in frame.groupby(["la_code", "published"]):
         assert group["section"].map(order).is_monotonic_increasing
     wight = frame[frame["urn"] == 80419]
@@ -397,7 +400,7 @@ def test_latest_judgements(frame, seslip):
     assert len(latest) == 19 and latest["la_code"].is_unique
     mk = latest.set_index("la_code").loc["E06000042"]
     assert mk["published"] == pd.Timestamp("2024-12-17")
-    assert [mk[j] for j in ins.JUDGEMENTS] == [GD, GD, GD, GD, OS]
+    assert [mk[j] for j in JUDGEMENTS] == [GD, GD, GD, GD, OS]
     assert not mk["combined_cla_care_leavers"]
     kent = latest.set_index("la_code").loc["E10000016"]
     assert kent["combined_cla_care_leavers"]
@@ -418,7 +421,7 @@ MK = file_name("80524_milton_keynes 17_december_2024")
 
 @pytest.fixture(scope="module")
 def mk_text() -> str:
-    return ins.read_report(OFSTED / MK)
+    return parser.read_report(OFSTED / MK)
 
 
 def test_missing_grades_block_raises_with_file_name(mk_text):
@@ -427,37 +430,37 @@ def test_missing_grades_block_raises_with_file_name(mk_text):
     end = next(i for i, x in enumerate(lines) if x.startswith("Overall effectiveness"))
     broken = "\n".join(lines[:start] + lines[end + 1 :])
     with pytest.raises(ValueError, match=rf"{re.escape(MK)}.*no judgement grades block"):
-        ins.parse_report(broken, MK)
+        parser.parse_report(broken, MK)
 
 
 def test_missing_overall_grade_raises(mk_text):
     broken = re.sub(r"Overall effectiveness Good", "Overall effectiveness", mk_text)
     with pytest.raises(ValueError, match=rf"{re.escape(MK)}.*grades block not recognised"):
-        ins.parse_report(broken, MK)
+        parser.parse_report(broken, MK)
 
 
 def test_unknown_grade_raises(mk_text):
     broken = mk_text.replace("leavers  \nOutstanding", "leavers  \nExcellent", 1)
     assert broken != mk_text
     with pytest.raises(ValueError, match=re.escape(MK)):
-        ins.parse_report(broken, MK)
+        parser.parse_report(broken, MK)
 
 
 def test_missing_section_heading_raises(mk_text):
     broken = mk_text.replace("The experiences and progress of care leavers: outstanding", "")
     with pytest.raises(ValueError, match=rf"{re.escape(MK)}.*care_leavers"):
-        ins.parse_report(broken, MK)
+        parser.parse_report(broken, MK)
 
 
 def test_missing_inspection_dates_raises(mk_text):
     broken = mk_text.replace("Inspection dates:", "Dates:")
     with pytest.raises(ValueError, match=rf"{re.escape(MK)}.*Inspection dates"):
-        ins.parse_report(broken, MK)
+        parser.parse_report(broken, MK)
 
 
 def test_bad_file_name_raises(mk_text):
     with pytest.raises(ValueError, match=r"milton_keynes\.txt"):
-        ins.parse_report(mk_text, "milton_keynes.txt")
+        parser.parse_report(mk_text, "milton_keynes.txt")
 
 
 @pytest.mark.parametrize(
@@ -472,9 +475,9 @@ def test_bad_file_name_raises(mk_text):
     ],
 )
 def test_normalise_grade(raw, grade):
-    assert ins.normalise_grade(raw) == grade
+    assert parser.normalise_grade(raw) == grade
 
 
 def test_normalise_grade_rejects():
     with pytest.raises(ValueError):
-        ins.normalise_grade("Excellent")
+        parser.normalise_grade("Excellent")

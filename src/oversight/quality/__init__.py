@@ -1,2 +1,26 @@
 """The quality stage (``rules/quality.smk``): links between an LA's datasets, the ledger,
-which datasets the regional analyses leave out, and the data-quality pages."""
+which datasets the regional analyses leave out, and the data-quality pages.
+
+Each rule of ``rules/quality.smk`` is one function of :mod:`oversight.quality.run`, imported
+on first use (oversight.lazy).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oversight.lazy import attribute
+
+# Each public name and the module that defines it.
+_EXPORTS = {
+    "run_ledger": "oversight.quality.run",
+    "run_links": "oversight.quality.run",
+    "run_quality_index": "oversight.quality.run",
+    "run_quality_page": "oversight.quality.run",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    """Import the defining module on first use (PEP 562; oversight.lazy)."""
+    return attribute(__name__, _EXPORTS, globals(), name)
