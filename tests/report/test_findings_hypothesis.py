@@ -200,10 +200,11 @@ def test_findings_module_builds_the_five_hypothesis_findings():
 
 def test_appendix_views_show_region_then_each_la():
     from oversight.config import load_checked
+    from oversight.report.appendix import appendix_views
 
-    catalogue = load_checked(ROOT / "config/tables.yaml", "tables.schema.yaml")["tables"]
+    table_config = load_checked(ROOT / "config/tables.yaml", "tables.schema.yaml")
     tables = {"hypothesis_patterns": published(pattern_table())}
-    (v,) = fh.appendix_views(tables, catalogue, dict(CTX.names), REGION)
+    (v,) = appendix_views(tables, table_config, CTX.year, dict(CTX.names), REGION)
     assert v.id == "TAB-HYP-PATTERNS"
     assert [r[:2] for r in v.rows] == [
         ["R", "case"],
