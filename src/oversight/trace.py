@@ -4,7 +4,7 @@ What can be traced, all through ``results/provenance.json``:
 
 - a table (``TAB-...``), with ``--cell key=value,...`` one of its rows. A cell of the metrics
   table (one LA, period, metric and breakdown) is recomputed from the harmonised records
-  (:func:`oversight.compare.metrics.members`) and each unit's raw file and row is listed; a cell of
+  (:func:`oversight.compare.members.members`) and each unit's raw file and row is listed; a cell of
   the KPI table (one LA, period, indicator) is found in the DfE release it was read from, by
   file, row number and column (:func:`kpi_source`); any other table's row is printed as
   published.
@@ -33,7 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from oversight.compare.metrics import members
+from oversight.compare.members import members
 from oversight.config import load_yaml
 from oversight.ingest import harmonise
 from oversight.ingest.normalise import norm_label

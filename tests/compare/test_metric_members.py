@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from oversight.compare.metrics import EVENT_DATASETS, la_metrics, members
+from oversight.compare.members import members
+from oversight.compare.metrics import EVENT_DATASETS, la_metrics
 
 # A half-year study (the year label, two quarters, six months) and one common window besides
 # the policy window keep the every-cell check fast.

@@ -6,13 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from oversight.compare.metrics import (
-    Period,
-    audit_metrics,
-    definitions,
-    members,
-    strategy_metrics,
-)
+from oversight.compare.members import members
+from oversight.compare.metrics import Period, audit_metrics, definitions, strategy_metrics
 
 Q1 = Period("2024-25 Q1", pd.Timestamp("2024-04-01"), pd.Timestamp("2024-06-30"))
 NEW = [

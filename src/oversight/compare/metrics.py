@@ -6,14 +6,15 @@ quarters (census on the quarter's last day) and, for the child-level trend, each
 Intervals, the region and funnel positions are added later (:mod:`oversight.compare.comparison`),
 from these counts alone, so the regional roll-up never needs unit-level data.
 
-Each count is the size of a set of units (workers, children or records); :func:`members`
-lists the units behind one cell, with the harmonised row that decided each unit's outcome,
-so an auditor can trace a figure back to the raw file and row.
+Each count is the size of a set of units (workers, children or records);
+:func:`oversight.compare.members.members` lists the units behind one cell, with the harmonised
+row that decided each unit's outcome, so an auditor can trace a figure back to the raw file and
+row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -108,14 +109,14 @@ def worker_attributes(sup: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _lookback(sup: pd.DataFrame, census: pd.Timestamp) -> pd.DataFrame:
+def lookback(sup: pd.DataFrame, census: pd.Timestamp) -> pd.DataFrame:
     """Supervision records (of any kind) in the year to the census date."""
     return sup[(sup["session_date"] <= census) & (sup["session_date"] > census - ELIGIBLE_LOOKBACK)]
 
 
 def eligible_workers(sup: pd.DataFrame, census: pd.Timestamp) -> pd.Index:
     """Workers with any supervision record in the year to the census date."""
-    recent = _lookback(sup, census)
+    recent = lookback(sup, census)
     return pd.Index(recent["worker_id"].unique(), name="worker_id")
 
 
@@ -128,7 +129,8 @@ def days_since(
     return (census - last).dt.days.astype("float")
 
 
-def _held_personal(sup: pd.DataFrame) -> pd.DataFrame:
+def held_personal(sup: pd.DataFrame) -> pd.DataFrame:
+    """Personal supervision sessions that were held."""
     personal = sup[sup["session_type"] == "personal"]
     return personal[personal["status"] == "held"]
 
@@ -146,7 +148,7 @@ def _staff_cells(
     ids = eligible_workers(sup, census)
     attrs = worker_attributes(sup).reindex(ids)
     by = {"role": attrs["role"], "agency": attrs["agency"], "nqsw": attrs["nqsw"]}
-    gap = days_since(_held_personal(sup), "worker_id", "session_date", census, ids)
+    gap = days_since(held_personal(sup), "worker_id", "session_date", census, ids)
     out = {f"staff_supervision_{w}d": _groups(gap <= w, by) for w in windows}
     out["staff_supervision_policy"] = _groups(gap <= policy_days, by)
     return out
@@ -178,11 +180,13 @@ def staff_metrics(
     return rows
 
 
-def _held_in_period(sup: pd.DataFrame, period: Period) -> pd.DataFrame:
+def held_in_period(sup: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Sessions of any kind held in the period."""
     return sup[sup["session_date"].between(period.start, period.end) & (sup["status"] == "held")]
 
 
-def _any_reflection(sessions: pd.DataFrame) -> pd.Series:
+def any_reflection(sessions: pd.DataFrame) -> pd.Series:
+    """Whether each session records a family or a practitioner reflection."""
     return sessions["family_reflection_recorded"].fillna(False).astype(bool) | sessions[
         "practitioner_reflection_recorded"
     ].fillna(False).astype(bool)
@@ -190,11 +194,11 @@ def _any_reflection(sessions: pd.DataFrame) -> pd.Series:
 
 def _reflection_cells(sup: pd.DataFrame, period: Period) -> dict[str, Cells]:
     """Held sessions in the period by row (parts 1 and 2); eligible workers by id (neither)."""
-    in_period = _held_in_period(sup, period)
+    in_period = held_in_period(sup, period)
     case = in_period[in_period["session_type"] == "case"]
     personal = in_period[in_period["session_type"] == "personal"]
     ids = eligible_workers(sup, period.end)
-    recorded = in_period.loc[_any_reflection(in_period), "worker_id"].unique()
+    recorded = in_period.loc[any_reflection(in_period), "worker_id"].unique()
     neither = pd.Series(~ids.isin(recorded), index=ids)
     return {
         "part1_family_reflection": _groups(case["family_reflection_recorded"], {}),
@@ -218,7 +222,7 @@ def open_children(caseload: pd.DataFrame, census: pd.Timestamp) -> pd.DataFrame:
     return open_.sort_values("episode_start").groupby("child_id").tail(1).set_index("child_id")
 
 
-def _qualifying(oversight: pd.DataFrame) -> pd.DataFrame:
+def qualifying(oversight: pd.DataFrame) -> pd.DataFrame:
     """Entries that count as oversight of a child: case supervision, management oversight."""
     return oversight[oversight["entry_type"].isin(OVERSIGHT_TYPES)]
 
@@ -227,7 +231,7 @@ def child_gaps(
     caseload: pd.DataFrame, oversight: pd.DataFrame, census: pd.Timestamp
 ) -> tuple[pd.DataFrame, pd.Series]:
     kids = open_children(caseload, census)
-    entries = _qualifying(oversight)
+    entries = qualifying(oversight)
     return kids, days_since(entries, "child_id", "entry_date", census, kids.index)
 
 
@@ -385,10 +389,6 @@ def la_metrics(
     return out.sort_values(["metric", "period", "breakdown"], kind="stable").reset_index(drop=True)
 
 
-# ----------------------------------------------------------------------- unit records
-MEMBER_COLUMNS = ["unit", "in_numerator", "dataset", "source_file", "source_row"]
-
-
 def impact_series(
     frames: dict[str, pd.DataFrame], start: str, end: str, outcomes: Iterable[str]
 ) -> pd.DataFrame:
@@ -428,114 +428,30 @@ EVENT_DATASETS = {
 }
 
 
-def _latest(events: pd.DataFrame, key: str, date: str) -> pd.DataFrame:
-    """Each key's latest row (ties broken by lineage), indexed by key."""
-    lineage = events[[key, date, "source_file", "source_row"]]
-    ordered = lineage.sort_values([date, "source_file", "source_row"], kind="stable")
-    return ordered.drop_duplicates(key, keep="last").set_index(key)
+# A family of metrics worked out together: their names, and the function giving their cells.
+Family = tuple[list[str], Callable[[], dict[str, Cells]]]
 
 
-def _first_found(units: pd.Index, *sources: tuple[str, pd.DataFrame]) -> pd.DataFrame:
-    """For each unit, the lineage of its row in the first source (indexed by unit) holding one."""
-    found = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "dataset": dataset,
-                    "source_file": rows["source_file"].astype("object"),
-                    "source_row": rows["source_row"],
-                },
-                index=rows.index,
-            )
-            for dataset, rows in sources
-        ]
-    )
-    return found[~found.index.duplicated(keep="first")].reindex(units)
-
-
-def _evidence(
-    metric: str, frames: dict[str, pd.DataFrame], period: Period, units: pd.Index
-) -> pd.DataFrame:
-    """The row that decided each unit's outcome in ``metric`` (indexed like ``units``)."""
-    if metric in EVENT_DATASETS:
-        dataset = EVENT_DATASETS[metric]
-        rows = frames[dataset].loc[units]
-        out = _first_found(units, (dataset, rows))
-        out["unit"] = out["source_file"].astype(str) + ":" + out["source_row"].astype(str)
-        return out
-    sup, census = frames["supervision"], period.end
-    if metric.startswith("child_oversight_"):
-        entries = _qualifying(frames["oversight"])
-        last = _latest(entries[entries["entry_date"] <= census], "child_id", "entry_date")
-        kids = open_children(frames["caseload"], census)
-        out = _first_found(units, ("oversight", last), ("caseload", kids))
-    elif metric == "neither_reflection":
-        # A reflection that was recorded decides the worker is out of the numerator; otherwise
-        # their latest held session in the period shows none was; failing that, the record
-        # that made them eligible.
-        held = _held_in_period(sup, period)
-        out = _first_found(
-            units,
-            ("supervision", _latest(held[_any_reflection(held)], "worker_id", "session_date")),
-            ("supervision", _latest(held, "worker_id", "session_date")),
-            ("supervision", _latest(_lookback(sup, census), "worker_id", "session_date")),
-        )
-    else:  # the staff supervision windows
-        held = _held_personal(sup)
-        out = _first_found(
-            units,
-            (
-                "supervision",
-                _latest(held[held["session_date"] <= census], "worker_id", "session_date"),
-            ),
-            ("supervision", _latest(_lookback(sup, census), "worker_id", "session_date")),
-        )
-    out["unit"] = units.astype(str)
-    return out
-
-
-def members(
+def cell_families(
     frames: dict[str, pd.DataFrame],
     start: str,
     end: str,
     policy_days: int,
     windows: list[int],
     period: str,
-    metric: str,
-    breakdown: str = "all",
-) -> pd.DataFrame:
-    """The units behind one cell of :func:`la_metrics` (same arguments, plus the cell's period
-    label, metric and breakdown): one row per unit counted in the denominator, whether it is
-    counted in the numerator, and the harmonised row (dataset, source file and row) that
-    decided its outcome.
-
-    Units are workers (staff supervision windows, neither reflection), children (child
-    oversight windows) or, for the event metrics, the records themselves
-    (``"source_file:source_row"``). The evidence row is a worker's last held personal
-    supervision on or before the census (else their latest record in the eligibility year); a
-    child's last qualifying oversight entry on or before the census (else the open episode that
-    made them eligible); for neither reflection, a worker's latest held session in the period
-    recording a reflection, else their latest held session in the period, else their latest
-    record in the eligibility year. Raises ``KeyError`` for a metric without unit records
-    (ratios, counts, agreement statistics) and for a period, metric or breakdown with no cell.
-    """
-    kind = definitions().get(metric, {}).get("kind", "proportion")
-    if kind != "proportion":
-        raise KeyError(f"{metric} is a {kind} metric: it has no unit records to list")
-    data = {
-        k: frames[k].reset_index(drop=True)
-        for k in ("supervision", "caseload", "oversight", "audits", "strategy_discussions")
-        if k in frames
-    }
-    sup, case, over, aud = data["supervision"], data["caseload"], data["oversight"], data["audits"]
-    strat = data.get("strategy_discussions")
+) -> tuple[Period, list[Family]]:
+    """The period labelled ``period`` (the study year, a quarter or a month between ``start``
+    and ``end``) and the families of :func:`la_metrics` counted in it that have unit records,
+    each worked out only when called. Raises ``KeyError`` for a period with no cells."""
+    sup, case, over, aud = (frames[k] for k in ("supervision", "caseload", "oversight", "audits"))
+    strat = frames.get("strategy_discussions")
     main = {p.label: p for p in periods(start, end)}
     monthly = {p.label: p for p in periods(start, end, months=True)}
-    staff = [f"staff_supervision_{w}d" for w in windows]
     child = [f"child_oversight_{w}d" for w in windows]
     if period in main:
         p = main[period]
-        families = [
+        staff = [f"staff_supervision_{w}d" for w in windows]
+        return p, [
             (
                 [*staff, "staff_supervision_policy"],
                 lambda: _staff_cells(sup, p, policy_days, windows),
@@ -553,39 +469,11 @@ def members(
             ),
             ([*PARTNERS, "strategy_all_partners"], lambda: _strategy_cells(strat, p)),
         ]
-    elif period in monthly:
+    if period in monthly:
         p = monthly[period]
-        families = [(child[:1], lambda: _child_cells(case, over, p, windows[:1], breakdowns=False))]
-    else:
-        known = ", ".join([*main, *monthly])
-        raise KeyError(f"no period {period!r} between {start} and {end} (known: {known})")
-    # Only the family of metrics that holds this one is worked out.
-    cells = next((family() for names, family in families if metric in names), {})
-    if metric not in cells:
-        known = ", ".join(name for names, _ in families for name in names)
-        raise KeyError(
-            f"no metric {metric!r} with unit records in period {period!r} (known: {known})"
-        )
-    if breakdown not in cells[metric]:
-        raise KeyError(
-            f"no breakdown {breakdown!r} of {metric} in period {period!r} "
-            f"(known: {', '.join(cells[metric])})"
-        )
-    flags = cells[metric][breakdown]
-    evidence = _evidence(metric, data, p, flags.index)
-    out = pd.DataFrame(
-        {
-            "unit": evidence["unit"].to_numpy(dtype=object),
-            "in_numerator": flags.to_numpy(dtype=bool),
-            "dataset": evidence["dataset"].to_numpy(dtype=object),
-            "source_file": evidence["source_file"].to_numpy(dtype=object),
-            "source_row": evidence["source_row"].to_numpy(dtype="int64"),
-        },
-        columns=MEMBER_COLUMNS,
-    )
-    return out.sort_values(["source_file", "source_row", "unit"], kind="stable").reset_index(
-        drop=True
-    )
+        return p, [(child[:1], lambda: _child_cells(case, over, p, windows[:1], breakdowns=False))]
+    known = ", ".join([*main, *monthly])
+    raise KeyError(f"no period {period!r} between {start} and {end} (known: {known})")
 
 
 def child_units(frames: dict[str, pd.DataFrame], census: pd.Timestamp, window: int) -> pd.DataFrame:
