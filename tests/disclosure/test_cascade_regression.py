@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from oversight.disclosure.audit import sums_to
-from oversight.disclosure.relations import AuditTable, metrics_relations
-from oversight.disclosure.suppress import Band, secondary_by_relations
+from oversight.disclosure.cells import AuditTable
+from oversight.disclosure.relations import metrics_relations
+from oversight.disclosure.secondary import Band, secondary_by_relations
 from oversight.errors import DisclosureError
 
 DAYS = 365.25

@@ -8,7 +8,8 @@ import pytest
 
 from oversight.disclosure.audit import feasible_intervals
 from oversight.disclosure.publish import check_published, publish
-from oversight.disclosure.relations import counts_relations, matrix_relations, metrics_relations
+from oversight.disclosure.relations import metrics_relations
+from oversight.disclosure.table_relations import counts_relations, matrix_relations
 from oversight.errors import DisclosureError
 
 REGION = "E12000008"

@@ -28,7 +28,7 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 # A cap far above any count in the study, so that every problem is bounded and "infeasible"
 # means the published values contradict the relations; reaching it means "no upper bound".
-_UNCAPPED = 1e9
+UNCAPPED = 1e9
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def feasible_intervals(
     """
     cells = list(values)
     index = {cell: i for i, cell in enumerate(cells)}
-    hidden = [c for c in cells if _is_hidden(values[c])]
+    hidden = [c for c in cells if is_hidden(values[c])]
     if not hidden:
         return {}
     rows, kinds, slack = [], [], []
@@ -116,9 +116,9 @@ def feasible_intervals(
         rows.append(row)
         kinds.append(relation.kind)
         slack.append(relation.slack)
-    lower = np.array([0.0 if _is_hidden(values[c]) else float(values[c]) for c in cells])
-    top = _UNCAPPED if ceiling is None else float(ceiling)
-    upper = np.array([top if _is_hidden(values[c]) else float(values[c]) for c in cells])
+    lower = np.array([0.0 if is_hidden(values[c]) else float(values[c]) for c in cells])
+    top = UNCAPPED if ceiling is None else float(ceiling)
+    upper = np.array([top if is_hidden(values[c]) else float(values[c]) for c in cells])
     constraints = _constraints(np.array(rows), kinds, slack=slack) if rows else []
     bounds = Bounds(lower, upper)
     integrality = np.ones(len(cells))
@@ -128,7 +128,7 @@ def feasible_intervals(
         objective[index[cell]] = 1.0
         low = _optimum(objective, constraints, bounds, integrality, cell)
         high = -_optimum(-objective, constraints, bounds, integrality, cell)
-        if ceiling is None and high >= _UNCAPPED:
+        if ceiling is None and high >= UNCAPPED:
             high = math.inf
         out[cell] = Interval(cell, low, high)
     return out
@@ -141,7 +141,8 @@ def exposed_cells(
     return [iv for iv in intervals.values() if iv.exposed(low, high, min_width)]
 
 
-def _is_hidden(value: float | None) -> bool:
+def is_hidden(value: float | None) -> bool:
+    """A suppressed cell: no value, or NaN."""
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
@@ -168,7 +169,8 @@ def _optimum(objective, constraints, bounds, integrality, cell) -> float:
     return float(round(result.fun))
 
 
-def _check_cells(relations: list[Relation], values: Mapping[Hashable, float | None]) -> None:
+def check_cells(relations: list[Relation], values: Mapping[Hashable, float | None]) -> None:
+    """Refuse a relation naming a cell the table does not have: the audit must see it all."""
     for relation in relations:
         for cell in relation.cells:
             if cell not in values:
@@ -194,7 +196,7 @@ def groups(
 
     binding: list[tuple[Relation, list[Hashable]]] = []
     for relation in relations:
-        hidden = [c for c in relation.cells if _is_hidden(values[c])]
+        hidden = [c for c in relation.cells if is_hidden(values[c])]
         if not hidden:
             continue
         for cell in hidden:
@@ -206,7 +208,7 @@ def groups(
                 parent[other] = root
         binding.append((relation, hidden))
     for cell in values:
-        if _is_hidden(values[cell]):
+        if is_hidden(values[cell]):
             parent.setdefault(cell, cell)
     cells_of: dict[Hashable, list[Hashable]] = {}
     for cell in parent:
@@ -339,7 +341,7 @@ def _audit_group(
     seen_low = np.full(len(cells), np.inf)
     seen_high = np.full(len(cells), -np.inf)
     known = [witness.get(c) for c in cells] if witness is not None else [None]
-    if not any(_is_hidden(v) for v in known) and problem.fits(x := np.array(known, float)):
+    if not any(is_hidden(v) for v in known) and problem.fits(x := np.array(known, float)):
         seen_low, seen_high = x.copy(), x.copy()
     # Witnesses first: tables that push many unresolved cells to their ends at once
     # (random signs, seeded so the audit repeats exactly) settle most cells in a few
@@ -380,7 +382,7 @@ def _audit_group(
             widths[cell] = seen_high[i] - seen_low[i]
             continue
         lower, upper = ends[1.0], ends[-1.0]
-        if ceiling is None and upper >= _UNCAPPED:
+        if ceiling is None and upper >= UNCAPPED:
             upper = math.inf
         interval = Interval(cell, lower, upper)
         widths[cell] = interval.width
@@ -397,7 +399,7 @@ _DONE: dict[tuple, tuple[list[Interval], dict[Hashable, float], int]] = {}
 
 def _problem_key(cells, bound, values, band, top) -> tuple:
     published = tuple(
-        tuple(float(values[c]) for c in r.cells if not _is_hidden(values[c])) for r in bound
+        tuple(float(values[c]) for c in r.cells if not is_hidden(values[c])) for r in bound
     )
     return (frozenset(cells), tuple(bound), published, band, top)
 
@@ -442,8 +444,8 @@ def audit(
             names an unknown cell.
     """
     relations = list(relations)
-    _check_cells(relations, values)
-    top = _UNCAPPED if ceiling is None else float(ceiling)
+    check_cells(relations, values)
+    top = UNCAPPED if ceiling is None else float(ceiling)
     exposed: list[Interval] = []
     widths: dict[Hashable, float] = {}
     solves = 0
@@ -465,93 +467,3 @@ def audit(
         if known_safe is not None and not group_exposed:
             known_safe.add(members)
     return AuditResult(exposed, len(widths), widths, solves)
-
-
-class Propagator:
-    """Outer bounds on every suppressed cell by bound propagation: each relation, given the
-    bounds of its other cells, bounds each of its cells; repeated until nothing tightens.
-
-    Cheap (no solver) and never narrower than the true interval, so a cell whose outer
-    bounds are already narrow (or inside the small band) is certainly exposed. Built once
-    for a table's cells and relations; :meth:`bounds` takes which cells are hidden, so
-    secondary suppression can call it after every cell it hides.
-    """
-
-    def __init__(
-        self,
-        values: Mapping[Hashable, float | None],
-        relations: Iterable[Relation],
-        ceiling: float = _UNCAPPED,
-    ) -> None:
-        self.cells = list(values)
-        index = {c: i for i, c in enumerate(self.cells)}
-        rows, cols, coefs, lo, hi = [], [], [], [], []
-        for k, relation in enumerate(relations):
-            for cell, coefficient in relation.terms:
-                rows.append(k)
-                cols.append(index[cell])
-                coefs.append(coefficient)
-            lo.append(-np.inf if relation.kind == "le" else -relation.slack)
-            hi.append(relation.slack)
-        self.k = len(lo)
-        self.rows, self.cols = np.array(rows, int), np.array(cols, int)
-        self.a = np.array(coefs, float)
-        self.lo, self.hi = np.array(lo, float), np.array(hi, float)
-        self.truth = np.array([0.0 if _is_hidden(values[c]) else values[c] for c in self.cells])
-        self.ceiling = float(ceiling)
-
-    def bounds(self, hidden: np.ndarray, rounds: int = 50) -> tuple[np.ndarray, np.ndarray]:
-        """Lower and upper bounds of every cell (published cells fixed at their values)."""
-        low_b = np.where(hidden, 0.0, self.truth)
-        high_b = np.where(hidden, self.ceiling, self.truth)
-        if not self.k:
-            return low_b, high_b
-        rows, cols, a = self.rows, self.cols, self.a
-        # only relations with a hidden cell can tighten anything
-        live = np.bincount(rows, hidden[cols].astype(float), minlength=self.k) > 0
-        keep = live[rows]
-        rows, cols, a = rows[keep], cols[keep], a[keep]
-        lo, hi = self.lo[rows], self.hi[rows]
-        for _ in range(rounds):
-            term_min = np.where(a > 0, a * low_b[cols], a * high_b[cols])
-            term_max = np.where(a > 0, a * high_b[cols], a * low_b[cols])
-            act_min = np.bincount(rows, term_min, minlength=self.k)
-            act_max = np.bincount(rows, term_max, minlength=self.k)
-            # a * x lies within [lo - (others' max), hi - (others' min)]
-            top = hi - (act_min[rows] - term_min)
-            bottom = lo - (act_max[rows] - term_max)
-            with np.errstate(invalid="ignore"):
-                new_high = np.where(a > 0, top / a, bottom / a)
-                new_low = np.where(a > 0, bottom / a, top / a)
-            tighter_high = np.full(len(self.cells), np.inf)
-            tighter_low = np.full(len(self.cells), -np.inf)
-            np.minimum.at(tighter_high, cols, np.nan_to_num(new_high, nan=np.inf))
-            np.maximum.at(tighter_low, cols, np.nan_to_num(new_low, nan=-np.inf))
-            # integers: round inwards (with a little room for floating point)
-            nh = np.where(hidden, np.minimum(high_b, np.floor(tighter_high + 1e-6)), high_b)
-            nl = np.where(hidden, np.maximum(low_b, np.ceil(tighter_low - 1e-6)), low_b)
-            if np.array_equal(nh, high_b) and np.array_equal(nl, low_b):
-                break
-            high_b, low_b = nh, nl
-        return low_b, high_b
-
-    def exposed(self, hidden: np.ndarray, low: int, high: int, min_width: float) -> np.ndarray:
-        """Which cells are hidden and certainly exposed (their outer bounds already are)."""
-        lower, upper = self.bounds(hidden)
-        inside = (lower >= low) & (upper <= high)
-        narrow = (lower <= high) & (upper - lower < min_width)
-        return hidden & (inside | narrow)
-
-
-def propagate(
-    values: Mapping[Hashable, float | None],
-    relations: Iterable[Relation],
-    ceiling: float = _UNCAPPED,
-) -> dict[Hashable, tuple[float, float]]:
-    """:class:`Propagator` bounds of each suppressed cell of one published table."""
-    relations = list(relations)
-    _check_cells(relations, values)
-    prop = Propagator(values, relations, ceiling)
-    hidden = np.array([_is_hidden(values[c]) for c in prop.cells], dtype=bool)
-    lower, upper = prop.bounds(hidden)
-    return {c: (lower[i], upper[i]) for i, c in enumerate(prop.cells) if hidden[i]}

@@ -13,16 +13,10 @@ import numpy as np
 import pandas as pd
 
 from oversight.disclosure.audit import audit
-from oversight.disclosure.relations import counts_relations, matrix_relations, relations_for
-from oversight.disclosure.suppress import (
-    SYMBOL,
-    Band,
-    primary_cells,
-    protect_counts,
-    protect_long,
-    round_total,
-    secondary_by_relations,
-)
+from oversight.disclosure.relations import relations_for
+from oversight.disclosure.secondary import Band, primary_cells, secondary_by_relations
+from oversight.disclosure.suppress import SYMBOL, protect_counts, protect_long, round_total
+from oversight.disclosure.table_relations import counts_relations, matrix_relations
 from oversight.errors import ConfigError, DisclosureError
 
 
