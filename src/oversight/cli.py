@@ -19,7 +19,8 @@ def _study(args: argparse.Namespace) -> dict:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
-    from oversight.demo.generate import DEFAULT_SEED, Generator, unhashed_manifest
+    from oversight.demo.generate import DEFAULT_SEED, Generator
+    from oversight.demo.manifest import unhashed_manifest
 
     out = Path(args.out)
     study = _study(args)
@@ -240,6 +241,7 @@ STATS_DATASETS = ("supervision", "caseload", "oversight", "audits", "strategy_di
 
 
 def parser() -> argparse.ArgumentParser:
+    """The command line: global options, then one subcommand (each added by its own function)."""
     p = argparse.ArgumentParser(prog="oversight", description=__doc__)
     p.add_argument("--config", default="config/config.yaml", help="study configuration")
     p.add_argument("--survey", default="config/survey.yaml", help="common survey instrument")
@@ -247,7 +249,13 @@ def parser() -> argparse.ArgumentParser:
         "--authorities", default="config/authorities", help="folder of per-LA configurations"
     )
     sub = p.add_subparsers(dest="command", required=True)
+    for add in (_add_demo_data, _add_check, _add_suggest_mapping, _add_trace, _add_files):
+        add(sub)
+    return p
 
+
+def _add_demo_data(sub: argparse._SubParsersAction) -> None:
+    """The arguments of ``oversight demo-data``: write synthetic raw extracts for every LA."""
     demo = sub.add_parser("demo-data", help="write synthetic raw extracts for every LA")
     demo.add_argument("--out", default="data/raw")
     demo.add_argument("--seed", type=int, default=None)
@@ -273,11 +281,17 @@ def parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(func=cmd_demo_data)
 
+
+def _add_check(sub: argparse._SubParsersAction) -> None:
+    """The arguments of ``oversight check``: validate one LA's raw files without the pipeline."""
     check = sub.add_parser("check", help="validate one LA's raw files, without the pipeline")
     check.add_argument("la", help="the LA's configuration name, e.g. kent")
     check.add_argument("--examples", type=int, default=3)
     check.set_defaults(func=cmd_check)
 
+
+def _add_suggest_mapping(sub: argparse._SubParsersAction) -> None:
+    """The arguments of ``oversight suggest-mapping``: propose header aliases for a new file."""
     sug = sub.add_parser("suggest-mapping", help="propose header aliases for a new file")
     sug.add_argument("file")
     sug.add_argument(
@@ -291,6 +305,10 @@ def parser() -> argparse.ArgumentParser:
     sug.add_argument("--header-row", type=int, default=None)
     sug.set_defaults(func=cmd_suggest)
 
+
+def _add_trace(sub: argparse._SubParsersAction) -> None:
+    """The arguments of ``oversight trace``: a published cell, finding or figure point back
+    to its raw rows."""
     trace = sub.add_parser(
         "trace",
         help="trace a table cell, finding, figure point or KPI cell back to the raw rows",
@@ -329,6 +347,9 @@ def parser() -> argparse.ArgumentParser:
     trace.add_argument("--provenance", default=None, help="default: <results>/provenance.json")
     trace.set_defaults(func=cmd_trace)
 
+
+def _add_files(sub: argparse._SubParsersAction) -> None:
+    """The arguments of ``oversight files``: each raw file's label and path."""
     files = sub.add_parser(
         "files",
         help="each raw file's label (as outputs name it) and its path; needs the key",
@@ -336,7 +357,6 @@ def parser() -> argparse.ArgumentParser:
     files.add_argument("la", nargs="*", help="LA configuration names (default: every LA)")
     files.add_argument("--label", default=None, help="only the file with this label")
     files.set_defaults(func=cmd_files)
-    return p
 
 
 def main(argv: list[str] | None = None) -> int:

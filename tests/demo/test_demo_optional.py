@@ -13,8 +13,8 @@ import pytest
 from oversight.coding.codebook import load_codebook
 from oversight.coding.coder import code_text
 from oversight.config import load_authority, load_yaml
-from oversight.demo import optional
 from oversight.demo.generate import Generator
+from oversight.demo.profiles import PROFILES
 from oversight.ingest.extracts import NOT_SENT, Authority, Study, ingest_authority
 from oversight.survey.instrument import load_instrument
 from tests.conftest import ROOT, TEST_KEY
@@ -102,12 +102,13 @@ def test_optional_fields_only_from_the_chosen_las(demo) -> None:
         text = results["supervision"].data["record_text"]
         learning = results["audits"].data["learning_conversation"]
         strategy = results["strategy_discussions"]
-        assert ("record_text" in config["supervision"]["columns"]) == (slug in optional.RECORD_TEXT)
-        assert text.notna().any() == (slug in optional.RECORD_TEXT)
-        assert learning.notna().any() == (slug in optional.LEARNING_CONVERSATION)
-        assert ("strategy_discussions" in config) == (slug in optional.STRATEGY_DISCUSSIONS)
-        assert (len(strategy.data) > 100) == (slug in optional.STRATEGY_DISCUSSIONS)
-        assert (strategy.notes == [NOT_SENT]) == (slug not in optional.STRATEGY_DISCUSSIONS)
+        sends = PROFILES[slug]
+        assert ("record_text" in config["supervision"]["columns"]) == ("record_text" in sends)
+        assert text.notna().any() == ("record_text" in sends)
+        assert learning.notna().any() == ("learning_conversation" in sends)
+        assert ("strategy_discussions" in config) == ("strategy_discussions" in sends)
+        assert (len(strategy.data) > 100) == ("strategy_discussions" in sends)
+        assert (strategy.notes == [NOT_SENT]) == ("strategy_discussions" not in sends)
         led = strategy.ledger
         assert led["rows_in"] == led["rows_loaded"] + led["rows_rejected"]
     windsor = demo["results"]["windsor_and_maidenhead"]["strategy_discussions"].data

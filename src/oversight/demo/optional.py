@@ -1,10 +1,10 @@
 """The optional fields and the optional dataset of the common schema, for the demo LAs that
 send them: supervision record text, learning conversations in audits, strategy discussions.
 
-Which LAs send what is data (:data:`RECORD_TEXT`, :data:`LEARNING_CONVERSATION`,
-:data:`STRATEGY_DISCUSSIONS`): each maps an LA to the header its system gives the column (or
-the dialect its strategy-discussion export follows). Every draw here comes from the LA's
-second random stream, so the datasets every LA sends keep their values whatever is added here.
+Which LAs send what is data (``profiles.yaml``): an LA's profile gives the header its system
+gives each optional column it sends (or the dialect its strategy-discussion export follows).
+Every draw here comes from the LA's second random stream, so the datasets every LA sends keep
+their values whatever is added here.
 """
 
 from __future__ import annotations
@@ -14,33 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from oversight.demo import simulate
-
-# Supervision record text: the LA -> its column header.
-RECORD_TEXT = {
-    "brighton_and_hove": "Supervision record",
-    "medway": "record_text_body",
-    "east_sussex": "Notes of discussion",
-    "wokingham": "supervision record text",
-}
-# Learning conversation recorded with each audit: the LA -> its column header.
-LEARNING_CONVERSATION = {
-    "bracknell_forest": "Learning Conversation Held",
-    "east_sussex": "learning_conversation",
-    "kent": "Learning conversation with practitioner?",
-    "oxfordshire": "LEARNING CONVERSATION",
-    "reading": "Learning conversation (Y/N)",
-    "southampton": "learning conversation",
-}
-# Strategy discussions: the LA -> the index of its export's dialect (dialects.STRATEGY).
-STRATEGY_DISCUSSIONS = {
-    "buckinghamshire": 0,
-    "hampshire": 1,
-    "isle_of_wight": 2,
-    "medway": 3,
-    "surrey": 4,
-    "windsor_and_maidenhead": 5,
-}
+from oversight.demo import dialects as d
+from oversight.demo.study import Window
+from oversight.ingest.words import forenames
 
 # Sentences of a supervision record. Part 1 and part 2 sentences carry the phrases the
 # codebook's rules look for (config/codebook.yaml); the others carry neither.
@@ -121,17 +97,17 @@ def attendance_rates(rng: np.random.Generator) -> dict[str, float]:
 
 
 def strategy_discussions(
-    kids: pd.DataFrame, rates: dict[str, float], rng: np.random.Generator
+    kids: pd.DataFrame, rates: dict[str, float], rng: np.random.Generator, window: Window
 ) -> pd.DataFrame:
     """Strategy discussions about children in need or on a plan, inside their episodes and
     the extract window; one per child and day. Attendance is blank now and then."""
     pool = kids[kids["legal_status"].isin(["CIN", "CP"])].reset_index(drop=True)
     n = max(20, round(len(pool) * 0.25))
     pick = rng.integers(0, len(pool), size=n)
-    lo = np.maximum(pool["episode_start"].to_numpy()[pick], np.datetime64(simulate.PERIOD_START))
+    lo = np.maximum(pool["episode_start"].to_numpy()[pick], np.datetime64(window.period_start))
     end = pool["episode_end"].to_numpy()[pick]
-    hi = np.where(pd.isna(end), np.datetime64(simulate.DATA_END), end)
-    hi = np.minimum(hi, np.datetime64(simulate.DATA_END))
+    hi = np.where(pd.isna(end), np.datetime64(window.data_end), end)
+    hi = np.minimum(hi, np.datetime64(window.data_end))
     span = (hi - lo).astype("timedelta64[D]").astype(int)
     ok = span >= 0
     offset = (rng.random(n) * (np.maximum(span, 0) + 1)).astype(int)
@@ -146,3 +122,34 @@ def strategy_discussions(
         flags[rng.random(len(frame)) < 0.02] = pd.NA
         frame[name] = flags
     return frame.sort_values(["discussion_date", "child_id"], kind="stable").reset_index(drop=True)
+
+
+def add_optional(
+    profile: dict[str, Any],
+    frames: dict[str, pd.DataFrame],
+    kids: pd.DataFrame,
+    rng: np.random.Generator,
+    window: Window,
+) -> dict[str, Any]:
+    """Add the optional fields and dataset an LA with this ``profile`` sends to ``frames``;
+    return the headers its exports give them (dataset -> field -> header) and their truth."""
+    headers: dict[str, dict[str, str]] = {}
+    truth: dict[str, Any] = {"record_text": "record_text" in profile}
+    if "record_text" in profile:
+        sup = frames["supervision"]
+        sup["record_text"] = record_texts(sup, rng, sorted(forenames())[:400])
+        headers["supervision"] = {"record_text": profile["record_text"]}
+    rate = float(rng.uniform(0.3, 0.8))
+    sends_learning = "learning_conversation" in profile
+    truth["learning_conversation"] = rate if sends_learning else None
+    if sends_learning:
+        aud = frames["audits"]
+        aud["learning_conversation"] = learning_conversations(aud, rate, rng)
+        headers["audits"] = {"learning_conversation": profile["learning_conversation"]}
+    truth["strategy_discussions"] = None
+    if "strategy_discussions" in profile:
+        dialect = d.STRATEGY[profile["strategy_discussions"]]
+        rates = {k: v for k, v in attendance_rates(rng).items() if k in dialect["headers"]}
+        frames["strategy_discussions"] = strategy_discussions(kids, rates, rng, window)
+        truth["strategy_discussions"] = rates
+    return {"headers": headers, "truth": truth}

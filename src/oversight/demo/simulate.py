@@ -1,53 +1,37 @@
-"""Synthetic populations in the common schema, with the truth they were drawn from.
+"""Synthetic populations in the common schema, drawn from the rates planted in each LA.
 
-Volumes follow each LA's real 2024-25 figures (children in need during the year and at 31
-March, child protection and looked-after counts, social-worker FTE, agency rate). Rates are
-planted per LA: every LA shares a regional rate except one clearly low and one clearly high
-outlier, so the comparative statistics have a known answer.
-
-The extracts run on past the study year to ``DATA_END``: the follow-up months in which some
-LAs adopt the part 1 and part 2 supervision templates. From the month an LA adopts a template,
-the outcomes it targets move by a planted odds ratio (:data:`TEMPLATE_EFFECTS`); LAs that
-do not adopt, and every LA before adopting, keep their baseline rates. The study year itself is
-untouched by the templates (none is adopted before April 2025).
+Volumes follow the real 2024-25 figures of the LA whose volumes a demo LA takes (children in
+need during the year and at 31 March, child protection and looked-after counts, social-worker
+FTE, agency rate). Every date comes from the study :class:`~oversight.demo.study.Window`
+passed in: the extracts run on past the study year to ``window.data_end``, the follow-up
+months in which some LAs adopt the part 1 and part 2 supervision templates
+(:mod:`oversight.demo.rates`).
 
 Staff-level supervision: at each quarter-end census every worker's last *held personal*
-supervision is placed ``g`` days before the census, with ``g`` uniform on 0..28 with
-probability ``p`` (compliant at 28 days) and uniform on 29..75 otherwise; earlier sessions fill
-the quarter. Child-level oversight works the same way for children open at the census and open
-for at least 28 days, counting case-supervision and management-oversight entries (decisions do
-not count). "Within W days" means ``census - last date <= W``.
+supervision is placed ``g`` days before the census (:func:`oversight.demo.rates.expected_within`);
+earlier sessions fill the quarter. Child-level oversight works the same way for children open
+at the census and open for at least 28 days, counting case-supervision and management-oversight
+entries (decisions do not count).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-PERIOD_START = pd.Timestamp("2024-04-01")
-PERIOD_END = pd.Timestamp("2025-03-31")
-DATA_END = pd.Timestamp("2025-12-31")  # the follow-up months run on to here
-CENSUSES = list(pd.date_range(PERIOD_START, DATA_END, freq="QE"))
-WINDOW_DAYS = (DATA_END - PERIOD_START).days + 1
+from oversight.demo.rates import (
+    COMPLIANT_GAPS,
+    NONCOMPLIANT_GAPS,
+    NOT_ADOPTED,
+    Adoption,
+    Rates,
+    reflection_probabilities,
+    shifted,
+)
+from oversight.demo.study import Window
 
-
-def set_window(data_end: pd.Timestamp) -> None:
-    """Run the extracts on to ``data_end`` instead (the benchmark's multi-year data)."""
-    global DATA_END, CENSUSES, WINDOW_DAYS
-    DATA_END = pd.Timestamp(data_end)
-    CENSUSES = list(pd.date_range(PERIOD_START, DATA_END, freq="QE"))
-    WINDOW_DAYS = (DATA_END - PERIOD_START).days + 1
-
-
-# Odds ratios planted from the month a template is adopted, by template and outcome.
-TEMPLATE_EFFECTS = {
-    "part1": {"child_oversight_28d": 1.6, "part1_family_reflection": 2.2, "audit_mo_good": 1.8},
-    "part2": {"part2_practitioner_reflection": 2.2},
-}
-# Paired survey items: how far (on the 0-1 latent scale) the "discussed" side sits above the
 # "recorded" side. Practitioners' own feelings and biases are discussed far more than recorded.
 COMPARE_GAP = {
     "family_capacity": 0.15,
@@ -56,10 +40,7 @@ COMPARE_GAP = {
     "own_bias": 0.35,
     "default": 0.2,
 }
-COMPLIANT_GAPS = (0, 28)  # inclusive
-NONCOMPLIANT_GAPS = (29, 75)  # inclusive
-LOW_OUTLIER = "slough"
-HIGH_OUTLIER = "hampshire"
+
 DOMAINS = [
     "management_oversight",
     "supervision",
@@ -73,134 +54,10 @@ ROLES = ["social_worker", "senior_practitioner", "team_manager", "service_manage
 ROLE_P = [0.68, 0.18, 0.10, 0.02, 0.02]
 
 
-@dataclass
-class Rates:
-    staff_28: float
-    child_28: float
-    part1: float
-    part2: float
-    audit_mo_good: float
-    rationale: float
-    survey_mean: float
-    # Reflection recording beyond the two headline cells (:func:`plant_reflection`).
-    never_reflect: float = 0.0  # share of workers whose supervisors never record a reflection
-    part1_personal: float = 0.0  # family reflection noted in a personal supervision record
-    part2_case: float = 0.0  # own reflection noted in a case supervision record (child's file)
-
-
-@dataclass(frozen=True)
-class Adoption:
-    """The first day of the month an LA adopted each template (None: not adopted)."""
-
-    part1: pd.Timestamp | None = None
-    part2: pd.Timestamp | None = None
-
-    def odds_ratio(self, outcome: str, when: pd.Series | pd.Timestamp) -> np.ndarray:
-        """The planted odds ratio for ``outcome`` at each date (1 before adoption)."""
-        when = pd.to_datetime(pd.Series(when)).to_numpy()
-        out = np.ones(len(when))
-        for template, start in (("part1", self.part1), ("part2", self.part2)):
-            ratio = TEMPLATE_EFFECTS[template].get(outcome)
-            if start is not None and ratio is not None:
-                out = np.where(when >= np.datetime64(start), out * ratio, out)
-        return out
-
-
-def shifted(p: float | np.ndarray, odds_ratio: float | np.ndarray) -> np.ndarray:
-    """A probability moved by an odds ratio."""
-    p = np.asarray(p, dtype=float)
-    odds = p / (1 - p) * odds_ratio
-    return odds / (1 + odds)
-
-
-def planted_rates(slug: str, rng: np.random.Generator) -> Rates:
-    """Regional rates with small jitter; the two outlier LAs far from them."""
-    jitter = rng.uniform(-0.02, 0.02, size=4)
-    rates = Rates(
-        staff_28=0.70 + jitter[0],
-        child_28=0.62 + jitter[1],
-        part1=float(rng.uniform(0.25, 0.45)),
-        part2=float(rng.uniform(0.10, 0.25)),
-        audit_mo_good=0.55 + jitter[2],
-        rationale=float(rng.uniform(0.5, 0.8)),
-        survey_mean=float(rng.uniform(0.45, 0.65)),
-    )
-    if slug == LOW_OUTLIER:
-        rates.staff_28, rates.child_28, rates.audit_mo_good = 0.38, 0.30, 0.22
-    if slug == HIGH_OUTLIER:
-        rates.staff_28, rates.child_28, rates.audit_mo_good = 0.95, 0.90, 0.85
-    return rates
-
-
-# Most held sessions record neither reflection; part 1 mostly in case records, part 2 rarely
-# and sometimes in a case record (on the child's file). Workers whose supervisors never record
-# a reflection make "neither, all year" a real group; kept small, so the session-level rates
-# stay close to binomial (their intervals are Wilson intervals).
-NEVER_REFLECT = (0.03, 0.10)
-PART1_PERSONAL = (0.03, 0.12)
-PART2_CASE = (0.01, 0.08)
-MAX_RECORDER_P = 0.9  # a recording worker's chance stays below this after adoption
-
-
-def plant_reflection(rates: Rates, rng: np.random.Generator) -> None:
-    """Draw the LA's reflection-recording rates beyond the headline cells (in place)."""
-    rates.never_reflect = float(rng.uniform(*NEVER_REFLECT))
-    rates.part1_personal = float(rng.uniform(*PART1_PERSONAL))
-    rates.part2_case = float(rng.uniform(*PART2_CASE))
-    highest = max(
-        float(shifted(rates.part1, TEMPLATE_EFFECTS["part1"]["part1_family_reflection"])),
-        float(shifted(rates.part2, TEMPLATE_EFFECTS["part2"]["part2_practitioner_reflection"])),
-    )
-    rates.never_reflect = min(rates.never_reflect, 1 - highest / MAX_RECORDER_P)
-
-
-def reflection_probabilities(
-    session_type: pd.Series, dates: pd.Series, rates: Rates, adoption: Adoption
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each session's marginal chance of recording part 1 and part 2 (0 for group sessions).
-
-    The templates move the headline cells (part 1 in case records, part 2 in personal ones)
-    by their planted odds ratios from adoption; the other two cells keep the baseline.
-    """
-    case = (session_type == "case").to_numpy()
-    personal = (session_type == "personal").to_numpy()
-    p1 = shifted(rates.part1, adoption.odds_ratio("part1_family_reflection", dates))
-    p2 = shifted(rates.part2, adoption.odds_ratio("part2_practitioner_reflection", dates))
-    fam = np.where(case, p1, np.where(personal, rates.part1_personal, 0.0))
-    prac = np.where(personal, p2, np.where(case, rates.part2_case, 0.0))
-    return fam, prac
-
-
-def pattern_shares(p_fam: float, p_prac: float, never: float) -> dict[str, float]:
-    """Expected shares of a session type's held sessions recording neither, part 1 only,
-    part 2 only and both, given the marginal chances and the never-recording share."""
-    keep = 1 - never
-    a, b = p_fam / keep, p_prac / keep
-    return {
-        "neither": never + keep * (1 - a) * (1 - b),
-        "part1_only": keep * a * (1 - b),
-        "part2_only": keep * (1 - a) * b,
-        "both": keep * a * b,
-    }
-
-
 def _gap(rng: np.random.Generator, compliant: np.ndarray) -> np.ndarray:
     a = rng.integers(COMPLIANT_GAPS[0], COMPLIANT_GAPS[1] + 1, size=compliant.size)
     b = rng.integers(NONCOMPLIANT_GAPS[0], NONCOMPLIANT_GAPS[1] + 1, size=compliant.size)
     return np.where(compliant, a, b)
-
-
-def expected_within(
-    p: float, window: int, max_gap: np.ndarray | int = NONCOMPLIANT_GAPS[1]
-) -> np.ndarray | float:
-    """P(last date within ``window`` days) under the gap model; ``max_gap`` truncates the
-    non-compliant gaps (a child whose episode began less than 75 days before the census)."""
-    lo_c, hi_c = COMPLIANT_GAPS
-    lo_n, hi_n = NONCOMPLIANT_GAPS
-    p_c = (min(window, hi_c) - lo_c + 1) / (hi_c - lo_c + 1)
-    upper = np.minimum(np.minimum(window, hi_n), max_gap)
-    p_n = np.clip(upper - lo_n + 1, 0, None) / (hi_n - lo_n + 1)
-    return p * p_c + (1 - p) * p_n
 
 
 def _ids(rng: np.random.Generator, n: int, style: str) -> np.ndarray:
@@ -228,7 +85,8 @@ def supervision(
     staff: pd.DataFrame,
     rates: Rates,
     rng: np.random.Generator,
-    adoption: Adoption = Adoption(),
+    window: Window,
+    adoption: Adoption = NOT_ADOPTED,
     extra: np.random.Generator | None = None,
 ) -> pd.DataFrame:
     """Sessions per worker: anchored personal supervisions, case and group supervision.
@@ -240,8 +98,9 @@ def supervision(
     """
     rows: list[tuple] = []
     n = len(staff)
-    prev = PERIOD_START - pd.Timedelta(days=1)
-    for census in CENSUSES:
+    prev = window.period_start - pd.Timedelta(days=1)
+    censuses = window.censuses
+    for census in censuses:
         gaps = _gap(rng, rng.random(n) < rates.staff_28)
         for w in range(n):
             anchor = census - pd.Timedelta(days=int(gaps[w]))
@@ -261,12 +120,12 @@ def supervision(
                     )
                 )
         prev = census
-    months = pd.date_range(PERIOD_START, DATA_END, freq="MS")
+    months = pd.date_range(window.period_start, window.data_end, freq="MS")
     for w in range(n):
         for m in months:
             status = "held" if rng.random() < 0.92 else "cancelled"
             rows.append((w, m + pd.Timedelta(days=int(rng.integers(0, 27))), "case", status))
-        for q in range(len(CENSUSES)):
+        for q in range(len(censuses)):
             day = months[q * 3] + pd.Timedelta(days=int(rng.integers(30, 80)))
             rows.append((w, day, "group", "held"))
     frame = pd.DataFrame(rows, columns=["w", "session_date", "session_type", "status"])
@@ -297,11 +156,15 @@ def supervision(
 
 
 def children(
-    ref: dict[str, str], staff: pd.DataFrame, rng: np.random.Generator, id_style: str
+    ref: dict[str, str],
+    staff: pd.DataFrame,
+    rng: np.random.Generator,
+    id_style: str,
+    window: Window,
 ) -> pd.DataFrame:
     # Children in need during 2024-25, plus the new episodes of the follow-up months.
     n_year = int(ref["cin_children_during_year_2024_25"])
-    n = round(n_year * (0.55 + 0.45 * WINDOW_DAYS / 365))
+    n = round(n_year * (0.55 + 0.45 * window.days / 365))
     n_open = int(ref["cin_at_31mar_2025"])
     cp = float(ref["cpp_at_31mar_2025"]) / n_open
     cla = float(ref["cla_at_31mar_2025"]) / n_open
@@ -309,15 +172,17 @@ def children(
         ["CIN", "CP", "CLA", "care_leaver"], size=n, p=[1 - cp - cla - 0.05, cp, cla, 0.05]
     )
     before = rng.random(n) < 0.55 * n_year / n
-    start_old = PERIOD_START - pd.to_timedelta(rng.integers(1, 4 * 365, size=n), unit="D")
+    start_old = window.period_start - pd.to_timedelta(rng.integers(1, 4 * 365, size=n), unit="D")
     # New episodes keep arriving through the follow-up months.
-    start_new = PERIOD_START + pd.to_timedelta(rng.integers(0, WINDOW_DAYS - 15, size=n), unit="D")
+    start_new = window.period_start + pd.to_timedelta(
+        rng.integers(0, window.days - 15, size=n), unit="D"
+    )
     start = np.where(before, start_old, start_new)
     open_at_end = np.zeros(n, dtype=bool)
     open_at_end[rng.choice(n, size=n_open, replace=False)] = True
     length = pd.to_timedelta(rng.integers(14, 365, size=n), unit="D")
     end = pd.Series(pd.to_datetime(start) + length)
-    end = end.where(~open_at_end & (end <= DATA_END))
+    end = end.where(~open_at_end & (end <= window.data_end))
     # Teams follow legal status loosely, as in practice (not one-to-one, so a model can
     # tell legal status and team apart).
     team = {
@@ -338,12 +203,12 @@ def children(
     )
 
 
-def month_ends() -> list[pd.Timestamp]:
-    return list(pd.date_range(PERIOD_START, DATA_END, freq="ME"))
-
-
 def oversight(
-    kids: pd.DataFrame, rates: Rates, rng: np.random.Generator, adoption: Adoption = Adoption()
+    kids: pd.DataFrame,
+    rates: Rates,
+    rng: np.random.Generator,
+    window: Window,
+    adoption: Adoption = NOT_ADOPTED,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Entries on children's files, and the expected child-level rates they were drawn from.
 
@@ -355,14 +220,14 @@ def oversight(
     days)``, worked out per child below.
     """
     parts = []
-    prev = PERIOD_START - pd.Timedelta(days=1)
+    prev = window.period_start - pd.Timedelta(days=1)
     start = kids["episode_start"]
     end = kids["episode_end"]
     expected: dict[str, dict[str, float]] = {}
     q_prev = rates.child_28
     was_eligible = np.zeros(len(kids), dtype=bool)
     prev_span = 0
-    for census in month_ends():
+    for census in window.month_ends():
         # The month's compliance probability: the baseline, moved once the template is in.
         month_start = census - pd.offsets.MonthBegin(1)
         q = float(
@@ -396,27 +261,12 @@ def oversight(
                 }
             )
         )
-        rates_w: dict[str, float | int] = {"eligible": int(idx.size), "probability": q}
-        for window in (28, 42):
-            # Last month's gaps that still fall within the window (February's 28-day window
-            # reaches back to 31 January).
-            reach = max(0, window - length + 1)
-            carry = min(reach, prev_span + 1) / (prev_span + 1) if prev_span else 0.0
-            p_w = q + (1 - q) * q_prev * carry * was_eligible[idx]
-            rates_w[str(window)] = float(np.mean(p_w)) if idx.size else q
-        expected[str(census.date())] = rates_w
+        expected[str(census.date())] = _expected(q, q_prev, length, prev_span, was_eligible[idx])
         was_eligible = eligible
         prev_span = span
         q_prev = q
         prev = census
-    # Decisions: recorded any time in the episode; they do not count as oversight entries.
-    lo = np.maximum(start.to_numpy(), np.datetime64(PERIOD_START))
-    hi = np.where(end.isna(), np.datetime64(DATA_END), end.to_numpy())
-    span = (hi - lo).astype("timedelta64[D]").astype(int)
-    has = (span > 0) & (rng.random(len(kids)) < 0.4)
-    when = lo + (rng.random(len(kids)) * np.maximum(span, 1)).astype("timedelta64[D]")
-    idx = np.flatnonzero(has)
-    parts.append(pd.DataFrame({"i": idx, "entry_date": when[has], "entry_type": "decision"}))
+    parts.append(_decisions(kids, rng, window))
     frame = pd.concat(parts, ignore_index=True)
     frame["child_id"] = kids["child_id"].to_numpy()[frame["i"]]
     frame["entry_date"] = pd.to_datetime(frame["entry_date"]).astype("datetime64[s]")
@@ -428,17 +278,48 @@ def oversight(
     return frame.reset_index(drop=True), expected
 
 
+def _expected(
+    q: float, q_prev: float, length: int, prev_span: int, was_eligible: np.ndarray
+) -> dict[str, float | int]:
+    """The expected 28- and 42-day rates at one month end, for the eligible children
+    (``was_eligible``: whether each was eligible at the month end before)."""
+    out: dict[str, float | int] = {"eligible": int(was_eligible.size), "probability": q}
+    for days in (28, 42):
+        # Last month's gaps that still fall within the window (February's 28-day window
+        # reaches back to 31 January).
+        reach = max(0, days - length + 1)
+        carry = min(reach, prev_span + 1) / (prev_span + 1) if prev_span else 0.0
+        p_w = q + (1 - q) * q_prev * carry * was_eligible
+        out[str(days)] = float(np.mean(p_w)) if was_eligible.size else q
+    return out
+
+
+def _decisions(kids: pd.DataFrame, rng: np.random.Generator, window: Window) -> pd.DataFrame:
+    """Decisions: recorded any time in the episode; they do not count as oversight entries."""
+    start = kids["episode_start"]
+    end = kids["episode_end"]
+    lo = np.maximum(start.to_numpy(), np.datetime64(window.period_start))
+    hi = np.where(end.isna(), np.datetime64(window.data_end), end.to_numpy())
+    span = (hi - lo).astype("timedelta64[D]").astype(int)
+    has = (span > 0) & (rng.random(len(kids)) < 0.4)
+    when = lo + (rng.random(len(kids)) * np.maximum(span, 1)).astype("timedelta64[D]")
+    idx = np.flatnonzero(has)
+    return pd.DataFrame({"i": idx, "entry_date": when[has], "entry_type": "decision"})
+
+
 def audits(
     kids: pd.DataFrame,
     rates: Rates,
     rng: np.random.Generator,
     id_style: str,
-    adoption: Adoption = Adoption(),
+    window: Window,
+    adoption: Adoption = NOT_ADOPTED,
 ) -> pd.DataFrame:
-    n = max(15, round(len(kids) * 0.025 * WINDOW_DAYS / 365))
+    """Audits of a sample of the children, each grading every domain."""
+    n = max(15, round(len(kids) * 0.025 * window.days / 365))
     ids = _ids(rng, n, id_style)
     child = rng.choice(kids["child_id"].to_numpy(), size=n, replace=False)
-    dates = PERIOD_START + pd.to_timedelta(rng.integers(0, WINDOW_DAYS, size=n), unit="D")
+    dates = window.period_start + pd.to_timedelta(rng.integers(0, window.days, size=n), unit="D")
     p_mo = shifted(rates.audit_mo_good, adoption.odds_ratio("audit_mo_good", pd.Series(dates)))
     kind = rng.choice(["routine", "thematic", "multi_agency"], size=n, p=[0.7, 0.2, 0.1])
     moderated = rng.random(n) < 0.35
