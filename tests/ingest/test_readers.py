@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from oversight.errors import ExtractError
-from oversight.ingest import readers
+from oversight.ingest import rawtable, readers, textfiles, workbooks
 from oversight.ingest.normalise import norm_label
 from tests.helpers import (
     SUP_HEADER,
@@ -77,7 +77,7 @@ def test_undecodable_byte_names_byte_row_and_suggests_cp1252(sandbox):
 def test_decode_error_row_counts_crlf_lines():
     data = b"a,b\r\nc,d\r\ne,\x92f\r\n"
     with pytest.raises(ExtractError) as info:
-        readers.decode(data, "utf-8", "x.csv")
+        textfiles.decode(data, "utf-8", "x.csv")
     assert info.value.row == 3
     assert "byte offset 12" in info.value.problem  # 5 + 5 + len("e,")
 
@@ -85,7 +85,7 @@ def test_decode_error_row_counts_crlf_lines():
 def test_decode_without_any_fitting_encoding_asks_for_utf8():
     # 0x81 is undefined in cp1252 and invalid as UTF-8.
     with pytest.raises(ExtractError) as info:
-        readers.decode(b"ok\n\x81\n", "utf-8", "x.csv")
+        textfiles.decode(b"ok\n\x81\n", "utf-8", "x.csv")
     assert info.value.closest == ""
     assert info.value.fix == "re-export the file as UTF-8"
     assert info.value.row == 2
@@ -93,7 +93,7 @@ def test_decode_without_any_fitting_encoding_asks_for_utf8():
 
 def test_unknown_encoding_is_named():
     with pytest.raises(ExtractError) as info:
-        readers.decode(b"a", "utf-9", "x.csv", "cfg.yaml line 5 (datasets.supervision)")
+        textfiles.decode(b"a", "utf-9", "x.csv", "cfg.yaml line 5 (datasets.supervision)")
     assert info.value.problem == "unknown encoding 'utf-9'"
     assert info.value.fix == "correct encoding: in cfg.yaml line 5 (datasets.supervision)"
 
@@ -108,13 +108,13 @@ def test_unknown_encoding_is_named():
     ],
 )
 def test_detect_bom(data, expected):
-    assert readers.detect_bom(data) == expected
+    assert textfiles.detect_bom(data) == expected
 
 
 def test_bom_wins_over_configured_encoding():
     data = codecs.BOM_UTF8 + "Zoë,Øystein".encode()
-    assert readers.decode(data, "cp1252", "x.csv") == "Zoë,Øystein"
-    assert readers.decode("Zoë".encode("utf-16"), "cp1252", "x.csv") == "Zoë"
+    assert textfiles.decode(data, "cp1252", "x.csv") == "Zoë,Øystein"
+    assert textfiles.decode("Zoë".encode("utf-16"), "cp1252", "x.csv") == "Zoë"
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
@@ -180,9 +180,9 @@ def test_short_rows_are_padded_so_missing_cells_are_blank(sandbox):
 
 
 def test_quoted_delimiters_and_newlines_stay_in_their_field():
-    records = readers.read_delimited('a,b\n"x, y","line 1\nline 2"\n')
+    records = textfiles.read_delimited('a,b\n"x, y","line 1\nline 2"\n')
     assert records == [["a", "b"], ["x, y", "line 1\nline 2"]]
-    assert readers.read_delimited("a;b\n1;2\n", ";") == [["a", "b"], ["1", "2"]]
+    assert textfiles.read_delimited("a;b\n1;2\n", ";") == [["a", "b"], ["1", "2"]]
 
 
 def test_semicolon_delimited_extract(sandbox):
@@ -200,7 +200,7 @@ def test_find_header_needs_two_known_cells_and_skips_titles():
 
 def test_to_table_keeps_file_row_numbers():
     records = [["Title"], [], ["h1", "h2", ""], ["a", "b"], ["", ""], ["c"]]
-    table = readers.to_table(records, 2, "f.csv")
+    table = rawtable.to_table(records, 2, "f.csv")
     assert table.header == ["h1", "h2"]
     assert table.header_row == 3
     assert list(table.rows.index) == [4, 6]
@@ -226,7 +226,7 @@ def test_to_table_keeps_file_row_numbers():
     ],
 )
 def test_cell_text_one_spelling_per_value(value, text):
-    assert readers._cell_text(value) == text
+    assert workbooks._cell_text(value) == text
 
 
 # --- spreadsheets ------------------------------------------------------------------------------
@@ -367,7 +367,7 @@ def test_a_column_without_a_header_is_kept_aside_not_a_split_row():
     """A blank header cell with values under it is an unnamed column (noted, not used);
     only a row longer than the header row itself is a split row."""
     records = [["a", "b", ""], ["1", "2", "x"], ["3", "4", ""], ["5", "6", "y", "z"]]
-    table = readers.to_table(records, 0, "f.csv")
+    table = rawtable.to_table(records, 0, "f.csv")
     assert table.header == ["a", "b", ""]
     assert list(table.rows.index) == [2, 3]
     assert table.overlong_rows == {4: 4}
@@ -376,7 +376,7 @@ def test_a_column_without_a_header_is_kept_aside_not_a_split_row():
 
 def test_trailing_blank_cells_of_a_padded_sheet_are_dropped():
     records = [["a", "b", "", ""], ["1", "2", "", ""], ["3", "", "", ""]]
-    table = readers.to_table(records, 0, "f.xlsx")
+    table = rawtable.to_table(records, 0, "f.xlsx")
     assert table.header == ["a", "b"] and list(table.rows.columns) == ["c0", "c1"]
     assert table.notes == []
 
@@ -384,11 +384,11 @@ def test_trailing_blank_cells_of_a_padded_sheet_are_dropped():
 def test_unclosed_quote_names_the_line_where_it_opens():
     text = 'a,b\n1,2\n"3,4\n5,6\n'
     with pytest.raises(ExtractError) as info:
-        readers.read_delimited(text, ",", "f.csv")
+        textfiles.read_delimited(text, ",", "f.csv")
     assert info.value.row == 3
     assert "lines 3 to 4 would be read as one cell" in info.value.problem
 
 
 def test_a_quoted_line_break_is_not_an_unclosed_quote():
-    records = readers.read_delimited('a,b\n1,"two\nlines"\n3,4\n', ",", "f.csv")
+    records = textfiles.read_delimited('a,b\n1,"two\nlines"\n3,4\n', ",", "f.csv")
     assert records == [["a", "b"], ["1", "two\nlines"], ["3", "4"]]

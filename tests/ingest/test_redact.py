@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from oversight.ingest.redact import forenames, name_parts, participants, redact
+from oversight.ingest.redact import name_parts, participants, redact
+from oversight.ingest.words import forenames
 
 
 @pytest.mark.parametrize(

@@ -102,7 +102,7 @@ def test_surnames_in_lower_case_and_capitals(text, expected):
 
 def test_proper_names_list_is_built_from_capitalised_only_entries():
     from oversight.ingest.gazetteer_proper_build import proper_nouns
-    from oversight.ingest.redact import proper_names
+    from oversight.ingest.words import proper_names
 
     words = ["plan", "plans", "Jones", "Jones's", "smith", "Smith", "UK", "McCarthy", "Co"]
     assert proper_nouns(words) == {"jones", "mccarthy", "co"}

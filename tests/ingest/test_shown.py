@@ -326,7 +326,7 @@ def test_identifier_columns_keep_their_length_only_masking(sandbox: Sandbox) -> 
 
 
 def test_shown_value_without_a_domain_describes_every_value() -> None:
-    from oversight.ingest.validate import shown_value
+    from oversight.ingest.messages import shown_value
 
     assert shown_value(NAME, {"type": "code"}) == "(text of 10 characters: Aaaa Aaaaa)"
     assert shown_value(NAME, {"type": "code"}, {NAME}) == NAME
@@ -390,7 +390,7 @@ def test_a_workbook_whose_xml_names_a_person_is_refused_without_the_name(
 def test_sheet_names_are_quoted_only_when_plain_or_configured() -> None:
     """A workbook's sheets may be named after people: a message lists them by length unless
     the configuration names the sheet or the name reads as a plain label."""
-    from oversight.ingest.readers import pick_sheet, sheet_shown
+    from oversight.ingest.workbooks import pick_sheet, sheet_shown
 
     assert sheet_shown("Export") == "'Export'"
     assert sheet_shown("Sheet1") == "'Sheet1'"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from oversight.ingest import readers
+from oversight.ingest import rawtable, textfiles
 from oversight.ingest.normalise import norm_label
 from oversight.quality.pages import RULE_ADVICE
 from tests.helpers import SUP_HEADER, SUP_PATH, Sandbox, csv_text, one_reject, sup_row
@@ -60,8 +60,8 @@ def test_a_repeated_two_row_header_is_caught_on_either_row() -> None:
     questions = ["Respondent ID", "How far do you agree?", ""]
     options = ["", "My workload is manageable", "I feel supported"]
     records = [questions, options, ["R1", "Agree", "Agree"], questions, options, ["R2", "", "x"]]
-    checks = readers.RowChecks()
-    table = readers.to_table(records, 0, "s.csv", header_rows=2, checks=checks)
+    checks = rawtable.RowChecks()
+    table = rawtable.to_table(records, 0, "s.csv", header_rows=2, checks=checks)
     assert {r: p.rule for r, p in table.structural.items()} == {
         4: "repeated_header",
         5: "repeated_header",
@@ -125,7 +125,7 @@ def test_blank_separators_are_counted_apart_from_rows_in(sandbox: Sandbox) -> No
 def test_structural_rows_are_kept_by_readers_that_do_not_ask() -> None:
     """Published tables and `oversight suggest` read every row, as before."""
     records = [SUP_HEADER, sup_row(), ["Total", "", "", "", "", "", "60", ""], SUP_HEADER]
-    table = readers.to_table(records, 0, "f.csv")
+    table = rawtable.to_table(records, 0, "f.csv")
     assert list(table.rows.index) == [2, 3, 4]
     assert table.structural == {}
 
@@ -135,9 +135,9 @@ def test_every_structural_rule_has_advice() -> None:
 
 
 def test_the_totals_labels_come_from_the_data_file() -> None:
-    assert readers.totals_label(["", "Grand-Total", "5"]) == ("Grand-total", 1)
-    assert readers.totals_label(["W1", "Total"]) is None  # only the first non-blank cell
-    assert readers.repeats_header(SUP_HEADER[:2], [SUP_HEADER], norm_label) is False
+    assert rawtable.totals_label(["", "Grand-Total", "5"]) == ("Grand-total", 1)
+    assert rawtable.totals_label(["W1", "Total"]) is None  # only the first non-blank cell
+    assert rawtable.repeats_header(SUP_HEADER[:2], [SUP_HEADER], norm_label) is False
 
 
 # --- carriage returns ---------------------------------------------------------------------------
@@ -180,16 +180,16 @@ def test_a_file_with_lone_cr_line_endings_is_read_line_by_line(sandbox: Sandbox)
 
 
 def test_read_delimited_keeps_lone_crs_in_their_cells() -> None:
-    assert readers.read_delimited('a,b\r\n"x\ry",z\r\nq\rr,s\r\n') == [
+    assert textfiles.read_delimited('a,b\r\n"x\ry",z\r\nq\rr,s\r\n') == [
         ["a", "b"],
         ["x\ry", "z"],
         ["q\rr", "s"],
     ]
     # In a CR-ended file a quoted LF is still a line break inside its cell.
-    assert readers.read_delimited('a,b\r"x\ny",z\r') == [["a", "b"], ["x\ny", "z"]]
+    assert textfiles.read_delimited('a,b\r"x\ny",z\r') == [["a", "b"], ["x\ny", "z"]]
     # The stand-in character is one the text does not contain.
     text = "a,b\n\ue000,c\rd\n"
-    assert readers.read_delimited(text) == [["a", "b"], ["\ue000", "c\rd"]]
+    assert textfiles.read_delimited(text) == [["a", "b"], ["\ue000", "c\rd"]]
 
 
 def test_an_unclosed_quote_is_still_found_after_lone_crs(sandbox: Sandbox) -> None:

@@ -228,7 +228,7 @@ def test_participants_list_without_a_header_never_quotes_a_name(tmp_path) -> Non
     import pytest
 
     from oversight.errors import ExtractError
-    from oversight.ingest.extracts import read_participants
+    from oversight.ingest.transcripts import read_participants
 
     path = tmp_path / "participants.csv"
     path.write_text("Jane Okafor,Facilitator\nTom Reyes,Social Worker\n", encoding="utf-8")

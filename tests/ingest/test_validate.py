@@ -8,7 +8,7 @@ import hmac
 import pandas as pd
 import pytest
 
-from oversight.ingest.validate import shown_value
+from oversight.ingest.messages import shown_value
 from tests.helpers import (
     KEY,
     LA_CODE,
@@ -315,14 +315,15 @@ def test_caseload_date_order(sandbox):
 
 def test_every_rule_has_advice_for_the_data_lead() -> None:
     """The quality page and `oversight check` say what to change for every rule a reject
-    can carry (check names in validate.py, the split-row rule of ingest)."""
+    can carry (check names in validate.py, repeat rules in repeats.py, the split-row rule of
+    ingest)."""
     import inspect
     import re
 
-    from oversight.ingest import validate
+    from oversight.ingest import repeats, validate
     from oversight.quality.pages import RULE_ADVICE
 
-    source = inspect.getsource(validate)
+    source = inspect.getsource(validate) + inspect.getsource(repeats)
     names = set(re.findall(r'name=f?"(\w+)', source)) | {"field_count"}
     names |= set(re.findall(r'_whole_row\(\s*[\w.]+,\s*"(\w+)"', source))  # repeat rules
     assert {"control_character", "number_format", "date_order", "empty_response"} <= names

@@ -9,6 +9,7 @@ both.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,14 +25,14 @@ from oversight.ingest import (
     harmonise,
     identifiers,
     rawpaths,
-    readers,
-    shown,
-    transcripts,
     validate,
 )
-from oversight.ingest.normalise import norm_label
+from oversight.ingest.messages import describe
 from oversight.ingest.pseudonymise import pseudonymise
 from oversight.ingest.redact import redact
+from oversight.ingest.repeats import Checked, check_resend_bytes, repeated_rows
+from oversight.ingest.tabular import set_aside_rejects, tabular_frame
+from oversight.ingest.transcripts import known_names, transcript_frame
 
 # The note on an optional dataset an LA does not hold (common_schema.yaml `optional: true`).
 NOT_SENT = "not sent: an optional dataset this LA does not hold"
@@ -120,14 +121,49 @@ def labeller(la: Authority, raw_root: Path, key: bytes) -> filelabels.Labeller:
     return filelabels.Labeller(raw_root, la.slug, la.la_code, key)
 
 
+@dataclass(frozen=True)
+class _Job:
+    """One dataset of one LA being ingested: what every file of it is read and checked with."""
+
+    la: Authority
+    dataset: str
+    spec: dict[str, Any]
+    fields: dict[str, dict[str, Any]]
+    id_rules: dict[str, identifiers.IdRule]
+    study: Study
+    raw_root: Path
+    labels: filelabels.Labeller
+    key: bytes
+    # A reference to the dataset's configuration line ``sub`` (for messages).
+    ref: Callable[[list[str]], str]
+
+    @property
+    def sentinels(self) -> tuple[str, ...]:
+        """The open-ended dates (study-wide, then the dataset's own)."""
+        return (*self.study.open_date_sentinels, *(self.spec.get("open_date_sentinels") or []))
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        return tuple(self.spec.get("date_formats") or [])
+
+
+@dataclass
+class _Checked:
+    """The files of a dataset after cell validation, before the repeat checks."""
+
+    files: list[Checked] = field(default_factory=list)
+    rejects: list[pd.DataFrame] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rows_in: int = 0
+    blank: int = 0
+
+
 def ingest(la: Authority, dataset: str, raw_root: Path, study: Study, key: bytes) -> Result:
     """Ingest one dataset of one LA."""
     spec = la.config["datasets"][dataset]
-    keys = ["datasets", dataset]
-    ref = config_ref(la.config_path, keys)
 
     def ref_fn(sub: list[str]) -> str:
-        return config_ref(la.config_path, [*keys, *sub])
+        return config_ref(la.config_path, ["datasets", dataset, *sub])
 
     paths = source_files(raw_root, spec, la.slug)
     if not paths:
@@ -136,83 +172,107 @@ def ingest(la: Authority, dataset: str, raw_root: Path, study: Study, key: bytes
             "no file matches this path",
             expected=f"one or more {spec['format']} files",
             found="none",
-            fix=f"put the extract under {raw_root} or correct path: in {ref}",
+            fix=f"put the extract under {raw_root} or correct path: in {ref_fn([])}",
         )
     _check_items(spec, study, ref_fn)
     fields = cs.fields(dataset)
     id_rules = identifiers.rules_from_config(la.config, la.config_path)
-    sentinels = (*study.open_date_sentinels, *(spec.get("open_date_sentinels") or []))
-    formats = tuple(spec.get("date_formats") or [])
-    checked: list[validate.Checked] = []
-    rejects, notes = [], []
-    digests: dict[str, str] = {}
-    rows_in = blank = 0
     labels = labeller(la, raw_root, key)
+    job = _Job(la, dataset, spec, fields, id_rules, study, raw_root, labels, key, ref_fn)
+    checked = _Checked()
+    digests: dict[str, str] = {}
     for path in paths:
-        file = labels.label(path, dataset)
-        if dataset == "transcripts":
-            frame, headers, table_notes, overlong, n_blank = _transcript_frame(
-                path, spec, file, raw_root, ref_fn, labels
-            )
-        else:
-            frame, headers, table_notes, overlong, n_blank = _tabular_frame(
-                path, spec, file, fields, ref_fn
-            )
-        validate.check_resend_bytes(path, file, digests, ref_fn(["path"]))
-        # Identifiers and dates as validation, the repeat checks and pseudonymisation all
-        # see them: canonical IDs, open-ended dates blank, day/month order checked.
-        frame, id_notes = identifiers.normalise_frame(frame, fields, headers, id_rules)
-        frame, date_notes = dates.prepare_dates(
-            frame, fields, headers, sentinels, formats, file, ref_fn(["date_formats"])
-        )
-        notes += [f"{file}: {n}" for n in [*table_notes, *id_notes, *date_notes]]
-        blank += n_blank
-        rows_in += len(frame) + len(overlong)
-        ctx = validate.Context(
-            file,
-            ref_fn,
-            headers,
-            study.period_start,
-            study.period_end,
-            study.extract_date,
-            formats,
-            id_rules,
-            sentinels,
-        )
-        schema = validate.build_schema(fields, spec, ctx, list(frame.columns))
-        cells = validate.failing_cells(frame, schema)
-        file_rejects = validate.describe(cells, frame, fields, spec, ctx)
-        rejects.append(_overlong_rejects(file, overlong, len(headers)))
-        rejects.append(file_rejects)
-        checked.append(validate.Checked(file, frame, ctx, frozenset(cells["source_row"])))
+        _check_file(job, path, digests, checked)
     # Repeats are judged once every file is read: the first copy may be in another file.
-    repeats = validate.repeated_rows(
-        checked, dataset, fields, spec, cs.key(dataset), ref_fn(["path"])
+    repeats = repeated_rows(
+        checked.files, dataset, job.fields, spec, cs.key(dataset), job.ref(["path"])
     )
-    rejects.append(repeats)
-    parts = []
-    for item in checked:
-        repeated = repeats.loc[repeats["source_file"] == item.file, "source_row"]
-        valid = item.frame.drop(index=sorted(item.failed | set(repeated)))
-        names = _known_names(item.frame, spec, raw_root, labels) if dataset == "transcripts" else []
-        parts.append(_harmonise(valid, dataset, fields, spec, la, item.file, key, names, id_rules))
-    data = cs.conform(pd.concat(parts), dataset)
-    all_rejects = pd.concat([r for r in rejects if not r.empty] or [rejects[0]])
+    checked.rejects.append(repeats)
+    data = cs.conform(pd.concat(_loaded_parts(job, checked.files, repeats)), dataset)
+    all_rejects = pd.concat([r for r in checked.rejects if not r.empty] or [checked.rejects[0]])
     all_rejects = all_rejects.sort_values(
         ["source_file", "source_row", "column", "rule"], kind="stable"
     ).reset_index(drop=True)
-    n_rejected = all_rejects[["source_file", "source_row"]].drop_duplicates().shape[0]
-    loaded = _rows_loaded(data, dataset)
     ledger = {
         "la_code": la.la_code,
         "dataset": dataset,
-        "rows_in": rows_in,
-        "rows_loaded": loaded,
-        "rows_rejected": n_rejected,
-        "blank_rows_skipped": blank,
+        "rows_in": checked.rows_in,
+        "rows_loaded": _rows_loaded(data, dataset),
+        "rows_rejected": all_rejects[["source_file", "source_row"]].drop_duplicates().shape[0],
+        "blank_rows_skipped": checked.blank,
         "file_problem": "",
     }
-    return Result(data, all_rejects, ledger, [labels.label(p, dataset) for p in paths], notes)
+    files = [job.labels.label(p, dataset) for p in paths]
+    return Result(data, all_rejects, ledger, files, checked.notes)
+
+
+def _check_file(job: _Job, path: Path, digests: dict[str, str], checked: _Checked) -> None:
+    """Read one file of the dataset and validate every cell, adding its rejects, notes and
+    counts to ``checked`` (``digests`` refuses a file sent twice)."""
+    file = job.labels.label(path, job.dataset)
+    if job.dataset == "transcripts":
+        frame, headers, table_notes, overlong, n_blank = transcript_frame(
+            path, job.spec, file, job.raw_root, job.ref, job.labels
+        )
+    else:
+        frame, headers, table_notes, overlong, n_blank = tabular_frame(
+            path, job.spec, file, job.fields, job.ref
+        )
+    check_resend_bytes(path, file, digests, job.ref(["path"]))
+    # Identifiers and dates as validation, the repeat checks and pseudonymisation all
+    # see them: canonical IDs, open-ended dates blank, day/month order checked.
+    frame, id_notes = identifiers.normalise_frame(frame, job.fields, headers, job.id_rules)
+    frame, date_notes = dates.prepare_dates(
+        frame, job.fields, headers, job.sentinels, job.formats, file, job.ref(["date_formats"])
+    )
+    checked.notes += [f"{file}: {n}" for n in [*table_notes, *id_notes, *date_notes]]
+    checked.blank += n_blank
+    checked.rows_in += len(frame) + len(overlong)
+    study = job.study
+    ctx = validate.Context(
+        file,
+        job.ref,
+        headers,
+        study.period_start,
+        study.period_end,
+        study.extract_date,
+        job.formats,
+        job.id_rules,
+        job.sentinels,
+    )
+    schema = validate.build_schema(job.fields, job.spec, ctx, list(frame.columns))
+    cells = validate.failing_cells(frame, schema)
+    file_rejects = describe(cells, frame, job.fields, job.spec, ctx)
+    checked.rejects.append(set_aside_rejects(file, overlong, len(headers)))
+    checked.rejects.append(file_rejects)
+    checked.files.append(Checked(file, frame, ctx, frozenset(cells["source_row"])))
+
+
+def _loaded_parts(job: _Job, files: list[Checked], repeats: pd.DataFrame) -> list[pd.DataFrame]:
+    """Each file's rows that passed every check, harmonised."""
+    parts = []
+    for item in files:
+        repeated = repeats.loc[repeats["source_file"] == item.file, "source_row"]
+        valid = item.frame.drop(index=sorted(item.failed | set(repeated)))
+        names = (
+            known_names(item.frame, job.spec, job.raw_root, job.labels)
+            if job.dataset == "transcripts"
+            else []
+        )
+        parts.append(
+            _harmonise(
+                valid,
+                job.dataset,
+                job.fields,
+                job.spec,
+                job.la,
+                item.file,
+                job.key,
+                names,
+                job.id_rules,
+            )
+        )
+    return parts
 
 
 def _rows_loaded(data: pd.DataFrame, dataset: str) -> int:
@@ -232,203 +292,6 @@ def _check_items(spec: dict[str, Any], study: Study, ref_fn) -> None:
             found=", ".join(unknown),
             fix="map each header to an item id listed in config/survey.yaml",
         )
-
-
-def _tabular_frame(path: Path, spec, file: str, fields, ref_fn):
-    """One tabular extract as a text frame of common fields, with the rows set aside before
-    validation (``row -> n cells`` for a split row; ``row -> [RowReject]`` for a row that is
-    not a record, is hidden, or holds a formula with no saved value in a used column)."""
-    table = readers.read_table(
-        path,
-        spec,
-        file,
-        harmonise.known_headers(spec),
-        norm_label,
-        ref_fn([]),
-        row_checks=True,
-    )
-    mapping = harmonise.map_headers(table.header, spec, fields, file, ref_fn, table.header_row)
-    frame = harmonise.mapped_frame(table.rows, mapping, spec, fields)
-    headers = {target: table.header[pos] for target, pos in mapping.items()}
-    used = set(mapping.values())
-    # Blank in place of the used columns, so the unused ones keep their column numbers.
-    unused = [h if i not in used else "" for i, h in enumerate(table.header)]
-    notes = list(table.notes)
-    if any(h.strip() for h in unused):
-        quotable = harmonise.quotable_names(spec)
-        notes.append("columns not used: " + shown.cells_shown(unused, quotable, norm_label))
-    set_aside: dict[int, int | list[readers.RowReject]] = dict(table.overlong_rows)
-    set_aside.update({row: [problem] for row, problem in table.structural.items()})
-    formulas, empty, note = _formula_rejects(table, mapping)
-    set_aside.update(formulas)
-    notes += note
-    frame = frame.drop(index=[*formulas, *empty])
-    return frame, headers, notes, set_aside, table.blank_rows + len(empty)
-
-
-def _formula_rejects(
-    table: readers.RawTable, mapping: dict[str, int]
-) -> tuple[dict[int, list[readers.RowReject]], list[int], list[str]]:
-    """Formula cells with no saved value (they read as blank, but their value is unknown).
-
-    In a used column each is rejected as ``formula_without_value``; in a column not used it
-    is only counted in a note, and a row that is blank apart from such cells is a blank row.
-    """
-    by_position = {pos: target for target, pos in mapping.items()}
-    rejects: dict[int, list[readers.RowReject]] = {}
-    empty: list[int] = []
-    unused = 0
-    for row, columns in table.formula_cells.items():
-        hits = [c for c in columns if c in by_position]
-        unused += len(columns) - len(hits)
-        if not hits:
-            if readers.is_blank(table.rows.loc[row].fillna("").tolist()):
-                empty.append(row)
-            continue
-        rejects[row] = [
-            readers.RowReject(
-                "formula_without_value",
-                f"{table.header[c]!r} holds a formula saved without its value (the workbook "
-                "was not calculated before saving), so the value is unknown: open the file in "
-                "a spreadsheet program, let it calculate, save it and send it again",
-                "(formula, no saved value)",
-                column=table.header[c],
-                field=by_position[c],
-            )
-            for c in hits
-        ]
-    notes = (
-        [f"{unused} formula cells without a saved value in columns not used (not checked)"]
-        if unused
-        else []
-    )
-    return rejects, empty, notes
-
-
-def _overlong_rejects(
-    file: str, set_aside: dict[int, int | list[readers.RowReject]], width: int
-) -> pd.DataFrame:
-    """Reject lines for the rows set aside before validation: a row split by an unquoted
-    delimiter (``row -> number of cells``, against the header's ``width`` columns), and the
-    readers' structural and workbook rejects (``row -> [RowReject]``)."""
-    lines = []
-    for row, item in sorted(set_aside.items()):
-        if isinstance(item, int):
-            lines.append(
-                {
-                    "source_file": file,
-                    "source_row": row,
-                    "column": "(whole row)",
-                    "field": "(whole row)",
-                    "value_shown": f"{item} cells",
-                    "rule": "field_count",
-                    "message": (
-                        f"this row has {item} cells but the header has {width} columns; a "
-                        "value with an unquoted delimiter has probably split; quote it and "
-                        "re-export"
-                    ),
-                }
-            )
-        else:
-            lines += _reader_reject_lines(file, row, item)
-    return pd.DataFrame.from_records(lines, columns=validate.REJECT_COLUMNS)
-
-
-def _reader_reject_lines(file: str, row: int, problems: list[readers.RowReject]) -> list[dict]:
-    """Reject lines (rejects.csv columns) for one row the readers set aside."""
-    return [
-        {
-            "source_file": file,
-            "source_row": row,
-            "column": p.column,
-            "field": p.field,
-            "value_shown": p.value_shown,
-            "rule": p.rule,
-            "message": p.message,
-        }
-        for p in problems
-    ]
-
-
-def read_participants(path: Path, spec: dict[str, Any], file: str) -> dict[str, str]:
-    """Speaker name -> role label from a participants CSV with columns speaker, role."""
-    if not path.exists():
-        raise ExtractError(
-            file, "participants list not found", fix="add the file or correct participants:"
-        )
-    rawpaths.require_file(path, file, "participants list (CSV)")
-    text = readers.decode(path.read_bytes(), spec.get("encoding"), file)
-    records = readers.read_delimited(text, ",", file)
-    header = records[0] if records else []
-    names = {norm_label(h): i for i, h in enumerate(header)}
-    if "speaker" not in names or "role" not in names:
-        # Row 1 may be a participant: only the two headers this list needs are quoted.
-        found = (
-            shown.cells_shown(header, {"speaker", "role"}, norm_label)
-            if "speaker" in names or "role" in names
-            else f"{len(header)} cells on row 1, neither 'speaker' nor 'role' (not shown: "
-            "the row may hold names)"
-        )
-        raise ExtractError(
-            file,
-            "participants list needs columns 'speaker' and 'role'",
-            expected="speaker, role",
-            found=found,
-            row=1,
-        )
-    speaker, role = names["speaker"], names["role"]
-    out: dict[str, str | None] = {}
-    for record in records[1:]:
-        cells = record + [""] * (max(speaker, role) + 1 - len(record))
-        if cells[speaker].strip():
-            # A blank role stays missing so the turn is rejected as `required`, not as a label.
-            out[norm_label(cells[speaker])] = cells[role].strip() or None
-    return out
-
-
-def _known_names(
-    frame: pd.DataFrame, spec: dict[str, Any], raw_root: Path, labels: filelabels.Labeller
-) -> list[str]:
-    """Everyone named in a session: every speaker (rejected turns too) and every participant
-    listed, whether or not they spoke. All are redacted from every turn."""
-    names = {s for s in frame["speaker_id"].dropna()}
-    if spec.get("participants"):
-        ppath = raw_root / spec["participants"]
-        names |= set(read_participants(ppath, spec, labels.participants(ppath)))
-    return sorted(names)
-
-
-def _transcript_frame(
-    path: Path, spec, file: str, raw_root: Path, ref_fn, labels: filelabels.Labeller
-):
-    """One session's turns as a text frame; ``file`` is the session's label (``T-...``),
-    which is also its ``session_id``: the file name itself never leaves the raw folder."""
-    turns = transcripts.read_transcript(path, spec, file, ref_fn([]))
-    roles: dict[str, str] = {}
-    if spec.get("participants"):
-        ppath = raw_root / spec["participants"]
-        roles = read_participants(ppath, spec, labels.participants(ppath))
-    frame = pd.DataFrame(index=turns.index)
-    frame["session_id"] = pd.Series(file, index=turns.index, dtype="string")
-    frame["turn"] = pd.Series(range(1, len(turns) + 1), index=turns.index).astype("string")
-    frame["speaker_id"] = turns["speaker"]
-    frame["speaker_role"] = (
-        turns["speaker"]
-        .map(lambda s: roles.get(norm_label(s)) if isinstance(s, str) else None)
-        .astype("string")
-    )
-    frame["text"] = turns["text"]
-    frame["timestamp"] = turns["timestamp"]
-    headers = {
-        "speaker_id": "speaker",
-        "speaker_role": "role (participants list)",
-        "text": "text",
-        "session_id": "file",
-        "turn": "turn",
-        "timestamp": "timestamp",
-    }
-    notes = [f"participants: {len(roles)} listed"] if roles else []
-    return frame.astype("string"), headers, notes, {}, 0
 
 
 def _harmonise(
@@ -538,3 +401,15 @@ def failed(la: Authority, dataset: str, problem: ExtractError) -> Result:
 
 def ledger_frame(results: dict[str, Result]) -> pd.DataFrame:
     return pd.DataFrame([r.ledger for r in results.values()], columns=LEDGER_COLUMNS)
+
+
+def notes_record(results: dict[str, Result]) -> dict[str, dict[str, Any]]:
+    """Each dataset's files (by label), notes and file-level problem, for ``notes.json``."""
+    return {
+        d: {
+            "files": r.files,
+            "notes": r.notes,
+            "problem": r.problem.as_dict() if r.problem else None,
+        }
+        for d, r in results.items()
+    }

@@ -12,7 +12,7 @@ case is a proper noun, so :mod:`oversight.ingest.redact` reads it as a name in l
 capitals too; entries SCOWL has only in capitals ("UK", "RAF") are acronyms and are not listed.
 It also overrides the Webster's 1934 reading of ``gazetteer_words.txt``, which lists a few
 names as words ("patel", "singh"). Only entries the redactor would otherwise keep matter: names
-at Zipf >= ``oversight.ingest.redact.KNOWN_ZIPF`` (rarer ones are redacted anyway), of three letters
+at Zipf >= ``oversight.ingest.words.KNOWN_ZIPF`` (rarer ones are redacted anyway), of three letters
 or more.
 """
 
@@ -47,14 +47,14 @@ def proper_nouns(lines: list[str]) -> set[str]:
 
 def build(scowl: Path = SCOWL) -> int:
     """Write ``gazetteer_proper.txt``; return how many entries it holds."""
-    from oversight.ingest import redact
+    from oversight.ingest import words
 
-    fore, sur, _ = redact.gazetteer()
+    fore, sur, _ = words.gazetteer()
     proper = proper_nouns(scowl.read_text("utf-8").splitlines())
     entries = sorted(
         k
         for k in (fore | sur) & proper
-        if len(k) >= MIN_LETTERS and redact.zipf(k) >= redact.KNOWN_ZIPF
+        if len(k) >= MIN_LETTERS and words.zipf(k) >= words.KNOWN_ZIPF
     )
     header = (
         "# Built by `python -m oversight.ingest.gazetteer_proper_build` from SCOWL size 50 "

@@ -74,24 +74,8 @@ def _closest(wanted: list[str], header: list[str], quotable: set[str]) -> str:
     return f"column {column + 1}, {what}, {score:.0f}% similar to {alias!r}"
 
 
-def map_headers(
-    header: list[str],
-    spec: dict[str, Any],
-    fields: dict[str, dict[str, Any]],
-    file: str,
-    config_ref,
-    header_row: int,
-    public: bool = False,
-) -> dict[str, int]:
-    """Map common fields (and survey items) to column positions.
-
-    ``config_ref(keys)`` renders a reference to the config line to change. ``public`` marks
-    a published document (a DfE release), whose headers messages may quote whatever they
-    are; an LA extract's unconfigured cells are only described. Raises
-    :class:`ExtractError` on a duplicate header, a header that matches two fields, or a
-    required field with no column.
-    """
-    normed = [norm_label(h) for h in header]
+def _targets(spec: dict[str, Any]) -> dict[str, list[str]]:
+    """Each field (and survey item) and the normalised headers that name it."""
     targets: dict[str, list[str]] = {
         f: [norm_label(a) for a in al] for f, al in aliases(spec).items()
     }
@@ -99,7 +83,19 @@ def map_headers(
         targets.setdefault(WIDE_ITEM_PREFIX + item_id, []).append(norm_label(item_header))
     if spec.get("free_text_item"):
         targets.setdefault("free_text", []).append(norm_label(spec["free_text_item"]))
+    return targets
 
+
+def _claim_columns(
+    header: list[str],
+    normed: list[str],
+    targets: dict[str, list[str]],
+    file: str,
+    config_ref,
+    header_row: int,
+) -> dict[str, int]:
+    """Field -> column position; refuses two columns for one field and one column claimed
+    by two fields."""
     claims: dict[int, list[str]] = defaultdict(list)
     mapping: dict[str, int] = {}
     for target, wanted in targets.items():
@@ -131,6 +127,29 @@ def map_headers(
                 row=header_row,
                 column=header[i],
             )
+    return mapping
+
+
+def map_headers(
+    header: list[str],
+    spec: dict[str, Any],
+    fields: dict[str, dict[str, Any]],
+    file: str,
+    config_ref,
+    header_row: int,
+    public: bool = False,
+) -> dict[str, int]:
+    """Map common fields (and survey items) to column positions.
+
+    ``config_ref(keys)`` renders a reference to the config line to change. ``public`` marks
+    a published document (a DfE release), whose headers messages may quote whatever they
+    are; an LA extract's unconfigured cells are only described. Raises
+    :class:`ExtractError` on a duplicate header, a header that matches two fields, or a
+    required field with no column.
+    """
+    normed = [norm_label(h) for h in header]
+    targets = _targets(spec)
+    mapping = _claim_columns(header, normed, targets, file, config_ref, header_row)
     defaults = spec.get("defaults") or {}
     quotable = {a for wanted in targets.values() for a in wanted} | shown.label_names(
         spec, norm_label

@@ -34,31 +34,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from importlib import resources
-from pathlib import Path
-from typing import Any
+from functools import cache
 
-from oversight.config import load_yaml
-
-# wordfreq's Zipf scale: 3 is once per million words. A capitalised word at or above it is a
-# known word for publishable(); below it (Quorn 2.2, Okafor 2.6) the redactor is unsure.
-KNOWN_ZIPF = 3.0
-# The few hundred most frequent English words ("no", "my", "will") are never read as names
-# without a title or role before them, whatever the gazetteer lists.
-FUNCTION_ZIPF = 5.5
-
-PLACEHOLDERS = {
-    "email": "[email]",
-    "phone": "[phone]",
-    "postcode": "[postcode]",
-    "address": "[address]",
-    "dob": "[date of birth]",
-    "ni_number": "[NI number]",
-    "id": "[id]",
-    "name": "[name]",
-}
-_PLACEHOLDER = re.compile("|".join(re.escape(p) for p in set(PLACEHOLDERS.values())))
+from oversight.ingest.words import (
+    FUNCTION_ZIPF,
+    PLACEHOLDERS,
+    WORD,
+    Token,
+    gazetteer,
+    is_acronym,
+    known_word,
+    name_like,
+    plain_word,
+    tokens,
+    word_lists,
+    zipf,
+)
 
 EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 # A run of digits with the separators people write in phone numbers; checked by _is_uk_phone.
@@ -82,10 +73,6 @@ DATE_OF_BIRTH = re.compile(
     re.IGNORECASE,
 )
 LONG_NUMBER_ID = re.compile(r"(?<![\w])[A-Za-z]{0,4}\d{6,}(?![\w])")
-# A word: letters, with inner apostrophes or hyphens ("O'Brien", "Baptiste-Hughes"); digits and
-# underscores split words, so file names such as "Jane_Smith_2024" are read word by word.
-WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -95,150 +82,6 @@ class Span:
     start: int
     end: int
     kind: str
-
-
-@dataclass(frozen=True)
-class Token:
-    text: str
-    start: int
-    end: int
-    initial: bool  # first word of a sentence (or of the text)
-
-    @property
-    def key(self) -> str:
-        """Lower case without a possessive: "Kayden's" -> "kayden"."""
-        return _POSSESSIVE.sub("", self.text).lower()
-
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()
-
-    @property
-    def all_caps(self) -> bool:
-        letters = [c for c in self.text if c.isalpha()]
-        return len(letters) > 1 and all(c.isupper() for c in letters)
-
-
-# --------------------------------------------------------------------------- data
-def _data_text(name: str) -> str:
-    return resources.files("oversight.ingest").joinpath(f"data/{name}").read_text("utf-8")
-
-
-def _lines(name: str) -> frozenset[str]:
-    text = _data_text(name)
-    return frozenset(
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
-
-
-@cache
-def forenames() -> frozenset[str]:
-    """The short list of common forenames the demo generator plants (``data/forenames.txt``)."""
-    return _lines("forenames.txt")
-
-
-@cache
-def gazetteer() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """Lower-case forenames, surnames, and the entries that are also common English words
-    (less those a spelling dictionary has only as proper nouns, see :func:`proper_names`)."""
-    fore = frozenset(n.lower() for n in _lines("gazetteer_forenames.txt") | forenames())
-    sur = frozenset(n.lower() for n in _lines("gazetteer_surnames.txt"))
-    return fore, sur, frozenset(_lines("gazetteer_words.txt")) - proper_names()
-
-
-@cache
-def proper_names() -> frozenset[str]:
-    """Gazetteer names that English writes only capitalised ("jones", "jenkins", "patel"), by
-    SCOWL (``data/gazetteer_proper.txt``, built by :mod:`oversight.ingest.gazetteer_proper_build`):
-    names in lower case and in capitals although wordfreq finds them common."""
-    return _lines("gazetteer_proper.txt")
-
-
-@cache
-def word_lists() -> dict[str, Any]:
-    """``data/redaction.yaml``, lists lower-cased into frozensets (roles as word tuples)."""
-    raw = load_yaml(Path(__file__).parent / "data/redaction.yaml")
-    out: dict[str, Any] = {k: frozenset(str(v).lower() for v in vs) for k, vs in raw.items()}
-    # An acronym in lower case may be a name ("sen"): known_words are for every case.
-    out["acronyms"] = out["acronyms"] - out["known_words"]
-    out["roles"] = sorted(
-        (tuple(r.split()) for r in out["roles"]), key=lambda r: len(r), reverse=True
-    )
-    return out
-
-
-@lru_cache(maxsize=65536)
-def zipf(word: str) -> float:
-    """How common a lower-case word is in English (wordfreq's Zipf scale, 0 when unknown)."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en")
-
-
-def _acronym(token: Token) -> bool:
-    """A configured acronym written in capitals ("ICPC", "SEN"; not "Sen")."""
-    return token.all_caps and token.key in word_lists()["acronyms"]
-
-
-def _known(key: str, extra: frozenset[str]) -> bool:
-    """A word that is not a name: study vocabulary, a configured place, or common English
-    that the gazetteer does not list as a name."""
-    if key in word_lists()["known_words"] or key in extra:
-        return True
-    if "-" in key:  # "Gallagher-Ross" is a name if either part is
-        return all(_known(part, extra) for part in key.split("-") if part)
-    fore, sur, words = gazetteer()
-    if zipf(key) >= FUNCTION_ZIPF:
-        return True
-    if key in fore or key in sur:
-        return key in words
-    return zipf(key) >= KNOWN_ZIPF
-
-
-def _plain_word(key: str, extra: frozenset[str]) -> bool:
-    """A word that is common English however it is written, the reading of a word in lower
-    case or in capitals, where case says nothing: a known word, or a surname at Zipf >= 3
-    that a spelling dictionary does not have only as a proper noun ("plan", "WEEKS"; not
-    "jenkins", "JONES"). A forename is a name unless it is a known word ("will", "grace")."""
-    if _known(key, extra):
-        return True
-    fore, sur, _ = gazetteer()
-    if key in fore or key not in sur:
-        return False
-    return zipf(key) >= KNOWN_ZIPF and key not in proper_names()
-
-
-def _name_like(token: Token, extra: frozenset[str]) -> bool:
-    """Could this word be a name in a name context (after a title or role, before "family")?"""
-    key = token.key
-    if key in word_lists()["known_words"] or key in extra or not token.text[:1].isalpha():
-        return False
-    if _acronym(token):
-        return False
-    if token.capitalised and not token.all_caps:
-        return True
-    # Lower case or all capitals: case says nothing, so the word must not be common English.
-    fore, sur, words = gazetteer()
-    if key in fore or key in sur:
-        return key not in words
-    return zipf(key) < KNOWN_ZIPF
-
-
-# --------------------------------------------------------------------------- tokens
-_SENTENCE_END = re.compile(r"[.!?:;]\s*[\"'“‘(\[]*$")
-
-
-def tokens(text: str) -> list[Token]:
-    """The words of a text, placeholders masked, each marked when it starts a sentence."""
-    masked = _PLACEHOLDER.sub(lambda m: " " * len(m.group()), text)
-    out = []
-    last_end = 0
-    for m in WORD.finditer(masked):
-        between = masked[last_end : m.start()]
-        initial = not out or bool(_SENTENCE_END.search(between)) or "\n" in between
-        out.append(Token(m.group(), m.start(), m.end(), initial))
-        last_end = m.end()
-    return out
 
 
 # --------------------------------------------------------------------------- layers
@@ -337,11 +180,11 @@ def participants(text: str, names: Iterable[str] = ()) -> list[Span]:
 def _following_names(toks: list[Token], i: int, extra: frozenset[str], most: int = 3) -> int:
     """How many words from ``toks[i]`` on make a name after a title or role (0 when none)."""
     n = 0
-    while i + n < len(toks) and n < most and _name_like(toks[i + n], extra):
+    while i + n < len(toks) and n < most and name_like(toks[i + n], extra):
         tok = toks[i + n]
         if n and (toks[i + n - 1].end < tok.start - 2 or not tok.capitalised):
             break  # a second word belongs to the name only capitalised and close by
-        if n and tok.all_caps and _known(tok.key, extra):
+        if n and tok.all_caps and known_word(tok.key, extra):
             break
         n += 1
     return n
@@ -393,12 +236,12 @@ def names_in_context(text: str, toks: list[Token], extra: frozenset[str]) -> lis
                 continue
             after = keys[i + 2] if i + 2 < len(toks) else ""
             after = after[:-2] if after.endswith("'s") else after
-            if (after in lists["family_nouns"] and _name_like(nxt, extra)) or (
+            if (after in lists["family_nouns"] and name_like(nxt, extra)) or (
                 nxt.capitalised
                 and not nxt.all_caps
                 and keys[i + 1].endswith("s")
-                and not _known(keys[i + 1], extra)
-                and not _known(keys[i + 1][:-1], extra)
+                and not known_word(keys[i + 1], extra)
+                and not known_word(keys[i + 1][:-1], extra)
             ):
                 out.append(Span(nxt.start, nxt.end, "name"))
     return out
@@ -418,13 +261,13 @@ def gazetteer_names(text: str, toks: list[Token], extra: frozenset[str]) -> list
     for i, tok in enumerate(toks):
         key = tok.key
         hit = False
-        if key in known or _acronym(tok):
+        if key in known or is_acronym(tok):
             pass
         elif key in fore and key in words and _subject_of_verb(toks, i):
             hit = True  # "will is the eldest"
         elif zipf(key) >= FUNCTION_ZIPF:
             pass
-        elif "-" in key and not _known(key, extra) and tok.capitalised and not tok.initial:
+        elif "-" in key and not known_word(key, extra) and tok.capitalised and not tok.initial:
             hit = True  # a hyphenated name part of which is a name ("Baptiste-Hughes")
         elif key in fore or key in sur:
             if key not in words:
@@ -432,7 +275,7 @@ def gazetteer_names(text: str, toks: list[Token], extra: frozenset[str]) -> list
                 # a proper noun only (SCOWL: "jenkins", "JONES"); one that is also a common
                 # word ("plan", "weeks", "rota") needs a title or role before it.
                 plain = not tok.capitalised or tok.all_caps
-                hit = not plain or not _plain_word(key, extra)
+                hit = not plain or not plain_word(key, extra)
             elif tok.capitalised and not tok.all_caps and key in fore:
                 before = toks[i - 1].key if i else ""
                 hit = not tok.initial and before not in determiners
@@ -443,7 +286,7 @@ def gazetteer_names(text: str, toks: list[Token], extra: frozenset[str]) -> list
             # not a known word ("Sharon Mbeki", "joanne williams", "LIAM GALLAGHER-ROSS").
             prev = toks[i - 1]
             same_case = tok.capitalised == prev.capitalised
-            hit = same_case and not _known(key, extra)
+            hit = same_case and not known_word(key, extra)
         if hit:
             out.append(Span(tok.start, tok.end, "name"))
         previous_name = hit and (key in fore or previous_name)
@@ -552,7 +395,7 @@ def unsure_words(text: str, known: Iterable[str] = ()) -> list[str]:
     sentence's first word counts too unless it is known; after it, a capitalised word the
     gazetteer lists as a name is unsure even when it is also English ("Smith", "Baker").
     Words in capitals that are neither
-    common English by the lower-case reading (:func:`_plain_word`: "PLAN" is, "JONES" is not)
+    common English by the lower-case reading (:func:`plain_word`: "PLAN" is, "JONES" is not)
     nor an acronym of ``data/redaction.yaml`` ("ICPC", "LADO"): an unknown acronym is unsure.
     In a text written without capitals case tells nothing, so there a lower-case word that
     neither the gazetteer nor English knows counts as well ("passed to deepak on friday")."""
@@ -562,21 +405,24 @@ def unsure_words(text: str, known: Iterable[str] = ()) -> list[str]:
     lower_text = not any(t.capitalised for t in toks)
     out = []
     for t in toks:
-        if _acronym(t):
+        if is_acronym(t):
             continue
         if t.all_caps:  # a shouted word: common English, or unsure ("QWERTZ")
-            unsure = not _plain_word(t.key, extra)
+            unsure = not plain_word(t.key, extra)
         elif t.capitalised:
             # Mid-sentence, a capital on a word the gazetteer lists as a name reads as a
             # name even when it is also English ("I spoke to Smith", "ask Baker").
             named = not t.initial and (t.key in fore or t.key in sur)
             listed = t.key in word_lists()["known_words"] or t.key in extra
-            unsure = not _known(t.key, extra) or (named and not listed)
+            unsure = not known_word(t.key, extra) or (named and not listed)
         else:
             # The gazetteer layer has judged every lower-case name it lists; what is left is
             # a word nobody knows.
             unsure = (
-                lower_text and t.key not in fore and t.key not in sur and not _known(t.key, extra)
+                lower_text
+                and t.key not in fore
+                and t.key not in sur
+                and not known_word(t.key, extra)
             )
         if unsure:
             out.append(t.text)

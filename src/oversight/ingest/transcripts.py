@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from oversight.errors import ExtractError
-from oversight.ingest import rawpaths
-from oversight.ingest.readers import decode, refuse_unsafe_zip
+from oversight.ingest import filelabels, rawpaths, shown
+from oversight.ingest.normalise import norm_label
+from oversight.ingest.textfiles import decode, read_delimited
+from oversight.ingest.workbooks import refuse_unsafe_zip
 
 VTT_TIMING = re.compile(r"^(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}\s+-->\s+(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}")
 VTT_VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>(.*?)(?:</v>|$)", re.DOTALL)
@@ -124,3 +127,84 @@ def read_transcript(path: Path, spec: dict, file: str, config_ref: str = "") -> 
             fix="re-export the transcript; if the session was not recorded, remove the file",
         )
     return turns
+
+
+def read_participants(path: Path, spec: dict[str, Any], file: str) -> dict[str, str]:
+    """Speaker name -> role label from a participants CSV with columns speaker, role."""
+    if not path.exists():
+        raise ExtractError(
+            file, "participants list not found", fix="add the file or correct participants:"
+        )
+    rawpaths.require_file(path, file, "participants list (CSV)")
+    text = decode(path.read_bytes(), spec.get("encoding"), file)
+    records = read_delimited(text, ",", file)
+    header = records[0] if records else []
+    names = {norm_label(h): i for i, h in enumerate(header)}
+    if "speaker" not in names or "role" not in names:
+        # Row 1 may be a participant: only the two headers this list needs are quoted.
+        found = (
+            shown.cells_shown(header, {"speaker", "role"}, norm_label)
+            if "speaker" in names or "role" in names
+            else f"{len(header)} cells on row 1, neither 'speaker' nor 'role' (not shown: "
+            "the row may hold names)"
+        )
+        raise ExtractError(
+            file,
+            "participants list needs columns 'speaker' and 'role'",
+            expected="speaker, role",
+            found=found,
+            row=1,
+        )
+    speaker, role = names["speaker"], names["role"]
+    out: dict[str, str | None] = {}
+    for record in records[1:]:
+        cells = record + [""] * (max(speaker, role) + 1 - len(record))
+        if cells[speaker].strip():
+            # A blank role stays missing so the turn is rejected as `required`, not as a label.
+            out[norm_label(cells[speaker])] = cells[role].strip() or None
+    return out
+
+
+def known_names(
+    frame: pd.DataFrame, spec: dict[str, Any], raw_root: Path, labels: filelabels.Labeller
+) -> list[str]:
+    """Everyone named in a session: every speaker (rejected turns too) and every participant
+    listed, whether or not they spoke. All are redacted from every turn."""
+    names = {s for s in frame["speaker_id"].dropna()}
+    if spec.get("participants"):
+        ppath = raw_root / spec["participants"]
+        names |= set(read_participants(ppath, spec, labels.participants(ppath)))
+    return sorted(names)
+
+
+def transcript_frame(
+    path: Path, spec, file: str, raw_root: Path, ref_fn, labels: filelabels.Labeller
+):
+    """One session's turns as a text frame; ``file`` is the session's label (``T-...``),
+    which is also its ``session_id``: the file name itself never leaves the raw folder."""
+    turns = read_transcript(path, spec, file, ref_fn([]))
+    roles: dict[str, str] = {}
+    if spec.get("participants"):
+        ppath = raw_root / spec["participants"]
+        roles = read_participants(ppath, spec, labels.participants(ppath))
+    frame = pd.DataFrame(index=turns.index)
+    frame["session_id"] = pd.Series(file, index=turns.index, dtype="string")
+    frame["turn"] = pd.Series(range(1, len(turns) + 1), index=turns.index).astype("string")
+    frame["speaker_id"] = turns["speaker"]
+    frame["speaker_role"] = (
+        turns["speaker"]
+        .map(lambda s: roles.get(norm_label(s)) if isinstance(s, str) else None)
+        .astype("string")
+    )
+    frame["text"] = turns["text"]
+    frame["timestamp"] = turns["timestamp"]
+    headers = {
+        "speaker_id": "speaker",
+        "speaker_role": "role (participants list)",
+        "text": "text",
+        "session_id": "file",
+        "turn": "turn",
+        "timestamp": "timestamp",
+    }
+    notes = [f"participants: {len(roles)} listed"] if roles else []
+    return frame.astype("string"), headers, notes, {}, 0
