@@ -137,8 +137,8 @@ def read_table(
     """Read an extract and locate its header row (declared, or detected from known aliases).
 
     ``row_checks`` (ingest) sets aside rows that are not records and applies the dataset's
-    ``hidden_rows`` policy (:func:`to_table`); other readers (published tables, ``oversight
-    suggest``) get every row as before.
+    ``hidden_rows`` policy (:func:`oversight.ingest.rawtable.to_table`); other readers
+    (published tables, ``oversight suggest``) get every row as before.
     """
     if not path.exists():
         raise ExtractError(
