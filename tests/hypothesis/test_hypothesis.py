@@ -1,4 +1,5 @@
-"""The hypothesis measures and verdicts (oversight.hypothesis.predictions) on hand-built frames.
+"""The hypothesis measures (oversight.hypothesis.predictions) and verdicts
+(oversight.hypothesis.decisions) on hand-built frames.
 
 Reference values: Wilson intervals from Newcombe (1998) Table II (method 3); Goodman
 simultaneous intervals from Sison & Glaz (1995) example 1, as printed to three decimals; the
