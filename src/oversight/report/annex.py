@@ -27,6 +27,7 @@ from oversight.coding.inspectors import OVERSIGHT_WORDS
 from oversight.disclosure.publish import as_numbers
 from oversight.disclosure.suppress import SYMBOL
 from oversight.figures.style import Marks, marks_for, notes
+from oversight.published.releases import neighbour_map
 from oversight.report import annex_charts as charts
 from oversight.report.annex_metrics import (
     comparison_points,
@@ -80,6 +81,18 @@ class AnnexContext:
 
     def name(self, code: str) -> str:
         return self.names.get(code, code)
+
+
+def study_neighbours(sn: pd.DataFrame, reference: pd.DataFrame, count: int) -> dict[str, list[str]]:
+    """Each study LA's first ``count`` DfE statistical neighbours that are also in the study,
+    closest first, by new LA code: ``sn`` is DfE's neighbours file (old codes) and
+    ``reference`` the study's LA reference (``la_code_old``, ``la_code_new``)."""
+    new = dict(zip(reference["la_code_old"], reference["la_code_new"], strict=True))
+    return {
+        new[old]: [new[n] for n in peers if n in new]
+        for old, peers in neighbour_map(sn, count).items()
+        if old in new
+    }
 
 
 def quality_links(pages: Mapping[str, str | Path], annex_dir: str | Path) -> dict[str, str]:

@@ -17,9 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from oversight.artefacts import atomic_path, excel_safe_cell, xlsx_bytes
 from oversight.disclosure.suppress import SYMBOL
+from oversight.report.marking import DEMO_NOTE, data_note, from_la_extracts
 
 NOTES_SHEET = "Notes"
 MAX_SHEET_NAME = 31
@@ -58,6 +60,47 @@ class SheetTable:
     title: str
     frame: pd.DataFrame
     source: str
+
+
+def number_or_text(series: pd.Series) -> pd.Series:
+    """Numbers stay numbers in the workbook; a column with a `c` keeps it as text."""
+    numbers = pd.to_numeric(series, errors="coerce")
+    return series.where(numbers.isna(), numbers).astype(object)
+
+
+def sheet_table(name: str, spec: Mapping[str, Any], frame: pd.DataFrame, demo: bool) -> SheetTable:
+    """Published table ``name`` (its config/tables.yaml entry ``spec``) as a sheet: numbers as
+    numbers, its source and how to trace it below. In a demo run the title of a table built
+    from LA extracts says the data are synthetic: a sheet copied out of the workbook keeps it."""
+    source = (
+        f"Source: rule {spec['rule']}; results/tables/{name}.csv. "
+        f"Trace with: oversight trace {spec['id']}"
+    )
+    title = spec["title"]
+    if demo and from_la_extracts(spec):
+        title = f"{title}. {DEMO_NOTE}"
+    return SheetTable(spec["id"], title, frame.apply(number_or_text), source)
+
+
+def workbook_notes(min_count: int, survey_min_n: int, demo: bool) -> list[tuple[str, str]]:
+    """The notes sheet's entries: what ``c`` hides (counts below ``min_count``), rounding,
+    provenance, and whether the data are real."""
+    return [
+        (
+            "c",
+            f"Suppressed: a count from 1 to {min_count - 1}, or a cell hidden so "
+            "that such a count cannot "
+            "be worked out from a total. Survey breakdowns are shown only where at least "
+            f"{survey_min_n} answered.",
+        ),
+        ("Rounding", "Totals above 1,000 in TAB-DATA are rounded to the nearest 5."),
+        (
+            "Provenance",
+            "results/provenance.json maps each table ID to the rule, parameters, "
+            "code version, configuration hash and input files (SHA-256) that produced it.",
+        ),
+        ("Data", data_note(demo)),
+    ]
 
 
 def workbook_bytes(tables: list[SheetTable], notes: list[tuple[str, str]], title: str) -> bytes:
