@@ -7,12 +7,10 @@ import re
 import pandas as pd
 import pytest
 
+from oversight.figures.ids import S47_LATEST_ID, S47_TREND_ID, network_ids
 from oversight.figures.network import (
-    LATEST_ID,
-    TREND_ID,
     _isolated,
     dfe_marks,
-    figure_ids,
     indicator_small_multiples,
     kpi_time_series,
     latest_dot_plot,
@@ -21,6 +19,7 @@ from oversight.figures.style import notes, save
 from oversight.published.network import Minute
 
 NAMES = {"A1": "Avon", "B2": "Bath", "C3": "Crewe"}
+REGION = "South East"
 YEARS = list(range(2013, 2021))
 C4 = "DfE, Children in need, table C4"
 
@@ -51,8 +50,10 @@ def _x_labels(ax) -> list[str]:
 
 
 def test_trend_panels_have_years_on_the_x_axis() -> None:
-    fig, spec = indicator_small_multiples(_kpis(), "s47_icpc_conversion", "S47 to ICPC", NAMES)
-    assert spec.id == TREND_ID
+    fig, spec = indicator_small_multiples(
+        _kpis(), "s47_icpc_conversion", "S47 to ICPC", NAMES, region=REGION
+    )
+    assert spec.id == S47_TREND_ID
     panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_title(loc="left")]
     assert [ax.get_title(loc="left") for ax in panels] == ["Avon", "Bath", "Crewe"]
     for ax in panels:
@@ -63,7 +64,9 @@ def test_trend_panels_have_years_on_the_x_axis() -> None:
 
 
 def test_kpi_series_axis_and_values() -> None:
-    fig, spec = kpi_time_series(_kpis("caseload_fte", 50), "caseload_fte", "Caseload", NAMES, False)
+    fig, spec = kpi_time_series(
+        _kpis("caseload_fte", 50), "caseload_fte", "Caseload", NAMES, False, region=REGION
+    )
     ax = fig.axes[0]
     assert ax.get_xlabel() == "DfE reporting year"
     assert _x_labels(ax) == ["2014", "2016", "2018", "2020"]
@@ -75,9 +78,11 @@ def test_kpi_series_axis_and_values() -> None:
 
 def test_latest_dot_plot_sorted_with_minutes_bands() -> None:
     minute = Minute("m", "says", "s47_icpc_conversion", 0.26, 0.015)
-    fig, spec = latest_dot_plot(_kpis(), "s47_icpc_conversion", "S47", NAMES, [minute])
+    fig, spec = latest_dot_plot(
+        _kpis(), "s47_icpc_conversion", "S47", NAMES, [minute], region=REGION
+    )
     ax = fig.axes[0]
-    assert spec.id == LATEST_ID
+    assert spec.id == S47_LATEST_ID
     # 2020 values: Avon 0.27, Bath 0.32, Crewe 0.37; lowest at the bottom.
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Avon", "Bath", "Crewe"]
     labels = [h.get_label() for h in ax.get_legend_handles_labels()[0]]
@@ -88,9 +93,11 @@ def test_latest_dot_plot_sorted_with_minutes_bands() -> None:
 def test_saved_images_carry_the_dfe_source_and_no_demo_mark(tmp_path, build) -> None:
     kpis = _kpis()
     fig, spec = {
-        "trend": lambda: indicator_small_multiples(kpis, "s47_icpc_conversion", "S47", NAMES),
-        "latest": lambda: latest_dot_plot(kpis, "s47_icpc_conversion", "S47", NAMES),
-        "kpi": lambda: kpi_time_series(kpis, "s47_icpc_conversion", "S47", NAMES),
+        "trend": lambda: indicator_small_multiples(
+            kpis, "s47_icpc_conversion", "S47", NAMES, region=REGION
+        ),
+        "latest": lambda: latest_dot_plot(kpis, "s47_icpc_conversion", "S47", NAMES, region=REGION),
+        "kpi": lambda: kpi_time_series(kpis, "s47_icpc_conversion", "S47", NAMES, region=REGION),
     }[build]()
     entry = save(fig, spec, tmp_path, dfe_marks(C4, YEARS))
     svg = (tmp_path / entry["svg"]).read_text(encoding="utf-8")
@@ -104,9 +111,21 @@ def test_saved_images_carry_the_dfe_source_and_no_demo_mark(tmp_path, build) -> 
 
 
 def test_figure_ids_for_the_rule() -> None:
-    assert figure_ids(["caseload_fte"]) == [TREND_ID, LATEST_ID, "FIG-KPI-caseload_fte"]
+    network = {"kpis": [{"indicator": "caseload_fte"}]}
+    assert network_ids(network) == [S47_TREND_ID, S47_LATEST_ID, "FIG-KPI-caseload_fte"]
 
 
 def test_a_year_between_missing_years_is_drawn_as_a_point() -> None:
     values = pd.Series({2013: 0.1, 2015: 0.2, 2017: 0.3, 2018: 0.4})  # 2014 and 2016 missing
     assert list(_isolated(values, range(2013, 2019)).index) == [2013, 2015]
+
+
+def test_the_region_is_named_as_the_study_names_it() -> None:
+    """No region is written into the figures: the caller's name is in the text and legend."""
+    fig, spec = kpi_time_series(
+        _kpis("caseload_fte", 50), "caseload_fte", "Caseload", NAMES, False, region="North West"
+    )
+    assert "North West from 12.5 to 13.9" in spec.alt
+    assert "England and the North West as bold lines" in spec.caption
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "North West" in legend and "South East" not in " ".join([spec.alt, spec.caption])

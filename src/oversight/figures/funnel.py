@@ -11,6 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from oversight.figures.ids import funnel_id
 from oversight.figures.labels import point_label
 from oversight.figures.style import (
     FLAG_STYLES,
@@ -18,6 +19,7 @@ from oversight.figures.style import (
     GREY,
     OKABE_ITO,
     FigureSpec,
+    counted,
     fig_title,
     legend_below,
     metric_label,
@@ -27,6 +29,8 @@ from oversight.figures.style import (
     style_axes,
     styled,
     suppressed_panel,
+    text,
+    texts,
 )
 from oversight.figures.table import (
     is_region,
@@ -40,26 +44,8 @@ from oversight.stats import funnel_limits
 from oversight.stats.funnel import control_limits
 from oversight.stats.overdispersion import overdispersion
 
-# What each headline metric's denominator counts (x-axis label of the funnel plot).
-DENOMINATOR_UNITS = {
-    "staff_supervision": "eligible workers",
-    "child_oversight": "children open at the census date",
-    "part1_family_reflection": "case supervisions held",
-    "part2_practitioner_reflection": "personal supervisions held",
-    "audit": "audits",
-}
-
-
-def _unit(metric: str) -> str:
-    for prefix, unit in DENOMINATOR_UNITS.items():
-        if metric.startswith(prefix):
-            return unit
-    return "the denominator"
-
-
 # Control limits: centre solid, 95% dashed, 99.8% dotted.
 LIMIT_STYLES = {0.95: ("--", "95% limits"), 0.998: (":", "99.8% limits")}
-PHE_METHOD = "PHEindicatormethods proportion funnels"
 
 
 def _funnel_grid(denominators: np.ndarray, points: int = 400) -> np.ndarray:
@@ -99,10 +85,10 @@ class FunnelLines:
         return self.tau2 is not None
 
     def centre_name(self) -> str:
-        """'the median of the 19 LAs' or 'the regional value'."""
+        """'the median of the <n> LAs' or 'the regional value'."""
         if self.comparator == "la_median":
-            return f"the median of the {self.las} LAs"
-        return "the regional value"
+            return text("funnel", "centre_median", n=self.las)
+        return text("funnel", "centre_region")
 
 
 def _funnel_lines(rows: pd.DataFrame, region_value: float) -> FunnelLines:
@@ -127,10 +113,7 @@ def _funnel_lines(rows: pd.DataFrame, region_value: float) -> FunnelLines:
         for c in ("funnel_centre", "funnel_tau2", "funnel_phi")
     )
     if not np.isfinite(centre):
-        note = (
-            "The centre line the flags use is not published (it would reveal a hidden count): "
-            "the curves are drawn around the regional value, without adjustment."
-        )
+        note = text("funnel", "note_centre_hidden")
         return FunnelLines(region_value, "region", n, None, float("nan"), note)
     if str(first["funnel_limits"]) != "adjusted":
         return FunnelLines(centre, comparator, n, None, phi)
@@ -143,62 +126,74 @@ def _funnel_lines(rows: pd.DataFrame, region_value: float) -> FunnelLines:
         data_type="PR",
         target=centre,
     )
-    note = (
-        "Phi and tau2 are not published for this funnel (they would reveal a hidden count): "
-        "the adjusted limits are drawn from the LAs whose counts are published."
-    )
+    note = text("funnel", "note_tau2_estimated")
     return FunnelLines(centre, comparator, n, float(od["tau2"]), float("nan"), note)
 
 
 UNADJUSTED_GREY = "#C4C4C4"  # the limits before the over-dispersion adjustment, drawn faintly
 
 
-@styled
-def funnel_plot(
-    table: pd.DataFrame, metric: str, period: str, names: Mapping[str, str] | None = None
-) -> tuple[Figure, FigureSpec]:
-    """Funnel plot of one proportion metric (breakdown 'all') in ``period``.
+def unit(metric: str) -> str:
+    """What the metric's denominator counts (figure_text.yaml, by metric prefix)."""
+    for prefix, name in texts()["funnel"]["units"].items():
+        if metric.startswith(prefix):
+            return name
+    return text("funnel", "unit_default")
 
-    x is the LA's denominator, y its value in per cent; the centre line is the table's
-    comparator (the regional value or the median of the LAs' values) and the 95% and 99.8%
-    control limits the flags use are drawn over a fine denominator grid: the
-    over-dispersion-adjusted limits when the LAs are over-dispersed, with the unadjusted
-    limits (:func:`oversight.stats.funnel_limits`) faintly behind them, else the unadjusted
-    limits alone (:func:`oversight.stats.funnel.control_limits`). Points are styled by funnel
-    flag (colour, shape and fill); LAs outside the 99.8% limits are named.
-    """
-    label = metric_label(metric)
+
+@dataclass(frozen=True)
+class FunnelData:
+    """What a funnel plot shows: the LAs (named, flagged, by denominator), the lines, the
+    denominator grid the limits are drawn over, and the LAs named on the chart."""
+
+    metric: str
+    period: str
+    las: pd.DataFrame
+    lines: FunnelLines
+    grid: np.ndarray
+    named: pd.DataFrame  # the LAs outside the 99.8% limits furthest from the centre
+    outside: int  # LAs outside the 99.8% limits
+
+
+def prepare_funnel(
+    table: pd.DataFrame, metric: str, period: str, names: Mapping[str, str] | None = None
+) -> FunnelData | None:
+    """The funnel of one proportion metric (breakdown 'all') in ``period``; None when
+    disclosure control hides every LA's value. Raises ValueError when there is no LA row."""
     rows = select_rows(table, metric, period)
     if len(rows) and la_rows(rows).empty:
-        return suppressed_panel(f"FIG-FUNNEL-{metric}", metric, period)
+        return None
     las, region_value = split_region(rows, metric, period)
     lines = _funnel_lines(rows, region_value)
-    baseline = lines.centre
-    las = named_rows(with_flags(las, baseline), names)
+    las = named_rows(with_flags(las, lines.centre), names)
     las = las.sort_values(["denominator", "name"], kind="stable")
-    dens = las["denominator"].to_numpy(float)
-    vals = las["value"].to_numpy(float)
-    grid = _funnel_grid(dens)
+    grid = _funnel_grid(las["denominator"].to_numpy(float))
+    outside = las[las["funnel_flag"].isin(["low_998", "high_998"])]
+    named = _furthest(outside, lines.centre, MAX_FUNNEL_LABELS)
+    return FunnelData(metric, period, las, lines, grid, named, len(outside))
 
-    fig = new_figure(4.6)
-    ax = fig.add_subplot()
-    style_axes(ax)
-    centre_label = f"Median of the {lines.las} LAs" if lines.comparator == "la_median" else "Region"
+
+def _draw_limits(ax, data: FunnelData) -> tuple[float, float]:
+    """The centre line and control limits (and, when adjusted, the unadjusted limits drawn
+    faintly); returns the value range (0-1) the y axis must show."""
+    lines, grid, baseline = data.lines, data.grid, data.lines.centre
+    centre = f"Median of the {lines.las} LAs" if lines.comparator == "la_median" else "Region"
     ax.axhline(
         100 * baseline,
         color=OKABE_ITO["black"],
         lw=1.2,
         ls="-",
-        label=f"{centre_label} ({pct(baseline)})",
+        label=f"{centre} ({pct(baseline)})",
         gid="centre",
         zorder=2,
     )
+    vals = data.las["value"].to_numpy(float)
     ymin, ymax = float(vals.min()), float(vals.max())
-    for conf, (ls, text) in LIMIT_STYLES.items():
+    for conf, (ls, name) in LIMIT_STYLES.items():
         lower, upper = control_limits(baseline, grid, conf, lines.tau2)
         tag = "95" if conf == 0.95 else "998"
-        text = f"{text} (adjusted)" if lines.adjusted else text
-        for side, curve, legend in (("lower", lower, text), ("upper", upper, "_nolegend_")):
+        name = f"{name} (adjusted)" if lines.adjusted else name
+        for side, curve, legend in (("lower", lower, name), ("upper", upper, "_nolegend_")):
             ax.plot(
                 grid,
                 100 * curve,
@@ -210,23 +205,33 @@ def funnel_plot(
                 zorder=1,
             )
         if lines.adjusted:
-            faint_lo, faint_hi = funnel_limits(baseline, grid, conf)
-            faint = "Limits before adjustment" if conf == 0.998 else "_nolegend_"
-            for side, curve, legend in (("lower", faint_lo, faint), ("upper", faint_hi, "_")):
-                ax.plot(
-                    grid,
-                    100 * curve,
-                    color=UNADJUSTED_GREY,
-                    ls=ls,
-                    lw=0.8,
-                    label=legend if legend != "_" else "_nolegend_",
-                    gid=f"limit-{tag}-{side}-unadjusted",
-                    zorder=0.5,
-                )
+            _draw_unadjusted(ax, baseline, grid, conf, ls, tag)
         # Adjusted limits are the ones cited at 99.8%, and nearly flat: keep them in view.
         if conf == 0.95 or lines.adjusted:
             ymin = min(ymin, float(lower.min()))
             ymax = max(ymax, float(upper.max()))
+    return ymin, ymax
+
+
+def _draw_unadjusted(ax, baseline: float, grid: np.ndarray, conf: float, ls: str, tag: str):
+    """The limits before the over-dispersion adjustment, faint behind the adjusted ones."""
+    faint_lo, faint_hi = funnel_limits(baseline, grid, conf)
+    faint = "Limits before adjustment" if conf == 0.998 else "_nolegend_"
+    for side, curve, legend in (("lower", faint_lo, faint), ("upper", faint_hi, "_")):
+        ax.plot(
+            grid,
+            100 * curve,
+            color=UNADJUSTED_GREY,
+            ls=ls,
+            lw=0.8,
+            label=legend if legend != "_" else "_nolegend_",
+            gid=f"limit-{tag}-{side}-unadjusted",
+            zorder=0.5,
+        )
+
+
+def _draw_points(ax, las: pd.DataFrame) -> None:
+    """Each LA styled by its funnel flag (colour, marker shape and fill)."""
     for flag in FLAGS:
         part = las[las["funnel_flag"] == flag]
         if part.empty:
@@ -246,88 +251,128 @@ def funnel_plot(
             zorder=3,
         )
 
+
+def draw_funnel(data: FunnelData) -> Figure:
+    """x is the LA's denominator, y its value in per cent; the centre line is the table's
+    comparator and the 95% and 99.8% control limits the flags use are drawn over a fine
+    denominator grid: the over-dispersion-adjusted limits when the LAs are over-dispersed,
+    with the unadjusted limits (:func:`oversight.stats.funnel_limits`) faintly behind them,
+    else the unadjusted limits alone (:func:`oversight.stats.funnel.control_limits`)."""
+    fig = new_figure(4.6)
+    ax = fig.add_subplot()
+    style_axes(ax)
+    ymin, ymax = _draw_limits(ax, data)
+    _draw_points(ax, data.las)
     pad = 0.06 * max(ymax - ymin, 0.05)
     ax.set_ylim(max(0.0, 100 * (ymin - pad)), min(100.0, 100 * (ymax + pad)))
-    ax.set_xlim(0, grid.max())
+    ax.set_xlim(0, data.grid.max())
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=100, decimals=0))
-    ax.set_xlabel(f"Number of {_unit(metric)} (denominator)")
+    ax.set_xlabel(f"Number of {unit(data.metric)} (denominator)")
     ax.set_ylabel("Percentage")
-    fig_title(fig, f"{label}, {period}")
+    fig_title(fig, f"{metric_label(data.metric)}, {data.period}")
     ax.grid(axis="y", color="#DDDDDD", lw=0.5)
     ax.set_axisbelow(True)
-
-    outside = las[las["funnel_flag"].isin(["low_998", "high_998"])]
-    named = _furthest(outside, baseline, MAX_FUNNEL_LABELS)
+    named = data.named
     for x, y, name in zip(named["denominator"], 100 * named["value"], named["name"], strict=True):
         point_label(ax, float(x), float(y), name)
     legend_below(fig, ax)
+    return fig
 
+
+def _alt_limits(data: FunnelData) -> list[str]:
+    """The alt text's centre line and limits."""
+    lines = data.lines
+    if lines.comparator == "region":
+        centre = text("funnel", "alt_centre_region")
+    else:
+        centre = text("funnel", "alt_centre_median", n=lines.las)
+    if lines.adjusted:
+        phi = text("funnel", "alt_phi", phi=lines.phi) if np.isfinite(lines.phi) else ""
+        limits = text("funnel", "alt_limits_adjusted", phi=phi)
+    else:
+        limits = text("funnel", "alt_limits_unadjusted")
+    return [text("funnel", "alt_centre", centre=centre, value=pct(lines.centre)), limits]
+
+
+def _alt_outside(las: pd.DataFrame) -> list[str]:
+    """The alt text's LAs outside the 99.8% limits, below then above."""
     low = las[las["funnel_flag"] == "low_998"].sort_values(["value", "name"])
     high = las[las["funnel_flag"] == "high_998"].sort_values(
         ["value", "name"], ascending=[False, True]
     )
-    short = "region" if lines.comparator == "region" else lines.centre_name()[4:]
-    centre_text = f"centre line {short} {pct(baseline)}"
-    limits_text = (
-        "limits adjusted for over-dispersion"
-        + (f" (phi {lines.phi:.1f})" if np.isfinite(lines.phi) else "")
-        if lines.adjusted
-        else "unadjusted limits"
-    )
-    parts = [
-        f"Funnel plot of {label.lower()} in {period} for {len(las)} LAs",
-        centre_text,
-        limits_text,
-    ]
+    parts = []
     for rows, side in ((low, "below"), (high, "above")):
         if rows.empty:
             continue
         who = some_of([f"{n} {pct(v)}" for n, v in zip(rows["name"], rows["value"], strict=True)])
         verb = "lies" if len(rows) == 1 else "lie"
         limit = "it" if side == "above" and not low.empty else "the 99.8% limit"
-        parts.append(f"{who} {verb} {side} {limit}")
+        parts.append(text("funnel", "alt_outside", who=who, verb=verb, side=side, limit=limit))
     if low.empty and high.empty:
-        parts.append("no LA lies outside the 99.8% limits")
+        parts.append(text("funnel", "alt_none_outside"))
+    return parts
+
+
+def _alt(data: FunnelData) -> str:
+    las = data.las
+    label = metric_label(data.metric)
+    parts = [
+        text("funnel", "alt_opening", label_lower=label.lower(), period=data.period, n=len(las)),
+        *_alt_limits(data),
+        *_alt_outside(las),
+    ]
     n95 = int(las["funnel_flag"].isin(["low_95", "high_95"]).sum())
-    others = {0: "no other LA lies", 1: "1 other LA lies"}.get(n95, f"{n95} other LAs lie")
-    parts.append(f"{others} between the 95% and 99.8% limits")
+    parts.append(text("funnel", "alt_between", others=counted("funnel", "others", n95)))
+    if data.lines.adjusted:
+        flags = las.get("funnel_flag_unadjusted", pd.Series(dtype=str))
+        before = int(flags.isin(["low_998", "high_998"]).sum())
+        parts.append(text("funnel", "alt_before", count=counted("funnel", "lay", before)))
+    return "; ".join(parts) + "."
+
+
+def _caption_limits(lines: FunnelLines) -> str:
+    """The caption's account of the control limits drawn."""
+    method = text("funnel", "method")
     if lines.adjusted:
-        before = int(
-            las.get("funnel_flag_unadjusted", pd.Series(dtype=str))
-            .isin(["low_998", "high_998"])
-            .sum()
-        )
-        parts.append(f"before the adjustment {_count_las(before)} outside the 99.8% limits")
-    alt = "; ".join(parts) + "."
-    limits_caption = (
-        "dashed and dotted curves are the 95% and 99.8% control limits around it, widened "
-        "for over-dispersion (the LAs vary more than chance alone would give"
-        + (f": phi = {lines.phi:.1f}" if np.isfinite(lines.phi) else "")
-        + "; Spiegelhalter's additive random-effects adjustment, z-scores "
-        "Winsorised at 10% each tail, as FunnelPlotR), and the faint grey curves are the "
-        f"limits before adjustment ({PHE_METHOD}). "
-        if lines.adjusted
-        else "dashed and dotted curves are the 95% and 99.8% control limits around it: "
-        f"{PHE_METHOD} (normal approximation to the binomial"
-        + ("" if lines.note else "; the LAs are not over-dispersed, so no adjustment is made")
-        + "). "
-    )
-    caption = (
-        f"{label}, {period}: each LA plotted against the number of {_unit(metric)}. "
-        f"The solid line is the centre line, {lines.centre_name()} ({pct(baseline)}); "
-        + limits_caption
-        + "Marker shape and colour show each LA's position; "
-        + (
-            "LAs outside the 99.8% limits are named."
-            if len(named) == len(outside)
-            else f"the {len(named)} of the {len(outside)} LAs outside the 99.8% limits that lie "
-            "furthest from the centre line (in standard errors) are named, and the ranked "
-            "chart names every LA."
-        )
-        + (f" {lines.note}" if lines.note else "")
-    )
-    return fig, FigureSpec(f"FIG-FUNNEL-{metric}", caption, alt)
+        phi = text("funnel", "caption_phi", phi=lines.phi) if np.isfinite(lines.phi) else ""
+        return text("funnel", "caption_adjusted", phi=phi, method=method)
+    why = "" if lines.note else text("funnel", "caption_not_overdispersed")
+    return text("funnel", "caption_unadjusted", method=method, why=why)
 
 
-def _count_las(n: int) -> str:
-    return {0: "no LA lay", 1: "1 LA lay"}.get(n, f"{n} LAs lay")
+def _caption(data: FunnelData) -> str:
+    lines = data.lines
+    opening = text(
+        "funnel",
+        "caption_opening",
+        label=metric_label(data.metric),
+        period=data.period,
+        unit=unit(data.metric),
+        centre=lines.centre_name(),
+        value=pct(lines.centre),
+    )
+    if len(data.named) == data.outside:
+        named = text("funnel", "caption_all_named")
+    else:
+        named = text("funnel", "caption_some_named", named=len(data.named), outside=data.outside)
+    note = f" {lines.note}" if lines.note else ""
+    return opening + _caption_limits(lines) + text("funnel", "caption_marks") + named + note
+
+
+def describe_funnel(data: FunnelData) -> FigureSpec:
+    """The funnel's ID, caption and alt text (templates in figure_text.yaml)."""
+    return FigureSpec(funnel_id(data.metric), _caption(data), _alt(data))
+
+
+@styled
+def funnel_plot(
+    table: pd.DataFrame, metric: str, period: str, names: Mapping[str, str] | None = None
+) -> tuple[Figure, FigureSpec]:
+    """Funnel plot of one proportion metric (breakdown 'all') in ``period``: prepared
+    (:func:`prepare_funnel`), drawn (:func:`draw_funnel`) and described
+    (:func:`describe_funnel`). Points are styled by funnel flag (colour, shape and fill);
+    LAs outside the 99.8% limits are named."""
+    data = prepare_funnel(table, metric, period, names)
+    if data is None:
+        return suppressed_panel(funnel_id(metric), metric, period)
+    return draw_funnel(data), describe_funnel(data)

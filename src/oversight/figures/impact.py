@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
+from oversight.figures.ids import impact_event_id, impact_its_id
 from oversight.figures.style import (
     GREY,
     OKABE_ITO,
@@ -21,16 +22,16 @@ from oversight.figures.style import (
     new_figure,
     style_axes,
     styled,
+    text,
 )
 
+# Plain odds-ratio ticks (0.5, 1, 2 ...) rather than powers of ten on the log axis.
+OR_TICKS = (0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8)
 
-@styled
-def event_study_plot(
-    events: pd.DataFrame, overall: pd.Series, metric: str
-) -> tuple[Figure, FigureSpec]:
-    """Effect of adopting a template by months since adoption (Callaway-Sant'Anna event
-    study) with 95% intervals; months before adoption test for pre-trends."""
-    label = metric_label(metric)
+
+def draw_event_study(events: pd.DataFrame, metric: str) -> Figure:
+    """The effect by months since adoption with 95% intervals, before and after adoption
+    told apart by colour and marker."""
     es = events.sort_values("event_time")
     fig = new_figure(2.8)
     ax = fig.add_subplot()
@@ -59,39 +60,70 @@ def event_study_plot(
         )
     ax.set_xlabel("Months since the LA adopted the template")
     ax.set_ylabel("Effect (percentage points)")
-    fig_title(fig, f"{label}: effect of the template by months since adoption")
+    fig_title(fig, f"{metric_label(metric)}: effect of the template by months since adoption")
     legend_below(fig, ax, ncols=2)
+    return fig
+
+
+def describe_event_study(events: pd.DataFrame, overall: pd.Series, metric: str) -> FigureSpec:
+    """The event study's ID, caption and alt text (templates in figure_text.yaml)."""
+    label = metric_label(metric)
+    pre = events["event_time"] < 0
     att, lo, hi = (100 * float(overall[k]) for k in ("att", "lower", "upper"))
-    twfe = 100 * float(overall["twfe"])
-    caption = (
-        f"{label}: difference-in-differences event study (Callaway and Sant'Anna, comparison "
-        f"with LAs that did not adopt), with 95% intervals. Points left of the dotted line are "
-        f"months before adoption: they should lie around zero if adopters and comparison LAs "
-        f"were on parallel paths (pre-trend test p = {float(overall['pretrend_p']):.2f}). "
-        f"Overall effect {att:+.1f} points (95% interval {lo:+.1f} to {hi:+.1f}); the naive "
-        f"two-way fixed-effects estimate is {twfe:+.1f} points."
+    effect = {"label": label, "att": att, "lo": lo, "hi": hi}
+    caption = text(
+        "impact",
+        "event_caption",
+        pretrend=float(overall["pretrend_p"]),
+        twfe=100 * float(overall["twfe"]),
+        **effect,
     )
-    post = es[~pre]
-    alt = (
-        f"Event-study chart of {label.lower()}: effects before adoption range from "
-        f"{100 * es.loc[pre, 'att'].min():+.1f} to {100 * es.loc[pre, 'att'].max():+.1f} "
-        f"percentage points; after adoption from {100 * post['att'].min():+.1f} to "
-        f"{100 * post['att'].max():+.1f}; overall effect {att:+.1f} points "
-        f"({lo:+.1f} to {hi:+.1f})."
+    before, after = 100 * events.loc[pre, "att"], 100 * events.loc[~pre, "att"]
+    alt = text(
+        "impact",
+        "event_alt",
+        label_lower=label.lower(),
+        pre_low=before.min(),
+        pre_high=before.max(),
+        post_low=after.min(),
+        post_high=after.max(),
+        **effect,
     )
-    return fig, FigureSpec(f"FIG-IMPACT-EVENT-{metric}", caption, alt)
+    return FigureSpec(impact_event_id(metric), caption, alt)
 
 
 @styled
-def its_forest_plot(
-    its: pd.DataFrame, metric: str, names: Mapping[str, str] | None = None
+def event_study_plot(
+    events: pd.DataFrame, overall: pd.Series, metric: str
 ) -> tuple[Figure, FigureSpec]:
-    """Each LA's step change at adoption (interrupted time series odds ratio, 95% interval);
-    comparison LAs at a placebo month, drawn with open markers."""
-    label = metric_label(metric)
+    """Effect of adopting a template by months since adoption (Callaway-Sant'Anna event
+    study) with 95% intervals; months before adoption test for pre-trends."""
+    return draw_event_study(events, metric), describe_event_study(events, overall, metric)
+
+
+def prepare_its(
+    its: pd.DataFrame, metric: str, names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The LAs with a step estimate for ``metric``, named: comparison (placebo) LAs first,
+    each group by odds ratio."""
     rows = its[(its["metric"] == metric) & its["level_or"].notna()].copy()
     rows["name"] = [la_name(c, names) for c in rows["la_code"]]
-    rows = rows.sort_values(["placebo", "level_or"], ascending=[False, True]).reset_index(drop=True)
+    return rows.sort_values(["placebo", "level_or"], ascending=[False, True]).reset_index(drop=True)
+
+
+def _or_axis(ax, rows: pd.DataFrame) -> None:
+    """A log odds-ratio axis with plain ticks, spanning every interval and 1."""
+    lo = float(np.nanmin(np.r_[rows["level_lower"], 1.0]))
+    hi = float(np.nanmax(np.r_[rows["level_upper"], 1.0]))
+    ticks = [t for t in OR_TICKS if lo / 1.1 <= t <= hi * 1.1]
+    ax.set_xlim(lo / 1.08, hi * 1.08)
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_locator(NullLocator())
+
+
+def draw_its(rows: pd.DataFrame, metric: str) -> Figure:
+    """Each LA's step with its 95% interval on a log scale; comparison LAs open markers."""
     ypos = np.arange(len(rows))
     fig = new_figure(1.4 + 0.24 * len(rows))
     ax = fig.add_subplot()
@@ -119,33 +151,35 @@ def its_forest_plot(
             gid="adopters" if not placebo else "comparison",
         )
     ax.set_yticks(ypos, rows["name"])
-    # Plain odds-ratio ticks (0.5, 1, 2 ...) rather than powers of ten on the log axis.
-    lo = float(np.nanmin(np.r_[rows["level_lower"], 1.0]))
-    hi = float(np.nanmax(np.r_[rows["level_upper"], 1.0]))
-    ticks = [t for t in (0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8) if lo / 1.1 <= t <= hi * 1.1]
-    ax.set_xlim(lo / 1.08, hi * 1.08)
-    ax.xaxis.set_major_locator(FixedLocator(ticks))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-    ax.xaxis.set_minor_locator(NullLocator())
+    _or_axis(ax, rows)
     ax.set_xlabel("Step change at adoption (odds ratio, log scale; 95% interval)")
-    fig_title(fig, f"{label}: change at adoption, each LA")
+    fig_title(fig, f"{metric_label(metric)}: change at adoption, each LA")
     legend_below(fig, ax, ncols=2)
+    return fig
+
+
+def describe_its(rows: pd.DataFrame, metric: str) -> FigureSpec:
+    """The forest plot's ID, caption and alt text (templates in figure_text.yaml)."""
+    label = metric_label(metric)
     adopters = rows[~rows["placebo"]]
-    up = int((adopters["level_lower"] > 1).sum())
-    false_alarm = int(
-        ((rows["placebo"]) & ((rows["level_lower"] > 1) | (rows["level_upper"] < 1))).sum()
+    changed = (rows["level_lower"] > 1) | (rows["level_upper"] < 1)
+    alt = text(
+        "impact",
+        "its_alt",
+        label_lower=label.lower(),
+        up=int((adopters["level_lower"] > 1).sum()),
+        adopters=len(adopters),
+        false_alarm=int((rows["placebo"] & changed).sum()),
+        placebos=int(rows["placebo"].sum()),
     )
-    caption = (
-        f"{label}: interrupted time series for each LA (segmented quasi-binomial regression "
-        f"on the monthly counts, level and slope change; quasi-binomial standard errors, "
-        f"Newey-West where the residuals are autocorrelated). Adopting "
-        f"LAs are interrupted at their adoption month; comparison LAs at the adopters' median "
-        f"month, where no change should be found."
-    )
-    alt = (
-        f"Forest plot of odds ratios for the step change in {label.lower()} at adoption: "
-        f"{up} of {len(adopters)} adopting LAs show an interval entirely above 1; "
-        f"{false_alarm} of {int(rows['placebo'].sum())} comparison LAs show a change at the "
-        f"placebo month."
-    )
-    return fig, FigureSpec(f"FIG-IMPACT-ITS-{metric}", caption, alt)
+    return FigureSpec(impact_its_id(metric), text("impact", "its_caption", label=label), alt)
+
+
+@styled
+def its_forest_plot(
+    its: pd.DataFrame, metric: str, names: Mapping[str, str] | None = None
+) -> tuple[Figure, FigureSpec]:
+    """Each LA's step change at adoption (interrupted time series odds ratio, 95% interval);
+    comparison LAs at a placebo month, drawn with open markers."""
+    rows = prepare_its(its, metric, names)
+    return draw_its(rows, metric), describe_its(rows, metric)

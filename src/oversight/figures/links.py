@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from oversight.figures.ids import link_id
 from oversight.figures.labels import point_label
 from oversight.figures.style import (
     OKABE_ITO,
     FigureSpec,
+    counted,
     fig_title,
     la_name,
+    message_panel,
     metric_label,
     new_figure,
     pct,
     style_axes,
     styled,
+    text,
+    texts,
 )
 from oversight.figures.table import is_region, select_rows
 
@@ -26,31 +32,46 @@ from oversight.figures.table import is_region, select_rows
 MIN_LINK_LAS = 3
 
 
-@styled
-def link_plot(
+@dataclass(frozen=True)
+class LinkData:
+    """Each LA's metric (x) and indicator (y), by LA code, and what they are."""
+
+    metric: str
+    indicator: str
+    period: str
+    kpi_period: str
+    kpi_label: str
+    both: pd.DataFrame  # x and y, LAs with both values
+    ratio: bool  # the indicator is a ratio (no interval published), not a proportion
+
+    @property
+    def kpi_lower(self) -> str:
+        return self.kpi_label[:1].lower() + self.kpi_label[1:]
+
+
+def prepare_link(
     metrics: pd.DataFrame,
     kpis: pd.DataFrame,
-    metric: str,
-    indicator: str,
-    period: str,
-    kpi_period: str,
+    pair: tuple[str, str],
+    periods: tuple[str, str],
     kpi_label: str,
-    names: Mapping[str, str] | None = None,
-    demo: bool = False,
-) -> tuple[Figure, FigureSpec]:
-    """Each LA's oversight metric beside one of its published indicators (a scatter with the
-    LAs named), with a rank correlation and a caption on what 19 areas can and cannot show."""
-    from scipy.stats import spearmanr
-
+) -> LinkData:
+    """The LAs' values of ``pair`` (metric, indicator) in ``periods`` (the study year, the
+    DfE reporting year)."""
+    metric, indicator = pair
+    period, kpi_period = periods
     ours = select_rows(metrics, metric, period)
     ours = ours[~is_region(ours["la_code"])].set_index("la_code")["value"]
     theirs = kpis[(kpis["indicator"] == indicator) & (kpis["period"].astype(str) == kpi_period)]
     theirs = theirs.set_index("la_code")["value"]
     both = pd.DataFrame({"x": ours, "y": theirs}).dropna()
-    if len(both) < MIN_LINK_LAS:
-        return _too_few_for_link(len(both), metric, indicator, period, kpi_period, kpi_label)
-    rho, p = spearmanr(both["x"], both["y"])
-    ratio = kpis.loc[kpis["indicator"] == indicator, "lower95"].isna().all()
+    ratio = bool(kpis.loc[kpis["indicator"] == indicator, "lower95"].isna().all())
+    return LinkData(metric, indicator, period, kpi_period, kpi_label, both, ratio)
+
+
+def draw_link(data: LinkData, names: Mapping[str, str] | None) -> Figure:
+    """A scatter of the LAs, each named, percentages on the axes that hold them."""
+    both = data.both
     fig = new_figure(4.2)
     ax = fig.add_subplot()
     style_axes(ax)
@@ -67,48 +88,83 @@ def link_plot(
     for code, row in both.iterrows():
         point_label(ax, float(row.x), float(row.y), la_name(str(code), names), size=6.5)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    if not ratio:
+    if not data.ratio:
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_xlabel(f"{metric_label(metric)} ({period})")
-    ax.set_ylabel(f"{kpi_label} ({kpi_period}, DfE)")
-    lower = kpi_label[:1].lower() + kpi_label[1:]
-    fig_title(fig, f"{metric_label(metric)} and {lower}")
-    source = "synthetic demo data" if demo else "the LAs' own extracts"
-    caption = (
-        f"{metric_label(metric)} in {period} ({source}) against {lower} published by DfE "
-        f"for the reporting year {kpi_period}, one point per LA. Spearman's rank correlation "
-        f"{rho:.2f} (p = {p:.2f}, {len(both)} LAs). With {len(both)} areas this can show at "
-        "most an association between areas: it cannot show that one causes the other, says nothing "
-        "about individual children or workers, and one or two LAs can make or break a pattern."
-    )
-    top = both["x"].idxmax()
-    alt = (
-        f"Scatter plot of {len(both)} LAs: {metric_label(metric).lower()} ranges from "
-        f"{pct(both['x'].min())} to {pct(both['x'].max())} (highest: {la_name(str(top), names)});"
-        f" {lower} ranges from {both['y'].min():.3g} to {both['y'].max():.3g}; "
-        f"Spearman's rank correlation {rho:.2f}."
-    )
-    return fig, FigureSpec(f"FIG-LINK-{metric}-{indicator}", caption, alt)
+    label = metric_label(data.metric)
+    ax.set_xlabel(f"{label} ({data.period})")
+    ax.set_ylabel(f"{data.kpi_label} ({data.kpi_period}, DfE)")
+    fig_title(fig, f"{label} and {data.kpi_lower}")
+    return fig
 
 
-def _too_few_for_link(
-    n: int, metric: str, indicator: str, period: str, kpi_period: str, kpi_label: str
-) -> tuple[Figure, FigureSpec]:
+def describe_link(data: LinkData, names: Mapping[str, str] | None, demo: bool) -> FigureSpec:
+    """The link figure's ID, caption and alt text, with Spearman's rank correlation
+    (templates in figure_text.yaml)."""
+    from scipy.stats import spearmanr
+
+    both, label = data.both, metric_label(data.metric)
+    rho, p = spearmanr(both["x"], both["y"])
+    common = {"kpi_lower": data.kpi_lower, "n": len(both), "rho": rho}
+    caption = text(
+        "links",
+        "caption",
+        label=label,
+        period=data.period,
+        source=texts()["links"]["source"]["demo" if demo else "real"],
+        kpi_period=data.kpi_period,
+        p=p,
+        **common,
+    )
+    alt = text(
+        "links",
+        "alt",
+        label_lower=label.lower(),
+        low=pct(both["x"].min()),
+        high=pct(both["x"].max()),
+        top=la_name(str(both["x"].idxmax()), names),
+        kpi_low=both["y"].min(),
+        kpi_high=both["y"].max(),
+        **common,
+    )
+    return FigureSpec(link_id(data.metric, data.indicator), caption, alt)
+
+
+def _too_few(data: LinkData) -> tuple[Figure, FigureSpec]:
     """The link figure when fewer than :data:`MIN_LINK_LAS` LAs have both values (an indicator
     few LAs publish, or LAs left out as unreliable): a panel that says so, never a failure."""
-    lower = kpi_label[:1].lower() + kpi_label[1:]
-    fig = new_figure(1.6)
-    ax = fig.add_subplot()
-    ax.set_axis_off()
-    text = (
-        f"Only {n} LA{'s' if n != 1 else ''} {'have' if n != 1 else 'has'} both values: "
-        f"too few to compare (at least {MIN_LINK_LAS} are needed)."
+    n, label = len(data.both), metric_label(data.metric)
+    message = text("links", "too_few", n=n, have=counted("links", "have", n), least=MIN_LINK_LAS)
+    fig = message_panel(f"{label} and {data.kpi_lower}", message, wrap=False)
+    caption = text(
+        "links",
+        "too_few_caption",
+        label=label,
+        period=data.period,
+        kpi_lower=data.kpi_lower,
+        kpi_period=data.kpi_period,
+        message=message,
     )
-    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=9, transform=ax.transAxes)
-    fig_title(fig, f"{metric_label(metric)} and {lower}")
-    caption = (
-        f"{metric_label(metric)} in {period} against {lower} published by DfE for the "
-        f"reporting year {kpi_period}: {text} No correlation is shown."
-    )
-    alt = f"No chart: {text}"
-    return fig, FigureSpec(f"FIG-LINK-{metric}-{indicator}", caption, alt)
+    alt = text("panels", "no_chart", text=message)
+    return fig, FigureSpec(link_id(data.metric, data.indicator), caption, alt)
+
+
+@styled
+def link_plot(
+    metrics: pd.DataFrame,
+    kpis: pd.DataFrame,
+    metric: str,
+    indicator: str,
+    period: str,
+    kpi_period: str,
+    kpi_label: str,
+    names: Mapping[str, str] | None = None,
+    demo: bool = False,
+) -> tuple[Figure, FigureSpec]:
+    """Each LA's oversight metric beside one of its published indicators (a scatter with the
+    LAs named), with a rank correlation and a caption on what so few areas can and cannot
+    show: prepared (:func:`prepare_link`), drawn (:func:`draw_link`) and described
+    (:func:`describe_link`)."""
+    data = prepare_link(metrics, kpis, (metric, indicator), (period, kpi_period), kpi_label)
+    if len(data.both) < MIN_LINK_LAS:
+        return _too_few(data)
+    return draw_link(data, names), describe_link(data, names, demo)

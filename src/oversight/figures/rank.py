@@ -4,18 +4,21 @@ intervals and the regional value."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from oversight.figures.ids import funnel_id, rank_id
 from oversight.figures.style import (
     FLAG_STYLES,
     FLAGS,
     GREY,
     OKABE_ITO,
     FigureSpec,
+    counted,
     fig_title,
     legend_below,
     metric_label,
@@ -24,45 +27,58 @@ from oversight.figures.style import (
     style_axes,
     styled,
     suppressed_panel,
+    text,
 )
 from oversight.figures.table import la_rows, named_rows, select_rows, split_region, with_flags
 
-WILSON_METHOD = "Wilson score intervals"
+
+@dataclass(frozen=True)
+class RankData:
+    """What a ranked chart shows: the LAs (named, flagged, lowest value first, so the highest
+    is drawn at the top), the regional value and the rows with an interval."""
+
+    metric: str
+    period: str
+    las: pd.DataFrame
+    region: float
+    has_ci: pd.Series  # which rows of ``las`` have both interval ends
+
+    @property
+    def ci(self) -> pd.DataFrame:
+        return self.las[self.has_ci]
 
 
-@styled
-def caterpillar_plot(
+def prepare_rank(
     table: pd.DataFrame, metric: str, period: str, names: Mapping[str, str] | None = None
-) -> tuple[Figure, FigureSpec]:
-    """LAs ranked by value with 95% Wilson intervals; the region as a vertical line."""
-    label = metric_label(metric)
+) -> RankData | None:
+    """The LAs of one metric (breakdown 'all') in ``period``, ranked; None when disclosure
+    control hides every LA's value. Raises ValueError when there is no LA row."""
     rows = select_rows(table, metric, period)
     if len(rows) and la_rows(rows).empty:
-        return suppressed_panel(f"FIG-RANK-{metric}", metric, period)
+        return None
     las, baseline = split_region(rows, metric, period)
     las = named_rows(with_flags(las, baseline), names)
-    # Lowest first, so the highest value is drawn at the top.
     las = las.sort_values(["value", "name"], ascending=[True, False], kind="stable")
     las = las.reset_index(drop=True)
-    ypos = np.arange(len(las))
+    has_ci = las["lower95"].notna() & las["upper95"].notna()
+    return RankData(metric, period, las, baseline, has_ci)
 
-    fig = new_figure(1.4 + 0.24 * len(las))
-    ax = fig.add_subplot()
-    style_axes(ax)
+
+def _draw_marks(ax, data: RankData, ypos: np.ndarray) -> None:
+    """The region line, the intervals and each LA styled by its funnel flag."""
+    las, ci = data.las, data.ci
     ax.axvline(
-        100 * baseline,
+        100 * data.region,
         color=OKABE_ITO["black"],
         lw=1.0,
         ls="--",
-        label=f"Region ({pct(baseline)})",
+        label=f"Region ({pct(data.region)})",
         gid="region",
         zorder=1,
     )
-    has_ci = las["lower95"].notna() & las["upper95"].notna()
-    ci = las[has_ci]
     ax.errorbar(
         100 * ci["value"],
-        ypos[has_ci.to_numpy()],
+        ypos[data.has_ci.to_numpy()],
         xerr=[100 * (ci["value"] - ci["lower95"]), 100 * (ci["upper95"] - ci["value"])],
         fmt="none",
         ecolor=GREY,
@@ -90,6 +106,16 @@ def caterpillar_plot(
             gid=f"points-{flag}",
             zorder=3,
         )
+
+
+def draw_rank(data: RankData) -> Figure:
+    """LAs ranked by value with 95% Wilson intervals; the region as a vertical line."""
+    las, baseline = data.las, data.region
+    ypos = np.arange(len(las))
+    fig = new_figure(1.4 + 0.24 * len(las))
+    ax = fig.add_subplot()
+    style_axes(ax)
+    _draw_marks(ax, data, ypos)
     ax.set_yticks(ypos, las["name"])
     ax.set_ylim(-0.7, len(las) - 0.3)
     lo = float(np.nanmin(np.r_[las["lower95"], las["value"], baseline]))
@@ -98,26 +124,53 @@ def caterpillar_plot(
     ax.set_xlim(max(0.0, 100 * (lo - pad)), min(100.0, 100 * (hi + pad)))
     ax.xaxis.set_major_formatter(PercentFormatter(xmax=100, decimals=0))
     ax.set_xlabel("Percentage (with 95% Wilson interval)")
-    fig_title(fig, f"{label}, {period}")
+    fig_title(fig, f"{metric_label(data.metric)}, {data.period}")
     ax.grid(axis="x", color="#DDDDDD", lw=0.5)
     ax.set_axisbelow(True)
     legend_below(fig, ax, first=("Region", "95% Wilson"))
+    return fig
 
+
+def describe_rank(data: RankData) -> FigureSpec:
+    """The ranked chart's ID, caption and alt text (templates in figure_text.yaml)."""
+    label, las, ci = metric_label(data.metric), data.las, data.ci
     top, bottom = las.iloc[-1], las.iloc[0]
-    below = int((ci["upper95"] < baseline).sum())
-    above = int((ci["lower95"] > baseline).sum())
-    alt = (
-        f"Caterpillar plot of {label.lower()} in {period} for {len(las)} LAs ranked by value "
-        f"with 95% Wilson intervals; region {pct(baseline)}; highest {top['name']} "
-        f"{pct(top['value'])}, lowest {bottom['name']} {pct(bottom['value'])}; "
-        f"{below} {'LA has' if below == 1 else 'LAs have'} an interval entirely below the "
-        f"region value and {above} entirely above it."
+    below = int((ci["upper95"] < data.region).sum())
+    alt = text(
+        "rank",
+        "alt",
+        label_lower=label.lower(),
+        period=data.period,
+        n=len(las),
+        region=pct(data.region),
+        top=top["name"],
+        top_value=pct(top["value"]),
+        bottom=bottom["name"],
+        bottom_value=pct(bottom["value"]),
+        below=below,
+        have=counted("rank", "have", below),
+        above=int((ci["lower95"] > data.region).sum()),
     )
-    caption = (
-        f"{label}, {period}: LAs ranked from highest to lowest, with 95% confidence "
-        f"intervals ({WILSON_METHOD}). The dashed vertical line is the regional value "
-        f"({pct(baseline)}). Marker shape and colour give each LA's position on the "
-        f"funnel plot FIG-FUNNEL-{metric}: against its centre line and the 95% and 99.8% "
-        "limits used there (widened for over-dispersion when the LAs vary more than chance)."
+    caption = text(
+        "rank",
+        "caption",
+        label=label,
+        period=data.period,
+        method=text("rank", "method"),
+        region=pct(data.region),
+        funnel=funnel_id(data.metric),
     )
-    return fig, FigureSpec(f"FIG-RANK-{metric}", caption, alt)
+    return FigureSpec(rank_id(data.metric), caption, alt)
+
+
+@styled
+def caterpillar_plot(
+    table: pd.DataFrame, metric: str, period: str, names: Mapping[str, str] | None = None
+) -> tuple[Figure, FigureSpec]:
+    """LAs ranked by value with 95% Wilson intervals; the region as a vertical line:
+    prepared (:func:`prepare_rank`), drawn (:func:`draw_rank`) and described
+    (:func:`describe_rank`)."""
+    data = prepare_rank(table, metric, period, names)
+    if data is None:
+        return suppressed_panel(rank_id(metric), metric, period)
+    return draw_rank(data), describe_rank(data)

@@ -180,19 +180,27 @@ def month_tick(period: str) -> str:
     return pd.to_datetime(period, format="%Y-%m").strftime("%b\n%Y")
 
 
-def suppressed_panel(fig_id: str, metric: str, period: str) -> tuple[Figure, FigureSpec]:
-    """The figure when disclosure control has hidden every LA's value of a metric (a run of
-    few LAs, or small counts everywhere): a panel that says so, never a failure."""
+def message_panel(title: str, message: str, wrap: bool) -> Figure:
+    """A figure that only says why there is no chart (every value hidden, too few LAs): never
+    a failure. ``wrap`` lets matplotlib wrap a long message."""
     fig = new_figure(1.6)
     ax = fig.add_subplot()
     ax.set_axis_off()
-    text = (
-        f"No LA's value for {period} can be published: each is hidden by disclosure control "
-        "(counts from 1 to 5, or cells that would reveal them)."
+    extra = {"wrap": True} if wrap else {}
+    ax.text(
+        0.5, 0.5, message, ha="center", va="center", fontsize=9, transform=ax.transAxes, **extra
     )
-    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=9, wrap=True, transform=ax.transAxes)
-    fig_title(fig, metric_label(metric))
-    return fig, FigureSpec(fig_id, f"{metric_label(metric)}, {period}: {text}", f"No chart: {text}")
+    fig_title(fig, title)
+    return fig
+
+
+def suppressed_panel(fig_id: str, metric: str, period: str) -> tuple[Figure, FigureSpec]:
+    """The figure when disclosure control has hidden every LA's value of a metric (a run of
+    few LAs, or small counts everywhere): a panel that says so."""
+    message = text("panels", "suppressed", period=period)
+    caption = text("panels", "suppressed_caption", label=metric_label(metric), period=period)
+    fig = message_panel(metric_label(metric), message, wrap=True)
+    return fig, FigureSpec(fig_id, f"{caption}{message}", text("panels", "no_chart", text=message))
 
 
 NOTE_SIZE = 6.5  # points: the source note
@@ -203,10 +211,32 @@ MARK_COLOUR = "#8A2B00"  # a dark vermillion: 9:1 contrast on the band's pale fi
 MARK_FILL = "#FFF1D6"
 
 
+def _package_yaml(name: str) -> dict:
+    return load_yaml(Path(str(resources.files("oversight.figures").joinpath(name))))
+
+
 @functools.cache
 def notes() -> dict:
     """The figure notes (source lines, demo mark) from figure_notes.yaml."""
-    return load_yaml(Path(str(resources.files("oversight.figures").joinpath("figure_notes.yaml"))))
+    return _package_yaml("figure_notes.yaml")
+
+
+@functools.cache
+def texts() -> dict:
+    """The caption and alt-text templates of every figure family, from figure_text.yaml."""
+    return _package_yaml("figure_text.yaml")
+
+
+def text(family: str, key: str, **fields: object) -> str:
+    """The template ``key`` of ``family`` in figure_text.yaml, filled from ``fields``."""
+    return texts()[family][key].format(**fields)
+
+
+def counted(family: str, key: str, n: int) -> str:
+    """A phrase that agrees with a count: the template for 0 or 1 if there is one, else the
+    one for ``many`` (with ``{n}`` filled)."""
+    forms = texts()[family][key]
+    return forms.get(n, forms["many"]).format(n=n)
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from oversight.figures.style import text
 from oversight.survey.analysis import MIN_N, answers
 from oversight.survey.instrument import Instrument
 
@@ -90,25 +92,35 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def diverging_figure(
-    data: pd.DataFrame, title: str | None = None, wrap: int = 45
-) -> tuple[Figure, str, str]:
-    """Centred (diverging) stacked bar chart of :func:`diverging_data` output.
+@dataclass(frozen=True)
+class DivergingChart:
+    """The statements shown (least agreed-with first: barh draws the first row at the
+    bottom), the items left out as too few answered, and the respondents a statement."""
 
-    Colours are Okabe-Ito (vermillion, grey, blue) and disagree/agree also differ by
-    hatching, so the chart reads in greyscale and for colour-blind readers. Suppressed
-    items are left out (and named in the caption). Returns ``(figure, caption, alt_text)``;
-    the figure is a bare :class:`matplotlib.figure.Figure` (no pyplot state).
-    """
-    # Most agreed-with statement at the top (barh draws the first row at the bottom).
+    shown: pd.DataFrame
+    hidden: list[str]
+    n_text: str
+
+
+def prepare_diverging(data: pd.DataFrame) -> DivergingChart:
+    """The rows of :func:`diverging_data` to draw, in drawing order."""
     shown = data.loc[~data["suppressed"]].sort_values(
         ["agree", "item_id"], ascending=[True, False], kind="stable"
     )
     hidden = data.loc[data["suppressed"], "item_id"].tolist()
-    fig = Figure(figsize=(8.0, 1.5 + 0.45 * max(len(shown), 1)), layout="constrained")
-    ax = fig.add_subplot()
+    counts = shown["n"].astype(int)
+    if len(counts) and counts.min() != counts.max():
+        n_text = text("survey", "respondents_range", low=counts.min(), high=counts.max())
+    else:
+        n_text = text("survey", "respondents", n=counts.max() if len(counts) else 0)
+    return DivergingChart(shown, hidden, n_text)
+
+
+def _draw_bars(ax, shown: pd.DataFrame, wrap: int) -> None:
+    """The centred stacked bars, one a statement, labelled with its text and n."""
+    reverse = text("survey", "reverse")
     labels = [
-        textwrap.fill(t + (" (reverse-worded)" if r else ""), wrap) + f" (n = {n:,})"
+        textwrap.fill(t + (reverse if r else ""), wrap) + f" (n = {n:,})"
         for t, r, n in zip(shown["text"], shown["reverse"], shown["n"], strict=True)
     ]
     y = np.arange(len(shown))
@@ -128,46 +140,60 @@ def diverging_figure(
             height=0.7,
         )
         left = left + width
-    ax.axvline(0, color="#333333", linewidth=0.8)
     ax.set_yticks(y, labels, fontsize=8)
+
+
+def draw_diverging(chart: DivergingChart, title: str | None = None, wrap: int = 45) -> Figure:
+    """Centred (diverging) stacked bars: disagree to the left of 0, agree to the right."""
+    shown = chart.shown
+    fig = Figure(figsize=(8.0, 1.5 + 0.45 * max(len(shown), 1)), layout="constrained")
+    ax = fig.add_subplot()
+    _draw_bars(ax, shown, wrap)
+    ax.axvline(0, color="#333333", linewidth=0.8)
     ax.set_xlim(-1, 1)
     ticks = np.linspace(-1, 1, 9)
     ax.set_xticks(ticks, [_pct(abs(t)) for t in ticks])
     ax.set_xlabel("Share of respondents (disagree to the left, agree to the right)")
     ax.spines[["top", "right"]].set_visible(False)
     fig.legend(loc="outside lower center", ncols=3, frameon=False)
-    counts = shown["n"].astype(int)
-    n_text = (
-        f"{counts.min():,} to {counts.max():,} respondents a statement"
-        if len(counts) and counts.min() != counts.max()
-        else f"{counts.max() if len(counts) else 0:,} respondents a statement"
-    )
     fig.suptitle(
-        textwrap.fill(title or f"Staff survey: agreement with each statement ({n_text})", 90),
+        textwrap.fill(title or text("survey", "title", n_text=chart.n_text), 90),
         x=0.01,
         ha="left",
         fontsize=10,
     )
-    caption = (
-        "Share of staff disagreeing, neutral and agreeing with each statement, centred on "
-        "the neutral answer, statements ordered from most to least agreed with; n is the "
-        f"number who answered each ({n_text}). Answers on 4-, 5- and 7-point scales are "
-        "classed on a common scale (below, at or above the midpoint); 4-point scales have no "
-        "neutral answer."
-    )
-    if hidden:
-        caption += f" Not shown (fewer than {MIN_N} answers): {', '.join(hidden)}."
-    top_down = shown.iloc[::-1]
+    return fig
+
+
+def describe_diverging(chart: DivergingChart) -> tuple[str, str]:
+    """The chart's caption and alt text (templates in figure_text.yaml)."""
+    caption = text("survey", "caption", n_text=chart.n_text)
+    if chart.hidden:
+        caption += text("survey", "caption_hidden", min_n=MIN_N, items=", ".join(chart.hidden))
+    top_down = chart.shown.iloc[::-1]
     summary = "; ".join(
-        f"{t}: {_pct(a)} agree, {_pct(d)} disagree (n = {n:,})"
+        text("survey", "alt_item", text=t, agree=_pct(a), disagree=_pct(d), n=n)
         for t, a, d, n in zip(
             top_down["text"], top_down["agree"], top_down["disagree"], top_down["n"], strict=True
         )
     )
-    alt = (
-        f"Diverging stacked bar chart of {len(shown)} survey statements, most agreed-with "
-        f"first. {summary}."
-        if len(shown)
-        else "Diverging stacked bar chart with no statements to show."
-    )
-    return fig, caption, alt
+    if len(chart.shown):
+        alt = text("survey", "alt", n=len(chart.shown), summary=summary)
+    else:
+        alt = text("survey", "alt_empty")
+    return caption, alt
+
+
+def diverging_figure(
+    data: pd.DataFrame, title: str | None = None, wrap: int = 45
+) -> tuple[Figure, str, str]:
+    """Centred (diverging) stacked bar chart of :func:`diverging_data` output.
+
+    Colours are Okabe-Ito (vermillion, grey, blue) and disagree/agree also differ by
+    hatching, so the chart reads in greyscale and for colour-blind readers. Suppressed
+    items are left out (and named in the caption). Returns ``(figure, caption, alt_text)``;
+    the figure is a bare :class:`matplotlib.figure.Figure` (no pyplot state).
+    """
+    chart = prepare_diverging(data)
+    caption, alt = describe_diverging(chart)
+    return draw_diverging(chart, title, wrap), caption, alt

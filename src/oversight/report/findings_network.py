@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from oversight.config import load_yaml
-from oversight.figures.network import LATEST_ID, S47, TREND_ID, kpi_id
+from oversight.figures.ids import S47, S47_LATEST_ID, S47_TREND_ID, kpi_id
 from oversight.published.network import (
     NETWORK_CONFIG,
     Minute,
@@ -170,7 +170,7 @@ def s47_conversion(tables: fnd.Tables, ctx: fnd.Context) -> fnd.Finding:
     """F-NET-01: S47 to ICPC conversion in every LA, and the LAs the minutes discuss."""
     kpis = numeric(tables["kpis"])
     rows = kpis[kpis["indicator"] == S47]
-    figures = fnd._figs(ctx, TREND_ID, LATEST_ID)
+    figures = fnd._figs(ctx, S47_TREND_ID, S47_LATEST_ID)
     title = "Section 47 enquiries that reach an initial child protection conference"
     if rows["value"].notna().sum() == 0:
         text = "The published section 47 and conference figures are not available."
