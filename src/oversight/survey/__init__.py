@@ -37,6 +37,8 @@ _EXPORTS = {
     "render_questionnaire": "oversight.survey.instrument",
     "response_counts": "oversight.survey.analysis",
     "reverse": "oversight.survey.scales",
+    "run_questionnaire": "oversight.survey.run",
+    "run_survey_analysis": "oversight.survey.run",
     "to_five": "oversight.survey.scales",
     "to_unit": "oversight.survey.scales",
     "wave_comparison": "oversight.survey.analysis",
