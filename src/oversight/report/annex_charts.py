@@ -2,9 +2,10 @@
 its monthly trend, its impact step and its DfE indicators over the years.
 
 Builders take the plain frames that :mod:`oversight.report.annex` prepares and return a
-matplotlib figure with its :class:`~oversight.figures.style.FigureSpec`. :func:`embedded` finishes
-each one through :func:`oversight.figures.style.save`, so an annex chart carries the same source
-note, demo mark and SVG ``<title>`` as every other figure, and returns it as an SVG data URI
+matplotlib figure with its :class:`~oversight.figures.style.FigureSpec`, the caption and alt
+text filled from the templates in figure_text.yaml. :func:`embedded` finishes each one
+through :func:`oversight.figures.style.save`, so an annex chart carries the same source note,
+demo mark and SVG ``<title>`` as every other figure, and returns it as an SVG data URI
 (annex pages are self-contained, like the report).
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import tempfile
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +35,7 @@ from oversight.figures.style import (
     save,
     style_axes,
     styled,
+    text,
 )
 from oversight.report.render import FigureView, svg_data_uri
 
@@ -60,6 +63,98 @@ def _wrap(text: str, width: int) -> str:
     return textwrap.fill(text, width)
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """The comparison chart's points, its measures in order and the areas from top to bottom
+    (code, name, role) with each area's row on the shared vertical axis."""
+
+    points: pd.DataFrame
+    metrics: list[str]
+    who: pd.DataFrame
+    ys: dict[str, int]
+
+
+def prepare_comparison(points: pd.DataFrame) -> Comparison:
+    """The measures and the areas of ``points`` in the order they come."""
+    metrics = list(dict.fromkeys(points["metric"]))
+    who = points.drop_duplicates("code")[["code", "name", "role"]].reset_index(drop=True)
+    ys = {code: y for code, y in zip(who["code"], np.arange(len(who))[::-1], strict=True)}
+    return Comparison(points, metrics, who, ys)
+
+
+def _draw_measure(ax, part: pd.DataFrame, ys: dict[str, int]) -> None:
+    """One measure's panel: a dot and interval per area, ``c`` where the value is hidden."""
+    style_axes(ax)
+    for r in part.itertuples():
+        style, y = ROLE_STYLE[r.role], ys[r.code]
+        if r.hidden or pd.isna(r.value):
+            ax.text(0.03, y, "c", va="center", fontsize=7.5, color=style["color"])
+            continue
+        if pd.notna(r.lower) and pd.notna(r.upper):
+            ax.plot([r.lower, r.upper], [y, y], color=style["color"], lw=1.2)
+        ax.plot(
+            [r.value],
+            [y],
+            ls="none",
+            marker=style["marker"],
+            ms=style["ms"],
+            color=style["color"],
+            mfc=style["mfc"],
+            gid=f"point-{r.role}",
+        )
+    ax.set_title(_wrap(str(part["label"].iloc[0]), 17), loc="left", fontsize=6.5)
+    ax.grid(axis="x", color="#EEEEEE", lw=0.5)
+    ax.set_xlim(0, 1)
+    ax.set_xticks([0, 0.5, 1])
+    ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    ax.tick_params(labelsize=6.5)
+
+
+def draw_comparison(data: Comparison, la_name: str, period: str) -> Figure:
+    """One narrow panel per measure side by side on a shared axis of areas, the LA's name in
+    bold."""
+    who, ys = data.who, data.ys
+    fig = new_figure(1.9 + 0.24 * len(who))
+    axes = fig.subplots(1, len(data.metrics), sharey=True, squeeze=False)[0]
+    for ax, metric in zip(axes, data.metrics, strict=True):
+        _draw_measure(ax, data.points[data.points["metric"] == metric], ys)
+    axes[0].set_yticks(list(ys.values()), [str(n) for n in who["name"]])
+    axes[0].set_ylim(-0.7, len(who) - 0.3)
+    for tick, role in zip(axes[0].get_yticklabels(), who["role"], strict=True):
+        if role == "la":
+            tick.set_fontweight("bold")
+            tick.set_color(LA_COLOUR)
+    fig_title(fig, text("annex", "compare_title", la=la_name, period=period))
+    handles = [
+        Line2D([], [], ls="-", lw=1.2, **dict(ROLE_STYLE[r].items()), label=lab)
+        for r, lab in (
+            ("la", la_name),
+            ("neighbour", "Statistical neighbour in the study"),
+            ("region", "Region (all study LAs)"),
+        )
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False)
+    return fig
+
+
+def describe_comparison(data: Comparison, la_name: str, period: str) -> tuple[str, str]:
+    """The comparison chart's caption and alt text (templates in figure_text.yaml)."""
+    own = data.points[data.points["role"] == "la"]
+    hidden = text("annex", "compare_hidden")
+    said = [
+        text(
+            "annex",
+            "compare_item",
+            label=r.label,
+            value=hidden if r.hidden or pd.isna(r.value) else _pct(r.value),
+        )
+        for r in own.itertuples()
+    ]
+    common = {"la": la_name, "period": period}
+    alt = text("annex", "compare_alt", n=len(data.metrics), said="; ".join(said), **common)
+    return text("annex", "compare_caption", **common), alt
+
+
 @styled
 def comparison_chart(
     points: pd.DataFrame, la_name: str, period: str, fig_id: str
@@ -70,73 +165,9 @@ def comparison_chart(
 
     ``points`` has columns metric, label, name, role (la / neighbour / region), value, lower,
     upper, hidden; a hidden value is written as ``c`` at its row instead of a dot."""
-    metrics = list(dict.fromkeys(points["metric"]))
-    who = points.drop_duplicates("code")[["code", "name", "role"]].reset_index(drop=True)
-    ys = {code: y for code, y in zip(who["code"], np.arange(len(who))[::-1], strict=True)}
-    fig = new_figure(1.9 + 0.24 * len(who))
-    axes = fig.subplots(1, len(metrics), sharey=True, squeeze=False)[0]
-    for ax, metric in zip(axes, metrics, strict=True):
-        style_axes(ax)
-        part = points[points["metric"] == metric]
-        for r in part.itertuples():
-            style, y = ROLE_STYLE[r.role], ys[r.code]
-            if r.hidden or pd.isna(r.value):
-                ax.text(0.03, y, "c", va="center", fontsize=7.5, color=style["color"])
-                continue
-            if pd.notna(r.lower) and pd.notna(r.upper):
-                ax.plot([r.lower, r.upper], [y, y], color=style["color"], lw=1.2)
-            ax.plot(
-                [r.value],
-                [y],
-                ls="none",
-                marker=style["marker"],
-                ms=style["ms"],
-                color=style["color"],
-                mfc=style["mfc"],
-                gid=f"point-{r.role}",
-            )
-        ax.set_title(_wrap(str(part["label"].iloc[0]), 17), loc="left", fontsize=6.5)
-        ax.grid(axis="x", color="#EEEEEE", lw=0.5)
-        ax.set_xlim(0, 1)
-        ax.set_xticks([0, 0.5, 1])
-        ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
-        ax.tick_params(labelsize=6.5)
-    axes[0].set_yticks(list(ys.values()), [str(n) for n in who["name"]])
-    axes[0].set_ylim(-0.7, len(who) - 0.3)
-    for tick, role in zip(axes[0].get_yticklabels(), who["role"], strict=True):
-        if role == "la":
-            tick.set_fontweight("bold")
-            tick.set_color(LA_COLOUR)
-    fig_title(
-        fig,
-        f"{la_name} beside its statistical neighbours and the region, {period} "
-        "(percentages with 95% intervals)",
-    )
-    handles = [
-        Line2D([], [], ls="-", lw=1.2, **dict(ROLE_STYLE[r].items()), label=lab)
-        for r, lab in (
-            ("la", la_name),
-            ("neighbour", "Statistical neighbour in the study"),
-            ("region", "Region (all study LAs)"),
-        )
-    ]
-    fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False)
-    own = points[points["role"] == "la"]
-    said = [
-        f"{r.label}: {'c (hidden)' if r.hidden or pd.isna(r.value) else _pct(r.value)}"
-        for r in own.itertuples()
-    ]
-    alt = (
-        f"Dot chart of {len(metrics)} headline measures for {la_name}, {period}, beside its "
-        f"statistical neighbours in the study and the region, with 95% intervals. "
-        f"{la_name}: " + "; ".join(said) + "."
-    )
-    caption = (
-        f"{la_name} (filled circle) beside its statistical neighbours in the study (open "
-        f"squares) and the region (diamond) on each headline measure, {period}; lines are "
-        "95% intervals; c marks a value hidden by disclosure control."
-    )
-    return fig, FigureSpec(fig_id, caption, alt)
+    data = prepare_comparison(points)
+    caption, alt = describe_comparison(data, la_name, period)
+    return draw_comparison(data, la_name, period), FigureSpec(fig_id, caption, alt)
 
 
 @styled
@@ -191,19 +222,20 @@ def trend_chart(
         s = own[own["metric"] == metric].sort_values("period")
         if len(s):
             said.append(
-                f"{s['label'].iloc[0]} went from {_pct(s['value'].iloc[0])} in "
-                f"{month_name(s['period'].iloc[0])} to {_pct(s['value'].iloc[-1])} in "
-                f"{month_name(s['period'].iloc[-1])}"
+                text(
+                    "annex",
+                    "trend_item",
+                    label=s["label"].iloc[0],
+                    first_value=_pct(s["value"].iloc[0]),
+                    first=month_name(s["period"].iloc[0]),
+                    last_value=_pct(s["value"].iloc[-1]),
+                    last=month_name(s["period"].iloc[-1]),
+                )
             )
-    alt = (
-        f"Line charts of {len(metrics)} measures for {la_name} and the region by month from "
-        f"{first} to {last}. " + ("; ".join(said) + "." if said else "No month can be shown.")
-    )
-    caption = (
-        f"{la_name} (solid line) and the region (dashed line) each month from {first} to "
-        f"{last} (census at each month end); months hidden by disclosure control are gaps."
-    )
-    return fig, FigureSpec(fig_id, caption, alt)
+    common = {"la": la_name, "first": first, "last": last}
+    told = "; ".join(said) + "." if said else text("annex", "trend_none")
+    alt = text("annex", "trend_alt", n=len(metrics), said=told, **common)
+    return fig, FigureSpec(fig_id, text("annex", "trend_caption", **common), alt)
 
 
 @styled
@@ -232,14 +264,11 @@ def impact_chart(steps: pd.DataFrame, la_name: str, fig_id: str) -> tuple[Figure
     ax.set_xlabel("Change in the odds at adoption (odds ratio, log scale; 1 = no change)")
     fig_title(fig, f"{la_name}: the step at adoption in each outcome")
     said = "; ".join(
-        f"{r.label}: {r.ratio:.2f} ({r.lower:.2f} to {r.upper:.2f})" for r in steps.itertuples()
+        text("annex", "impact_item", label=r.label, ratio=r.ratio, lower=r.lower, upper=r.upper)
+        for r in steps.itertuples()
     )
-    alt = f"Interval chart of the step at adoption for {la_name}, as odds ratios: {said}."
-    caption = (
-        f"{la_name}: the step change at adoption in each outcome from the interrupted time "
-        "series, as an odds ratio with its 95% interval (1 means no change)."
-    )
-    return fig, FigureSpec(fig_id, caption, alt)
+    alt = text("annex", "impact_alt", la=la_name, said=said)
+    return fig, FigureSpec(fig_id, text("annex", "impact_caption", la=la_name), alt)
 
 
 def _kpi_formatter(percent: bool) -> FuncFormatter:
@@ -299,18 +328,17 @@ def kpi_chart(
     fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False)
     latest = series.dropna(subset=["la"]).sort_values("period").groupby("indicator").tail(1)
     said = "; ".join(
-        f"{r.label} {_pct(r.la) if r.percent else f'{r.la:.1f}'} ({r.period})"
+        text(
+            "annex",
+            "kpi_item",
+            label=r.label,
+            value=_pct(r.la) if r.percent else f"{r.la:.1f}",
+            period=r.period,
+        )
         for r in latest.sort_values("label").itertuples()
     )
-    alt = (
-        f"Line charts of {len(indicators)} DfE indicators for {la_name} by year, with the "
-        f"average of its ten statistical neighbours and England. Latest values: {said}."
-    )
-    caption = (
-        f"DfE indicators for {la_name} (solid line) by year, beside the average of its ten "
-        "statistical neighbours (dotted) and England (dashed), as DfE publishes them."
-    )
-    return fig, FigureSpec(fig_id, caption, alt)
+    alt = text("annex", "kpi_alt", n=len(indicators), la=la_name, said=said)
+    return fig, FigureSpec(fig_id, text("annex", "kpi_caption", la=la_name), alt)
 
 
 def embedded(fig: Figure, spec: FigureSpec, marks: Marks, source: str) -> FigureView:
