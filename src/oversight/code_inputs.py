@@ -4,8 +4,8 @@ A rule's outputs depend on every package module its script runs and on the packa
 modules read. Declaring them by hand drifts: a script that gains an import of a module its rule
 does not declare is not rerun when that module changes. :func:`script_code` walks the script's
 ``import`` statements with :mod:`ast`, transitively through the package (imports inside
-functions included, the ``__init__`` of every package on the way, which Python runs, and the
-modules a package ``__init__`` imports on first use), and
+functions included, the ``__init__`` of every package on the way, which Python runs, and, for
+a package that imports on first use, the module that defines each name taken from it), and
 adds each file of the package data that a reached module names in a string literal (such as
 ``"common_schema.yaml"`` or ``"data/forenames.txt"``). Only files that exist are returned.
 """
@@ -111,47 +111,85 @@ def config_files(tree: ast.AST, project: Path) -> set[Path]:
     return found
 
 
+def explicit_names(tree: ast.AST, module: str = "", is_package: bool = False) -> set[str]:
+    """The names a module imports as objects it then uses (``import a.b``, ``from a import
+    b``), without the packages Python imports on the way. A package imported this way may be
+    asked for any name it exports on first use."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(node, module, is_package)
+            names.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+    return names
+
+
 @cache
-def _module_deps(path: Path, name: str, src: Path) -> tuple[frozenset[str], frozenset[Path]]:
+def _module_deps(
+    path: Path, name: str, src: Path
+) -> tuple[frozenset[str], frozenset[str], frozenset[Path]]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    names = imported_names(tree, name, path.name == "__init__.py")
-    if path.name == "__init__.py":
-        names |= _lazy_modules(tree)
-    return frozenset(names), frozenset(data_files(tree, path, src / PACKAGE))
+    is_package = path.name == "__init__.py"
+    names = imported_names(tree, name, is_package)
+    explicit = explicit_names(tree, name, is_package)
+    return frozenset(names), frozenset(explicit), frozenset(data_files(tree, path, src / PACKAGE))
 
 
-def _lazy_modules(tree: ast.AST) -> set[str]:
-    """Modules a package ``__init__`` imports on first use (PEP 562 ``__getattr__`` over a
-    table of dotted names): every dotted package name it holds as a string counts as
-    imported, as an eager ``from .module import name`` would."""
-    return {
-        node.value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant)
-        and isinstance(node.value, str)
-        and node.value.startswith(PACKAGE + ".")
-        and " " not in node.value
-    }
+@cache
+def lazy_table(package: str, src: Path) -> dict[str, str]:
+    """What a package ``__init__`` imports on first use (PEP 562 ``__getattr__`` over a table
+    of exported name -> dotted module, :mod:`oversight.lazy`): the table, empty for a package
+    without one."""
+    path = module_file(package, src)
+    if path is None or path.name != "__init__.py":
+        return {}
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    table: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if (
+                    isinstance(key, ast.Constant)
+                    and isinstance(value, ast.Constant)
+                    and isinstance(value.value, str)
+                    and value.value.startswith(PACKAGE + ".")
+                ):
+                    table[str(key.value)] = value.value
+    return table
 
 
 def reached_files(script: Path, src: Path, package: str = PACKAGE) -> list[Path]:
-    """Every file of ``package`` under ``src`` that running ``script`` imports or reads."""
+    """Every file of ``package`` under ``src`` that running ``script`` imports or reads.
+
+    A name taken from a package that exports on first use brings the module that defines it
+    (``from oversight.stats import wilson_ci`` brings ``oversight.stats.proportions``); a
+    package imported whole (``import oversight.stats``) brings every module of its table."""
     tree = ast.parse(script.read_text(encoding="utf-8"), filename=str(script))
     todo = sorted(imported_names(tree))
+    whole = explicit_names(tree)
     seen: set[str] = set()
     files: set[Path] = set()
     while todo:
-        name = todo.pop()
-        if name in seen or not (name == package or name.startswith(package + ".")):
-            continue
-        seen.add(name)
-        path = module_file(name, src)
-        if path is None:
-            continue
-        files.add(path)
-        imports, data = _module_deps(path, name, src)
-        files |= data
-        todo += sorted(imports - seen)
+        while todo:
+            name = todo.pop()
+            if name in seen or not (name == package or name.startswith(package + ".")):
+                continue
+            seen.add(name)
+            path = module_file(name, src)
+            if path is None:
+                parent, _, attr = name.rpartition(".")
+                home = lazy_table(parent, src).get(attr)
+                if home is not None:
+                    todo.append(home)
+                continue
+            files.add(path)
+            imports, explicit, data = _module_deps(path, name, src)
+            files |= data
+            whole |= explicit
+            todo += sorted(imports - seen)
+        # Packages imported whole: every module they may import on first use.
+        todo = sorted({m for p in whole & seen for m in lazy_table(p, src).values()} - seen)
     return sorted(files)
 
 

@@ -94,6 +94,49 @@ def test_the_walk_follows_imports_packages_and_data(tmp_path: Path) -> None:
     ]
 
 
+def _lazy_package(src: Path) -> None:
+    """A stage package exporting on first use (oversight.lazy): run_a from run_a.py (which
+    reads config/facts.yaml through config_file), run_b from run_b.py."""
+    _write(src, "oversight/__init__.py", "")
+    _write(
+        src,
+        "oversight/stage/__init__.py",
+        '_EXPORTS = {"run_a": "oversight.stage.run_a", "run_b": "oversight.stage.run_b"}\n',
+    )
+    _write(src, "oversight/stage/run_a.py", 'F = config_file("config/facts.yaml")\n')
+    _write(src, "oversight/stage/run_b.py", "import oversight.heavy\n")
+    _write(src, "oversight/heavy.py", "")
+    _write(src.parent, "config/facts.yaml", "x: 1\n")
+
+
+def test_a_name_taken_from_a_lazy_package_brings_only_its_module(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    _lazy_package(src)
+    _write(tmp_path, "a.py", "from oversight.stage import run_a\n")
+    got = [p.relative_to(tmp_path).as_posix() for p in reached_files(tmp_path / "a.py", src)]
+    assert got == [
+        "config/facts.yaml",
+        "src/oversight/__init__.py",
+        "src/oversight/stage/__init__.py",
+        "src/oversight/stage/run_a.py",
+    ]
+
+
+def test_a_lazy_package_imported_whole_brings_every_module(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    _lazy_package(src)
+    _write(tmp_path, "b.py", "import oversight.stage as stage\n")
+    got = [p.relative_to(tmp_path).as_posix() for p in reached_files(tmp_path / "b.py", src)]
+    assert got == [
+        "config/facts.yaml",
+        "src/oversight/__init__.py",
+        "src/oversight/heavy.py",
+        "src/oversight/stage/__init__.py",
+        "src/oversight/stage/run_a.py",
+        "src/oversight/stage/run_b.py",
+    ]
+
+
 def test_a_missing_declaration_is_reported(tmp_path: Path) -> None:
     src = tmp_path / "src"
     _write(src, "oversight/__init__.py", "")
