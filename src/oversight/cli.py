@@ -196,7 +196,8 @@ def cmd_trace(args: argparse.Namespace) -> int:
     from oversight.compare.metrics import periods
     from oversight.config import load_authority, load_yaml
     from oversight.ingest.filelabels import label_map
-    from oversight.trace import Tracer, cell_members
+    from oversight.trace import Tracer
+    from oversight.trace_cells import cell_members
 
     study = _study(args)
     prov_path = Path(args.provenance or Path(study["paths"]["results"]) / "provenance.json")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from oversight.provenance import Artefact, assemble, chain, job_key, sha256
-from oversight.trace import Cell
+from oversight.trace_cells import Cell
 
 VERSION = {"package": "0.1.0", "git_commit": "abc123", "source_sha256": "f" * 64}
 

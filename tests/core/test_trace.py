@@ -16,7 +16,8 @@ import pytest
 
 from oversight.config import load_yaml
 from oversight.provenance import Artefact, assemble, sha256
-from oversight.trace import Cell, TraceError, Tracer, parse_keys, row_ranges, select_row
+from oversight.trace import Tracer
+from oversight.trace_cells import Cell, TraceError, parse_keys, row_ranges, select_row
 
 REPO = Path(__file__).resolve().parents[2]
 RAW = REPO / "data/raw"
