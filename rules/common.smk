@@ -12,6 +12,7 @@ validate(config, "../config/schemas/config.schema.yaml")
 import oversight.config as oc
 from oversight.catalog import Catalog
 from oversight.code_inputs import script_code
+from oversight.figures import ids as figure_ids
 from oversight.compare.metrics import definitions as metric_definitions, periods
 
 # No path may lead outside the project unless paths.allow_outside names it.

@@ -1,19 +1,13 @@
 # Figures: the comparison charts (funnels, rankings, trend, grades) from the published
 # metrics, and the charts of the DfE indicators and the network's questions. The survey
 # and impact figures are drawn by their own stages with the same figure library.
-HEADLINES = [m for m, d in METRICS.items() if d.get("headline")]
-FIGURE_IDS = (
-    [f"FIG-FUNNEL-{m}" for m in HEADLINES]
-    + [f"FIG-RANK-{m}" for m in HEADLINES]
-    + ["FIG-TREND-child_oversight_28d", "FIG-GRADES-audits"]
-)
-LINK_IDS = [f"FIG-LINK-{m}-{i}" for m, i in config["links"]["pairs"]]
+# Figure IDs are stated once, in oversight.figures.ids (figure_ids, rules/common.smk).
+FIGURE_IDS = figure_ids.figure_ids(METRICS)
+LINK_IDS = figure_ids.link_ids(config["links"]["pairs"])
 # The network's questions (config/network.yaml): S47 to ICPC conversion and the funding
 # request's KPIs over the years, drawn from the DfE figures alone.
 NETWORK = oc.load_yaml(Path("config/network.yaml"))
-NETWORK_IDS = ["FIG-S47-ICPC-TREND", "FIG-S47-ICPC-LATEST"] + [
-    f"FIG-KPI-{k['indicator']}" for k in NETWORK["kpis"]
-]
+NETWORK_IDS = figure_ids.network_ids(NETWORK)
 
 
 rule figures:

@@ -3,8 +3,8 @@
 # difference-in-differences), as the analysis plan in config/impact.yaml sets out.
 IMPACT = oc.load_checked("config/impact.yaml", "impact.schema.yaml")
 IMPACT_OUTCOMES = list(IMPACT["plan"]["outcomes"])
-IMPACT_FIGURES = [f"FIG-IMPACT-EVENT-{m}" for m in IMPACT_OUTCOMES] + [
-    f"FIG-IMPACT-ITS-{m}" for m in IMPACT_OUTCOMES
+IMPACT_FIGURES = [figure_ids.impact_event_id(m) for m in IMPACT_OUTCOMES] + [
+    figure_ids.impact_its_id(m) for m in IMPACT_OUTCOMES
 ]
 
 

@@ -37,8 +37,8 @@ rule survey_analysis:
         alpha=path("analysis_table", name="survey_alpha"),
         roles=path("analysis_table", name="survey_roles"),
         waves=path("analysis_table", name="survey_waves"),
-        svg=path("figure_svg", id="FIG-SURVEY-diverging"),
-        png=path("figure_png", id="FIG-SURVEY-diverging"),
+        svg=path("figure_svg", id=figure_ids.SURVEY_ID),
+        png=path("figure_png", id=figure_ids.SURVEY_ID),
         manifest=path("figure_manifest", set="survey"),
         prov=prov("survey_analysis"),
     log:
