@@ -49,6 +49,7 @@ LIMIT_STYLES = {0.95: ("--", "95% limits"), 0.998: (":", "99.8% limits")}
 
 
 def _funnel_grid(denominators: np.ndarray, points: int = 400) -> np.ndarray:
+    """The denominators the limits are drawn over: from half the smallest to past the largest."""
     lo = max(1.0, 0.5 * float(denominators.min()))
     hi = 1.05 * float(denominators.max())
     return np.linspace(lo, hi, points)
@@ -314,6 +315,7 @@ def _alt_outside(las: pd.DataFrame) -> list[str]:
 
 
 def _alt(data: FunnelData) -> str:
+    """The alt text: the LAs, the lines, who lies outside the limits and by how much."""
     las = data.las
     label = metric_label(data.metric)
     parts = [
@@ -341,6 +343,7 @@ def _caption_limits(lines: FunnelLines) -> str:
 
 
 def _caption(data: FunnelData) -> str:
+    """The caption: what is plotted, the lines and limits, and who is named."""
     lines = data.lines
     opening = text(
         "funnel",

@@ -138,6 +138,7 @@ def draw_grades(data: GradesData) -> Figure:
 
 
 def _audits_text(audits: pd.Series) -> str:
+    """How many audits each domain holds, as one number or a range."""
     counts = sorted({int(n) for n in audits.dropna()})
     if len(counts) == 1:
         return text("grades", "audits_one", n=counts[0])

@@ -40,6 +40,7 @@ from oversight.figures.labels import place_labels
 PAGE_WIDTH = 6.3  # inches: an A4 page less 2.5 cm margins
 DPI = 150
 SVG_HASHSALT = "oversight-figures"
+
 # Okabe & Ito (2008), "Color Universal Design".
 OKABE_ITO = {
     "black": "#000000",
@@ -51,14 +52,15 @@ OKABE_ITO = {
     "vermillion": "#D55E00",
     "reddish_purple": "#CC79A7",
 }
-
-
 GREY = "#7F7F7F"  # neutral grey for reference lines (not a hue, so safe for all viewers)
+# A LA's position on a funnel plot, lowest first.
 FLAGS = ("low_998", "low_95", "within", "high_95", "high_998")
 
 
 @dataclass(frozen=True)
 class FlagStyle:
+    """How a funnel position is drawn: legend label, colour, marker, fill and size."""
+
     label: str
     colour: str
     marker: str
@@ -75,9 +77,10 @@ FLAG_STYLES: dict[str, FlagStyle] = {
     "high_998": FlagStyle("Above 99.8% limit", OKABE_ITO["blue"], "^", True, 7.5),
 }
 
-
 P = ParamSpec("P")
 R = TypeVar("R")
+
+# The report style every figure is built and saved under.
 BASE_RC = {
     "font.size": 8,
     "axes.titlesize": 9,
@@ -101,18 +104,22 @@ class FigureSpec:
 
 
 def metric_label(metric: str) -> str:
+    """The metric's label in config/metrics.yaml (its name, spaced, if it has none)."""
     return definitions().get(metric, {}).get("label", metric.replace("_", " "))
 
 
 def pct(value: float) -> str:
+    """A proportion as a percentage with one decimal ("73.8%")."""
     return f"{100 * value:.1f}%"
 
 
 def la_name(code: str, names: Mapping[str, str] | None) -> str:
+    """The name of an LA (or region) code, the code itself when it has none."""
     return (names or {}).get(code, code)
 
 
 def join_prose(items: list[str]) -> str:
+    """Items joined as prose: "a, b and c"."""
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
@@ -142,6 +149,7 @@ def new_figure(height: float, width: float = PAGE_WIDTH) -> Figure:
 
 
 def style_axes(ax) -> None:
+    """Axes without top and right spines, with the report's tick size."""
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=BASE_RC["xtick.labelsize"])
 
@@ -172,6 +180,7 @@ def legend_below(fig: Figure, ax, ncols: int = 3, first: tuple[str, ...] = ()) -
 
 
 def month_name(period: str, short: bool = False) -> str:
+    """A month ("2024-04") in words: "April 2024" (short: "Apr 2024")."""
     return pd.to_datetime(period, format="%Y-%m").strftime("%b %Y" if short else "%B %Y")
 
 

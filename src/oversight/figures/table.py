@@ -30,6 +30,7 @@ def flag_strings(series: pd.Series) -> pd.Series:
 def select_rows(
     table: pd.DataFrame, metric: str, period: str | None, breakdown: str | None = "all"
 ) -> pd.DataFrame:
+    """The rows of one metric, in ``period`` and ``breakdown`` unless they are None."""
     sel = table["metric"] == metric
     if period is not None:
         sel &= table["period"] == period
@@ -80,6 +81,7 @@ def with_flags(las: pd.DataFrame, baseline: float) -> pd.DataFrame:
 
 
 def named_rows(las: pd.DataFrame, names: Mapping[str, str] | None) -> pd.DataFrame:
+    """The rows with each LA's ``name`` added."""
     out = las.copy()
     out["name"] = [la_name(c, names) for c in out["la_code"]]
     return out
