@@ -58,5 +58,6 @@ rule link_figures:
         year=YEAR,
         demo=DEMO,
         names=LA_NAMES,
+        region=STUDY["region"],
     script:
         "scripts/link_figures.py"

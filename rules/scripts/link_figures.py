@@ -20,7 +20,7 @@ jobs.run(
         year=sm.params.year,
         demo=bool(sm.params.demo),
         names=dict(sm.params.names),
-        region=sm.config["study"]["region"],
+        region=sm.params.region,
     ),
     "link figures",
     sm,
