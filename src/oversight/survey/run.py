@@ -17,8 +17,6 @@ from oversight.quality.exclusions import drop_for, unreliable
 from oversight.report.pdf import html_to_pdf
 from oversight.survey.instrument import import_template, load_instrument, render_questionnaire
 
-FIGURE_ID = "FIG-SURVEY-diverging"
-
 
 def run_questionnaire(
     *, instrument: str | Path, title: str, html: str | Path, pdf: str | Path, xlsx: str | Path
@@ -67,6 +65,7 @@ def run_survey_analysis(
     and PNG) and its entry to ``manifest``.
     """
     # Imported here: the questionnaire job needs neither statsmodels nor matplotlib.
+    from oversight.figures.ids import SURVEY_ID
     from oversight.figures.style import FigureSpec, marks_for, save
     from oversight.figures.survey import diverging_data, diverging_figure
     from oversight.survey.analysis import (
@@ -90,6 +89,6 @@ def run_survey_analysis(
     artefacts.write_csv(compare_roles(long, items), roles)
     artefacts.write_csv(wave_comparison(scores, min_n=min_n), waves)
     fig, caption, alt = diverging_figure(diverging_data(long, items, min_n=min_n))
-    spec = FigureSpec(FIGURE_ID, caption, alt)
+    spec = FigureSpec(SURVEY_ID, caption, alt)
     entry = save(fig, spec, Path(svg).parent, marks_for("survey", demo))
     artefacts.write_json([entry], manifest)
