@@ -9,10 +9,12 @@ the volumes of a bundled LA (``like``), so a study of any region can be given de
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from oversight.config import load_yaml
 from oversight.demo import profiles
 
 
@@ -120,3 +122,28 @@ def plans(
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class DemoStudy:
+    """What ``demo.yaml`` beside a study's ``config.yaml`` asks the generator to write."""
+
+    reference: Path  # the bundled demo LAs' reference table, whose volumes are borrowed
+    authorities: list[DemoAuthority]
+    window: Window
+    impact: Path | None  # the study's impact plan: which LAs adopt the templates, and when
+
+
+def load_demo_study(study_dir: Path, root: Path) -> DemoStudy:
+    """The demo extracts of the study in ``study_dir`` (its ``config.yaml`` and
+    ``demo.yaml``); paths in them are relative to the project ``root``."""
+    demo = load_yaml(study_dir / "demo.yaml")
+    config = load_yaml(study_dir / "config.yaml")
+    study = config["study"]
+    impact = config["paths"].get("impact")
+    return DemoStudy(
+        root / demo["reference"],
+        [DemoAuthority(**la) for la in demo["authorities"]],
+        Window.of(study["period_start"], study["period_end"], study.get("data_end")),
+        root / impact if impact else None,
+    )

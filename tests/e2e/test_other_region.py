@@ -1,0 +1,99 @@
+"""End to end: a second, small study (two North East LAs over 2023-24) runs the whole pipeline.
+
+Nothing may be wired to the bundled South East study of 19 LAs: the study's configuration
+(config/studies/north_east/) names its LAs, region, year and plans, the demo generator writes
+its LAs' extracts over its window, and every table and page speaks of that study only.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from oversight.config import load_yaml
+from oversight.demo.generate import Generator
+from oversight.demo.study import load_demo_study
+from tests.conftest import BIN, ROOT, make_workdir, run
+
+pytestmark = pytest.mark.e2e
+STUDY = Path("config/studies/north_east")
+LAS = {"E08000023": "South Tyneside", "E08000024": "Sunderland"}
+REGION_CODE, REGION = "E12000001", "North East"
+# What the bundled study would leak: its region, its code and its year.
+LEAKS = ["South East", "E12000008", "2024-25"]
+# Still named after the South East (changing them would change the bundled study's published
+# bytes): the title of TAB-KPIS in config/tables.yaml and its column ``south_east``.
+KPIS_TITLE = "beside England, the South East and statistical neighbours"
+
+
+@pytest.fixture(scope="module")
+def north_east(tmp_path_factory) -> Path:
+    """The project copied to a scratch folder, the study's demo data written, the pipeline run
+    with the study's configuration."""
+    work = make_workdir(tmp_path_factory.mktemp("north_east") / "work")
+    demo = load_demo_study(work / STUDY, work)
+    Generator(
+        demo.reference,
+        work / "config/survey.yaml",
+        impact_yaml=demo.impact,
+        window=demo.window,
+        authorities=demo.authorities,
+    ).run(work / "data/raw", work / "generated_config")
+    run([str(BIN / "snakemake"), "--cores", "2", "--configfile", str(STUDY / "config.yaml")], work)
+    return work
+
+
+def _text(path: Path) -> str:
+    """A page's visible text, whitespace collapsed."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", path.read_text(encoding="utf-8"), flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def test_the_study_configs_describe_the_generated_exports(north_east: Path) -> None:
+    for slug in ("south_tyneside", "sunderland"):
+        written = (north_east / "generated_config" / f"{slug}.yaml").read_text(encoding="utf-8")
+        committed = (ROOT / STUDY / "authorities" / f"{slug}.yaml").read_text(encoding="utf-8")
+        assert written == committed, slug
+
+
+def test_the_comparison_holds_the_two_las_and_their_region(north_east: Path) -> None:
+    metrics = pd.read_csv(north_east / "results/tables/oversight_metrics.csv", dtype=str)
+    assert set(metrics["la_code"]) == {*LAS, REGION_CODE}
+    assert set(metrics["period"].str[:7]) == {"2023-24"}
+    change = pd.read_csv(north_east / "results/tables/oversight_change.csv", dtype=str)
+    assert set(change["la_code"]) <= {*LAS, REGION_CODE}
+    received = pd.read_csv(north_east / "results/tables/data_received.csv")
+    assert set(received["las"]) == {2}
+
+
+def test_the_report_names_the_study(north_east: Path) -> None:
+    report = _text(north_east / "results/report/index.html")
+    for name in [*LAS.values(), REGION]:
+        assert name in report
+    assert "2023-24" in report
+    for code, name in LAS.items():
+        annex = _text(north_east / f"results/report/la/{code}.html")
+        assert name in annex and REGION in annex
+    assert sorted(p.stem for p in (north_east / "results/report/la").glob("*.html")) == sorted(LAS)
+
+
+def test_nothing_of_the_bundled_study_leaks(north_east: Path) -> None:
+    pages = [north_east / "results/report/index.html"]
+    pages += sorted((north_east / "results/report/la").glob("*.html"))
+    for page in pages:
+        text = _text(page).replace(KPIS_TITLE, "")
+        for leak in LEAKS:
+            assert leak not in text, (page.name, leak)
+        assert not re.search(r"\b(19|Nineteen|nineteen) (local authorities|LAs|areas)\b", text)
+    for table in sorted((north_east / "results/tables").glob("*.csv")):
+        content = table.read_text(encoding="utf-8")
+        for leak in LEAKS:
+            assert leak not in content, (table.name, leak)
+    findings = (north_east / "results/report/findings.json").read_text(encoding="utf-8")
+    assert "South East" not in findings and "E12000008" not in findings
+    truth = load_yaml(north_east / "data/raw/demo_truth.json")
+    assert truth["period"] == ["2023-04-01", "2024-03-31"]
