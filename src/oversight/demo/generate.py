@@ -87,10 +87,6 @@ class Generator:
     def _reference_slugs(self) -> list[str]:
         return [slugify(r["la_name"]) for r in self.ref]
 
-    def slugs(self) -> list[str]:
-        """The slugs of the LAs this generator writes."""
-        return [p.slug for p in self.plans]
-
     def run(
         self, raw_root: Path, config_dir: Path | None = None, only: list[str] | None = None
     ) -> dict[str, Any]:
