@@ -20,6 +20,7 @@ import pandas as pd
 from oversight.compare.metrics import definitions
 from oversight.disclosure.publish import METRIC_NUMBERS, as_numbers
 from oversight.disclosure.suppress import SYMBOL
+from oversight.figures.ids import funnel_id, rank_id
 from oversight.report import (
     findings_exclusions,
     findings_focus,
@@ -108,7 +109,7 @@ def _spread(tables: Tables, ctx: Context, metric: str, fid: str, section: str) -
     label = definitions()[metric]["label"]
     las, region = _year_rows(tables, ctx, metric)
     shown = las.dropna(subset=["value"])
-    figures = _figs(ctx, f"FIG-FUNNEL-{metric}", f"FIG-RANK-{metric}")
+    figures = _figs(ctx, funnel_id(metric), rank_id(metric))
     if shown.empty:
         text = f"{label}: no LA-level figures could be published for {ctx.year}."
         return Finding(fid, section, label, text, ["TAB-METRICS"], figures)

@@ -10,6 +10,7 @@ import pandas as pd
 
 from oversight.compare.metrics import definitions
 from oversight.disclosure.publish import as_numbers
+from oversight.figures.ids import impact_event_id, impact_its_id
 
 # Imported whole: the findings module lists these builders and they use its types.
 from oversight.report import findings as fnd
@@ -49,7 +50,7 @@ def impact_finding(tables: fnd.Tables, ctx: fnd.Context, metric: str, fid: str) 
     label = definitions()[metric]["label"]
     did = tables.get("impact_did")
     its = tables.get("impact_its")
-    figures = fnd._figs(ctx, f"FIG-IMPACT-EVENT-{metric}", f"FIG-IMPACT-ITS-{metric}")
+    figures = fnd._figs(ctx, impact_event_id(metric), impact_its_id(metric))
     row = None if did is None else did[did["metric"] == metric]
     if row is None or row.empty:
         text = f"{label}: the impact estimates are not available."
