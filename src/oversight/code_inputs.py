@@ -159,6 +159,12 @@ def lazy_table(package: str, src: Path) -> dict[str, str]:
     return table
 
 
+def _parents(name: str) -> list[str]:
+    """The packages above the dotted module ``name``, outermost first."""
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
 def reached_files(script: Path, src: Path, package: str = PACKAGE) -> list[Path]:
     """Every file of ``package`` under ``src`` that running ``script`` imports or reads.
 
@@ -181,7 +187,8 @@ def reached_files(script: Path, src: Path, package: str = PACKAGE) -> list[Path]
                 parent, _, attr = name.rpartition(".")
                 home = lazy_table(parent, src).get(attr)
                 if home is not None:
-                    todo.append(home)
+                    # Python imports the defining module's parent packages first.
+                    todo += [home, *_parents(home)]
                 continue
             files.add(path)
             imports, explicit, data = _module_deps(path, name, src)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from oversight.compare.comparison import COLUMNS
-from oversight.figures.run import headline_metrics
+from oversight.figures.run.figures import headline_metrics
 from oversight.stats import funnel_limits, wilson_ci
 
 REGION_CODE = "E12000008"  # the South East's GSS code, as in config/config.yaml

@@ -12,7 +12,7 @@ from oversight.figures.funnel import funnel_plot
 from oversight.figures.grades import grade_distribution
 from oversight.figures.links import link_plot
 from oversight.figures.rank import caterpillar_plot
-from oversight.figures.run import build_all, headline_metrics
+from oversight.figures.run.figures import build_all, headline_metrics
 from oversight.figures.style import (
     DPI,
     FLAG_STYLES,

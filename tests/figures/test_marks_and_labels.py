@@ -23,7 +23,7 @@ from oversight.figures.funnel import MAX_FUNNEL_LABELS, funnel_plot
 from oversight.figures.grades import grade_distribution
 from oversight.figures.labels import LABEL_GID
 from oversight.figures.links import link_plot
-from oversight.figures.run import build_all
+from oversight.figures.run.figures import build_all
 from oversight.figures.style import DPI, EDGE, MARK_SIZE, Marks, finish, marks_for, save
 from oversight.figures.survey import diverging_figure
 from oversight.figures.trend import trend_small_multiples

@@ -9,7 +9,7 @@
 - :mod:`oversight.coding.refi`: REFI-QDA codebook (.qdc) and project (.qdpx) exchange, CSV import.
 - :mod:`oversight.coding.inspectors`: how often Ofsted's "what needs to improve" raises
   management oversight or supervision, by overall grade.
-- :mod:`oversight.coding.run`: the coding rule as one function (:func:`run_coding`).
+- :mod:`oversight.coding.run.coding`: the coding rule as one function (:func:`run_coding`).
 
 Names are imported on first use (oversight.lazy).
 """
@@ -34,7 +34,7 @@ _EXPORTS = {
     "exemplars": "oversight.coding.quotes",
     "load_codebook": "oversight.coding.codebook",
     "parse_codebook": "oversight.coding.codebook",
-    "run_coding": "oversight.coding.run",
+    "run_coding": "oversight.coding.run.coding",
     "split_sentences": "oversight.coding.coder",
     "units_from_inspections": "oversight.coding.coder",
     "units_from_survey": "oversight.coding.coder",

@@ -1,8 +1,8 @@
 """The comparison stage (``rules/compare.smk``): per-LA metric counts, the regional
 comparison and the unit-level model.
 
-Each rule of ``rules/compare.smk`` is one function of :mod:`oversight.compare.run`, imported
-on first use (oversight.lazy).
+Each rule of ``rules/compare.smk`` is one function, in its own module of
+:mod:`oversight.compare.run` (``run/<rule>.py``), imported on first use (oversight.lazy).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from oversight.lazy import attribute
 
 # Each public name and the module that defines it.
 _EXPORTS = {
-    "run_comparison": "oversight.compare.run",
-    "run_metrics_la": "oversight.compare.run",
-    "run_oversight_model": "oversight.compare.run",
+    "run_comparison": "oversight.compare.run.comparison",
+    "run_metrics_la": "oversight.compare.run.metrics_la",
+    "run_oversight_model": "oversight.compare.run.oversight_model",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -9,8 +9,8 @@ from oversight.lazy import attribute
 
 # Each rule's function and the module that defines it, imported on first use.
 _EXPORTS = {
-    "run_publish_metrics": "oversight.disclosure.run",
-    "run_publish_tables": "oversight.disclosure.run",
+    "run_publish_metrics": "oversight.disclosure.run.publish_metrics",
+    "run_publish_tables": "oversight.disclosure.run.publish_tables",
 }
 __all__ = sorted(_EXPORTS)
 

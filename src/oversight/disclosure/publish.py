@@ -7,11 +7,13 @@ summarises the ingest ledger for the report. Pure functions: frames in, frames o
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from oversight.config import load_checked
 from oversight.disclosure.audit import audit
 from oversight.disclosure.relations import relations_for
 from oversight.disclosure.secondary import Band, primary_cells, secondary_by_relations
@@ -235,3 +237,8 @@ def read_published_metrics(path: str) -> pd.DataFrame:
         if col in frame:
             frame[col] = frame[col].replace(SYMBOL, np.nan)
     return frame
+
+
+def load_catalogue(path: str | Path) -> dict[str, Any]:
+    """The published tables' catalogue (``config/tables.yaml``), checked against its schema."""
+    return load_checked(path, "tables.schema.yaml")["tables"]

@@ -13,8 +13,8 @@ from oversight.lazy import attribute
 
 # Each public name and the module that defines it.
 _EXPORTS = {
-    "run_figures": "oversight.figures.run",
-    "run_link_figures": "oversight.figures.run",
+    "run_figures": "oversight.figures.run.figures",
+    "run_link_figures": "oversight.figures.run.link_figures",
 }
 __all__ = sorted(_EXPORTS)
 

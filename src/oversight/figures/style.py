@@ -1,5 +1,6 @@
 """The one style every figure shares: palette, figure and axes helpers, the figure's spec
-(ID, caption, alt text), the marks an image carries, and finishing and saving.
+(ID, caption, alt text), the marks an image carries, and finishing and saving (with the
+manifest that lists the saved figures).
 
 Design for accessibility: the Okabe-Ito colour-blind-safe palette throughout, and every
 distinction that colour makes is also made by marker shape, line style or hatching, so
@@ -15,7 +16,7 @@ from __future__ import annotations
 import functools
 import io
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -32,7 +33,7 @@ import matplotlib.transforms
 import pandas as pd
 from matplotlib.figure import Figure
 
-from oversight.artefacts import atomic_path
+from oversight.artefacts import atomic_path, write_json
 from oversight.compare.metrics import definitions
 from oversight.config import load_yaml
 from oversight.figures.labels import place_labels
@@ -394,3 +395,8 @@ def save(fig: Figure, spec: FigureSpec, out_dir: str | Path, marks: Marks) -> di
             )
     plt.close(fig)
     return {"id": spec.id, "caption": spec.caption, "alt": spec.alt, "svg": svg, "png": png}
+
+
+def write_manifest(entries: Iterable[dict[str, str]], manifest: str | Path) -> None:
+    """The figures' manifest (ID, caption, alt text, file names), by ID."""
+    write_json(sorted(entries, key=lambda m: m["id"]), manifest)

@@ -8,7 +8,7 @@ from oversight.lazy import attribute
 
 # Each rule's function and the module that defines it, imported on first use.
 _EXPORTS = {
-    "run_hypothesis": "oversight.hypothesis.run",
+    "run_hypothesis": "oversight.hypothesis.run.hypothesis",
 }
 __all__ = sorted(_EXPORTS)
 

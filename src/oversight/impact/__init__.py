@@ -8,7 +8,7 @@ from oversight.lazy import attribute
 
 # Each rule's function and the module that defines it, imported on first use.
 _EXPORTS = {
-    "run_impact": "oversight.impact.run",
+    "run_impact": "oversight.impact.run.impact",
 }
 __all__ = sorted(_EXPORTS)
 

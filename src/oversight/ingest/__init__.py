@@ -9,7 +9,7 @@ from oversight.lazy import attribute
 
 # Each public name and the module that defines it, imported on first use (PEP 562).
 _EXPORTS = {
-    "run_ingest": "oversight.ingest.run",
+    "run_ingest": "oversight.ingest.run.ingest",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -1,8 +1,8 @@
 """The published stage (``rules/published.smk``): DfE releases, Ofsted inspection reports
 and the network's own questions answered from them.
 
-Each rule of ``rules/published.smk`` is one function of :mod:`oversight.published.run`, imported
-on first use (oversight.lazy).
+Each rule of ``rules/published.smk`` is one function, in its own module of
+:mod:`oversight.published.run` (``run/<rule>.py``), imported on first use (oversight.lazy).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from oversight.lazy import attribute
 
 # Each public name and the module that defines it.
 _EXPORTS = {
-    "run_inspections": "oversight.published.run",
-    "run_kpis": "oversight.published.run",
-    "run_release_diff": "oversight.published.run",
+    "run_inspections": "oversight.published.run.inspections",
+    "run_kpis": "oversight.published.run.kpis",
+    "run_release_diff": "oversight.published.run.release_diff",
 }
 __all__ = sorted(_EXPORTS)
 

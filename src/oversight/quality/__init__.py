@@ -1,8 +1,8 @@
 """The quality stage (``rules/quality.smk``): links between an LA's datasets, the ledger,
 which datasets the regional analyses leave out, and the data-quality pages.
 
-Each rule of ``rules/quality.smk`` is one function of :mod:`oversight.quality.run`, imported
-on first use (oversight.lazy).
+Each rule of ``rules/quality.smk`` is one function, in its own module of
+:mod:`oversight.quality.run` (``run/<rule>.py``), imported on first use (oversight.lazy).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from oversight.lazy import attribute
 
 # Each public name and the module that defines it.
 _EXPORTS = {
-    "run_ledger": "oversight.quality.run",
-    "run_links": "oversight.quality.run",
-    "run_quality_index": "oversight.quality.run",
-    "run_quality_page": "oversight.quality.run",
+    "run_ledger": "oversight.quality.run.ledger",
+    "run_links": "oversight.quality.run.links",
+    "run_quality_index": "oversight.quality.run.quality_index",
+    "run_quality_page": "oversight.quality.run.quality_page",
 }
 __all__ = sorted(_EXPORTS)
 

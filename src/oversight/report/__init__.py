@@ -12,10 +12,10 @@ from oversight.lazy import attribute
 
 # Each public name and the module that defines it.
 _EXPORTS = {
-    "run_exports": "oversight.report.run",
-    "run_provenance": "oversight.report.run",
-    "run_publication": "oversight.report.run",
-    "run_report": "oversight.report.run",
+    "run_exports": "oversight.report.run.exports",
+    "run_provenance": "oversight.report.run.provenance",
+    "run_publication": "oversight.report.run.publication",
+    "run_report": "oversight.report.run.report",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -1,17 +1,9 @@
-"""The report rules as one function each.
-
-- :func:`run_report`: the findings, the HTML report, one annex page per LA, and the PDF.
-- :func:`run_exports`: every published table in one Excel workbook, with a notes sheet.
-- :func:`run_provenance`: every figure, table and document ID traced to the job that made it.
-- :func:`run_publication`: every output classed by audience, the public ones packed.
-"""
+"""Rule ``report`` as one function: the findings, the HTML report, one annex page per LA,
+and the PDF."""
 
 from __future__ import annotations
 
-import json
-import logging
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,40 +12,25 @@ import pandas as pd
 
 from oversight import artefacts
 from oversight.config import load_checked, load_yaml
-from oversight.provenance import Artefact, assemble, check_outputs, code_version
+from oversight.provenance import code_version
 from oversight.quality.links import Limits
 from oversight.report import annex as anx
 from oversight.report import bulletin, marking, messages, render
 from oversight.report import findings as fnd
 from oversight.report import recommendations as recs
 from oversight.report.appendix import appendix_views
-from oversight.report.exports import sheet_table, workbook_notes, write_workbook
 from oversight.report.methods import (
     adopters_text,
     code_version_text,
     methods_section,
 )
 from oversight.report.pdf import html_to_pdf
-from oversight.report.publication import Output, bundle, classify, relative
-
-Paths = Iterable[str | Path]
-# The report's documents in results/provenance.json: ID, caption.
-DOCUMENTS = {
-    "html": ("REPORT-HTML", "The regional report (HTML)"),
-    "pdf": ("REPORT-PDF", "The regional report (PDF)"),
-    "xlsx": ("REPORT-XLSX", "Every published table in one workbook"),
-    "findings": ("REPORT-FINDINGS", "The findings with their IDs"),
-}
+from oversight.report.run.reading import Paths, read_json
 
 
 def read_tables(paths: Paths) -> dict[str, pd.DataFrame]:
     """The published tables by name (file stem), read exactly as written."""
     return {Path(p).stem: artefacts.read_text_table(p) for p in paths}
-
-
-def read_json(path: str | Path) -> Any:
-    """A JSON file's content."""
-    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def read_neighbours(
@@ -229,98 +206,3 @@ def run_report(
     pdf_html = anx.with_annexes(render.render_report(*args, for_pdf=True, bulletin=bull), part)
     with artefacts.atomic_path(pdf) as tmp:
         tmp.write_bytes(html_to_pdf(pdf_html))
-
-
-def run_exports(
-    *,
-    tables: Paths,
-    catalogue: str | Path,
-    title: str,
-    min_count: int,
-    survey_min_n: int,
-    demo: bool,
-    xlsx: str | Path,
-) -> None:
-    """Every published table, in config/tables.yaml's order, as one sheet of the workbook
-    ``xlsx``, after a notes sheet (what ``c`` hides, rounding, provenance, the data)."""
-    specs = load_checked(catalogue, "tables.schema.yaml")["tables"]
-    paths = {Path(f).stem: f for f in tables}
-    sheets = [
-        sheet_table(name, spec, artefacts.read_text_table(paths[name]), demo)
-        for name, spec in specs.items()
-    ]
-    write_workbook(sheets, workbook_notes(min_count, survey_min_n, demo), title, xlsx)
-
-
-def provenance_items(
-    tables: Mapping[str, str | Path],
-    specs: Mapping[str, Mapping[str, Any]],
-    manifests: Paths,
-    documents: Mapping[str, str | Path],
-    annexes: Paths,
-) -> list[Artefact]:
-    """Every traced ID: each published table (``tables`` by name), each figure in the
-    manifests, the report's documents (``documents`` keyed as :data:`DOCUMENTS`) and the
-    annex pages."""
-    items = [
-        Artefact(spec["id"], str(tables[name]), spec["title"], "table")
-        for name, spec in specs.items()
-    ]
-    for manifest in manifests:
-        fig_dir = Path(manifest).parent
-        for entry in read_json(manifest):
-            path = (fig_dir / entry["svg"]).as_posix()
-            items.append(Artefact(entry["id"], path, entry["caption"], "figure"))
-    items += [
-        Artefact(key, str(documents[name]), caption, "document")
-        for name, (key, caption) in DOCUMENTS.items()
-    ]
-    items += [
-        Artefact(f"ANNEX-{Path(p).stem}", str(p), f"Annex page for {Path(p).stem}", "document")
-        for p in annexes
-    ]
-    return items
-
-
-def run_provenance(
-    *,
-    records: Paths,
-    tables: Paths,
-    catalogue: str | Path,
-    manifests: Paths,
-    html: str | Path,
-    pdf: str | Path,
-    xlsx: str | Path,
-    findings: str | Path,
-    annexes: Paths,
-    out: str | Path,
-) -> None:
-    """results/provenance.json: each table, figure and document ID with the job records
-    (``records``, one per job) that made it and its inputs."""
-    jobs = [read_json(p) for p in records]
-    # After an interrupted run, never record hashes of outputs that are no longer there.
-    check_outputs(jobs)
-    specs = load_checked(catalogue, "tables.schema.yaml")["tables"]
-    documents = {"html": html, "pdf": pdf, "xlsx": xlsx, "findings": findings}
-    items = provenance_items(
-        {Path(p).stem: p for p in tables}, specs, manifests, documents, annexes
-    )
-    artefacts.write_json(assemble(jobs, items), out)
-
-
-def run_publication(*, outputs: Paths, catalogue: str | Path, out: str | Path) -> list[Output]:
-    """Class every output under results/ by audience (config/publication.yaml) and pack the
-    public ones into ``out`` (at the top of results/) with their manifest; returns the packed
-    outputs."""
-    classes = load_checked(catalogue, "publication.schema.yaml")
-    results = Path(out).parent
-    classified = classify([relative(p, results) for p in outputs], classes)
-    public = bundle(classified, results, Path(out))
-    counts = Counter(o.audience for o in classified)
-    logging.info(
-        "%d outputs under results/: %s; %d public files packed",
-        len(classified),
-        ", ".join(f"{counts[a]} {a}" for a in ("public", "network", "secure")),
-        len(public),
-    )
-    return public

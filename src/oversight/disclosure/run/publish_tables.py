@@ -1,37 +1,22 @@
-"""The disclosure stage's rules as functions: ``run_publish_metrics`` (rule
-``publish_metrics``) and ``run_publish_tables`` (rule ``publish_tables``).
-
-Each published table passes the attacker's audit before it is written: a hidden count that
-can be worked out stops the job with :class:`~oversight.errors.DisclosureError`.
-"""
+"""Rule ``publish_tables`` as one function: every other published table with disclosure
+control applied against the published metrics, each audited before it is written (a hidden
+count that can be worked out stops the job with :class:`~oversight.errors.DisclosureError`)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from oversight import artefacts
-from oversight.config import load_checked
-from oversight.disclosure.publish import check_published, data_received, metric_counts, publish
+from oversight.disclosure.publish import check_published, data_received, load_catalogue, publish
 from oversight.quality.exclusions import table as exclusions_table
 from oversight.report.marking import mark_table
 
 # Tables made here from the ingest ledger rather than read from an analysis table.
 FROM_LEDGER = {"data_received": data_received, "data_exclusions": exclusions_table}
-
-
-def load_catalogue(path: str | Path) -> dict[str, Any]:
-    """The published tables' catalogue (``config/tables.yaml``), checked against its schema."""
-    return load_checked(path, "tables.schema.yaml")["tables"]
-
-
-def read_metrics(path: str | Path) -> pd.DataFrame:
-    """The regional metrics table before disclosure control (LA codes and breakdowns text)."""
-    return pd.read_csv(path, dtype={"la_code": str, "breakdown": str})
 
 
 def by_stem(paths: Iterable[str | Path]) -> dict[str, str | Path]:
@@ -47,32 +32,6 @@ def analysis_table(
     if name in FROM_LEDGER:
         return FROM_LEDGER[name](artefacts.read_ledger(ledger))
     return artefacts.read_counts(sources[name])
-
-
-def run_publish_metrics(
-    *,
-    metrics: str | Path,
-    catalogue: str | Path,
-    out: str | Path,
-    region_code: str,
-    low: int,
-    high: int,
-    min_width: int,
-    demo: bool,
-) -> None:
-    """The metrics table with disclosure control applied, for publication (``out``), and the
-    attacker's audit of it: counts from ``low`` to ``high`` hidden, none recoverable to
-    fewer than ``min_width`` values; marked as synthetic in a ``demo`` run."""
-    spec = load_catalogue(catalogue)["oversight_metrics"]
-    table = read_metrics(metrics)
-    band = {"low": low, "high": high, "min_width": min_width}
-    shown = publish("oversight_metrics", table, spec, region_code, **band)
-    summary = check_published(
-        "oversight_metrics", shown, spec, region_code, metric_counts(table), **band
-    )
-    # Counts of cells only, no values: safe to keep beside the published tables.
-    logging.getLogger("publish metrics").info("disclosure audit passed: %s", summary)
-    artefacts.write_csv(mark_table(shown, spec, demo), out)
 
 
 def run_publish_tables(

@@ -1,9 +1,6 @@
-"""The survey rules as one function each.
-
-- :func:`run_questionnaire`: the common questionnaire (HTML and PDF) and its import template.
-- :func:`run_survey_analysis`: the analysis of the returns across the region (response
-  counts, construct scores, reliability, roles, waves) and the diverging survey figure.
-"""
+"""Rule ``survey_analysis`` as one function: the analysis of the returns across the region
+(response counts, construct scores, reliability, roles, waves) and the diverging survey
+figure."""
 
 from __future__ import annotations
 
@@ -13,22 +10,19 @@ from pathlib import Path
 import pandas as pd
 
 from oversight import artefacts
+from oversight.figures.ids import SURVEY_ID
+from oversight.figures.style import FigureSpec, marks_for, save
+from oversight.figures.survey import diverging_data, diverging_figure
 from oversight.quality.exclusions import drop_for, unreliable
-from oversight.report.pdf import html_to_pdf
-from oversight.survey.instrument import import_template, load_instrument, render_questionnaire
-
-
-def run_questionnaire(
-    *, instrument: str | Path, title: str, html: str | Path, pdf: str | Path, xlsx: str | Path
-) -> None:
-    """The questionnaire of ``instrument`` (config/survey.yaml) as HTML and PDF, and the
-    workbook LAs fill in to import their returns."""
-    items = load_instrument(instrument)
-    page = render_questionnaire(items, title=title)
-    artefacts.write_text(page, html)
-    with artefacts.atomic_path(pdf) as tmp:
-        tmp.write_bytes(html_to_pdf(page))
-    artefacts.write_xlsx(import_template(items), xlsx)
+from oversight.survey.analysis import (
+    compare_roles,
+    construct_alpha,
+    construct_scores,
+    la_breakdown,
+    response_counts,
+    wave_comparison,
+)
+from oversight.survey.instrument import load_instrument
 
 
 def eligible_staff(supervision: Iterable[str | Path], bad: pd.DataFrame) -> pd.DataFrame:
@@ -64,19 +58,6 @@ def run_survey_analysis(
     practitioners (``roles``) and the waves (``waves``); the figure goes beside ``svg`` (SVG
     and PNG) and its entry to ``manifest``.
     """
-    # Imported here: the questionnaire job needs neither statsmodels nor matplotlib.
-    from oversight.figures.ids import SURVEY_ID
-    from oversight.figures.style import FigureSpec, marks_for, save
-    from oversight.figures.survey import diverging_data, diverging_figure
-    from oversight.survey.analysis import (
-        compare_roles,
-        construct_alpha,
-        construct_scores,
-        la_breakdown,
-        response_counts,
-        wave_comparison,
-    )
-
     items = load_instrument(instrument)
     bad = unreliable(artefacts.read_ledger(ledger))
     long = pd.concat([pd.read_parquet(p) for p in survey], ignore_index=True)

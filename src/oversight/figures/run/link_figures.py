@@ -1,11 +1,11 @@
-"""The figure rules: every comparison figure of the published metrics (``run_figures``), and
-the figures that set them beside the DfE indicators and the network's questions
-(``run_link_figures``). Each writes its images (SVG and PNG) beside its manifest."""
+"""Rule ``link_figures`` as one function: the figures that set the oversight metrics beside
+the DfE indicators and the network's questions, each written as SVG and PNG beside its
+manifest, and the network minutes' matches with the data."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +13,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from oversight import artefacts
-from oversight.compare.metrics import definitions
 from oversight.config import load_yaml
 from oversight.disclosure.publish import read_published_metrics
-from oversight.figures.funnel import funnel_plot
-from oversight.figures.grades import grade_distribution
-from oversight.figures.ids import S47, TREND_METRIC, headlines
+from oversight.figures.ids import S47
 from oversight.figures.links import link_plot
 from oversight.figures.network import (
     dfe_marks,
@@ -26,57 +23,9 @@ from oversight.figures.network import (
     kpi_time_series,
     latest_dot_plot,
 )
-from oversight.figures.rank import caterpillar_plot
-from oversight.figures.style import FigureSpec, Marks, marks_for, save
-from oversight.figures.trend import trend_small_multiples
+from oversight.figures.style import FigureSpec, Marks, marks_for, save, write_manifest
 from oversight.published.network import load_network, minutes_table
 from oversight.published.network import minutes as stated_minutes
-
-Drawn = tuple[Figure, FigureSpec]
-
-
-def headline_metrics() -> list[str]:
-    """The headline metrics of config/metrics.yaml, drawn as funnels and ranked charts."""
-    return headlines(definitions())
-
-
-def build_all(
-    table: pd.DataFrame, period: str, names: Mapping[str, str] | None = None
-) -> list[Drawn]:
-    """Funnel and caterpillar plots of every headline metric, the monthly trend and the
-    regional grade distribution."""
-    figures: list[Drawn] = []
-    for metric in headline_metrics():
-        figures.append(funnel_plot(table, metric, period, names))
-        figures.append(caterpillar_plot(table, metric, period, names))
-    figures.append(trend_small_multiples(table, TREND_METRIC, names))
-    figures.append(grade_distribution(table, period, names))
-    return figures
-
-
-def write_manifest(entries: Iterable[dict[str, str]], manifest: str | Path) -> None:
-    """The figures' manifest (ID, caption, alt text, file names), by ID."""
-    artefacts.write_json(sorted(entries, key=lambda m: m["id"]), manifest)
-
-
-def run_figures(
-    *,
-    metrics: str | Path,
-    manifest: str | Path,
-    year: str,
-    names: Mapping[str, str],
-    demo: bool,
-) -> list[dict[str, str]]:
-    """Rule ``figures``: the comparison figures of the published metrics table ``metrics``
-    for the study ``year`` (``names``: LA and region code to name), each saved as SVG and PNG
-    beside ``manifest``, which lists them. ``demo`` marks every image as synthetic data.
-    Returns the manifest's entries."""
-    table = read_published_metrics(metrics)
-    out_dir = Path(manifest).parent
-    marks = marks_for("comparison", bool(demo), period=year)
-    entries = [save(fig, spec, out_dir, marks) for fig, spec in build_all(table, year, names)]
-    write_manifest(entries, manifest)
-    return entries
 
 
 def _years(kpis: pd.DataFrame, indicator: str) -> list[int]:

@@ -1,0 +1,1 @@
+"""The rules of rules/coding.smk as functions, one module per rule."""

@@ -1,0 +1,1 @@
+"""The rules of rules/compare.smk as functions, one module per rule."""

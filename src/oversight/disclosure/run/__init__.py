@@ -1,0 +1,1 @@
+"""The rules of rules/disclosure.smk as functions, one module per rule."""

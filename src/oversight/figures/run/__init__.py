@@ -1,0 +1,1 @@
+"""The rules of rules/figures.smk as functions, one module per rule."""

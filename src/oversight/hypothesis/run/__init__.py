@@ -1,0 +1,1 @@
+"""The rules of rules/hypothesis.smk as functions, one module per rule."""

@@ -1,0 +1,1 @@
+"""The rules of rules/impact.smk as functions, one module per rule."""
