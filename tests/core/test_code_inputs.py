@@ -122,6 +122,30 @@ def test_a_name_taken_from_a_lazy_package_brings_only_its_module(tmp_path: Path)
     ]
 
 
+def test_a_lazy_export_from_a_subpackage_brings_the_subpackage(tmp_path: Path) -> None:
+    """A name exported from a module of a subpackage (``run/<rule>.py``) brings that
+    module and the subpackage's ``__init__``, which Python imports first, and no sibling."""
+    src = tmp_path / "src"
+    _write(src, "oversight/__init__.py", "")
+    _write(
+        src,
+        "oversight/stage/__init__.py",
+        '_EXPORTS = {"run_a": "oversight.stage.run.a", "run_b": "oversight.stage.run.b"}\n',
+    )
+    _write(src, "oversight/stage/run/__init__.py", '"""Rules."""\n')
+    _write(src, "oversight/stage/run/a.py", "")
+    _write(src, "oversight/stage/run/b.py", "import oversight.heavy\n")
+    _write(src, "oversight/heavy.py", "")
+    _write(tmp_path, "a.py", "from oversight.stage import run_a\n")
+    got = [p.relative_to(src).as_posix() for p in reached_files(tmp_path / "a.py", src)]
+    assert got == [
+        "oversight/__init__.py",
+        "oversight/stage/__init__.py",
+        "oversight/stage/run/__init__.py",
+        "oversight/stage/run/a.py",
+    ]
+
+
 def test_a_lazy_package_imported_whole_brings_every_module(tmp_path: Path) -> None:
     src = tmp_path / "src"
     _lazy_package(src)
