@@ -1,4 +1,5 @@
-"""What the report's rules read back: JSON artefacts (figure manifests, job records)."""
+"""What several report rules share: how they take a list of files, and how they read back JSON
+artefacts (figure manifests, job records)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+# A rule's list of input files, as Snakemake gives it.
 Paths = Iterable[str | Path]
 
 
