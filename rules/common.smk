@@ -24,6 +24,14 @@ RESULTS = config["paths"]["results"]
 AUTHORITIES = config["authorities"]
 DATASETS = config["datasets"]
 STUDY = config["study"]
+# The folder of the LA configurations (one <slug>.yaml each).
+AUTH_DIR = config["paths"].get("authorities", "config/authorities")
+# The impact analysis plan and which LAs adopted the templates when.
+IMPACT_PLAN = config["paths"].get("impact", "config/impact.yaml")
+# The hypothesis as registered before the data.
+HYPOTHESIS_PLAN = config["paths"].get("hypothesis", "config/hypothesis.yaml")
+# The analysts' text of the report (summary, about, methods, limitations).
+REPORT_TEXT = config["paths"].get("report_text", "config/report.yaml")
 # The one software environment of every rule (--sdm conda), relative to rules/; what a rule
 # needs of memory and time unless it declares more is in the profiles (default-resources).
 ENV = "../environment.yml"
@@ -32,9 +40,7 @@ CATALOG = Catalog.load({"interim": INTERIM, "results": RESULTS})
 path = CATALOG.path
 # A demo run (the demo manifest exists) marks every artefact as synthetic (oversight.report.marking).
 DEMO = Path(config["privacy"]["demo_manifest"]).exists()
-AUTH_CONFIGS = {
-    la: oc.load_authority(f"config/authorities/{la}.yaml") for la in AUTHORITIES
-}
+AUTH_CONFIGS = {la: oc.load_authority(f"{AUTH_DIR}/{la}.yaml") for la in AUTHORITIES}
 METRICS = metric_definitions()
 YEAR = periods(STUDY["period_start"], STUDY["period_end"])[0].label
 LA_NAMES = {

@@ -8,7 +8,7 @@ rule hypothesis:
         supervision=path("dataset", dataset="supervision", la=AUTHORITIES),
         survey=path("dataset", dataset="survey", la=AUTHORITIES),
         segments=path("coding_segments"),
-        plan="config/hypothesis.yaml",
+        plan=HYPOTHESIS_PLAN,
         instrument="config/survey.yaml",
         codebook="config/codebook.yaml",
         ledger=path("ledger"),

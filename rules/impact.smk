@@ -1,7 +1,8 @@
 # Phase 2: the impact of the part 1 and part 2 templates on the monthly outcomes, per LA
 # (interrupted time series) and across LAs adopting at different times (staggered
-# difference-in-differences), as the analysis plan in config/impact.yaml sets out.
-IMPACT = oc.load_checked("config/impact.yaml", "impact.schema.yaml")
+# difference-in-differences), as the analysis plan sets out (paths.impact: config/impact.yaml
+# unless the study names another).
+IMPACT = oc.load_checked(IMPACT_PLAN, "impact.schema.yaml")
 IMPACT_OUTCOMES = list(IMPACT["plan"]["outcomes"])
 IMPACT_FIGURES = [figure_ids.impact_event_id(m) for m in IMPACT_OUTCOMES] + [
     figure_ids.impact_its_id(m) for m in IMPACT_OUTCOMES
@@ -11,7 +12,7 @@ IMPACT_FIGURES = [figure_ids.impact_event_id(m) for m in IMPACT_OUTCOMES] + [
 rule impact:
     input:
         series=path("impact_series", la=AUTHORITIES),
-        plan="config/impact.yaml",
+        plan=IMPACT_PLAN,
         ledger=path("ledger"),
         code=code("impact"),
     output:

@@ -4,7 +4,7 @@
 
 rule ingest:
     input:
-        config="config/authorities/{la}.yaml",
+        config=f"{AUTH_DIR}/{{la}}.yaml",
         survey="config/survey.yaml",
         # The folder, not its files: Snakemake's log lists every input by name. Its mtime
         # is ignored (a file no path names would rerun ingest); params.raw_fingerprint

@@ -1,7 +1,14 @@
 # Published data: DfE releases to the kpis dataset and table, what changed between releases,
 # and the Ofsted inspection reports to the inspections dataset.
+from oversight.published.report_files import study_reports
+
 PUBLISHED = oc.load_yaml(Path("config/published.yaml"))
-OFSTED_REPORTS = sorted(str(p) for p in Path(f"{RAW}/published/ofsted").glob("*.txt"))
+
+
+# Only the study LAs' reports: the folder may hold others (oversight.published.report_files).
+OFSTED_REPORTS = study_reports(
+    f"{RAW}/published/ofsted", config["paths"]["la_reference"]
+)
 
 
 rule kpis:

@@ -58,7 +58,7 @@ rule ledger:
 
 rule quality_page:
     input:
-        config="config/authorities/{la}.yaml",
+        config=f"{AUTH_DIR}/{{la}}.yaml",
         rejects=path("rejects", dataset=DATASETS),
         ledger=path("la_ledger"),
         notes=path("notes"),

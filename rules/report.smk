@@ -15,12 +15,12 @@ rule report:
         manifests=list(FIGURE_MANIFESTS.values()),
         catalogue="config/tables.yaml",
         recommendations="config/recommendations.yaml",
-        text="config/report.yaml",
+        text=REPORT_TEXT,
         glossary="config/glossary.yaml",
         # read by the network findings (oversight.published.network): the minutes and the KPIs
         network="config/network.yaml",
         published="config/published.yaml",
-        impact="config/impact.yaml",
+        impact=IMPACT_PLAN,
         templates=sorted(str(p) for p in Path("report_templates/report").glob("*.j2"))
         + ["report_templates/_style.css.j2"],
         neighbours=f"{RAW}/{PUBLISHED['neighbours']['path']}",

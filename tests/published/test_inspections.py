@@ -16,6 +16,7 @@ import pytest
 
 from oversight.published import inspections as ins
 from oversight.published import report_parser as parser
+from oversight.published.report_files import normalise_la_name, study_reports
 from oversight.published.report_layout import JUDGEMENTS, SECTION_ORDER
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -376,10 +377,10 @@ def test_frame_falls_back_to_the_name_when_the_urn_is_unknown(frame, reports, se
     no_urn = seslip.assign(ofsted_urn=pd.NA)
     by_name = ins.inspections_frame(list(reports.values()), no_urn)
     assert by_name["la_code"].tolist() == frame["la_code"].tolist()
-    assert ins.normalise_la_name("Windsor & Maidenhead") == ins.normalise_la_name(
+    assert normalise_la_name("Windsor & Maidenhead") == normalise_la_name(
         "The Royal Borough of  Windsor and Maidenhead"
     )
-    assert ins.normalise_la_name("Brighton and Hove City Council") == "brighton and hove"
+    assert normalise_la_name("Brighton and Hove City Council") == "brighton and hove"
 
 
 def test_frame_rejects_an_unknown_authority(reports, seslip):
@@ -481,3 +482,24 @@ def test_normalise_grade(raw, grade):
 def test_normalise_grade_rejects():
     with pytest.raises(ValueError):
         parser.normalise_grade("Excellent")
+
+
+def test_only_the_study_las_reports_are_read(tmp_path) -> None:
+    folder = tmp_path / "ofsted"
+    folder.mkdir()
+    names = [
+        "80476_kent__childrens_services_inspection_-_05_july_2022.txt",
+        "80553_slough__childrens_services_inspection_-_17_march_2023.txt",
+        "80546_windsor_&_maidenhead__childrens_services_inspection_-_19_november_2024.txt",
+        "80999_sunderland__childrens_services_inspection_-_01_may_2023.txt",
+    ]
+    for name in names:
+        (folder / name).write_text("report\n", encoding="utf-8")
+    reference = tmp_path / "las.csv"
+    reference.write_text(
+        "la_name,ofsted_urn\nKent,80476\nRoyal Borough of Windsor and Maidenhead,\n",
+        encoding="utf-8",
+    )
+    got = [p.rsplit("/", 1)[-1] for p in study_reports(folder, reference)]
+    # Kent by its URN, Windsor and Maidenhead by its name; Slough and Sunderland are not in it.
+    assert got == [names[0], names[2]]

@@ -106,7 +106,7 @@ def oversight_mentions(
 
 def oversight_by_grade(mentions: pd.DataFrame) -> pd.DataFrame:
     """Reports with an improvement section, and the share raising oversight, by grade."""
-    m = mentions[mentions["has_section"]]
+    m = mentions[mentions["has_section"].astype(bool)]  # a mask even when no report is there
     out = (
         m.groupby("overall", dropna=False)
         .agg(reports=("raises_oversight", "size"), raising=("raises_oversight", "sum"))

@@ -303,6 +303,23 @@ def compare(counts: pd.DataFrame, region_code: str, comparator: str = "region") 
     return out
 
 
+HETEROGENEITY_COLUMNS = [
+    "period",
+    "metric",
+    "las",
+    "chi2",
+    "df",
+    "p_value",
+    "comparator",
+    "phi",
+    "tau2",
+    "overdispersed",
+    "funnel_limits",
+    "outside_998",
+    "outside_998_adjusted",
+]
+
+
 def heterogeneity(table: pd.DataFrame, region_code: str, period: str) -> pd.DataFrame:
     """Between-LA heterogeneity of each proportion metric (breakdown 'all') in ``period``:
     chi-squared test of homogeneity, Spiegelhalter's phi and tau-squared around the funnel's
@@ -344,7 +361,7 @@ def heterogeneity(table: pd.DataFrame, region_code: str, period: str) -> pd.Data
                 "outside_998_adjusted": int(after),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=HETEROGENEITY_COLUMNS)  # the header even with no rows
 
 
 def change(table: pd.DataFrame, first: str, last: str, region_code: str) -> pd.DataFrame:

@@ -15,7 +15,8 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from oversight.published.report_layout import APOS, GRADES, JUDGEMENTS, SECTION_ORDER
+from oversight.published.report_files import normalise_la_name
+from oversight.published.report_layout import GRADES, JUDGEMENTS, SECTION_ORDER
 
 COLUMNS = [
     "la_code",
@@ -32,18 +33,6 @@ COLUMNS = [
 ]
 BULLET_RE = re.compile("^[◼■▪•●\uf06e\uf0a7\uf0b7\uf0d8]\\s*")
 NUMBERED_RE = re.compile(r"^\d{1,2}\.\s+")
-
-
-def normalise_la_name(name: str) -> str:
-    """A matching key for LA names: case, spacing, punctuation, ``&``/``and``, "the",
-    "Royal Borough of" and council/children's services suffixes do not matter."""
-    key = name.lower().replace("&", " and ")
-    key = re.sub(rf"children{APOS}s services", " ", key)
-    key = re.sub(r"[^a-z0-9 ]+", " ", key)
-    key = " ".join(key.split())
-    key = re.sub(r"^(the )?(royal borough of |city of )?", "", key)
-    key = re.sub(r"( (county|city|borough|district))? council$", "", key)
-    return key
 
 
 INSPECTIONS_SCHEMA = pa.DataFrameSchema(

@@ -125,7 +125,7 @@ def _comparator_series(rows: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _region_name(ctx: fnd.Context) -> str:
-    return ctx.names.get(ctx.region_code, "the South East")
+    return ctx.names.get(ctx.region_code, "the region")
 
 
 def _minute_text(kpis: pd.DataFrame, minute: Minute, ctx: fnd.Context) -> str:
