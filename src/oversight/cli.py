@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from oversight.errors import ConfigError, ExtractError, KeyMissingError
 
@@ -19,10 +20,11 @@ def _study(args: argparse.Namespace) -> dict:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
-    from oversight.demo.generate import DEFAULT_SEED, Generator
     from oversight.demo.manifest import unhashed_manifest
 
     out = Path(args.out)
+    if args.study is not None:
+        args.config = str(Path(args.study) / "config.yaml")
     study = _study(args)
     if args.if_empty and any((out / la).exists() for la in study["authorities"]):
         older = unhashed_manifest(out)
@@ -33,20 +35,37 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
         # refused for them. The same seed writes the same files again; no other file is touched.
         args.seed, args.only = older.get("seed", args.seed), ",".join(older["authorities"])
         print(f"{out}/DEMO_DATA.json lists no file hashes: writing the demo extracts again")
-    gen = Generator(
-        Path(study["paths"]["la_reference"]),
-        Path(args.survey),
-        args.seed if args.seed is not None else DEFAULT_SEED,
-        Path(args.impact) if Path(args.impact).exists() else None,
-    )
-    truth = gen.run(
-        out,
-        Path(args.write_config) if args.write_config else None,
-        only=args.only.split(",") if args.only else None,
-    )
+    gen = _demo_generator(args, study)
+    # A study's LAs are added beside the extracts already there (the bundled study's), which
+    # stay listed in the manifest: the same seed writes the same files.
+    only = args.only.split(",") if args.only else None
+    if only is None and args.study is not None:
+        only = list(study["authorities"])
+    truth = gen.run(out, Path(args.write_config) if args.write_config else None, only=only)
     n = len(truth["authorities"])
     print(f"wrote synthetic extracts for {n} authorities to {out} (seed {truth['seed']})")
     return 0
+
+
+def _demo_generator(args: argparse.Namespace, study: dict) -> Any:
+    """The demo generator for the bundled study, or for the study in ``--study DIR`` (its LAs,
+    each borrowing a bundled LA's systems, over its own window: ``DIR/demo.yaml``)."""
+    from oversight.demo.generate import DEFAULT_SEED, Generator
+    from oversight.demo.study import load_demo_study
+
+    seed = args.seed if args.seed is not None else DEFAULT_SEED
+    if args.study is None:
+        impact = Path(args.impact) if Path(args.impact).exists() else None
+        return Generator(Path(study["paths"]["la_reference"]), Path(args.survey), seed, impact)
+    demo = load_demo_study(Path(args.study), Path.cwd())
+    return Generator(
+        demo.reference,
+        Path(args.survey),
+        seed,
+        impact_yaml=demo.impact,
+        window=demo.window,
+        authorities=demo.authorities,
+    )
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -279,6 +298,12 @@ def _add_demo_data(sub: argparse._SubParsersAction) -> None:
         default=None,
         metavar="LA,LA",
         help="only these LAs (each LA's data is the same as in a full run)",
+    )
+    demo.add_argument(
+        "--study",
+        default=None,
+        metavar="DIR",
+        help="write the LAs of the study in DIR (its demo.yaml), over its own window",
     )
     demo.set_defaults(func=cmd_demo_data)
 

@@ -15,13 +15,14 @@ import pandas as pd
 import pytest
 
 from oversight.config import load_yaml
-from oversight.demo.generate import Generator
-from oversight.demo.study import load_demo_study
 from tests.conftest import BIN, ROOT, make_workdir, run
 
 pytestmark = pytest.mark.e2e
 STUDY = Path("config/studies/north_east")
+# Where the study writes its results (its config.yaml, paths.results).
+RESULTS = Path("results/north_east")
 LAS = {"E08000023": "South Tyneside", "E08000024": "Sunderland"}
+LAS_SLUGS = ["south_tyneside", "sunderland"]
 REGION_CODE, REGION = "E12000001", "North East"
 # What the bundled study would leak: its region, its code and its year.
 LEAKS = ["South East", "E12000008", "2024-25"]
@@ -35,14 +36,10 @@ def north_east(tmp_path_factory) -> Path:
     """The project copied to a scratch folder, the study's demo data written, the pipeline run
     with the study's configuration."""
     work = make_workdir(tmp_path_factory.mktemp("north_east") / "work")
-    demo = load_demo_study(work / STUDY, work)
-    Generator(
-        demo.reference,
-        work / "config/survey.yaml",
-        impact_yaml=demo.impact,
-        window=demo.window,
-        authorities=demo.authorities,
-    ).run(work / "data/raw", work / "generated_config")
+    # A bundled LA's extracts first: the study's are written beside them, not over them.
+    run([str(BIN / "oversight"), "demo-data", "--only", "kent"], work)
+    oversight = [str(BIN / "oversight"), "demo-data", "--study", str(STUDY)]
+    run([*oversight, "--write-config", "generated_config"], work)
     run([str(BIN / "snakemake"), "--cores", "2", "--configfile", str(STUDY / "config.yaml")], work)
     return work
 
@@ -61,41 +58,53 @@ def test_the_study_configs_describe_the_generated_exports(north_east: Path) -> N
 
 
 def test_the_comparison_holds_the_two_las_and_their_region(north_east: Path) -> None:
-    metrics = pd.read_csv(north_east / "results/tables/oversight_metrics.csv", dtype=str)
+    metrics = pd.read_csv(north_east / RESULTS / "tables/oversight_metrics.csv", dtype=str)
     assert set(metrics["la_code"]) == {*LAS, REGION_CODE}
     months = metrics["period"].str.fullmatch(r"\d{4}-\d{2}")
     assert set(metrics.loc[~months, "period"].str[:7]) == {"2023-24"}  # the year, its quarters
     assert metrics.loc[months, "period"].between("2023-04", "2024-12").all()
-    change = pd.read_csv(north_east / "results/tables/oversight_change.csv", dtype=str)
+    change = pd.read_csv(north_east / RESULTS / "tables/oversight_change.csv", dtype=str)
     assert set(change["la_code"]) <= {*LAS, REGION_CODE}
-    received = pd.read_csv(north_east / "results/tables/data_received.csv")
+    received = pd.read_csv(north_east / RESULTS / "tables/data_received.csv")
     assert set(received["las"]) == {2}
 
 
 def test_the_report_names_the_study(north_east: Path) -> None:
-    report = _text(north_east / "results/report/index.html")
+    report = _text(north_east / RESULTS / "report/index.html")
     for name in [*LAS.values(), REGION]:
         assert name in report
     assert "2023-24" in report
     for code, name in LAS.items():
-        annex = _text(north_east / f"results/report/la/{code}.html")
+        annex = _text(north_east / RESULTS / f"report/la/{code}.html")
         assert name in annex and REGION in annex
-    assert sorted(p.stem for p in (north_east / "results/report/la").glob("*.html")) == sorted(LAS)
+    assert sorted(p.stem for p in (north_east / RESULTS / "report/la").glob("*.html")) == sorted(
+        LAS
+    )
 
 
 def test_nothing_of_the_bundled_study_leaks(north_east: Path) -> None:
-    pages = [north_east / "results/report/index.html"]
-    pages += sorted((north_east / "results/report/la").glob("*.html"))
+    pages = [north_east / RESULTS / "report/index.html"]
+    pages += sorted((north_east / RESULTS / "report/la").glob("*.html"))
     for page in pages:
         text = _text(page).replace(KPIS_TITLE, "")
         for leak in LEAKS:
             assert leak not in text, (page.name, leak)
         assert not re.search(r"\b(19|Nineteen|nineteen) (local authorities|LAs|areas)\b", text)
-    for table in sorted((north_east / "results/tables").glob("*.csv")):
+    for table in sorted((north_east / RESULTS / "tables").glob("*.csv")):
         content = table.read_text(encoding="utf-8")
         for leak in LEAKS:
             assert leak not in content, (table.name, leak)
-    findings = (north_east / "results/report/findings.json").read_text(encoding="utf-8")
+    findings = (north_east / RESULTS / "report/findings.json").read_text(encoding="utf-8")
     assert "South East" not in findings and "E12000008" not in findings
     truth = load_yaml(north_east / "data/raw/demo_truth.json")
     assert truth["period"] == ["2023-04-01", "2024-03-31"]
+
+
+def test_the_study_is_written_beside_the_bundled_extracts(north_east: Path) -> None:
+    manifest = load_yaml(north_east / "data/raw/DEMO_DATA.json")
+    assert manifest["authorities"] == ["kent", *LAS_SLUGS]
+    listed = {rel.split("/", 1)[0] for rel in manifest["files"]}
+    assert listed == {"kent", *LAS_SLUGS}
+    # The bundled study's folders are untouched by the second study's run.
+    assert not (north_east / "results/tables").exists()
+    assert (north_east / RESULTS / "provenance.json").is_file()
