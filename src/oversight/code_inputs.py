@@ -46,14 +46,11 @@ def _absolute(node: ast.ImportFrom, module: str, is_package: bool) -> str:
 def imported_names(tree: ast.AST, module: str = "", is_package: bool = False) -> set[str]:
     """Dotted names of what a module imports anywhere in it, with every parent package (which
     Python imports first); ``from a import b`` gives ``a`` and ``a.b``."""
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = _absolute(node, module, is_package)
-            names.add(base)
-            names.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+    names = explicit_names(tree, module, is_package) | {
+        _absolute(node, module, is_package)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+    }
     parents = {".".join(n.split(".")[:i]) for n in names for i in range(1, n.count(".") + 1)}
     return {n for n in names | parents if n}
 
