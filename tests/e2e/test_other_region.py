@@ -108,3 +108,16 @@ def test_the_study_is_written_beside_the_bundled_extracts(north_east: Path) -> N
     # The bundled study's folders are untouched by the second study's run.
     assert not (north_east / "results/tables").exists()
     assert (north_east / RESULTS / "provenance.json").is_file()
+
+
+def test_a_small_study_reads_without_nan(north_east: Path) -> None:
+    # With two LAs some intervals and tests cannot be estimated: the report says so in words.
+    pages = [north_east / RESULTS / "report/index.html"]
+    pages += sorted((north_east / RESULTS / "report/la").glob("*.html"))
+    for page in pages:
+        words = _text(page)
+        assert not re.search(r"\bnan\b", words, re.I), (
+            page.name,
+            re.findall(r".{60}\bnan\b.{20}", words),
+        )
+    assert "the 1 adopting LA compared with the 1 that did not adopt" in _text(pages[0])

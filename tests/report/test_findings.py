@@ -33,3 +33,45 @@ def test_a_suppressed_count_makes_the_total_a_lower_bound() -> None:
     text = survey_response(_tables(["31", "50", "c"], ["0.34", "0.42", "c"]), CTX).text
     assert text.startswith("At least 81 staff answered the survey")
     assert "from 34% to 42%" in text
+
+
+def _change(lower: str, upper: str) -> dict[str, pd.DataFrame]:
+    row = {
+        "la_code": "R",
+        "metric": "child_oversight_28d",
+        "from": "2023-24 Q1",
+        "to": "2023-24 Q4",
+        "value_from": "0.40",
+        "value_to": "0.46",
+        "difference": "0.06",
+        "lower95": lower,
+        "upper95": upper,
+    }
+    return {"oversight_change": pd.DataFrame([row])}
+
+
+def test_the_change_over_the_year_is_judged_from_its_interval() -> None:
+    from oversight.report.findings import _trend
+
+    text = _trend(_change("0.01", "0.11"), CTX).text
+    assert "(difference +6.0 points, 95% interval +1.0 to +11.0): a change beyond chance." in text
+    assert _trend(_change("-0.02", "0.14"), CTX).text.endswith("no real change over the year.")
+
+
+def test_a_change_without_an_interval_is_not_called_chance_or_real() -> None:
+    from oversight.report.findings import _trend
+
+    text = _trend(_change("", ""), CTX).text
+    assert "nan" not in text
+    assert "(difference +6.0 points, no interval could be estimated)" in text
+    assert text.endswith("whether it is more than chance cannot be told.")
+
+
+def test_impact_words_with_one_adopter_and_no_interval() -> None:
+    from oversight.report.findings_impact import _las, _sure
+
+    assert (_las(1), _las(2)) == ("LA", "LAs")
+    assert _sure(float("nan"), float("nan"), float("nan")).startswith(
+        "with so few LAs no interval can be estimated"
+    )
+    assert _sure(0.01, 0.05, 0.5).startswith("the 95% interval does not include zero")

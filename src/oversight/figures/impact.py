@@ -70,11 +70,14 @@ def describe_event_study(events: pd.DataFrame, overall: pd.Series, metric: str) 
     label = metric_label(metric)
     pre = events["event_time"] < 0
     att, lo, hi = (100 * float(overall[k]) for k in ("att", "lower", "upper"))
-    effect = {"label": label, "att": att, "lo": lo, "hi": hi}
+    known = not (np.isnan(lo) or np.isnan(hi))
+    effect = {"label": label, "att": att}
+    pretrend = float(overall["pretrend_p"])
     caption = text(
         "impact",
         "event_caption",
-        pretrend=float(overall["pretrend_p"]),
+        pretrend=text("impact", "no_pretrend") if np.isnan(pretrend) else f"p = {pretrend:.2f}",
+        interval=f"95% interval {lo:+.1f} to {hi:+.1f}" if known else text("impact", "no_interval"),
         twfe=100 * float(overall["twfe"]),
         **effect,
     )
@@ -87,6 +90,7 @@ def describe_event_study(events: pd.DataFrame, overall: pd.Series, metric: str) 
         pre_high=before.max(),
         post_low=after.min(),
         post_high=after.max(),
+        range=f"{lo:+.1f} to {hi:+.1f}" if known else text("impact", "no_interval"),
         **effect,
     )
     return FigureSpec(impact_event_id(metric), caption, alt)

@@ -216,8 +216,9 @@ def _sessions(tables: Tables, ctx: Context) -> Finding:
     ratio = _region_value(tables, ctx, "sessions_held_vs_due")
     cancelled = _region_value(tables, ctx, "supervision_cancelled")
     long = _region_value(tables, ctx, "supervision_90min_plus")
+    held = "not available" if pd.isna(ratio) else f"{ratio:.2f}"
     text = (
-        f"Across the region, {ratio:.2f} personal supervisions were held for every session the "
+        f"Across the region, {held} personal supervisions were held for every session the "
         f"LAs' own policies made due in {ctx.year}; {pct(cancelled, 1)} of scheduled sessions "
         f"were cancelled and {pct(long)} of those held lasted 90 minutes or more. Supervision "
         "is happening: the question is what is recorded from it."
@@ -237,12 +238,23 @@ def _trend(tables: Tables, ctx: Context) -> Finding:
     else:
         r = as_numbers(row, ["value_from", "value_to", "difference", "lower95", "upper95"]).iloc[0]
         steady = r["lower95"] <= 0 <= r["upper95"]
+        unknown = pd.isna(r["lower95"]) or pd.isna(r["upper95"])
+        interval = (
+            "no interval could be estimated"
+            if unknown
+            else f"95% interval {100 * r['lower95']:+.1f} to {100 * r['upper95']:+.1f}"
+        )
+        verdict = (
+            "whether it is more than chance cannot be told."
+            if unknown
+            else "no real change over the year."
+            if steady
+            else "a change beyond chance."
+        )
         text = (
             f"Children with management oversight within 28 days went from {pct(r['value_from'])} "
             f"in {r['from']} to {pct(r['value_to'])} in {r['to']} across the region (difference "
-            f"{100 * r['difference']:+.1f} points, 95% interval {100 * r['lower95']:+.1f} to "
-            f"{100 * r['upper95']:+.1f}): "
-            + ("no real change over the year." if steady else "a change beyond chance.")
+            f"{100 * r['difference']:+.1f} points, {interval}): " + verdict
         )
     figures = _figs(ctx, "FIG-TREND-child_oversight_28d")
     return Finding(

@@ -18,6 +18,8 @@ from oversight.report import findings as fnd
 
 def _sure(lower: float, upper: float, pretrend_p: float) -> str:
     """How sure we are, in words, from the interval and the pre-trend test."""
+    if pd.isna(lower) or pd.isna(upper):
+        return "with so few LAs no interval can be estimated, so this could be chance"
     if lower > 0 or upper < 0:
         base = "the 95% interval does not include zero, so chance alone is an unlikely explanation"
     else:
@@ -28,6 +30,10 @@ def _sure(lower: float, upper: float, pretrend_p: float) -> str:
             "so treat it with caution"
         )
     return base
+
+
+def _las(n: int) -> str:
+    return "LA" if n == 1 else "LAs"
 
 
 def _impact_excluded(excluded: Any, ctx: fnd.Context) -> str:
@@ -64,11 +70,16 @@ def impact_finding(tables: fnd.Tables, ctx: fnd.Context, metric: str, fid: str) 
     up = int((adopters["level_lower"] > 1).sum())
     alarms = int(((placebo["level_lower"] > 1) | (placebo["level_upper"] < 1)).sum())
     direction = "rose" if r["att"] > 0 else "fell"
+    treated, comparison = int(r["las_treated"]), int(r["las_comparison"])
+    interval = (
+        "no interval"
+        if pd.isna(r["lower"]) or pd.isna(r["upper"])
+        else f"95% interval {100 * r['lower']:+.1f} to {100 * r['upper']:+.1f}"
+    )
     text = (
         f"After adoption, {label.lower()} {direction} by {abs(100 * r['att']):.1f} "
-        f"percentage points in the {int(r['las_treated'])} adopting LAs compared with the "
-        f"{int(r['las_comparison'])} that did not adopt (95% interval "
-        f"{100 * r['lower']:+.1f} to {100 * r['upper']:+.1f}); "
+        f"percentage points in the {treated} adopting {_las(treated)} compared with the "
+        f"{comparison} that did not adopt ({interval}); "
         f"{_sure(r['lower'], r['upper'], r['pretrend_p'])}. "
         f"Within LAs, {up} of {len(adopters)} adopters show a clear step up at adoption, "
         f"and {alarms} of {len(placebo)} comparison LAs, each modelled on its own, show a "
