@@ -11,11 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
+from oversight.config import load_yaml
 
-_DATA: dict[str, Any] = yaml.safe_load(
-    (Path(__file__).with_name("dialects.yaml")).read_text(encoding="utf-8")
-)
+_DATA: dict[str, Any] = load_yaml(Path(__file__).with_name("dialects.yaml"))
 
 ROLE_LABELS: list[dict[str, str]] = _DATA["role_labels"]
 BOOL_LABELS: list[list[str]] = _DATA["bool_labels"]

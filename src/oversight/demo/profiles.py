@@ -8,11 +8,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
+from oversight.config import load_yaml
 
-PROFILES: dict[str, dict[str, Any]] = yaml.safe_load(
-    (Path(__file__).with_name("profiles.yaml")).read_text(encoding="utf-8")
-)["authorities"]
+_DATA: dict[str, Any] = load_yaml(Path(__file__).with_name("profiles.yaml"))
+PROFILES: dict[str, dict[str, Any]] = _DATA["authorities"]
 
 
 def base_slug(slug: str) -> str:

@@ -6,11 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
+from oversight.config import load_yaml
 
-_DATA: dict[str, Any] = yaml.safe_load(
-    (Path(__file__).with_name("speech.yaml")).read_text(encoding="utf-8")
-)
+_DATA: dict[str, Any] = load_yaml(Path(__file__).with_name("speech.yaml"))
 
 SURNAMES: list[str] = _DATA["surnames"]
 ROLES_SPOKEN: list[str] = _DATA["roles_spoken"]
