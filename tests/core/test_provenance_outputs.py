@@ -108,7 +108,18 @@ def test_the_provenance_job_stops_with_one_message(
     (tmp_path / "t/het.csv").unlink()
     out = tmp_path / "results/provenance.json"
     sm = SimpleNamespace(
-        input=SimpleNamespace(records=record_paths, catalogue=str(ROOT / "config/tables.yaml")),
+        input=SimpleNamespace(
+            records=record_paths,
+            catalogue=str(ROOT / "config/tables.yaml"),
+            # the rule's other inputs: never read, the check stops the job first
+            tables=[],
+            manifests=[],
+            html="",
+            pdf="",
+            xlsx="",
+            findings="",
+            annexes=[],
+        ),
         output=[str(out)],
         log=[str(tmp_path / "logs/provenance.log")],
     )

@@ -957,9 +957,9 @@ def _same_files(work: Path, reference_run: Path) -> None:
 
 
 def test_a_code_change_reruns_what_uses_it_and_nothing_else(demo_run: Path, tmp_path) -> None:
-    """Editing the figures module plans the rules whose scripts import it (figures, link
-    figures, impact, survey analysis: derived from their imports) and what reads their
-    outputs; no ingest, metrics or other LA work."""
+    """Editing the figures' shared style plans the rules whose scripts import it (figures,
+    link figures, impact, survey analysis, report: derived from their imports) and what reads
+    their outputs; no ingest, metrics, questionnaire or other LA work."""
     work = tmp_path / "copy"
     shutil.copytree(demo_run, work, symlinks=True)
     # The scratch run links src/ to the project; the copy gets its own, to edit.
@@ -967,7 +967,7 @@ def test_a_code_change_reruns_what_uses_it_and_nothing_else(demo_run: Path, tmp_
     shutil.copytree(ROOT / "src", work / "src", ignore=shutil.ignore_patterns("*.egg-info"))
     quiet = [str(BIN / "snakemake"), "-n", "--quiet", "all"]
     assert "Nothing to be done" in run(quiet, work).stdout + run(quiet, work).stderr
-    module = work / "src/oversight/figures/charts.py"
+    module = work / "src/oversight/figures/style.py"
     module.write_text(module.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     proc = run(quiet, work)
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", proc.stdout + proc.stderr, flags=re.M))
