@@ -15,6 +15,7 @@ import yaml
 
 from oversight.config import load_authority
 from oversight.errors import ExtractError
+from oversight.ingest.common_schema import fields
 from oversight.ingest.extracts import Authority, Result, Study, ingest
 
 KEY = b"test-key"
@@ -38,6 +39,9 @@ SUP_COLUMNS = {
     "status": "Status",
 }
 SUP_HEADER = list(SUP_COLUMNS.values())
+# The harmonised supervision columns the metric tests build frames with: the common schema's
+# fields (config/common_schema.yaml) but the optional record text.
+SUP_FIELDS = [f for f in fields("supervision") if f != "record_text"]
 SUP_PATH = "testshire/supervision.csv"
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from oversight.compare.members import members
 from oversight.compare.metrics import EVENT_DATASETS, la_metrics
+from tests.helpers import SUP_FIELDS
 
 # A half-year study (the year label, two quarters, six months) and one common window besides
 # the policy window keep the every-cell check fast.
@@ -20,18 +21,6 @@ UNIT_METRICS = {
     "staff_supervision_policy",
     "child_oversight_28d",
 }
-SUP_COLS = [
-    "worker_id",
-    "worker_role",
-    "agency",
-    "nqsw",
-    "session_date",
-    "session_type",
-    "duration_min",
-    "status",
-    "family_reflection_recorded",
-    "practitioner_reflection_recorded",
-]
 
 
 def _frame(rows: list[tuple], cols: list[str], file: str, dates: list[str]) -> pd.DataFrame:
@@ -144,8 +133,8 @@ def _frames(seed: int = 7) -> dict[str, pd.DataFrame]:
         # two supervision files, to trace rows across files
         "supervision": pd.concat(
             [
-                _frame(sup[:150], SUP_COLS, "la/supervision_a.csv", ["session_date"]),
-                _frame(sup[150:], SUP_COLS, "la/supervision_b.csv", ["session_date"]),
+                _frame(sup[:150], SUP_FIELDS, "la/supervision_a.csv", ["session_date"]),
+                _frame(sup[150:], SUP_FIELDS, "la/supervision_b.csv", ["session_date"]),
             ],
             ignore_index=True,
         ),

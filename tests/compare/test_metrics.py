@@ -13,24 +13,13 @@ from oversight.compare.metrics import (
     reflection_metrics,
     staff_metrics,
 )
+from tests.helpers import SUP_FIELDS
 
 Q1 = Period("2024-25 Q1", pd.Timestamp("2024-04-01"), pd.Timestamp("2024-06-30"))
 
 
 def _sup(rows: list[tuple]) -> pd.DataFrame:
-    cols = [
-        "worker_id",
-        "worker_role",
-        "agency",
-        "nqsw",
-        "session_date",
-        "session_type",
-        "duration_min",
-        "status",
-        "family_reflection_recorded",
-        "practitioner_reflection_recorded",
-    ]
-    frame = pd.DataFrame(rows, columns=cols)
+    frame = pd.DataFrame(rows, columns=SUP_FIELDS)
     frame["session_date"] = pd.to_datetime(frame["session_date"])
     frame["duration_min"] = frame["duration_min"].astype("Int64")
     for col in ("agency", "nqsw", "family_reflection_recorded", "practitioner_reflection_recorded"):

@@ -10,22 +10,11 @@ import pandas as pd
 import pytest
 
 from oversight.compare import run_comparison, run_metrics_la, run_oversight_model
+from tests.helpers import SUP_FIELDS
 
 LA = "E10000016"
 REGION = "E12000008"
 OUTCOMES = ["audit_mo_good", "child_oversight_28d"]
-SUP_COLUMNS = [
-    "worker_id",
-    "worker_role",
-    "agency",
-    "nqsw",
-    "session_date",
-    "session_type",
-    "duration_min",
-    "status",
-    "family_reflection_recorded",
-    "practitioner_reflection_recorded",
-]
 
 
 def _supervision() -> pd.DataFrame:
@@ -38,7 +27,7 @@ def _supervision() -> pd.DataFrame:
             ("W3", "social_worker", False, False, "2024-06-02", "personal", 45, "held", None, None),
             ("W4", "social_worker", False, False, "2024-06-28", "case", 30, "held", True, None),
         ],
-        columns=SUP_COLUMNS,
+        columns=SUP_FIELDS,
     )
     frame["session_date"] = pd.to_datetime(frame["session_date"])
     frame["duration_min"] = frame["duration_min"].astype("Int64")

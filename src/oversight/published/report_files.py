@@ -8,7 +8,7 @@ import csv
 import re
 from pathlib import Path
 
-from oversight.published.report_layout import APOS
+from oversight.published.report_layout import APOS, FILE_NAME_RE
 
 
 def normalise_la_name(name: str) -> str:
@@ -25,15 +25,20 @@ def normalise_la_name(name: str) -> str:
 
 def study_reports(folder: str | Path, reference: str | Path) -> list[str]:
     """The Ofsted reports in ``folder`` (``<urn>_<la name>__...txt``) of the LAs in the study's
-    reference table (``la_reference``), matched by URN or by name, sorted."""
+    reference table (``la_reference``), matched by URN or by name, sorted. A file whose name
+    is not a report's name is kept: the inspections rule refuses it by name, rather than a
+    misnamed report of a study LA being left out unseen."""
     with Path(reference).open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     urns = {row["ofsted_urn"] for row in rows if row.get("ofsted_urn")}
     names = {normalise_la_name(row["la_name"]) for row in rows}
     keep = []
     for report in sorted(Path(folder).glob("*.txt")):
-        urn, _, rest = report.name.partition("_")
-        name = normalise_la_name(rest.split("__")[0].replace("_", " "))
-        if urn in urns or name in names:
+        parts = FILE_NAME_RE.match(report.name)
+        if parts is None:
+            keep.append(str(report))
+            continue
+        name = normalise_la_name(parts["slug"].replace("_", " "))
+        if parts["urn"] in urns or name in names:
             keep.append(str(report))
     return keep
