@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from oversight.errors import ConfigError
 from oversight.published import inspections as ins
 from oversight.published import report_parser as parser
 from oversight.published.report_files import normalise_la_name, study_reports
@@ -505,3 +506,8 @@ def test_only_the_study_las_reports_are_read(tmp_path) -> None:
     # Kent by its URN, Windsor and Maidenhead by its name; Slough and Sunderland are not in it.
     # A file not named as a report is kept, for the inspections rule to refuse by name.
     assert got == [names[0], names[2], names[4]]
+
+
+def test_a_missing_reference_table_is_a_configuration_error(tmp_path) -> None:
+    with pytest.raises(ConfigError, match=r"paths\.la_reference"):
+        study_reports(tmp_path, tmp_path / "missing.csv")

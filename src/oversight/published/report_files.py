@@ -8,6 +8,7 @@ import csv
 import re
 from pathlib import Path
 
+from oversight.errors import ConfigError
 from oversight.published.report_layout import APOS, FILE_NAME_RE
 
 
@@ -28,6 +29,11 @@ def study_reports(folder: str | Path, reference: str | Path) -> list[str]:
     reference table (``la_reference``), matched by URN or by name, sorted. A file whose name
     is not a report's name is kept: the inspections rule refuses it by name, rather than a
     misnamed report of a study LA being left out unseen."""
+    if not Path(reference).is_file():
+        raise ConfigError(
+            f"{reference}: no such file; paths.la_reference in the study's config.yaml must "
+            "name the reference table of its LAs (la_name, ofsted_urn, ...)"
+        )
     with Path(reference).open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     urns = {row["ofsted_urn"] for row in rows if row.get("ofsted_urn")}
