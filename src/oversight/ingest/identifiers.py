@@ -89,6 +89,9 @@ def clean(value: str) -> str:
 
 def is_placeholder(value: str) -> bool:
     """True for a cleaned value that stands for "no identifier"."""
+    if value.isalnum():  # the usual identifier: one word, so nothing to collapse
+        folded = value.casefold()
+        return folded in placeholders() or _ZEROS.match(folded) is not None
     folded = " ".join(value.casefold().split())
     if folded in placeholders() or _ZEROS.match(folded):
         return True
@@ -140,6 +143,8 @@ def foreign_letters(value: str) -> list[str]:
     letter of another script: ``Е456388`` with a Cyrillic ``Е`` looks like ``E456388`` but
     would become a different person. A name written wholly in one other script is not mixed.
     """
+    if value.isascii():  # every ASCII letter is Latin
+        return []
     latin = any((ch.isascii() and ch.isalnum()) or _script(ch) == "LATIN" for ch in value)
     if not latin:
         return []

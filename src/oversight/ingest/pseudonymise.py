@@ -304,19 +304,17 @@ def pseudonymise(
     """
     prefix = PREFIX[kind]
     scope = f"{la_code}|{kind}|".encode()
-    cache: dict[str, str] = {}
-
-    def one(value: object) -> object:
-        if value is None or value is pd.NA:
-            return pd.NA
-        raw = str(value)
-        if raw not in cache:
-            text = canonical(raw, rule).casefold()
-            digest = hmac.new(key, scope + text.encode("utf-8"), hashlib.sha256).hexdigest()
-            cache[raw] = f"{prefix}-{digest[:16]}"
-        return cache[raw]
-
-    return values.map(one).astype("string")
+    # A column repeats few identifiers: each distinct value is keyed once and mapped back.
+    text = values
+    if not isinstance(values.dtype, pd.StringDtype):
+        text = values.map(lambda v: pd.NA if v is None or v is pd.NA else str(v))
+    text = text.astype("string")
+    pseudonyms = {}
+    for raw in text.dropna().unique():
+        canon = canonical(raw, rule).casefold()
+        digest = hmac.new(key, scope + canon.encode("utf-8"), hashlib.sha256).hexdigest()
+        pseudonyms[raw] = f"{prefix}-{digest[:16]}"
+    return text.map(pseudonyms, na_action="ignore").astype("string")
 
 
 def key_fingerprint(key: bytes) -> str:

@@ -179,6 +179,37 @@ def _structural(
     return None
 
 
+def _first_filled(record: list[str]) -> int | None:
+    """The 0-based position of the row's first non-blank cell (None: the row is blank)."""
+    if record and record[0].strip():
+        return 0
+    return next((i for i, cell in enumerate(record) if cell.strip()), None)
+
+
+class _Screen:
+    """Which data rows may be a repeated header or a totals row, judged by their first
+    non-blank cell alone (a record's first cell is almost never a header's or a totals
+    label): each distinct first cell is normalised once, and only the rows it lets through
+    are looked at whole by :func:`_structural`."""
+
+    def __init__(self, header_records: list[list[str]], norm: Callable[[str], str]) -> None:
+        self.keys = [_header_keys(tuple(h), norm) for h in header_records]
+        self.norm = norm
+        self.seen: dict[tuple[int, str], bool] = {}
+
+    def may_be(self, record: list[str], lead: int | None) -> bool:
+        if lead is None:
+            return False
+        cell = record[lead]
+        found = self.seen.get((lead, cell))
+        if found is None:
+            key = self.norm(cell)
+            found = any(lead < len(k) and k[lead] == key for k in self.keys)
+            found = found or _TOTALS.match(" ".join(cell.split()).casefold()) is not None
+            self.seen[(lead, cell)] = found
+        return found
+
+
 def to_table(
     records: list[list[str]],
     header_index: int,
@@ -220,11 +251,15 @@ def to_table(
         for row, col in checks.facts.formulas_without_value:
             formulas.setdefault(row, []).append(col)
     first = header_index + header_rows
+    screen = _Screen(header_records, checks.norm) if checks is not None else None
     for offset, record in enumerate(records[first:], start=first + 1):
-        if is_blank(record) and offset not in formulas:
+        lead = _first_filled(record)
+        if lead is None and offset not in formulas:
             blank += 1
             continue
-        if checks is not None:
+        if screen is not None and (
+            offset in checks.facts.hidden_rows or screen.may_be(record, lead)
+        ):
             problem = _structural(record, offset, header, header_records, header_index + 1, checks)
             if problem is not None:
                 structural[offset] = problem
@@ -239,7 +274,11 @@ def to_table(
         rows.append(record)
         index.append(offset)
     header += [""] * (used - len(header))
-    data = [record[:used] + [""] * (used - len(record)) for record in rows]
+    data = (
+        rows
+        if all(len(record) == used for record in rows)
+        else [record[:used] + [""] * (used - len(record)) for record in rows]
+    )
     frame = pd.DataFrame(data, columns=[f"c{i}" for i in range(used)], dtype="string")
     frame.index = pd.Index(index, name="source_row", dtype="int64")
     notes = [

@@ -101,45 +101,43 @@ def _date_checks(meta: dict[str, Any], ctx: Context) -> list[pa.Check]:
     ]
 
 
-def _per_value(test: Callable[[str], bool]) -> Callable[[pd.Series], pd.Series]:
-    """A check judging each distinct value once (identifier columns repeat few values)."""
-
-    def check(s: pd.Series) -> pd.Series:
-        verdict = {v: bool(test(v)) for v in s.dropna().unique()}
-        return s.map(verdict, na_action="ignore").fillna(True).astype(bool)
-
-    return check
+def id_verdict(value: str, rule: identifiers.IdRule | None) -> str | None:
+    """The one rule an identifier fails, or None: placeholder, then mixed scripts, then
+    pattern. The value is canonical (:func:`identifiers.canonical`), as pseudonymisation
+    sees it."""
+    if identifiers.is_placeholder(value):
+        return "placeholder_id"
+    if identifiers.is_mixed(value):
+        return "mixed_script_id"
+    if rule is not None and rule.pattern is not None and not identifiers.fits(value, rule):
+        return "id_pattern"
+    return None
 
 
 def _id_checks(rule: identifiers.IdRule | None) -> list[pa.Check]:
-    """An identifier fails one rule only: placeholder, then mixed scripts, then pattern.
+    """An identifier fails one rule only (:func:`id_verdict`).
 
-    Cells are already canonical (:func:`identifiers.canonical`), as pseudonymisation sees them.
+    Identifier columns repeat few values: each distinct value is judged once, for all three
+    checks of the column, and the verdicts are mapped back.
     """
+    verdicts: dict[str, str | None] = {}
 
-    def usable(v: str) -> bool:
-        return not identifiers.is_placeholder(v) and not identifiers.is_mixed(v)
+    def passes(name: str) -> Callable[[pd.Series], pd.Series]:
+        def check(s: pd.Series) -> pd.Series:
+            for v in s.dropna().unique():
+                if v not in verdicts:
+                    verdicts[v] = id_verdict(v, rule)
+            failing = [v for v, verdict in verdicts.items() if verdict == name]
+            return ~s.isin(failing).fillna(False).astype(bool)
+
+        return check
 
     checks = [
-        pa.Check(
-            _per_value(lambda v: not identifiers.is_placeholder(v)),
-            name="placeholder_id",
-            ignore_na=False,
-        ),
-        pa.Check(
-            _per_value(lambda v: identifiers.is_placeholder(v) or not identifiers.is_mixed(v)),
-            name="mixed_script_id",
-            ignore_na=False,
-        ),
+        pa.Check(passes("placeholder_id"), name="placeholder_id", ignore_na=False),
+        pa.Check(passes("mixed_script_id"), name="mixed_script_id", ignore_na=False),
     ]
     if rule is not None and rule.pattern is not None:
-        checks.append(
-            pa.Check(
-                _per_value(lambda v: not usable(v) or identifiers.fits(v, rule)),
-                name="id_pattern",
-                ignore_na=False,
-            )
-        )
+        checks.append(pa.Check(passes("id_pattern"), name="id_pattern", ignore_na=False))
     return checks
 
 
@@ -273,21 +271,21 @@ def _order_check(later: str, earlier: str, fmts: tuple[str, ...]):
 
 
 def failing_cells(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
-    """Every failing cell as (source_row, field, rule). Empty when the frame is clean."""
-    try:
-        schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as err:
-        fc = err.failure_cases
-    else:
+    """Every failing cell as (source_row, field, rule). Empty when the frame is clean.
+
+    A column check judges a cell by its value alone, so each column's checks run on its
+    distinct values (missing included) and a failing value fails every row that holds it: a
+    year of records repeats a few hundred dates, codes and workers over many thousand rows.
+    The frame-wide checks, which compare cells of one row, run on the rows themselves.
+    """
+    parts = [_column_failures(frame, name, column) for name, column in schema.columns.items()]
+    if schema.checks:
+        whole = pa.DataFrameSchema(checks=schema.checks, strict=False, coerce=False)
+        parts.append(_failures(frame, whole))
+    found = [p for p in parts if not p.empty]
+    if not found:
         return pd.DataFrame(columns=["source_row", "field", "rule"])
-    broken = fc[fc["index"].isna()]
-    if not broken.empty:
-        first = broken.iloc[0]
-        raise ValidationBug(
-            f"check {first['check']!r} on column {first['column']!r} could not run "
-            f"({first['failure_case']}); no row of this file is loaded until it is fixed"
-        )
-    fc = fc.copy()
+    fc = pd.concat(found, ignore_index=True)
     rule = fc["check"].astype(str)
     field = fc["column"].astype("object")
     order = rule.str.startswith("date_order:")
@@ -297,3 +295,42 @@ def failing_cells(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFra
     field[whole] = "(whole row)"
     out = pd.DataFrame({"source_row": fc["index"].astype("int64"), "field": field, "rule": rule})
     return out.drop_duplicates().sort_values(["source_row", "field", "rule"], kind="stable")
+
+
+def _column_failures(frame: pd.DataFrame, name: str, column: pa.Column) -> pd.DataFrame:
+    """The failure cases of one column's checks, run once per distinct value and given back
+    the index of every row holding a failing value."""
+    if name not in frame.columns:
+        return _failures(frame, pa.DataFrameSchema({name: column}, strict=False, coerce=False))
+    codes, uniques = pd.factorize(frame[name], use_na_sentinel=False)
+    distinct = pd.DataFrame({name: pd.Series(uniques, dtype=frame[name].dtype)})
+    fc = _failures(distinct, pa.DataFrameSchema({name: column}, strict=False, coerce=False))
+    if fc.empty:
+        return fc
+    rows = []
+    for check, positions in fc.groupby("check", sort=False)["index"]:
+        hit = np.isin(codes, positions.astype("int64").to_numpy())
+        rows.append(pd.DataFrame({"index": frame.index[hit], "column": name, "check": check}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def _failures(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """pandera's failure cases of ``schema`` on ``frame`` (index, column, check), lazily.
+
+    Raises:
+        ValidationBug: A check that could not run.
+    """
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        fc = err.failure_cases
+    else:
+        return pd.DataFrame(columns=["index", "column", "check"])
+    broken = fc[fc["index"].isna()]
+    if not broken.empty:
+        first = broken.iloc[0]
+        raise ValidationBug(
+            f"check {first['check']!r} on column {first['column']!r} could not run "
+            f"({first['failure_case']}); no row of this file is loaded until it is fixed"
+        )
+    return fc[["index", "column", "check"]]
