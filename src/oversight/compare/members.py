@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from oversight.compare.census import open_children, qualifying
 from oversight.compare.metrics import (
     EVENT_DATASETS,
     Period,
@@ -17,8 +18,6 @@ from oversight.compare.metrics import (
     held_in_period,
     held_personal,
     lookback,
-    open_children,
-    qualifying,
 )
 
 MEMBER_COLUMNS = ["unit", "in_numerator", "dataset", "source_file", "source_row"]

@@ -21,12 +21,11 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from oversight.compare.census import ChildCensus
 from oversight.config import config_file, load_yaml
 
 COLUMNS = ["period", "metric", "breakdown", "numerator", "denominator"]
-OVERSIGHT_TYPES = ("case_supervision", "management_oversight")
 ELIGIBLE_LOOKBACK = pd.Timedelta(days=365)
-MIN_OPEN = pd.Timedelta(days=28)
 
 
 @cache
@@ -213,37 +212,18 @@ def reflection_metrics(sup: pd.DataFrame, period: Period) -> list[dict]:
 
 
 # ----------------------------------------------------------------------- child level
-def open_children(caseload: pd.DataFrame, census: pd.Timestamp) -> pd.DataFrame:
-    """Children open at the census date and open for at least 28 days (one row each)."""
-    open_ = caseload[
-        (caseload["episode_start"] <= census - MIN_OPEN)
-        & (caseload["episode_end"].isna() | (caseload["episode_end"] > census))
-    ]
-    return open_.sort_values("episode_start").groupby("child_id").tail(1).set_index("child_id")
-
-
-def qualifying(oversight: pd.DataFrame) -> pd.DataFrame:
-    """Entries that count as oversight of a child: case supervision, management oversight."""
-    return oversight[oversight["entry_type"].isin(OVERSIGHT_TYPES)]
-
-
-def child_gaps(
-    caseload: pd.DataFrame, oversight: pd.DataFrame, census: pd.Timestamp
-) -> tuple[pd.DataFrame, pd.Series]:
-    kids = open_children(caseload, census)
-    entries = qualifying(oversight)
-    return kids, days_since(entries, "child_id", "entry_date", census, kids.index)
-
-
 def _child_cells(
     caseload: pd.DataFrame,
     oversight: pd.DataFrame,
     period: Period,
     windows: list[int],
     breakdowns: bool = True,
+    children: ChildCensus | None = None,
 ) -> dict[str, Cells]:
-    """Open children, by child id: last oversight entry within each window."""
-    kids, gap = child_gaps(caseload, oversight, period.end)
+    """Open children, by child id: last oversight entry within each window (``children``:
+    the census arrays of these frames, when already built)."""
+    children = children if children is not None else ChildCensus(caseload, oversight)
+    kids, gap = children.gaps(period.end)
     by = (
         {"legal_status": kids["legal_status"], "team_type": kids["team_type"]} if breakdowns else {}
     )
@@ -256,8 +236,10 @@ def child_metrics(
     period: Period,
     windows: list[int],
     breakdowns: bool = True,
+    children: ChildCensus | None = None,
 ) -> list[dict]:
-    return _cell_rows(period.label, _child_cells(caseload, oversight, period, windows, breakdowns))
+    cells = _child_cells(caseload, oversight, period, windows, breakdowns, children)
+    return _cell_rows(period.label, cells)
 
 
 def _rationale_cells(oversight: pd.DataFrame, period: Period) -> dict[str, Cells]:
@@ -371,26 +353,38 @@ def audit_metrics(audits: pd.DataFrame, period: Period) -> list[dict]:
 
 
 def la_metrics(
-    frames: dict[str, pd.DataFrame], start: str, end: str, policy_days: int, windows: list[int]
+    frames: dict[str, pd.DataFrame],
+    start: str,
+    end: str,
+    policy_days: int,
+    windows: list[int],
+    children: ChildCensus | None = None,
 ) -> pd.DataFrame:
-    """Every metric for one LA: the year, its quarters, and the monthly child-level trend."""
+    """Every metric for one LA: the year, its quarters, and the monthly child-level trend
+    (``children``: the census arrays of its caseload and oversight, when already built)."""
     sup, case, over, aud = (frames[k] for k in ("supervision", "caseload", "oversight", "audits"))
+    children = children if children is not None else ChildCensus(case, over)
     rows: list[dict] = []
     for period in periods(start, end):
         rows += staff_metrics(sup, period, policy_days, windows)
         rows += reflection_metrics(sup, period)
-        rows += child_metrics(case, over, period, windows)
+        rows += child_metrics(case, over, period, windows, children=children)
         rows += rationale_metrics(over, period)
         rows += audit_metrics(aud, period)
         rows += strategy_metrics(frames.get("strategy_discussions"), period)
-    for month in periods(start, end, months=True):
-        rows += child_metrics(case, over, month, windows[:1], breakdowns=False)
+    months = periods(start, end, months=True)
+    for w in windows[:1]:
+        rows += children.rows([m.label for m in months], [m.end for m in months], w)
     out = pd.DataFrame(rows, columns=COLUMNS)
     return out.sort_values(["metric", "period", "breakdown"], kind="stable").reset_index(drop=True)
 
 
 def impact_series(
-    frames: dict[str, pd.DataFrame], start: str, end: str, outcomes: Iterable[str]
+    frames: dict[str, pd.DataFrame],
+    start: str,
+    end: str,
+    outcomes: Iterable[str],
+    children: ChildCensus | None = None,
 ) -> pd.DataFrame:
     """Monthly numerators and denominators of the outcomes the templates may move (the
     impact plan's ``outcomes``, config/impact.yaml), from the start of the study to the end of
@@ -398,9 +392,10 @@ def impact_series(
     month end, reflection among the month's held sessions, audit grades of the month.
     """
     sup, case, over, aud = (frames[k] for k in ("supervision", "caseload", "oversight", "audits"))
-    rows: list[dict] = []
-    for month in periods(start, end, months=True):
-        rows += child_metrics(case, over, month, [28], breakdowns=False)
+    months = periods(start, end, months=True)
+    children = children if children is not None else ChildCensus(case, over)
+    rows = children.rows([m.label for m in months], [m.end for m in months], 28)
+    for month in months:
         rows += reflection_metrics(sup, month)
         rows += audit_metrics(aud, month)
     out = pd.DataFrame(rows, columns=COLUMNS)
@@ -474,22 +469,3 @@ def cell_families(
         return p, [(child[:1], lambda: _child_cells(case, over, p, windows[:1], breakdowns=False))]
     known = ", ".join([*main, *monthly])
     raise KeyError(f"no period {period!r} between {start} and {end} (known: {known})")
-
-
-def child_units(frames: dict[str, pd.DataFrame], census: pd.Timestamp, window: int) -> pd.DataFrame:
-    """One row per open child at the census for the unit-level model: outcome and covariates
-    (legal status, team type, the allocated worker's caseload)."""
-    kids, gap = child_gaps(frames["caseload"], frames["oversight"], census)
-    open_all = frames["caseload"][
-        (frames["caseload"]["episode_start"] <= census)
-        & (frames["caseload"]["episode_end"].isna() | (frames["caseload"]["episode_end"] > census))
-    ]
-    load = open_all.groupby("worker_id").size()
-    return pd.DataFrame(
-        {
-            "within_window": (gap <= window).astype(int).to_numpy(),
-            "legal_status": kids["legal_status"].to_numpy(),
-            "team_type": kids["team_type"].to_numpy(),
-            "worker_caseload": kids["worker_id"].map(load).astype("float").to_numpy(),
-        }
-    )

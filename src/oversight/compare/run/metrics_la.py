@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from oversight import artefacts
-from oversight.compare.metrics import child_units, impact_series, la_metrics
+from oversight.compare.census import ChildCensus, child_units
+from oversight.compare.metrics import impact_series, la_metrics
 
 
 def read_parquets(datasets: Sequence[str], paths: Sequence[str | Path]) -> dict[str, pd.DataFrame]:
@@ -43,9 +44,11 @@ def run_metrics_la(
     of the impact outcomes up to the end of the data, and the model units (children open at
     the end of the period)."""
     frames = read_parquets(datasets, data)
-    counts = la_metrics(frames, period_start, period_end, policy_days, list(windows))
+    # The census arrays are built once and serve all three outputs.
+    children = ChildCensus(frames["caseload"], frames["oversight"])
+    counts = la_metrics(frames, period_start, period_end, policy_days, list(windows), children)
     artefacts.write_csv(with_la_code(counts, la_code), out_counts)
-    series = impact_series(frames, period_start, data_end, impact_outcomes)
+    series = impact_series(frames, period_start, data_end, impact_outcomes, children)
     artefacts.write_csv(with_la_code(series, la_code), out_impact)
-    units = child_units(frames, pd.Timestamp(period_end), model_window)
+    units = child_units(frames, pd.Timestamp(period_end), model_window, children)
     artefacts.write_parquet(with_la_code(units, la_code), out_units)
