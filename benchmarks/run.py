@@ -490,7 +490,7 @@ def memory_points(work_root: Path, la: str, sizes_mb: tuple[float, ...]) -> list
     grow = grow_workbook if zipfile.is_zipfile(extract) else grow_csv
     original = base / f"original-{extract.name}"  # outside data/raw: not an input
     shutil.copyfile(extract, original)
-    target = f"data/interim/provenance/ingest/{la}.json"
+    target = f"data/interim/provenance/ingest/{la}/supervision.json"
     points = []
     for size in sizes_mb:
         rows = grow(original, extract, sup, id_header, size)

@@ -9,7 +9,7 @@ rule coding:
         survey=path("dataset", dataset="survey", la=AUTHORITIES),
         inspections=path("inspections_dataset"),
         codebook="config/codebook.yaml",
-        ledger=path("ledger"),
+        ledger=gate("coding"),
         code=code("coding"),
     output:
         segments=path("coding_segments"),

@@ -65,13 +65,17 @@ def code(script):
 
 
 def raw_files(wildcards):
-    """Every raw file one LA's configuration names: only regular files inside
-    data/raw/<la>/ (oversight.ingest.rawpaths); ingest explains any other path. Never a job's
-    declared input: Snakemake's log prints inputs, and a raw file's name may be a person's.
+    """The raw files one LA's configuration names for one dataset (its path, and for the
+    transcripts its participants list): only regular files inside data/raw/<la>/
+    (oversight.ingest.rawpaths); ingest explains any other path. None for an optional dataset
+    the LA does not send. Never a job's declared input: Snakemake's log prints inputs, and a
+    raw file's name may be a person's.
     """
     from oversight.ingest.rawpaths import job_inputs
 
-    return job_inputs(Path(RAW), wildcards.la, AUTH_CONFIGS[wildcards.la])
+    sent = AUTH_CONFIGS[wildcards.la].get("datasets", {})
+    own = {d: spec for d, spec in sent.items() if d == wildcards.dataset}
+    return job_inputs(Path(RAW), wildcards.la, {"datasets": own})
 
 
 def raw_folder(wildcards):
@@ -82,15 +86,16 @@ def raw_folder(wildcards):
 
 
 def raw_fingerprint(wildcards):
-    """SHA-256 over the name below the LA's folder, size and mtime of each of its raw files
-    (oversight.ingest.filelabels.fingerprint): a params value, and params changes rerun a job by
-    default, so adding, removing, replacing or touching a raw file reruns ingest."""
+    """SHA-256 over the name below the LA's folder, size and mtime of each raw file of the
+    dataset (oversight.ingest.filelabels.fingerprint): a params value, and params changes rerun
+    a job by default, so adding, removing, replacing or touching one of them reruns the ingest
+    of that dataset alone."""
     from oversight.ingest.filelabels import fingerprint
 
     return fingerprint(raw_files(wildcards), Path(RAW) / wildcards.la)
 
 
-# Peak memory of one LA's ingest, measured by `make bench` (docs/performance.md, "Ingest
+# Peak memory of one LA's ingest (now of one dataset: the same measure, its files only), measured by `make bench` (docs/performance.md, "Ingest
 # memory"): about 300 MB to start (Python, pandas, pyarrow, pandera), then per MB of raw input
 # 15 MB for CSV and other text (a 200 MB CSV peaked at 3.2 GB) and 35 MB for zip containers
 # (xlsx, ods, docx: a 24 MB workbook peaked at 1.0 GB). The margin covers changes to ingest
@@ -105,7 +110,8 @@ INGEST_MEMORY = {
 
 
 def ingest_mem_mb(wildcards, input, attempt):
-    """mem_mb for one LA's ingest, from the size and kind of its raw files (raw_mem_mb)."""
+    """mem_mb for one dataset's ingest, from the size and kind of its raw files
+    (raw_mem_mb)."""
     return raw_mem_mb(raw_files(wildcards), attempt)
 
 
@@ -125,11 +131,12 @@ def demo_manifest(wildcards):
     return [str(manifest)] if manifest.exists() else []
 
 
-def prov(rule, wildcard=None):
+def prov(rule, *wildcards):
     """Where a job records its provenance (oversight.provenance): inputs and outputs with
-    their SHA-256, parameters and code version; gathered into results/provenance.json.
+    their SHA-256, parameters and code version; gathered into results/provenance.json. The
+    job is named by its rule and wildcards (ingest/{la}/{dataset}).
     """
-    job = f"{rule}/{{{wildcard}}}" if wildcard else rule
+    job = "/".join([rule, *(f"{{{w}}}" for w in wildcards)])
     return path("provenance_record", job=job)
 
 
@@ -157,7 +164,11 @@ def provenance_records(wildcards):
 
 def wildcard_values():
     """The values each wildcard of an output pattern can hold."""
-    return {"la": AUTHORITIES, "release": list(PUBLISHED["releases"])}
+    return {
+        "la": AUTHORITIES,
+        "dataset": DATASETS,
+        "release": list(PUBLISHED["releases"]),
+    }
 
 
 def expanded(r, patterns):

@@ -1,6 +1,6 @@
 # Comparative statistics: per-LA counts (one job per LA), then the regional comparison, the
-# unit-level model and the figures. The roll-ups read the ledger so they never run on an
-# incomplete region.
+# unit-level model and the figures. The roll-ups read the ledgers of the datasets they read, so
+# they never run on an incomplete region and rerun only when one of those changes.
 STATS_DATASETS = [
     "supervision",
     "caseload",
@@ -45,7 +45,7 @@ rule metrics_la:
 rule comparison:
     input:
         counts=path("la_metrics", la=AUTHORITIES),
-        ledger=path("ledger"),
+        ledger=gate("comparison"),
         code=code("comparison"),
     output:
         metrics=path("analysis_table", name="oversight_metrics"),
@@ -71,7 +71,7 @@ rule comparison:
 rule oversight_model:
     input:
         units=path("model_units", la=AUTHORITIES),
-        ledger=path("ledger"),
+        ledger=gate("model"),
         code=code("model"),
     output:
         path("analysis_table", name="oversight_model"),

@@ -11,7 +11,7 @@ rule hypothesis:
         plan=HYPOTHESIS_PLAN,
         instrument="config/survey.yaml",
         codebook="config/codebook.yaml",
-        ledger=path("ledger"),
+        ledger=gate("hypothesis"),
         code=code("hypothesis"),
     output:
         patterns=path("analysis_table", name="hypothesis_patterns"),

@@ -13,7 +13,7 @@ rule impact:
     input:
         series=path("impact_series", la=AUTHORITIES),
         plan=IMPACT_PLAN,
-        ledger=path("ledger"),
+        ledger=gate("impact"),
         code=code("impact"),
     output:
         panel=path("analysis_table", name="impact_panel"),

@@ -1,19 +1,37 @@
-# Data quality: links between each LA's datasets and their status, the regional ledger (which
-# must balance) and one page per LA for its data lead.
-from oversight.quality.links import link_datasets
+# Data quality: links between each LA's datasets, each dataset's ledger (every LA's line of it,
+# judged and balanced: the gate of what reads that dataset), the regional ledger and one page
+# per LA for its data lead.
+from oversight.quality.exclusions import analysis_datasets
+from oversight.quality.links import definitions as link_definitions, link_datasets
 
 LINK_DATASETS = link_datasets()
+# The datasets a link check judges (its `dataset`): their status needs each LA's links.json.
+CHECKED_DATASETS = sorted({c["dataset"] for c in link_definitions()["links"].values()})
 
 
-# Its own job per LA, after ingest, so that changing the study's limits reruns only this and
-# what reads the ledger, and so that ingest can later be split per dataset.
+def gate(*analyses):
+    """The ledgers of the datasets the regional ``analyses`` read
+    (oversight.quality.exclusions): a roll-up waits for, and reruns with, those alone.
+    """
+    return path("dataset_ledger", dataset=analysis_datasets(*analyses))
+
+
+def dataset_links(wildcards):
+    """Every LA's links.json when a link check judges the dataset, else none."""
+    if wildcards.dataset in CHECKED_DATASETS:
+        return path("links", la=AUTHORITIES)
+    return []
+
+
+# Its own job per LA, after the ingest of the datasets it links, so that changing the study's
+# limits reruns only what judges a status, and a correction to a dataset no check reads
+# (transcripts, survey) never reruns it.
 rule links:
     input:
         data=path("dataset", dataset=LINK_DATASETS),
-        ledger=path("ingest_ledger"),
+        lines=path("ingest_line", dataset=LINK_DATASETS),
         code=code("links"),
     output:
-        ledger=path("la_ledger"),
         links=path("links"),
         prov=prov("links", "la"),
     log:
@@ -32,6 +50,26 @@ rule links:
         "scripts/links.py"
 
 
+rule dataset_ledger:
+    input:
+        lines=path("ingest_line", la=AUTHORITIES),
+        links=dataset_links,
+        code=code("dataset_ledger"),
+    output:
+        path("dataset_ledger"),
+        prov=prov("dataset_ledger", "dataset"),
+    log:
+        "logs/quality/ledger_{dataset}.log",
+    benchmark:
+        "logs/benchmarks/quality/ledger_{dataset}.tsv"
+    conda:
+        ENV
+    params:
+        quality=config["quality"],
+    script:
+        "scripts/dataset_ledger.py"
+
+
 # Templates the quality pages include: a change to them reruns the pages.
 QUALITY_PARTIALS = [
     "report_templates/_style.css.j2",
@@ -41,7 +79,7 @@ QUALITY_PARTIALS = [
 
 rule ledger:
     input:
-        path("la_ledger", la=AUTHORITIES),
+        ledgers=path("dataset_ledger", dataset=DATASETS),
         code=code("ledger"),
     output:
         path("ledger"),
@@ -60,14 +98,16 @@ rule quality_page:
     input:
         config=f"{AUTH_DIR}/{{la}}.yaml",
         rejects=path("rejects", dataset=DATASETS),
-        ledger=path("la_ledger"),
-        notes=path("notes"),
+        lines=path("ingest_line", dataset=DATASETS),
+        notes=path("ingest_notes", dataset=DATASETS),
         links=path("links"),
         template="report_templates/quality.html.j2",
         partials=QUALITY_PARTIALS,
         code=code("quality_page"),
     output:
-        path("quality_page"),
+        page=path("quality_page"),
+        ledger=path("la_ledger"),
+        notes=path("notes"),
         prov=prov("quality_page", "la"),
     log:
         "logs/quality/{la}.log",
@@ -77,6 +117,7 @@ rule quality_page:
         ENV
     params:
         examples=config["quality"]["examples_per_rule"],
+        quality=config["quality"],
         study=STUDY,
     script:
         "scripts/quality_page.py"

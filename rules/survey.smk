@@ -29,7 +29,7 @@ rule survey_analysis:
         survey=path("dataset", dataset="survey", la=AUTHORITIES),
         supervision=path("dataset", dataset="supervision", la=AUTHORITIES),
         instrument="config/survey.yaml",
-        ledger=path("ledger"),
+        ledger=gate("survey", "survey_rates"),
         code=code("survey_analysis"),
     output:
         responses=path("analysis_table", name="survey_responses"),

@@ -1,4 +1,4 @@
-"""Snakemake job `ingest`: one LA's harmonised datasets, rejects, ledger lines and notes."""
+"""Snakemake job `ingest`: one LA's dataset harmonised, its rejects, ledger line and notes."""
 
 from oversight import jobs
 from oversight.ingest import run_ingest
@@ -8,18 +8,18 @@ jobs.run(
     sm.log[0],
     lambda: run_ingest(
         la=sm.wildcards.la,
+        dataset=sm.wildcards.dataset,
         config=sm.input.config,
         raw=sm.params.raw,
-        datasets=list(sm.params.datasets),
         study=sm.params.study,
         survey_items=sm.params.survey_items,
         privacy=sm.params.privacy,
         ingest=sm.params.ingest,
-        data=list(sm.output.data),
-        rejects=list(sm.output.rejects),
-        ledger=sm.output.ledger,
+        data=sm.output.data,
+        rejects=sm.output.rejects,
+        line=sm.output.line,
         notes=sm.output.notes,
     ),
-    f"ingest {sm.wildcards.la}",
+    f"ingest {sm.wildcards.la} {sm.wildcards.dataset}",
     sm,
 )

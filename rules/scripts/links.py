@@ -1,5 +1,4 @@
-"""Snakemake job `links`: links between one LA's datasets, and each dataset's status in its
-ledger."""
+"""Snakemake job `links`: the links between one LA's datasets (links.json)."""
 
 from oversight import jobs
 from oversight.quality import run_links
@@ -10,10 +9,9 @@ jobs.run(
     lambda: run_links(
         data=list(sm.input.data),
         datasets=list(sm.params.datasets),
-        ledger=sm.input.ledger,
+        lines=list(sm.input.lines),
         quality=sm.params.quality,
         examples=sm.params.examples,
-        out_ledger=sm.output.ledger,
         out_links=sm.output.links,
     ),
     f"links {sm.wildcards.la}",

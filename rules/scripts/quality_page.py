@@ -1,4 +1,4 @@
-"""Snakemake job `quality_page`: the data-quality page for one LA."""
+"""Snakemake job `quality_page`: the data-quality page for one LA, its ledger and notes."""
 
 from oversight import jobs
 from oversight.quality import run_quality_page
@@ -9,13 +9,16 @@ jobs.run(
     lambda: run_quality_page(
         config=sm.input.config,
         rejects=list(sm.input.rejects),
-        ledger=sm.input.ledger,
-        notes=sm.input.notes,
+        lines=list(sm.input.lines),
+        notes=list(sm.input.notes),
         links=sm.input.links,
         template=sm.input.template,
         study=dict(sm.params.study),
+        quality=sm.params.quality,
         examples=sm.params.examples,
-        out=sm.output[0],
+        out=sm.output.page,
+        out_ledger=sm.output.ledger,
+        out_notes=sm.output.notes,
     ),
     f"quality page {sm.wildcards.la}",
     sm,

@@ -16,7 +16,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -147,9 +147,18 @@ def _fixed_core(name: str, data: bytes) -> bytes:
 
 # Readers: how each kind of artefact is read back, stated once. Codes and periods are text
 # ("E06000035", "2024-25" must not become numbers); published tables are read as written.
-def read_ledger(path: str | Path) -> pd.DataFrame:
-    """The ingest ledger (one row per LA and dataset), LA codes as text."""
-    return pd.read_csv(path, dtype={"la_code": str})
+# A ledger to read: the regional one, or the ledgers of the datasets an analysis reads.
+Ledgers = str | Path | Sequence[str | Path]
+
+
+def read_ledger(path: Ledgers) -> pd.DataFrame:
+    """The ledger (one row per LA and dataset), LA codes as text: one file, or several (the
+    ledgers of the datasets an analysis reads) read as one, sorted by LA code and dataset."""
+    if isinstance(path, str | Path):
+        return pd.read_csv(path, dtype={"la_code": str})
+    frames = [pd.read_csv(p, dtype={"la_code": str}) for p in path]
+    ledger = pd.concat(frames, ignore_index=True)
+    return ledger.sort_values(["la_code", "dataset"], kind="stable").reset_index(drop=True)
 
 
 def read_counts(path: str | Path) -> pd.DataFrame:

@@ -31,9 +31,14 @@ def test_a_path_keeps_the_wildcards_it_is_not_given(catalog: Catalog) -> None:
     assert catalog.path("la_metrics") == "data/interim/{la}/metrics.csv"
     assert catalog.path("analysis_table", name="kpis") == "data/interim/tables/kpis.csv"
     assert catalog.path("dataset", dataset="survey") == "data/interim/{la}/survey.parquet"
-    assert catalog.path("provenance_record", job="ingest/{la}") == (
-        "data/interim/provenance/ingest/{la}.json"
+    assert catalog.path("provenance_record", job="ingest/{la}/{dataset}") == (
+        "data/interim/provenance/ingest/{la}/{dataset}.json"
     )
+    assert catalog.path("ingest_line", la="kent") == "data/interim/kent/ledger/{dataset}.csv"
+    assert catalog.path("dataset_ledger", dataset=["survey", "transcripts"]) == [
+        "data/interim/ledger/survey.csv",
+        "data/interim/ledger/transcripts.csv",
+    ]
 
 
 def test_lists_expand_as_snakemake_expand_does(catalog: Catalog) -> None:

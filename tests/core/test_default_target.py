@@ -102,8 +102,11 @@ def test_the_provenance_rule_reads_every_job_record(workflow: dict) -> None:
         for path in _paths(pattern, values)
     )
     assert workflow["records"] == expected
-    per_la = {r for r in expected if r.startswith("data/interim/provenance/ingest/")}
-    assert len(per_la) == len(values["la"]) >= 19
+    per_job = {r for r in expected if r.startswith("data/interim/provenance/ingest/")}
+    assert len(per_job) == len(values["la"]) * len(values["dataset"]) >= 19 * 7
+    assert "data/interim/provenance/ingest/slough/supervision.json" in per_job
+    datasets = [r for r in expected if "/provenance/dataset_ledger/" in r]
+    assert len(datasets) == len(values["dataset"])
     releases = [r for r in expected if "/release_diff/" in r]
     assert len(releases) == len(values["release"]) >= 4
 

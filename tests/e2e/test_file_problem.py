@@ -33,7 +33,7 @@ def broken_run(tmp_path_factory) -> tuple[Path, object]:
 def test_roll_up_stops_with_the_reason(broken_run) -> None:
     work, proc = broken_run
     assert proc.returncode != 0
-    log = (work / "logs/quality/ledger.log").read_text()
+    log = (work / "logs/quality/ledger_caseload.log").read_text()
     assert "1 extract(s) could not be used" in log
     assert "caseload" in log and "missing required column for 'child_id'" in log
     assert not (work / "results/quality/ledger.csv").exists()

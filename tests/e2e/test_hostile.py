@@ -170,7 +170,7 @@ def test_the_planted_rows_reached_the_pipeline(loadable) -> None:
     assert survey.count("\n") >= 2
     segments = work / "data/interim/coding"
     assert any(segments.rglob("*")), "coding wrote nothing"
-    log = (work / "logs/ingest/slough.log").read_text()
+    log = (work / "logs/ingest/slough/transcripts.log").read_text()
     assert "transcripts" in log
 
 

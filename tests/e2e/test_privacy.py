@@ -48,7 +48,7 @@ def test_the_key_is_used(keyed) -> None:
     want = pseudonymise(pd.Series([first]), KEY.encode(), "E06000039", "worker")[0]
     data = pd.read_parquet(work / "data/interim/slough/supervision.parquet")
     assert want in set(data["worker_id"])
-    log = (work / "logs/ingest/slough.log").read_text()
+    log = (work / "logs/ingest/slough/supervision.log").read_text()
     assert f"key fingerprint {key_fingerprint(KEY.encode())}" in log
 
 
@@ -78,7 +78,7 @@ def test_real_data_without_a_key_is_refused(keyed, tmp_path) -> None:
     finally:
         manifest.write_bytes(saved)
     assert proc.returncode != 0
-    log = (work / "logs/ingest/slough.log").read_text()
+    log = (work / "logs/ingest/slough/supervision.log").read_text()
     assert "no pseudonymisation key for 'slough'" in log
     assert "Set OVERSIGHT_KEY" in log and "Traceback" not in log
     assert "no pseudonymisation key" in proc.stderr
@@ -104,7 +104,7 @@ def test_a_real_extract_in_a_demo_folder_is_refused_without_a_key(keyed) -> None
     finally:
         target.write_bytes(saved)
     assert proc.returncode != 0
-    log = (work / "logs/ingest/slough.log").read_text()
+    log = (work / "logs/ingest/slough/supervision.log").read_text()
     assert (
         "no pseudonymisation key for 'slough': its folder holds 1 file that is not the bundled "
         "synthetic demo data (1 file changed since it was generated)" in log
@@ -113,7 +113,7 @@ def test_a_real_extract_in_a_demo_folder_is_refused_without_a_key(keyed) -> None
     assert "By name, where safe to show: slough/supervision_2024-25.csv (changed)." in log
     assert not (work / "data/interim/slough/supervision.parquet").exists()
     # Bracknell Forest's folder is untouched: its job ran with the demo key.
-    bracknell = (work / "logs/ingest/bracknell_forest.log").read_text()
+    bracknell = (work / "logs/ingest/bracknell_forest/supervision.log").read_text()
     assert f"key fingerprint {key_fingerprint(DEMO_KEY.encode())}" in bracknell
     needles = [p.encode() for p in planted[:50]]
     scanned = 0

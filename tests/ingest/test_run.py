@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from oversight import provenance
+from oversight.errors import ExtractError
 from oversight.ingest import run_ingest
-from oversight.ingest.extracts import NOT_SENT
+from oversight.ingest.extracts import LEDGER_COLUMNS, NOT_SENT
 from tests.helpers import (
     LA_CODE,
     SUP_HEADER,
@@ -28,11 +29,33 @@ DATASETS = ["supervision", "caseload", "strategy_discussions"]
 STUDY = {"period_start": "2024-04-01", "period_end": "2025-03-31", "extract_date": "2025-04-30"}
 
 
+PRIVACY = {"key_env": "OVERSIGHT_KEY", "key_file_env": "OVERSIGHT_KEY_FILE"}
+
+
+def _ingest(box: Sandbox, config: Path, dataset: str, out: Path):
+    """``run_ingest`` of one dataset of the sandbox LA, its outputs under ``out``."""
+    return run_ingest(
+        la="testshire",
+        dataset=dataset,
+        config=config,
+        raw=box.raw,
+        study=STUDY,
+        survey_items=sorted(SURVEY_ITEMS),
+        privacy=PRIVACY | {"demo_manifest": str(out / "no_demo.json")},
+        ingest={"open_date_sentinels": ["9999-12-31"]},
+        data=out / f"{dataset}.parquet",
+        rejects=out / f"{dataset}.rejects.csv",
+        line=out / f"ledger/{dataset}.csv",
+        notes=out / f"notes/{dataset}.json",
+        environ={"OVERSIGHT_KEY": STRONG},
+    )
+
+
 def test_run_ingest_writes_rows_rejects_ledger_and_notes(tmp_path: Path, monkeypatch) -> None:
-    """Supervision: two rows load and one is rejected with its reason; caseload's file is
-    missing (a file-level problem, no rows); strategy discussions, optional, are not sent.
-    The ledger balances and provenance lists the raw file by its label."""
-    monkeypatch.setattr(provenance, "_RAW_INPUTS", [])
+    """One job per dataset. Supervision: two rows load and one is rejected with its reason;
+    caseload's file is missing (a file-level problem, no rows); strategy discussions,
+    optional, are not sent. Each ledger line balances and each job's provenance lists only
+    its own dataset's raw file, by its label."""
     box = Sandbox(tmp_path)
     la = box.authority({"supervision": supervision_spec(), "caseload": caseload_spec()})
     box.write(
@@ -45,44 +68,32 @@ def test_run_ingest_writes_rows_rejects_ledger_and_notes(tmp_path: Path, monkeyp
         ),
     )
     out = tmp_path / "out"
-    data = [out / f"{d}.parquet" for d in DATASETS]
-    rejects = [out / f"{d}.rejects.csv" for d in DATASETS]
-    results = run_ingest(
-        la="testshire",
-        config=la.config_path,
-        raw=box.raw,
-        datasets=DATASETS,
-        study=STUDY,
-        survey_items=sorted(SURVEY_ITEMS),
-        privacy={
-            "key_env": "OVERSIGHT_KEY",
-            "key_file_env": "OVERSIGHT_KEY_FILE",
-            "demo_manifest": str(tmp_path / "no_demo.json"),
-        },
-        ingest={"open_date_sentinels": ["9999-12-31"]},
-        data=data,
-        rejects=rejects,
-        ledger=out / "ingest_ledger.csv",
-        notes=out / "notes.json",
-        environ={"OVERSIGHT_KEY": STRONG},
-    )
+    raw_inputs = {}
+    results = {}
+    for dataset in DATASETS:
+        monkeypatch.setattr(provenance, "_RAW_INPUTS", [])
+        results[dataset] = _ingest(box, la.config_path, dataset, out)
+        raw_inputs[dataset] = [r["label"] for r in provenance._RAW_INPUTS]
 
-    rows = pd.read_parquet(data[0])
+    rows = pd.read_parquet(out / "supervision.parquet")
     assert len(rows) == 2
     assert rows["source_row"].tolist() == [2, 4]
     assert rows["la_code"].unique().tolist() == [LA_CODE]
     assert rows["worker_id"].str.match(r"^W-[0-9a-f]{16}$").all()
-    assert pd.read_parquet(data[1]).empty and pd.read_parquet(data[2]).empty
+    assert pd.read_parquet(out / "caseload.parquet").empty
+    assert pd.read_parquet(out / "strategy_discussions.parquet").empty
 
-    sup_rejects = pd.read_csv(rejects[0])
+    sup_rejects = pd.read_csv(out / "supervision.rejects.csv")
     assert sup_rejects[["source_row", "field", "rule"]].values.tolist() == [
         [3, "status", "allowed_codes"]
     ]
     assert "is not a known status" in sup_rejects.loc[0, "message"]
-    assert pd.read_csv(rejects[1]).empty
+    assert pd.read_csv(out / "caseload.rejects.csv").empty
 
-    ledger = pd.read_csv(out / "ingest_ledger.csv", keep_default_na=False).set_index("dataset")
-    assert ledger.index.tolist() == DATASETS
+    lines = {d: pd.read_csv(out / f"ledger/{d}.csv", keep_default_na=False) for d in DATASETS}
+    assert all(len(line) == 1 and line["dataset"][0] == d for d, line in lines.items())
+    ledger = pd.concat(lines.values()).set_index("dataset")
+    assert list(lines["supervision"].columns) == LEDGER_COLUMNS
     sup = ledger.loc["supervision"]
     assert (sup["rows_in"], sup["rows_loaded"], sup["rows_rejected"]) == (3, 2, 1)
     assert sup["rows_in"] == sup["rows_loaded"] + sup["rows_rejected"]
@@ -90,35 +101,27 @@ def test_run_ingest_writes_rows_rejects_ledger_and_notes(tmp_path: Path, monkeyp
     assert "file not found" in ledger.loc["caseload", "file_problem"]
     assert ledger.loc["strategy_discussions", "file_problem"] == ""
 
-    notes = json.loads((out / "notes.json").read_text(encoding="utf-8"))
-    assert sorted(notes) == sorted(DATASETS)
+    notes = {}
+    for dataset in DATASETS:
+        own = json.loads((out / f"notes/{dataset}.json").read_text(encoding="utf-8"))
+        assert list(own) == [dataset]
+        notes |= own
     assert notes["supervision"]["files"] == [SUP_PATH]
     assert notes["supervision"]["problem"] is None
     assert notes["caseload"]["problem"]["file"] == "testshire/caseload.csv"
     assert notes["strategy_discussions"]["notes"] == [NOT_SENT]
     assert results["supervision"].ledger["rows_loaded"] == 2
-    assert [r["label"] for r in provenance._RAW_INPUTS] == [SUP_PATH]
+    assert raw_inputs == {"supervision": [SUP_PATH], "caseload": [], "strategy_discussions": []}
 
 
-def test_run_ingest_needs_one_output_per_dataset(tmp_path: Path) -> None:
-    """The outputs are matched to the datasets one to one: a missing path is an error, not a
-    dataset silently left unwritten."""
+def test_run_ingest_of_a_dataset_every_la_sends_but_this_one_does_not_name_fails(
+    tmp_path: Path,
+) -> None:
+    """A dataset every LA must send, missing from the LA's configuration, stops its job with
+    the setting to add, rather than writing an empty dataset."""
     box = Sandbox(tmp_path)
     la = box.authority({"supervision": supervision_spec()})
     box.write(SUP_PATH, csv_text(SUP_HEADER, sup_row()))
-    with pytest.raises(ValueError, match="zip"):
-        run_ingest(
-            la="testshire",
-            config=la.config_path,
-            raw=box.raw,
-            datasets=["supervision"],
-            study=STUDY,
-            survey_items=[],
-            privacy={"key_env": "K", "key_file_env": "KF", "demo_manifest": "none.json"},
-            ingest={},
-            data=[],
-            rejects=[],
-            ledger=tmp_path / "ledger.csv",
-            notes=tmp_path / "notes.json",
-            environ={"K": STRONG},
-        )
+    with pytest.raises(ExtractError, match="no extract configured for caseload"):
+        _ingest(box, la.config_path, "caseload", tmp_path / "out")
+    assert not (tmp_path / "out/caseload.parquet").exists()

@@ -333,38 +333,53 @@ def _harmonise(
 def ingest_authority(
     la: Authority, datasets: list[str], raw_root: Path, study: Study, key: bytes
 ) -> dict[str, Result]:
-    """Every configured dataset of one LA.
+    """Every configured dataset of one LA (:func:`ingest_dataset`, one after another).
 
-    A file-level problem in one dataset does not hide the others: that dataset gets an empty
-    result carrying the problem (shown on the LA's quality page), and the regional ledger
-    refuses to pass it on, so nothing downstream runs on incomplete data.
+    Raises:
+        ExtractError: The LA's configuration has no extract for a dataset every LA must send
+            (all such datasets named, before any file is read).
     """
     sent = la.config["datasets"]
     missing = [d for d in datasets if d not in sent and not cs.optional(d)]
     if missing:
-        raise ExtractError(
-            str(la.config_path),
-            f"no extract configured for {', '.join(missing)}",
-            expected="an entry under datasets: for every study dataset",
-            found=", ".join(la.config["datasets"]),
-            fix=f"add the missing datasets to {la.config_path}",
-        )
-    results = {}
-    names: dict[str, str] | None = None
-    for dataset in datasets:
-        if dataset not in sent:
-            results[dataset] = not_sent(la, dataset)
-            continue
-        try:
-            results[dataset] = ingest(la, dataset, raw_root, study, key)
-        except ExtractError as problem:
-            # A message may name a raw file by its path (a link, a participants list): it
-            # names it by its label, as everything outside the raw folder does.
-            if names is None:
-                labels = labeller(la, raw_root, key)
-                names = filelabels.scrub_names(filelabels.label_map(labels, la.config), labels)
-            results[dataset] = failed(la, dataset, filelabels.scrub_error(problem, names))
-    return results
+        raise _not_configured(la, missing)
+    return {d: ingest_dataset(la, d, raw_root, study, key) for d in datasets}
+
+
+def _not_configured(la: Authority, missing: list[str]) -> ExtractError:
+    """The error for datasets every LA must send that its configuration does not name."""
+    return ExtractError(
+        str(la.config_path),
+        f"no extract configured for {', '.join(missing)}",
+        expected="an entry under datasets: for every study dataset",
+        found=", ".join(la.config["datasets"]),
+        fix=f"add the missing datasets to {la.config_path}",
+    )
+
+
+def ingest_dataset(la: Authority, dataset: str, raw_root: Path, study: Study, key: bytes) -> Result:
+    """One dataset of one LA: its rows, or the empty result of an optional dataset not sent.
+
+    A file-level problem does not stop the job: the dataset gets an empty result carrying the
+    problem (shown on the LA's quality page), and the dataset's ledger refuses to pass it on,
+    so nothing downstream runs on incomplete data.
+
+    Raises:
+        ExtractError: The LA's configuration has no extract for a dataset every LA must send.
+    """
+    sent = la.config["datasets"]
+    if dataset not in sent:
+        if cs.optional(dataset):
+            return not_sent(la, dataset)
+        raise _not_configured(la, [dataset])
+    try:
+        return ingest(la, dataset, raw_root, study, key)
+    except ExtractError as problem:
+        # A message may name a raw file by its path (a link, a participants list): it names
+        # it by its label, as everything outside the raw folder does.
+        labels = labeller(la, raw_root, key)
+        names = filelabels.scrub_names(filelabels.label_map(labels, la.config), labels)
+        return failed(la, dataset, filelabels.scrub_error(problem, names))
 
 
 def _empty_ledger(la: Authority, dataset: str, file_problem: str = "") -> dict:
@@ -400,6 +415,7 @@ def failed(la: Authority, dataset: str, problem: ExtractError) -> Result:
 
 
 def ledger_frame(results: dict[str, Result]) -> pd.DataFrame:
+    """The ledger lines of ``results``, one per dataset in their order."""
     return pd.DataFrame([r.ledger for r in results.values()], columns=LEDGER_COLUMNS)
 
 
@@ -413,3 +429,10 @@ def notes_record(results: dict[str, Result]) -> dict[str, dict[str, Any]]:
         }
         for d, r in results.items()
     }
+
+
+def dataset_config(config: dict[str, Any], dataset: str) -> dict[str, Any]:
+    """An LA's configuration with only ``dataset`` under ``datasets:`` (none if not sent):
+    what names the raw files of that dataset alone."""
+    own = {dataset: config["datasets"][dataset]} if dataset in config.get("datasets", {}) else {}
+    return {**config, "datasets": own}

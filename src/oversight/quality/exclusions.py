@@ -36,6 +36,18 @@ def analyses() -> dict[str, dict[str, Any]]:
     return load_yaml(path)["analyses"]
 
 
+def analysis_datasets(*names: str) -> list[str]:
+    """Every dataset the analyses ``names`` read (``exclusions.yaml``; for a per-metric
+    analysis, those of every metric), sorted: whose ledgers gate them."""
+    read: set[str] = set()
+    for name in names:
+        datasets = analyses()[name]["datasets"]
+        if datasets == PER_METRIC:
+            datasets = [d for m in metric_definitions().values() for d in m["datasets"]]
+        read |= set(datasets)
+    return sorted(read)
+
+
 def metric_datasets(metric: str) -> list[str]:
     """The datasets one metric is computed from (``metrics.yaml``)."""
     return list(metric_definitions()[metric]["datasets"])

@@ -15,7 +15,7 @@ comparisons (:mod:`oversight.quality.exclusions`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -243,6 +243,25 @@ def dataset_status(ledger_line: Mapping[str, Any], links: list[LinkCount], limit
     return f"{UNRELIABLE}: " + "; ".join(reasons) if reasons else OK
 
 
+def links_from_summary(summary: Mapping[str, Any] | None) -> list[LinkCount]:
+    """The link checks of an LA's ``links.json`` (:func:`link_summary`) as :class:`LinkCount`
+    (their share recomputed from the counts, not the rounded share); none for ``None``."""
+    names = {f.name for f in fields(LinkCount)}
+    return [
+        LinkCount(**{k: v for k, v in link.items() if k in names})
+        for link in (summary or {}).get("links", [])
+    ]
+
+
+def with_status(
+    lines: pd.DataFrame, summary: Mapping[str, Any] | None, limits: Limits
+) -> pd.DataFrame:
+    """Ledger lines of one LA with a ``status`` column (:func:`dataset_status`), judged on
+    their counts and the LA's link checks (its ``links.json``; ``None`` where no line is of a
+    dataset a link check reads): the one place a status is given."""
+    return ledger_with_status(lines, links_from_summary(summary), limits)
+
+
 def ledger_with_status(
     ledger: pd.DataFrame, links: list[LinkCount], limits: Limits
 ) -> pd.DataFrame:
@@ -258,13 +277,14 @@ def unusable(ledger: pd.DataFrame) -> frozenset[str]:
     return frozenset(ledger.loc[problem, "dataset"])
 
 
-def report(
+def link_summary(
     frames: Mapping[str, pd.DataFrame], ledger: pd.DataFrame, limits: Limits, examples: int
-) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """One LA's ledger with its status, and what its quality page shows about the links."""
+) -> dict[str, Any]:
+    """What an LA's ``links.json`` holds: the limits, its link checks and its conflicts
+    (``ledger``: its ingest lines, for the datasets whose file could not be used)."""
     links = check_links(frames, examples, unusable(ledger))
     conflicts = check_consistency(frames, examples)
-    summary = {
+    return {
         "limits": {
             "max_reject_share": limits.reject,
             "max_unlinked_share": limits.unlinked,
@@ -273,4 +293,11 @@ def report(
         "links": [link.as_dict() for link in links],
         "conflicts": [c.as_dict() for c in conflicts],
     }
-    return ledger_with_status(ledger, links, limits), summary
+
+
+def report(
+    frames: Mapping[str, pd.DataFrame], ledger: pd.DataFrame, limits: Limits, examples: int
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """One LA's ledger with its status, and what its quality page shows about the links."""
+    summary = link_summary(frames, ledger, limits, examples)
+    return with_status(ledger, summary, limits), summary

@@ -38,7 +38,10 @@ def read_frames(paths: Iterable[str | Path]) -> pd.DataFrame:
 
 
 def text_units(
-    transcripts: pd.DataFrame, survey: pd.DataFrame, inspections: pd.DataFrame, ledger: str | Path
+    transcripts: pd.DataFrame,
+    survey: pd.DataFrame,
+    inspections: pd.DataFrame,
+    ledger: artefacts.Ledgers,
 ) -> pd.DataFrame:
     """Every source's text units. Each source leaves the LAs whose dataset of it the ledger
     marks unreliable (the Ofsted reports are published, so none are left out)."""
@@ -87,7 +90,7 @@ def run_coding(
     survey: Iterable[str | Path],
     inspections: str | Path,
     codebook: str | Path,
-    ledger: str | Path,
+    ledger: artefacts.Ledgers,
     region_code: str,
     id_patterns: Mapping[str, Iterable[Any]],
     known: Sequence[str],

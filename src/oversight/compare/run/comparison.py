@@ -25,7 +25,7 @@ def read_la_counts(paths: Sequence[str | Path]) -> pd.DataFrame:
 def run_comparison(
     *,
     counts: Sequence[str | Path],
-    ledger: str | Path,
+    ledger: artefacts.Ledgers,
     region_code: str,
     year: str,
     change_from: str,

@@ -14,7 +14,7 @@ from oversight.quality.exclusions import drop_for, unreliable
 
 
 def run_oversight_model(
-    *, units: Sequence[str | Path], ledger: str | Path, out: str | Path
+    *, units: Sequence[str | Path], ledger: artefacts.Ledgers, out: str | Path
 ) -> None:
     """Rule ``oversight_model``: the unit-level oversight model across the region's LAs
     (their model ``units``), without the LAs whose data the ledger marks unreliable."""

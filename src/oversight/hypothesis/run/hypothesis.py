@@ -51,7 +51,7 @@ def run_hypothesis(
     plan: str | Path,
     instrument: str | Path,
     codebook: str | Path,
-    ledger: str | Path,
+    ledger: artefacts.Ledgers,
     patterns: str | Path,
     file_content: str | Path,
     pairs: str | Path,

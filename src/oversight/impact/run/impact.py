@@ -46,7 +46,7 @@ def impact_figures(
 def run_impact(
     *,
     series: Iterable[str | Path],
-    ledger: str | Path,
+    ledger: artefacts.Ledgers,
     panel: str | Path,
     its: str | Path,
     did: str | Path,

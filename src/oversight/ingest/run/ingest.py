@@ -15,7 +15,8 @@ from oversight.ingest.extracts import (
     Authority,
     Result,
     Study,
-    ingest_authority,
+    dataset_config,
+    ingest_dataset,
     labeller,
     ledger_frame,
     notes_record,
@@ -29,32 +30,33 @@ log = logging.getLogger("ingest")
 def run_ingest(
     *,
     la: str,
+    dataset: str,
     config: str | Path,
     raw: str | Path,
-    datasets: Sequence[str],
     study: Mapping[str, Any],
     survey_items: Sequence[str],
     privacy: Mapping[str, str],
     ingest: Mapping[str, Any],
-    data: Sequence[str | Path],
-    rejects: Sequence[str | Path],
-    ledger: str | Path,
+    data: str | Path,
+    rejects: str | Path,
+    line: str | Path,
     notes: str | Path,
     environ: Mapping[str, str] | None = None,
-) -> dict[str, Result]:
-    """Ingest one LA (rule ``ingest``): every dataset of ``datasets`` read from the raw folder
+) -> Result:
+    """Ingest one dataset of one LA (rule ``ingest``): ``dataset`` read from the raw folder
     ``raw``, validated, harmonised and pseudonymised.
 
-    Writes each dataset's rows (``data``, parquet) and rejects (``rejects``, CSV) in the order
-    of ``datasets``, the LA's ledger lines (``ledger``) and each dataset's files, notes and
-    file-level problem (``notes``, JSON). ``config`` is the LA's configuration file; ``study``,
-    ``privacy`` and ``ingest`` are those blocks of the study configuration, ``survey_items``
-    the item ids of the common survey. The key comes from ``environ`` (the process
-    environment by default) or, for demo data, from the manifest ``privacy`` names. Provenance
-    lists the raw files by label, never by path.
+    Writes the dataset's rows (``data``, parquet), its rejects (``rejects``, CSV), its ledger
+    line (``line``, CSV) and its files, notes and file-level problem (``notes``, JSON keyed by
+    the dataset). An optional dataset the LA does not send gets empty outputs and a ledger
+    line of zeros. ``config`` is the LA's configuration file; ``study``, ``privacy`` and
+    ``ingest`` are those blocks of the study configuration, ``survey_items`` the item ids of
+    the common survey. The key comes from ``environ`` (the process environment by default)
+    or, for demo data, from the manifest ``privacy`` names. Provenance lists the dataset's raw
+    files by label, never by path.
 
     Returns:
-        Each dataset's result, by name.
+        The dataset's result.
     """
     authority = Authority(la, load_authority(config), Path(config))
     raw_root = Path(raw)
@@ -62,17 +64,15 @@ def run_ingest(
     key = key_for(authority.slug, privacy, env, raw_root, authority.config)
     log.info("pseudonymisation key fingerprint %s", key_fingerprint(key))
     settings = Study.from_config(dict(study), list(survey_items), dict(ingest))
-    results = ingest_authority(authority, list(datasets), raw_root, settings, key)
+    result = ingest_dataset(authority, dataset, raw_root, settings, key)
     labels = labeller(authority, raw_root, key)
-    record_raw_inputs(filelabels.labelled_files(labels, authority.config))
-    for dataset, data_path, rejects_path in zip(datasets, data, rejects, strict=True):
-        result = results[dataset]
-        artefacts.write_parquet(result.data, data_path)
-        artefacts.write_csv(result.rejects, rejects_path)
-        log.info("%s: %s", dataset, result.ledger)
-    artefacts.write_csv(ledger_frame(results), ledger)
-    artefacts.write_json(notes_record(results), notes)
-    for dataset, result in results.items():
-        if result.problem:
-            log.error("%s could not be used: %s", dataset, result.problem)
-    return results
+    own = dataset_config(authority.config, dataset)
+    record_raw_inputs(filelabels.labelled_files(labels, own))
+    artefacts.write_parquet(result.data, data)
+    artefacts.write_csv(result.rejects, rejects)
+    artefacts.write_csv(ledger_frame({dataset: result}), line)
+    artefacts.write_json(notes_record({dataset: result}), notes)
+    log.info("%s: %s", dataset, result.ledger)
+    if result.problem:
+        log.error("%s could not be used: %s", dataset, result.problem)
+    return result

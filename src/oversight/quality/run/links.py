@@ -1,9 +1,7 @@
-"""Rule ``links`` as one function: one LA's datasets checked against each other, each given
-its status in the LA's ledger."""
+"""Rule ``links`` as one function: one LA's datasets checked against each other."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -11,9 +9,8 @@ from typing import Any
 import pandas as pd
 
 from oversight import artefacts
-from oversight.quality.links import OK, Limits, report
-
-log = logging.getLogger("links")
+from oversight.quality.lines import read_lines
+from oversight.quality.links import Limits, link_summary
 
 
 def read_parquets(datasets: Sequence[str], paths: Sequence[str | Path]) -> dict[str, pd.DataFrame]:
@@ -21,35 +18,20 @@ def read_parquets(datasets: Sequence[str], paths: Sequence[str | Path]) -> dict[
     return {d: pd.read_parquet(path) for d, path in zip(datasets, paths, strict=True)}
 
 
-def read_ingest_ledger(path: str | Path) -> pd.DataFrame:
-    """An LA's ingest ledger as the links check reads it: LA codes and file problems as text,
-    an empty cell as an empty string (no missing values)."""
-    return pd.read_csv(path, dtype={"la_code": str, "file_problem": str}, keep_default_na=False)
-
-
-def log_statuses(ledger: pd.DataFrame) -> None:
-    """Warn in the job's log of every dataset whose status is not ``ok``."""
-    for line in ledger.itertuples():
-        if line.status != OK:
-            log.warning("%s %s: %s", line.la_code, line.dataset, line.status)
-
-
 def run_links(
     *,
     data: Sequence[str | Path],
     datasets: Sequence[str],
-    ledger: str | Path,
+    lines: Sequence[str | Path],
     quality: Mapping[str, Any],
     examples: int,
-    out_ledger: str | Path,
     out_links: str | Path,
 ) -> None:
     """Rule ``links``: check the links between one LA's datasets (``data``, parquet files named
-    by ``datasets``) and write its ledger with each dataset's status, and the ``links.json``
-    summary (``examples`` rows shown per check; limits from the study's ``quality`` settings)."""
+    by ``datasets``; ``lines``, their ingest ledger lines, say which files could not be used)
+    and write the ``links.json`` summary (``examples`` rows shown per check; limits from the
+    study's ``quality`` settings). Each dataset's status is judged from it by the rules
+    ``dataset_ledger`` and ``quality_page`` (:func:`oversight.quality.links.with_status`)."""
     frames = read_parquets(datasets, data)
     limits = Limits.from_config(quality)
-    lines, summary = report(frames, read_ingest_ledger(ledger), limits, examples)
-    artefacts.write_csv(lines, out_ledger)
-    artefacts.write_json(summary, out_links)
-    log_statuses(lines)
+    artefacts.write_json(link_summary(frames, read_lines(lines), limits, examples), out_links)

@@ -39,7 +39,7 @@ def run_survey_analysis(
     survey: Iterable[str | Path],
     supervision: Iterable[str | Path],
     instrument: str | Path,
-    ledger: str | Path,
+    ledger: artefacts.Ledgers,
     min_n: int,
     demo: bool,
     responses: str | Path,
