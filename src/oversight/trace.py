@@ -116,7 +116,11 @@ def job_lines(prov: Mapping[str, Any], keys: list[tuple[str, list[str]]]) -> lis
             continue
         if len(group) > 1:
             done.add(rule)
-            head = f"{rule}[la=*] ({len(group)} jobs, one per LA)"
+            names = sorted(jobs[group[0]].get("wildcards") or {})
+            each = " and ".join({"la": "LA"}.get(n, n) for n in names)
+            head = (
+                f"{rule}[{','.join(f'{n}=*' for n in names)}] ({len(group)} jobs, one per {each})"
+            )
         else:
             head = key
         version = job["code_version"]
