@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import stat
-from functools import cache, lru_cache
+from collections import OrderedDict
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -86,8 +87,9 @@ def _expanded_size(node: yaml.Node, limit: int) -> int:
     return sizes[id(node)]
 
 
-def _read_limited(path: Path, max_bytes: int) -> str:
-    """The text of a regular file of at most ``max_bytes`` (nothing else is opened)."""
+def _read_version(path: Path, max_bytes: int) -> tuple[str, tuple[int, int]]:
+    """The text of a regular file of at most ``max_bytes`` (nothing else is opened), and the
+    file's version as measured (mtime in ns, size)."""
     try:
         info = os.stat(path)
     except OSError as exc:
@@ -103,7 +105,7 @@ def _read_limited(path: Path, max_bytes: int) -> str:
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:  # the file grew after it was measured
         raise ConfigError(f"{path}: over the {max_bytes:,}-byte limit for a configuration file")
-    return data.decode("utf-8")
+    return data.decode("utf-8"), (info.st_mtime_ns, info.st_size)
 
 
 def config_file(relative: str) -> Path:
@@ -125,21 +127,20 @@ def load_yaml(path: Path, max_bytes: int = MAX_YAML_BYTES) -> Any:
             a limit exceeded.
     """
     try:
-        text = _read_limited(Path(path), max_bytes)
+        text, version = _read_version(Path(path), max_bytes)
+        fast = _compose_fast(text)
+        if fast is not None:
+            try:
+                return _construct(*fast, str(path), version, text)
+            except yaml.YAMLError:
+                pass  # the Python parser below says what is wrong, in its words
         loader = _LimitedLoader(text)
         try:
             node = loader.get_single_node()
-            if node is None:
-                return None
-            size = _expanded_size(node, MAX_YAML_NODES)
-            if size > MAX_YAML_NODES:
-                raise _YamlTooBig(
-                    f"its aliases expand to more than {MAX_YAML_NODES:,} values "
-                    "(a 'billion laughs' file)"
-                )
-            return loader.construct_document(node)
-        finally:
+        except BaseException:
             loader.dispose()
+            raise
+        return _construct(loader, node, str(path), version, text)
     except _YamlTooBig as exc:
         raise ConfigError(f"{path}: refused, not loaded: {exc}") from None
     except yaml.MarkedYAMLError as exc:
@@ -156,9 +157,92 @@ def load_yaml(path: Path, max_bytes: int = MAX_YAML_BYTES) -> Any:
         raise ConfigError(f"{path}: cannot be read as UTF-8 YAML ({exc})") from None
 
 
+# libyaml, when PyYAML was built with it: it composes a document ten times faster than the
+# Python parser, which stays the reference (see _compose_fast).
+_C_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose_fast(text: str) -> tuple[Any, yaml.Node | None] | None:
+    """A loader and the document's node tree composed by libyaml; None to leave the text to
+    the Python parser: without libyaml, for a character the Python reader refuses, for a
+    document libyaml refuses, or past :data:`MAX_YAML_ALIASES` (the Python parser then names
+    the line). Both compose a document they both accept into the same tree."""
+    if _C_LOADER is None or yaml.reader.Reader.NON_PRINTABLE.search(text):
+        return None
+    loader = _C_LOADER(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        loader.dispose()
+        return None
+    if node is not None and _alias_count(node) > MAX_YAML_ALIASES:
+        loader.dispose()
+        return None
+    return loader, node
+
+
+def _alias_count(node: yaml.Node) -> int:
+    """How many aliases (*name) a composed tree holds: every reference to a node beyond the
+    first, as an alias is the very node object of its anchor."""
+    seen = {id(node)}
+    stack = [node]
+    references = 0
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.SequenceNode):
+            children = list(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            children = [n for pair in current.value for n in pair]
+        else:
+            continue
+        references += len(children)
+        for child in children:
+            if id(child) not in seen:
+                seen.add(id(child))
+                stack.append(child)
+    return references - (len(seen) - 1)
+
+
+def _construct(
+    loader: Any, node: yaml.Node | None, path: str, version: tuple[int, int], text: str
+) -> Any:
+    """The values of a composed document, once it is within :data:`MAX_YAML_NODES`."""
+    try:
+        if node is None:
+            return None
+        size = _expanded_size(node, MAX_YAML_NODES)
+        if size > MAX_YAML_NODES:
+            raise _YamlTooBig(
+                f"its aliases expand to more than {MAX_YAML_NODES:,} values "
+                "(a 'billion laughs' file)"
+            )
+        if "<<" not in text and "merge" not in text:
+            # Building the values leaves a tree without merge keys as it was: yaml_line may
+            # look its lines up there instead of parsing the file again.
+            _remember_node(path, version, node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _validator(schema_path: Path) -> jsonschema.Draft202012Validator:
+    """The validator of a JSON schema file, built once per version of the file (every LA's
+    configuration is checked against the same schema)."""
+    try:
+        info = os.stat(schema_path)
+    except OSError:  # load_yaml says what is wrong, as it always has
+        return jsonschema.Draft202012Validator(load_yaml(schema_path))
+    key = (str(schema_path), info.st_mtime_ns, info.st_size)
+    if key not in _VALIDATORS:
+        _VALIDATORS[key] = jsonschema.Draft202012Validator(load_yaml(schema_path))
+    return _VALIDATORS[key]
+
+
+_VALIDATORS: dict[tuple[str, int, int], jsonschema.Draft202012Validator] = {}
+
+
 def _validate(data: Any, schema_path: Path, source: Path) -> None:
-    schema = load_yaml(schema_path)
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = _validator(schema_path)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         lines = []
@@ -251,13 +335,31 @@ def common_schema() -> dict[str, Any]:
     return load_yaml(config_file("config/common_schema.yaml"))
 
 
-@lru_cache(maxsize=64)
+# YAML node trees by file version (path, mtime in ns, size), the most recent last: a job asks
+# for many lines of the same LA configuration, and load_yaml leaves the tree it built here.
+_NODES: OrderedDict[tuple[str, int, int], yaml.Node | None] = OrderedDict()
+MAX_NODES = 64
+
+
+def _remember_node(path: str, version: tuple[int, int], node: yaml.Node | None) -> None:
+    """Keep the node tree of one version of a file (the oldest goes past MAX_NODES)."""
+    key = (path, *version)
+    _NODES[key] = node
+    _NODES.move_to_end(key)
+    while len(_NODES) > MAX_NODES:
+        _NODES.popitem(last=False)
+
+
 def _composed(path: str, mtime_ns: int, size: int) -> yaml.Node | None:
-    """The YAML node tree of a file, parsed once per version of the file (a job asks for
-    many lines of the same LA configuration)."""
-    del mtime_ns, size  # part of the cache key only
+    """The YAML node tree of a file, parsed once per version of the file."""
+    key = (path, mtime_ns, size)
+    if key in _NODES:
+        _NODES.move_to_end(key)
+        return _NODES[key]
     with open(path, encoding="utf-8") as handle:
-        return yaml.compose(handle, Loader=yaml.SafeLoader)
+        node = yaml.compose(handle, Loader=yaml.SafeLoader)
+    _remember_node(path, (mtime_ns, size), node)
+    return node
 
 
 def yaml_line(path: str | Path, keys: list[str | int]) -> int | None:
