@@ -96,14 +96,14 @@ class ChildCensus:
 
     def __init__(self, caseload: pd.DataFrame, oversight: pd.DataFrame) -> None:
         self.caseload = caseload
-        entries = qualifying(oversight)
-        ids = pd.concat([caseload["child_id"], entries["child_id"]], ignore_index=True)
-        codes, uniques = pd.factorize(ids.astype("object"))
+        ids = pd.concat([caseload["child_id"], oversight["child_id"]], ignore_index=True)
+        codes, uniques = pd.factorize(ids)
         self._ids = pd.Index(uniques)
         self._episode_codes = codes[: len(caseload)]
-        dates, known = nanoseconds(entries["entry_date"])
+        dates, known = nanoseconds(oversight["entry_date"])
         codes = codes[len(caseload) :]
-        keep = known & (codes >= 0)
+        counts = oversight["entry_type"].isin(OVERSIGHT_TYPES).to_numpy(dtype=bool)
+        keep = counts & known & (codes >= 0)
         order = np.lexsort((dates[keep], codes[keep]))
         self._entry_codes, self._entry_dates = codes[keep][order], dates[keep][order]
         self._seen: dict[int, Spells] = {}

@@ -26,6 +26,9 @@ from oversight.config import config_file, load_yaml
 
 COLUMNS = ["period", "metric", "breakdown", "numerator", "denominator"]
 ELIGIBLE_LOOKBACK = pd.Timedelta(days=365)
+# Columns no count reads (the rows' lineage, free text): left out before the many selections
+# of rows by period, which then copy less.
+UNCOUNTED = ("la_code", "source_file", "source_row", "record_text")
 
 
 @cache
@@ -88,6 +91,14 @@ def _cell_rows(period: str, metrics: dict[str, Cells]) -> list[dict]:
     for metric, cells in metrics.items():
         rows += _rows(period, metric, _counts(cells))
     return rows
+
+
+def counted(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The frames without the columns no count reads (:data:`UNCOUNTED`)."""
+    return {
+        k: f if f is None else f.drop(columns=[c for c in UNCOUNTED if c in f])
+        for k, f in frames.items()
+    }
 
 
 def _yes_no(series: pd.Series) -> pd.Series:
@@ -362,6 +373,7 @@ def la_metrics(
 ) -> pd.DataFrame:
     """Every metric for one LA: the year, its quarters, and the monthly child-level trend
     (``children``: the census arrays of its caseload and oversight, when already built)."""
+    frames = counted(frames)
     sup, case, over, aud = (frames[k] for k in ("supervision", "caseload", "oversight", "audits"))
     children = children if children is not None else ChildCensus(case, over)
     rows: list[dict] = []
@@ -391,6 +403,7 @@ def impact_series(
     the data (the baseline year and the follow-up months): child-level oversight at each
     month end, reflection among the month's held sessions, audit grades of the month.
     """
+    frames = counted(frames)
     sup, case, over, aud = (frames[k] for k in ("supervision", "caseload", "oversight", "audits"))
     months = periods(start, end, months=True)
     children = children if children is not None else ChildCensus(case, over)
