@@ -226,12 +226,7 @@ class FactsCache:
         self.entries: dict[str, dict] = {}
         self.dirty = False
         if self.path is not None:
-            try:
-                stored = json.loads(self.path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                stored = {}
-            if isinstance(stored, dict) and stored.get("version") == FACTS_VERSION:
-                self.entries = stored.get("modules", {})
+            self.entries = _stored_entries(self.path)
 
     def facts(self, path: Path, name: str) -> ModuleFacts:
         """The facts of module ``name`` in ``path``, read from its source unless known."""
@@ -265,6 +260,18 @@ class FactsCache:
             Path(tmp).unlink(missing_ok=True)  # a cache that cannot be written is no error
             return
         self.dirty = False
+
+
+def _stored_entries(path: Path) -> dict[str, dict]:
+    """The entries of a cache file; none from a missing, broken or older file."""
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(stored, dict) or stored.get("version") != FACTS_VERSION:
+        return {}
+    modules = stored.get("modules")
+    return modules if isinstance(modules, dict) else {}
 
 
 def _facts_to_json(facts: ModuleFacts) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -255,3 +256,49 @@ def test_imported_names_include_parent_packages() -> None:
         "oversight.survey",
         "oversight.survey.x",
     }
+
+
+def test_a_cache_file_gives_the_same_inputs_and_notices_an_edit(tmp_path: Path) -> None:
+    """What each module says is kept in the cache file by the digest of its source: a second
+    process reads the same code inputs from it, and an edited module is read afresh (its new
+    import is followed) even with its old size and time."""
+    from oversight import code_inputs
+
+    src = tmp_path / "src"
+    _write(src, "oversight/__init__.py", "")
+    _write(src, "oversight/x.py", "from oversight import y\n")
+    _write(src, "oversight/y.py", "")
+    _write(src, "oversight/z.py", "")
+    _write(tmp_path, "script.py", "import oversight.x\n")
+    script, cache_file = tmp_path / "script.py", tmp_path / "cache/facts.json"
+    first = script_code(script, src, cache_file=cache_file)
+    assert first == script_code(script, src) and cache_file.is_file()
+    code_inputs._CACHES.clear()  # as a new process would start
+    assert script_code(script, src, cache_file=cache_file) == first
+    module = src / "oversight/x.py"
+    stat = module.stat()
+    module.write_text("from oversight import z\n", encoding="utf-8")  # same size
+    os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    code_inputs._CACHES.clear()
+    code_inputs._data_of.cache_clear()
+    assert script_code(script, src, cache_file=cache_file) == [
+        p.replace("y.py", "z.py") for p in first
+    ]
+
+
+def test_a_broken_cache_file_is_an_empty_cache(tmp_path: Path) -> None:
+    from oversight import code_inputs
+
+    src = tmp_path / "src"
+    _write(src, "oversight/__init__.py", "")
+    _write(src, "oversight/x.py", "")
+    _write(tmp_path, "script.py", "import oversight.x\n")
+    cache_file = tmp_path / "facts.json"
+    for text in ("{not json", '{"version": 0, "modules": {}}', '{"version": 1, "modules": []}'):
+        cache_file.write_text(text, encoding="utf-8")
+        code_inputs._CACHES.clear()
+        got = script_code(tmp_path / "script.py", src, cache_file=cache_file)
+        assert got == [
+            f"{src.as_posix()}/oversight/__init__.py",
+            f"{src.as_posix()}/oversight/x.py",
+        ]

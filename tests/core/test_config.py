@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+import oversight.config as oc
 from oversight.config import config_ref, load_authority, yaml_line
 from oversight.errors import ConfigError
 from tests.helpers import authority_config, key_line, supervision_spec
@@ -153,3 +154,93 @@ def test_a_path_outside_the_project_is_allowed_when_listed(tmp_path) -> None:
     config = _study_with(tmp_path, raw="/srv/share/raw", allow_outside=["raw"])()
     assert config["paths"]["raw"] == "/srv/share/raw"
     assert _study_with(tmp_path / "b", raw="data/raw/../raw")()["paths"]["raw"] == "data/raw/../raw"
+
+
+# --- libyaml and the Python parser read every file alike -------------------------------------
+
+
+def _tree(node: yaml.Node | None, seen: dict[int, int] | None = None) -> object:
+    """A composed tree as tags, values and positions (an alias as a reference)."""
+    seen = {} if seen is None else seen
+    if node is None:
+        return None
+    if id(node) in seen:
+        return ("alias", seen[id(node)])
+    seen[id(node)] = len(seen)
+    where = (node.tag, node.start_mark.line, node.start_mark.column)
+    if isinstance(node, yaml.ScalarNode):
+        return (*where, node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return (*where, [_tree(child, seen) for child in node.value])
+    return (*where, [(_tree(k, seen), _tree(v, seen)) for k, v in node.value])
+
+
+PROJECT_YAML = sorted(
+    p.relative_to(ROOT).as_posix()
+    for folder in ("config", "src", "tests/fixtures", "profiles")
+    for p in (ROOT / folder).rglob("*.y*ml")
+    if p.is_file() and p.stat().st_size < 2**20
+)
+
+
+@pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML without libyaml")
+@pytest.mark.parametrize("name", PROJECT_YAML)
+def test_libyaml_composes_every_project_file_as_the_python_parser_does(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """load_yaml composes with libyaml when it can: the tree it builds from each of the
+    project's YAML files has the tags, values and lines the Python parser gives, and the
+    values load_yaml returns (or the error it raises) are those of the Python parser alone."""
+    text = (ROOT / name).read_text(encoding="utf-8")
+    trees = []
+    for loader in (yaml.SafeLoader, yaml.CSafeLoader):
+        try:
+            trees.append(_tree(yaml.compose(text, Loader=loader)))
+        except yaml.YAMLError as exc:
+            trees.append(type(exc).__name__)
+    assert trees[0] == trees[1]
+    results = []
+    for c_loader in (oc._C_LOADER, None):
+        monkeypatch.setattr(oc, "_C_LOADER", c_loader)
+        try:
+            results.append(("ok", oc.load_yaml(ROOT / name)))
+        except ConfigError as exc:
+            results.append(("error", str(exc)))
+    assert results[0] == results[1]
+
+
+@pytest.mark.parametrize(
+    "text,aliases",
+    [
+        ("a: 1\n", 0),
+        ("a: &a 1\nb: *a\nc: [*a, *a]\n", 3),
+        ("a: &a [1, *a]\n", 1),
+        ("base: &b {k: v}\nx: *b\ny: {z: *b}\n", 2),
+    ],
+)
+def test_aliases_are_counted_on_the_composed_tree(text: str, aliases: int) -> None:
+    """The alias count libyaml's tree gives is the count the Python parser makes."""
+    loader = oc._LimitedLoader(text)
+    node = loader.get_single_node()
+    assert loader.aliases == aliases
+    assert oc._alias_count(node) == aliases
+
+
+def test_yaml_line_after_load_yaml_is_the_line_of_a_fresh_parse(tmp_path: Path) -> None:
+    """yaml_line looks lines up in the tree load_yaml built: the same lines as a parse of its
+    own, and a file changed since is parsed again."""
+    path = tmp_path / "t.yaml"
+    path.write_text("a:\n  b: 1\n  c:\n    - x\n    - y\n", encoding="utf-8")
+    oc.load_yaml(path)
+    assert yaml_line(path, ["a", "c", 1]) == 5
+    path.write_text("# moved\na:\n  b: 1\n  c:\n    - x\n    - y\n    - z\n", encoding="utf-8")
+    assert yaml_line(path, ["a", "c", 2]) == 7
+
+
+def test_merge_keys_are_not_looked_up_in_the_built_tree(tmp_path: Path) -> None:
+    """Building values from merge keys (<<) rewrites the tree: yaml_line then parses the
+    file again, so a key's line is where it is written."""
+    path = tmp_path / "m.yaml"
+    path.write_text("base: &b\n  k: 1\nx:\n  <<: *b\n  k: 2\n", encoding="utf-8")
+    assert oc.load_yaml(path)["x"] == {"k": 2}
+    assert yaml_line(path, ["x", "k"]) == 5
