@@ -180,6 +180,9 @@ def proportions(table: pd.DataFrame, region_code: str, comparator: str = "region
     is_region = out["la_code"] == region_code
     base = out[is_region].set_index(keys)["value"]
     funnels: dict[tuple, Funnel] = {}
+    # Each flag column's values, gathered over the funnels and set once (a setting per
+    # funnel copies the whole column each time).
+    flagged: dict[str, list[pd.Series]] = {}
     for key, group in out[~is_region & ok].groupby(keys, sort=True, dropna=False):
         region_value = base.get(key, np.nan)
         if comparator == "region" and not np.isfinite(region_value):
@@ -191,8 +194,11 @@ def proportions(table: pd.DataFrame, region_code: str, comparator: str = "region
             region_value,
         )
         for col, flags in _funnel_rows(group, funnel).items():
-            out.loc[group.index, col] = flags
+            flagged.setdefault(col, []).append(pd.Series(flags, index=group.index))
         funnels[key] = funnel
+    for col, parts in flagged.items():
+        flags = pd.concat(parts)
+        out.loc[flags.index, col] = flags
     where = pd.Series(list(zip(*(out[k] for k in keys), strict=True)), index=out.index)
     for col, attr in FUNNEL_ATTRIBUTES.items():
         values = where.map(lambda k, a=attr: getattr(funnels[k], a) if k in funnels else None)

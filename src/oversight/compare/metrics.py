@@ -346,16 +346,14 @@ def strategy_metrics(strat: pd.DataFrame | None, period: Period) -> list[dict]:
 def audit_metrics(audits: pd.DataFrame, period: Period) -> list[dict]:
     rows = _cell_rows(period.label, _audit_cells(audits, period))
     a = _audits_in_period(audits, period)
-    moderated = a[a["moderated_grade"].notna()]
-    table = pd.crosstab(moderated["grade"], moderated["moderated_grade"])
+    # Each (auditor, moderator) pair of grades counted where both are known.
+    auditor = a["grade"].to_numpy(dtype="float", na_value=np.nan)
+    moderator = a["moderated_grade"].to_numpy(dtype="float", na_value=np.nan)
     rows += _rows(
         period.label,
         "moderation_pairs",
         {
-            f"auditor={i};moderator={j}": (
-                float(table.at[i, j]) if i in table.index and j in table.columns else 0.0,
-                np.nan,
-            )
+            f"auditor={i};moderator={j}": (float(((auditor == i) & (moderator == j)).sum()), np.nan)
             for i in (1, 2, 3, 4)
             for j in (1, 2, 3, 4)
         },

@@ -17,6 +17,8 @@ FORMULA = (
     "within_window ~ C(legal_status, Treatment('CIN')) + "
     "C(team_type, Treatment('cin_cp')) + caseload_per_5"
 )
+# The model's categorical covariates.
+CATEGORIES = ("legal_status", "team_type")
 MODEL_COLUMNS = ["term", "odds_ratio", "lower95", "upper95", "p_value", "children", "las"]
 
 
@@ -37,6 +39,10 @@ def oversight_model(units: pd.DataFrame, formula: str = FORMULA) -> pd.DataFrame
     with ``la_code, within_window, legal_status, team_type, worker_caseload``."""
     data = units.dropna(subset=["worker_caseload"]).copy()
     data["caseload_per_5"] = data["worker_caseload"] / 5.0
+    for col in (c for c in CATEGORIES if c in data):
+        # As categories in sorted order (the order patsy gives text levels), so that patsy
+        # reads the column's codes instead of testing each value for missingness.
+        data[col] = pd.Categorical(data[col], categories=sorted(data[col].dropna().unique()))
     groups = pd.factorize(data["la_code"], sort=True)[0]
     fit = smf.glm(formula, data=data, family=sm.families.Binomial()).fit(
         cov_type="cluster", cov_kwds={"groups": groups}
