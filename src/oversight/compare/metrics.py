@@ -283,16 +283,22 @@ def _audit_cells(audits: pd.DataFrame, period: Period) -> dict[str, Cells]:
     out["audit_mo_good_moderated"] = _groups((final >= 3).astype("boolean")[mo], {})
     split = _groups(good, {"domain": a["domain"]})
     out["audit_good_or_better"] = {k: v for k, v in split.items() if k != "all"}
-    out["audit_grade_share"] = {
-        f"domain={domain};grade={g}": (part["grade"] == g).fillna(False).astype(bool)
-        for domain, part in a.groupby("domain", sort=True)
-        for g in (1, 2, 3, 4)
-    }
+    out["audit_grade_share"] = _grade_shares(a)
     moderated = a[a["moderated_grade"].notna()]
     down = moderated["moderated_grade"] < moderated["grade"]
     out["moderation_downgraded"] = _groups(down.astype("boolean"), {})
     if sends(audits, "learning_conversation"):
         out["audit_learning_conversation"] = _groups(_per_audit(a, "learning_conversation"), {})
+    return out
+
+
+def _grade_shares(a: pd.DataFrame) -> Cells:
+    """Each domain's rows, by row: graded 1, 2, 3 or 4 (an ungraded row in no numerator)."""
+    out: Cells = {}
+    for domain, part in a.groupby("domain", sort=True):
+        grades = part["grade"].to_numpy(dtype="float", na_value=np.nan)
+        for g in (1, 2, 3, 4):
+            out[f"domain={domain};grade={g}"] = pd.Series(grades == g, index=part.index)
     return out
 
 
