@@ -26,14 +26,21 @@ data: $(STAMP)
 run: data
 	$(BIN)/snakemake --cores $(CORES)
 
-## All tests. pytest exits 5 when it collects nothing: that is a failure here too.
-test: $(STAMP)
-	$(BIN)/python -m pytest -q -n $(CORES) --dist loadfile; status=$$?; \
+# pytest exits 5 when it collects nothing: that is a failure here too.
+PYTEST_STATUS = status=$$?; \
 	if [ $$status -eq 5 ]; then echo "no tests were collected"; exit 1; fi; exit $$status
 
-## Unit tests only (no end-to-end pipeline run).
+## All tests (docs/testing.md): unit, fuzz (40 replayed examples per property), size extremes
+## and end to end, where the demo pipeline runs once for every test that reads it.
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -n $(CORES) --dist loadfile; $(PYTEST_STATUS)
+
+## Unit tests only, in about a minute: no pipeline run (e2e), no size-extreme input (slow),
+## FAST_FUZZ_EXAMPLES replayed examples per fuzz property.
+FAST_FUZZ_EXAMPLES ?= 10
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not e2e"
+	OVERSIGHT_FUZZ_EXAMPLES=$(FAST_FUZZ_EXAMPLES) \
+	$(BIN)/python -m pytest -q -n $(CORES) --dist loadfile -m "not e2e and not slow"; $(PYTEST_STATUS)
 
 ## Fuzz campaign (docs/reliability.md): the fuzz suites with FUZZ_EXAMPLES trials per property
 ## and fresh random seeds; the outcome counts are written to benchmarks/results/fuzz.json.
@@ -43,13 +50,15 @@ fuzz: $(STAMP)
 	OVERSIGHT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) OVERSIGHT_FUZZ_TALLY=$(CURDIR)/benchmarks/results/fuzz.json \
 	OVERSIGHT_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz
 
-## Benchmarks (docs/performance.md): the 19-LA demo (full, unchanged, one LA corrected) ...
+## Benchmarks (docs/performance.md): every target but the largest study: the 19-LA demo (full,
+## nothing changed, one LA's supervision extract or transcript corrected, ingest against parsing),
+## the test suites in a clean clone and ingest memory; prints the table's rows ...
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 ## ... and every English LA over three years (about an hour on 2 cores, data included).
 bench-scale: $(STAMP)
-	$(BIN)/python benchmarks/run.py --las 153 --years 3
+	$(BIN)/python benchmarks/run.py --scenario scale --scale-las 153 --scale-years 3
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests rules/scripts benchmarks

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN, ROOT, make_workdir, run
+from tests.conftest import BIN, ROOT, copy_raw, make_workdir, run
 
 pytestmark = pytest.mark.e2e
 LAS = ["bracknell_forest", "reading"]
@@ -68,7 +68,8 @@ def test_jobs_run_under_a_scheduler_with_declared_resources(tmp_path: Path) -> N
         assert int(mem_mb) >= 500 and int(runtime) >= 10, rule  # declared by every rule
 
     # The same targets run locally give the same bytes: no job depended on shared state.
-    local = _workdir(tmp_path / "local")
+    local = make_workdir(tmp_path / "local")
+    copy_raw(cluster, local)  # the same demo extracts, not generated again
     run([str(BIN / "snakemake"), "--cores", "2", *TARGETS], local)
     for target in TARGETS:
         assert (cluster / target).read_bytes() == (local / target).read_bytes(), target

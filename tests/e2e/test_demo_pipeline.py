@@ -26,7 +26,7 @@ from oversight.ingest.normalise import norm_label
 from oversight.ingest.pseudonymise import key_for, pseudonymise
 from oversight.ingest.readers import read_table
 from oversight.provenance import sha256
-from tests.conftest import BIN, ROOT, make_workdir, run
+from tests.conftest import BIN, ROOT, copy_raw, copy_run, make_workdir, run
 from tests.report.render_checks import (
     figures_rendered,
     pdf_pages,
@@ -34,7 +34,7 @@ from tests.report.render_checks import (
     require_poppler,
 )
 
-# One module, one xdist worker (make test uses --dist loadfile): the pipeline runs once.
+# The demo run is made once per session, shared by every xdist worker (tests/conftest.py).
 pytestmark = pytest.mark.e2e
 DATASETS = [
     "supervision",
@@ -171,13 +171,14 @@ def test_nothing_to_do_on_a_second_run(demo_run: Path) -> None:
     assert "Nothing to be done" in proc.stdout + proc.stderr
 
 
-def test_one_la_corrected_reruns_only_that_la(demo_run: Path) -> None:
+def test_one_la_corrected_reruns_only_that_la(demo_run: Path, tmp_path: Path) -> None:
     """A reviewer's rerun after Kent corrects a file: Kent's jobs and the roll-ups only."""
-    target = demo_run / "data/raw/kent/caseload_2024-25.csv"
+    work = copy_run(demo_run, tmp_path / "copy")  # the shared run stays as it is
+    target = work / "data/raw/kent/caseload_2024-25.csv"
     before = target.stat()
     try:
         os.utime(target, (before.st_atime + 3600, before.st_mtime + 3600))
-        proc = run([str(BIN / "snakemake"), "-n", "--quiet", "all"], demo_run)
+        proc = run([str(BIN / "snakemake"), "-n", "--quiet", "all"], work)
         out = proc.stdout + proc.stderr
         jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", out, flags=re.M))
         # Kent's chain (ingest, links, page, counts) and the regional roll-ups; no other LA.
@@ -205,7 +206,7 @@ def test_one_la_corrected_reruns_only_that_la(demo_run: Path) -> None:
             "impact": "1",
             "hypothesis": "1",
         }
-        detail = run([str(BIN / "snakemake"), "-n", "all"], demo_run).stdout
+        detail = run([str(BIN / "snakemake"), "-n", "all"], work).stdout
         assert set(re.findall(r"wildcards: la=(\w+)", detail)) == {"kent"}
     finally:
         # to the nanosecond: ingest's fingerprint of the raw files holds mtime_ns
@@ -664,7 +665,7 @@ def test_trace_prints_the_chain_to_raw_files(demo_run: Path) -> None:
         [str(BIN / "oversight"), "trace", "FIG-FUNNEL-child_oversight_28d", "--verbose"], demo_run
     ).stdout
     assert "made by figures" in out and "made by publish_metrics" in out
-    assert "made by comparison" in out and "made by ingest[la=kent]" in out
+    assert "made by comparison" in out and "made by ingest[dataset=caseload,la=kent]" in out
     assert "<- raw file kent/caseload_2024-25.csv  sha256 " in out and "[source]" in out
     bad = run([str(BIN / "oversight"), "trace", "FIG-NOPE"], demo_run, check=False)
     assert bad.returncode == 1 and "is not a table, figure or finding ID" in bad.stderr
@@ -882,7 +883,7 @@ def test_an_interrupted_run_resumes_to_identical_bytes(demo_run: Path, tmp_path_
     rerun of the regional roll-ups over the finished outputs is killed while the comparison
     tables are written: the next run rebuilds every output the killed jobs removed."""
     work = make_workdir(tmp_path_factory.mktemp("interrupted") / "work")
-    run([str(BIN / "oversight"), "demo-data"], work)
+    copy_raw(demo_run, work)  # the same demo extracts, not generated again
     finished = work / "results/provenance.json"
 
     def figures() -> bool:
@@ -960,8 +961,7 @@ def test_a_code_change_reruns_what_uses_it_and_nothing_else(demo_run: Path, tmp_
     """Editing the figures' shared style plans the rules whose scripts import it (figures,
     link figures, impact, survey analysis, report: derived from their imports) and what reads
     their outputs; no ingest, metrics, questionnaire or other LA work."""
-    work = tmp_path / "copy"
-    shutil.copytree(demo_run, work, symlinks=True)
+    work = copy_run(demo_run, tmp_path / "copy")
     # The scratch run links src/ to the project; the copy gets its own, to edit.
     (work / "src").unlink() if (work / "src").is_symlink() else shutil.rmtree(work / "src")
     shutil.copytree(ROOT / "src", work / "src", ignore=shutil.ignore_patterns("*.egg-info"))

@@ -7,7 +7,11 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from oversight.figures.style import notes
+
+pytestmark = pytest.mark.e2e
 
 MANIFESTS = ("figures.json", "links.json", "survey.json", "impact.json")
 

@@ -8,8 +8,11 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from tests.conftest import BIN, run
+
+pytestmark = pytest.mark.e2e
 
 SLOUGH = "E06000039"
 

@@ -417,8 +417,10 @@ def test_arbitrary_bytes_as_docx(tmp_path_factory, data: bytes) -> None:
 
 
 # --------------------------------------------------------------------- size extremes
+# Marked slow: in `make test`, left out of `make test-fast`.
 
 
+@pytest.mark.slow
 def test_two_million_blank_rows(tmp_path) -> None:
     data = csv_text(SUP_HEADER, *_valid_rows(3)) + "\n" * 1_000_000 + ",,,,,,,\r\n" * 1_000_000
     out = _ingest_file(Sandbox(tmp_path), data.encode(), "two million blank rows")
@@ -426,6 +428,7 @@ def test_two_million_blank_rows(tmp_path) -> None:
     assert (led["rows_loaded"], led["blank_rows_skipped"]) == (3, 2_000_000)
 
 
+@pytest.mark.slow
 def test_a_ten_megabyte_cell_is_a_rejected_row(tmp_path) -> None:
     data = csv_text(SUP_HEADER, sup_row(status="h" * 10_000_000), sup_row(worker_id="W2"))
     out = _ingest_file(Sandbox(tmp_path), data.encode(), "a 10 MB cell")
@@ -436,6 +439,7 @@ def test_a_ten_megabyte_cell_is_a_rejected_row(tmp_path) -> None:
     assert len(reject.message) < 500
 
 
+@pytest.mark.slow
 def test_a_cell_over_16_megabytes_is_a_file_error(tmp_path) -> None:
     data = csv_text(SUP_HEADER, sup_row(), sup_row(worker_id='"' + "x" * 17_000_000))
     out = _ingest_file(Sandbox(tmp_path), data.encode(), "a 17 MB cell")
@@ -443,6 +447,7 @@ def test_a_cell_over_16_megabytes_is_a_file_error(tmp_path) -> None:
     assert "cannot be split into cells" in str(out.error)
 
 
+@pytest.mark.slow
 def test_a_row_of_200000_cells_is_rejected_not_truncated(tmp_path) -> None:
     data = csv_text(SUP_HEADER, sup_row(), sup_row(worker_id="W2") + ["x"] * 200_000)
     out = _ingest_file(Sandbox(tmp_path), data.encode(), "a row of 200,000 cells")
@@ -450,6 +455,7 @@ def test_a_row_of_200000_cells_is_rejected_not_truncated(tmp_path) -> None:
     assert list(out.result.rejects["rule"]) == ["field_count"]
 
 
+@pytest.mark.slow
 def test_a_workbook_with_300000_blank_rows(tmp_path) -> None:
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("Supervision")
