@@ -218,12 +218,14 @@ def config_files(tree: ast.AST, project: Path) -> set[Path]:
 
 class FactsCache:
     """:class:`ModuleFacts` by module, source digest and :data:`FACTS_VERSION`, kept in a
-    JSON file when ``path`` is given (written only when something new was read; a missing,
-    unreadable or foreign file is an empty cache)."""
+    JSON file when ``path`` is given (a missing, unreadable or foreign file is an empty
+    cache). The file is written only when something new was read, without the entries of
+    earlier versions of the modules read, so that they do not pile up in it."""
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else None
         self.entries: dict[str, dict] = {}
+        self.used: set[str] = set()
         self.dirty = False
         if self.path is not None:
             self.entries = _stored_entries(self.path)
@@ -233,6 +235,7 @@ class FactsCache:
         source = path.read_bytes()
         is_package = path.name == "__init__.py"
         key = f"{name}:{int(is_package)}:{hashlib.sha256(source).hexdigest()}"
+        self.used.add(key)
         known = self.entries.get(key)
         if isinstance(known, dict):
             try:
@@ -250,7 +253,14 @@ class FactsCache:
         if self.path is None or not self.dirty:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = json.dumps({"version": FACTS_VERSION, "modules": self.entries}, sort_keys=True)
+        # An earlier version of a module read here is dropped; modules not read here stay.
+        read = {key.rpartition(":")[0] for key in self.used}
+        kept = {
+            key: facts
+            for key, facts in self.entries.items()
+            if key in self.used or key.rpartition(":")[0] not in read
+        }
+        data = json.dumps({"version": FACTS_VERSION, "modules": kept}, sort_keys=True)
         handle, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name + ".")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:

@@ -284,6 +284,14 @@ def test_a_cache_file_gives_the_same_inputs_and_notices_an_edit(tmp_path: Path) 
     assert script_code(script, src, cache_file=cache_file) == [
         p.replace("y.py", "z.py") for p in first
     ]
+    # The file keeps one version of x.py, the one read last, and every other module.
+    stored = json.loads(cache_file.read_text(encoding="utf-8"))["modules"]
+    assert sorted(key.rpartition(":")[0] for key in stored) == [
+        "oversight.x:0",
+        "oversight.y:0",
+        "oversight.z:0",
+        "oversight:1",
+    ]
 
 
 def test_a_broken_cache_file_is_an_empty_cache(tmp_path: Path) -> None:
