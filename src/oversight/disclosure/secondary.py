@@ -88,18 +88,15 @@ def secondary_by_relations(
     """
     closure = _Closure(table)
     hidden = set(hidden) | closure(hidden, set())
-    of_cell: dict[Hashable, list[int]] = {}
-    for k, rel in enumerate(table.relations):
-        for cell in rel.cells:
-            of_cell.setdefault(cell, []).append(k)
+    search = _Search(table, closure)
     finder = _Exposure(table, band)
-    settled: set[Hashable] = set()
+    settled = search.settled
     while True:
         exposed, exact = finder(hidden)
         if not exposed:
             return hidden
         size = len(hidden)
-        stuck = _hide_partners(table, exposed, hidden, of_cell, closure, settled)
+        stuck = _hide_partners(search, exposed, hidden)
         if stuck and len(hidden) == size:
             # a cell a reader works out exactly, to a value outside the band (a true zero),
             # is no secret: hiding it protects nothing, so it is published (which changes
@@ -159,15 +156,11 @@ class _Exposure:
 
 
 def _hide_partners(
-    table: AuditTable,
-    exposed: list[Hashable],
-    hidden: set[Hashable],
-    of_cell: dict[Hashable, list[int]],
-    closure: _Closure,
-    settled: set[Hashable],
+    search: _Search, exposed: list[Hashable], hidden: set[Hashable]
 ) -> list[Hashable]:
     """One round: for each exposed cell, hide (into ``hidden``) the cheapest partner in a
     relation not yet given one this round; the cells left without a partner."""
+    table, of_cell = search.table, search.of_cell
     used: set[int] = set()
     stuck = []
     for cell in sorted(exposed, key=repr):
@@ -177,12 +170,12 @@ def _hide_partners(
         )
         if used.intersection(relations):
             continue  # a partner was hidden in one of its relations this round
-        chosen = _cheapest(table, cell, hidden, relations, of_cell, closure, settled)
+        chosen = _cheapest(search, cell, hidden, relations)
         if chosen is None:
             stuck.append(cell)  # cells hidden this round may have protected it
             continue
         hidden |= chosen
-        used.update(k for k in relations if chosen.intersection(table.relations[k].cells))
+        used.update(k for k in relations if chosen.intersection(search.cells_of[k]))
     return stuck
 
 
@@ -226,14 +219,28 @@ def hiding_cost(table: AuditTable, cells: set[Hashable]) -> float:
     )
 
 
+class _Search:
+    """What the search for partners reads again and again, worked out once: each relation's
+    cells, the relations naming each cell, and what hiding each cell alone would cost (no
+    cell's closure costs less than the cell itself, so that bound rules most candidates out
+    without working out their closure). ``settled`` cells are never chosen."""
+
+    def __init__(self, table: AuditTable, closure: _Closure) -> None:
+        self.table, self.closure = table, closure
+        self.cells_of = [frozenset(rel.cells) for rel in table.relations]
+        self.of_cell: dict[Hashable, list[int]] = {}
+        for k, rel in enumerate(table.relations):
+            for cell in rel.cells:
+                self.of_cell.setdefault(cell, []).append(k)
+        own = {c: hiding_cost(table, {c}) for c in table.choosable}
+        # zeros last, then by the cost of the cell alone
+        self.rank = {c: (table.values[c] == 0, cost) for c, cost in own.items()}
+        self.choosable_of = [frozenset(c for c in cells if c in own) for cells in self.cells_of]
+        self.settled: set[Hashable] = set()
+
+
 def _cheapest(
-    table: AuditTable,
-    cell: Hashable,
-    hidden: set[Hashable],
-    relations: list[int],
-    of_cell: dict[Hashable, list[int]],
-    closure: _Closure,
-    settled: frozenset = frozenset(),
+    search: _Search, cell: Hashable, hidden: set[Hashable], relations: list[int]
 ) -> set[Hashable] | None:
     """What to hide for one exposed cell: the cheapest (:func:`hiding_cost`) visible cell
     of a relation naming it, or of the relations naming those relations' hidden cells, and
@@ -242,29 +249,30 @@ def _cheapest(
     more), so that a detail cell a little further out is hidden rather than a total next to
     the cell. ``settled`` cells (published because a reader can work them out anyway) are
     never chosen."""
+    rank, settled = search.rank, search.settled
     scope, seen_relations, seen_cells = list(relations), set(relations), {cell}
     best, best_cost, first_ring, ring = None, None, None, 0
     while scope and (first_ring is None or ring <= first_ring + RINGS_BEYOND):
-        candidates = {
-            c
-            for k in scope
-            for c in table.relations[k].cells
-            if c not in hidden and c in table.choosable and c not in settled
-        }
-        for candidate in candidates:
-            extra = closure({candidate}, hidden)
-            zero = table.values[candidate] == 0
+        near = set().union(*(search.choosable_of[k] for k in scope))
+        candidates = near.difference(hidden, settled)  # iterates over the few near cells
+        factor = RING_COST**ring
+        # cheapest first by the cost of the cell alone, a lower bound of its cost with
+        # what goes with it: once that bound is above the best found, so is every later one
+        for candidate in sorted(candidates, key=rank.__getitem__):
+            zero, alone = rank[candidate]
+            if best_cost is not None and (zero, alone * factor) > best_cost[:2]:
+                break
+            extra = search.closure({candidate}, hidden)
             # a ring further out helps less surely: worth a tenth of a level
-            cost = (zero, hiding_cost(table, extra) * RING_COST**ring, repr(candidate))
+            cost = (zero, hiding_cost(search.table, extra) * factor, repr(candidate))
             if best_cost is None or cost < best_cost:
                 best, best_cost = extra, cost
         if candidates and first_ring is None:
             first_ring = ring
-        outer = {c for k in scope for c in table.relations[k].cells if c in hidden} - seen_cells
+        outer = set().union(*(search.cells_of[k] for k in scope)) & hidden
+        outer -= seen_cells
         seen_cells |= outer
-        scope = sorted({k for c in outer for k in of_cell.get(c, [])} - seen_relations)
+        scope = sorted({k for c in outer for k in search.of_cell.get(c, [])} - seen_relations)
         seen_relations.update(scope)
         ring += 1
-    if best is not None:
-        return best
-    return None
+    return best
