@@ -405,7 +405,8 @@ def impact_series(
     """Monthly numerators and denominators of the outcomes the templates may move (the
     impact plan's ``outcomes``, config/impact.yaml), from the start of the study to the end of
     the data (the baseline year and the follow-up months): child-level oversight at each
-    month end, reflection among the month's held sessions, audit grades of the month.
+    month end, reflection among the month's held sessions, audit grades of the month
+    (``children``: the census arrays of its caseload and oversight, when already built).
     """
     frames = counted(frames)
     sup, case, over, aud = (frames[k] for k in ("supervision", "caseload", "oversight", "audits"))
