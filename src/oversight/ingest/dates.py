@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from oversight.errors import ConfigError, ExtractError
+from oversight.ingest.normalise import memo_map
 
 ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 EXCEL_SERIAL = "excel_serial"
@@ -35,10 +36,13 @@ def parse_dates(values: pd.Series, formats: list[str] | tuple[str, ...]) -> pd.S
     A year of records holds a few hundred distinct dates: each is parsed once and mapped back.
     """
     text = values.astype("string")
-    uniques = pd.Series(text.dropna().unique(), dtype="string")
-    parsed = _parse_text(uniques, formats)
-    mapping = dict(zip(uniques, parsed, strict=True))
+    memo = _PARSED.setdefault(tuple(formats), {})
+    mapping = memo_map(text, lambda new: _parse_text(new, formats), memo)
     return text.map(mapping, na_action="ignore").astype("datetime64[s]")
+
+
+# Every date column of a job is parsed again by several checks: each text once per formats.
+_PARSED: dict[tuple[str, ...], dict[str, pd.Timestamp]] = {}
 
 
 def _parse_text(values: pd.Series, formats: list[str] | tuple[str, ...]) -> pd.Series:

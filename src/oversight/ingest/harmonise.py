@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 from oversight.errors import ExtractError
 from oversight.ingest import shown
 from oversight.ingest.dates import parse_dates
-from oversight.ingest.normalise import INVISIBLE, norm_label, norm_series
+from oversight.ingest.normalise import INVISIBLE, norm_label, norm_series, per_distinct
 
 # Spellings of yes/no that every LA may use without configuring them.
 BOOL_WORDS: dict[str, bool] = {
@@ -199,7 +199,7 @@ def mapped_frame(
     for target, pos in mapping.items():
         # Zero-width and direction marks are invisible in every program the LA uses: a cell
         # that differs from a valid value only by them is that value.
-        col = rows[f"c{pos}"].str.replace(INVISIBLE, "", regex=True).str.strip()
+        col = per_distinct(rows[f"c{pos}"], _visible)
         out[target] = col.mask(col == "")
     for name, value in (spec.get("defaults") or {}).items():
         if name not in out:
@@ -208,6 +208,10 @@ def mapped_frame(
         if name not in out and meta["type"] not in ("item", "response"):
             out[name] = pd.Series(pd.NA, index=rows.index, dtype="string")
     return out.astype("string")
+
+
+def _visible(values: pd.Series) -> pd.Series:
+    return values.str.replace(INVISIBLE, "", regex=True).str.strip()
 
 
 def code_lookup(field: str, codes: list[str], spec: dict[str, Any]) -> dict[str, str]:

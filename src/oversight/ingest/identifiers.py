@@ -112,11 +112,23 @@ def canonical(value: str, rule: IdRule | None = None) -> str:
     """The identifier every step of ingest sees (idempotent: canonical(canonical(x)) == x).
 
     A placeholder is cleaned but never zero-padded, so ``0`` stays a placeholder.
+    Validation and pseudonymisation both ask for the same values: each is worked out once.
     """
-    text = clean(value)
-    if not text or is_placeholder(text):
-        return text
-    return restore_zeros(text, rule.width if rule else None)
+    width = rule.width if rule else None
+    found = _CANONICAL.get((value, width))
+    if found is None:
+        text = clean(value)
+        if text and not is_placeholder(text):
+            text = restore_zeros(text, width)
+        if len(_CANONICAL) > CANONICAL_MEMO:
+            _CANONICAL.clear()
+        _CANONICAL[(value, width)] = found = text
+    return found
+
+
+# Canonical forms already worked out, by (value, declared width); cleared when this large.
+CANONICAL_MEMO = 500_000
+_CANONICAL: dict[tuple[str, int | None], str] = {}
 
 
 def canonical_series(values: pd.Series, rule: IdRule | None = None) -> tuple[pd.Series, int]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Hashable
+from typing import Any
 
 import pandas as pd
 
@@ -46,12 +48,45 @@ def norm_label(value: str) -> str:
     return clean_text(value).casefold()
 
 
+# Memos of element-wise work (normalised labels, parsed dates) kept across the columns and
+# files of one job; cleared once this large, so a long process never holds more.
+MEMO_LIMIT = 500_000
+
+
+def memo_map(
+    values: pd.Series,
+    work: Callable[[pd.Series], pd.Series],
+    memo: dict[Any, Any],
+) -> dict[Any, Any]:
+    """``{value: result}`` for every distinct non-missing value of ``values``, where ``work``
+    is a vectorised, element-wise function over a string Series: only the values ``memo`` does
+    not hold yet are worked out (and remembered), the rest are looked up."""
+    text = values.astype("string")
+    uniques = text.dropna().unique()
+    new = [v for v in uniques if v not in memo]
+    if new:
+        if len(memo) + len(new) > MEMO_LIMIT:
+            memo.clear()
+        memo.update(zip(new, work(pd.Series(new, dtype="string")), strict=True))
+    return {v: memo[v] for v in uniques}
+
+
+def per_distinct(values: pd.Series, work: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``work(values)`` for an element-wise, vectorised ``work`` that keeps missing values
+    missing, run once per distinct value and spread back over the rows."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    done = work(pd.Series(uniques, dtype=values.dtype))
+    return pd.Series(done.array.take(codes, allow_fill=True), index=values.index, name=values.name)
+
+
+_NORMALISED: dict[Hashable, str] = {}
+
+
 def norm_series(values: pd.Series) -> pd.Series:
     """Vectorised :func:`norm_label`; missing stays missing. Coded columns repeat a few labels
     over many rows, so each distinct value is normalised once and mapped back."""
     text = values.astype("string")
-    uniques = pd.Series(text.dropna().unique(), dtype="string")
-    mapping = dict(zip(uniques, _norm_strings(uniques), strict=True))
+    mapping = memo_map(text, _norm_strings, _NORMALISED)
     return text.map(mapping, na_action="ignore").astype("string")
 
 

@@ -1,8 +1,9 @@
 """Row-level validation of a mapped extract with pandera, collecting every failing cell.
 
 The schema is built per LA and dataset from the common schema and the LA's configuration, and
-runs on the *text* of each cell (lazy validation, so nothing stops at the first error). Each
-check is named after the rule it enforces; a failing cell becomes one line in the LA's rejects
+judges the *text* of each cell; nothing stops at the first error. Each check is named after the
+rule it enforces and is vectorised over a whole column; a column's checks run once on its
+distinct values (:func:`failing_cells`). A failing cell becomes one line in the LA's rejects
 file, and any row with a failing cell is rejected whole.
 
 Rows that repeat a record already read (rule ``duplicate_row``) and survey respondents with two
@@ -124,10 +125,9 @@ def _id_checks(rule: identifiers.IdRule | None) -> list[pa.Check]:
 
     def passes(name: str) -> Callable[[pd.Series], pd.Series]:
         def check(s: pd.Series) -> pd.Series:
-            for v in s.dropna().unique():
-                if v not in verdicts:
-                    verdicts[v] = id_verdict(v, rule)
-            failing = [v for v, verdict in verdicts.items() if verdict == name]
+            values = s.dropna().unique().tolist()
+            verdicts.update((v, id_verdict(v, rule)) for v in values if v not in verdicts)
+            failing = [v for v in values if verdicts[v] == name]
             return ~s.isin(failing).fillna(False).astype(bool)
 
         return check
@@ -273,15 +273,21 @@ def _order_check(later: str, earlier: str, fmts: tuple[str, ...]):
 def failing_cells(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
     """Every failing cell as (source_row, field, rule). Empty when the frame is clean.
 
-    A column check judges a cell by its value alone, so each column's checks run on its
-    distinct values (missing included) and a failing value fails every row that holds it: a
-    year of records repeats a few hundred dates, codes and workers over many thousand rows.
-    The frame-wide checks, which compare cells of one row, run on the rows themselves.
+    pandera validates the frame's shape (every column present, as text); then the schema's
+    checks run on whole columns. A column check judges a cell by its value alone, so it runs
+    once on the column's distinct values (missing included) and a failing value fails every
+    row holding it: a year of records repeats a few hundred dates, codes and workers over
+    many thousand rows. The frame-wide checks, which compare cells of one row, run on the
+    rows themselves. Failures are gathered per check, as index arrays.
+
+    Raises:
+        ValidationBug: A column missing or not text, or a check that could not run.
     """
+    _check_shape(frame, schema)
     parts = [_column_failures(frame, name, column) for name, column in schema.columns.items()]
-    if schema.checks:
-        whole = pa.DataFrameSchema(checks=schema.checks, strict=False, coerce=False)
-        parts.append(_failures(frame, whole))
+    for check in schema.checks:
+        failed = frame.index[_failing(check, frame, None)]
+        parts.append(pd.DataFrame({"index": failed, "column": None, "check": check.name}))
     found = [p for p in parts if not p.empty]
     if not found:
         return pd.DataFrame(columns=["source_row", "field", "rule"])
@@ -297,40 +303,62 @@ def failing_cells(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFra
     return out.drop_duplicates().sort_values(["source_row", "field", "rule"], kind="stable")
 
 
-def _column_failures(frame: pd.DataFrame, name: str, column: pa.Column) -> pd.DataFrame:
-    """The failure cases of one column's checks, run once per distinct value and given back
-    the index of every row holding a failing value."""
-    if name not in frame.columns:
-        return _failures(frame, pa.DataFrameSchema({name: column}, strict=False, coerce=False))
-    codes, uniques = pd.factorize(frame[name], use_na_sentinel=False)
-    distinct = pd.DataFrame({name: pd.Series(uniques, dtype=frame[name].dtype)})
-    fc = _failures(distinct, pa.DataFrameSchema({name: column}, strict=False, coerce=False))
-    if fc.empty:
-        return fc
-    rows = []
-    for check, positions in fc.groupby("check", sort=False)["index"]:
-        hit = np.isin(codes, positions.astype("int64").to_numpy())
-        rows.append(pd.DataFrame({"index": frame.index[hit], "column": name, "check": check}))
-    return pd.concat(rows, ignore_index=True)
-
-
-def _failures(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
-    """pandera's failure cases of ``schema`` on ``frame`` (index, column, check), lazily.
-
-    Raises:
-        ValidationBug: A check that could not run.
-    """
+def _check_shape(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> None:
+    """pandera's own validation of the schema's columns and types, without the checks (on
+    the frame's empty head: types are the columns', whatever the rows)."""
+    shape = pa.DataFrameSchema(
+        {n: pa.Column(c.dtype, nullable=c.nullable) for n, c in schema.columns.items()},
+        strict=False,
+        coerce=False,
+    )
     try:
-        schema.validate(frame, lazy=True)
+        shape.validate(frame.iloc[:0], lazy=True)
     except pa.errors.SchemaErrors as err:
-        fc = err.failure_cases
-    else:
-        return pd.DataFrame(columns=["index", "column", "check"])
-    broken = fc[fc["index"].isna()]
-    if not broken.empty:
-        first = broken.iloc[0]
+        first = err.failure_cases.iloc[0]
         raise ValidationBug(
             f"check {first['check']!r} on column {first['column']!r} could not run "
             f"({first['failure_case']}); no row of this file is loaded until it is fixed"
-        )
-    return fc[["index", "column", "check"]]
+        ) from None
+
+
+def _column_failures(frame: pd.DataFrame, name: str, column: pa.Column) -> pd.DataFrame:
+    """The failures of one column's checks, each check run once on the column's distinct
+    values and given back the index of every row holding a failing value."""
+    codes, uniques = pd.factorize(frame[name], use_na_sentinel=False)
+    distinct = pd.Series(uniques, dtype=frame[name].dtype, name=name)
+    parts = []
+    for check in column.checks:
+        failing = _failing(check, distinct, name)
+        if failing.any():
+            hit = np.isin(codes, np.flatnonzero(failing))
+            parts.append(
+                pd.DataFrame({"index": frame.index[hit], "column": name, "check": check.name})
+            )
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def _failing(check: pa.Check, data: pd.Series | pd.DataFrame, column: str | None) -> np.ndarray:
+    """Where a pandera check fails on ``data`` (a boolean array over its rows), read as
+    pandera reads a check's output.
+
+    Raises:
+        ValidationBug: The check raised, or its output does not say which rows failed.
+    """
+    try:
+        result = check(data)
+    except Exception as err:  # whatever it raised, the rows it was to judge stay unjudged
+        said = f'"{err.args[0]}"' if err.args else ""
+        raise ValidationBug(_bug(check, column, f"{err.__class__.__name__}({said})")) from err
+    output = result.check_output
+    if isinstance(output, pd.Series) and output.index.equals(data.index):
+        return ~output.astype(bool).to_numpy()
+    if bool(result.check_passed):
+        return np.zeros(len(data), dtype=bool)
+    raise ValidationBug(_bug(check, column, "no row-by-row result"))
+
+
+def _bug(check: pa.Check, column: str | None, what: str) -> str:
+    return (
+        f"check {check.name!r} on column {column!r} could not run ({what}); "
+        "no row of this file is loaded until it is fixed"
+    )
