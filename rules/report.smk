@@ -1,12 +1,52 @@
 # The report: published tables (disclosure control), findings and recommendations, the HTML
-# report with one annex per LA, the PDF, the workbook, and provenance for every ID.
+# report, one annex per LA (each in its own job), the PDF, the workbook, and provenance for
+# every ID.
 LA_CODES = sorted(AUTH_CONFIGS[la]["la_code"] for la in AUTHORITIES)
+CODE_SLUGS = {AUTH_CONFIGS[la]["la_code"]: la for la in AUTHORITIES}
 FIGURE_MANIFESTS = {
     "figures": path("figure_manifest", set="figures"),
     "link_figures": path("figure_manifest", set="links"),
     "survey_analysis": path("figure_manifest", set="survey"),
     "impact": path("figure_manifest", set="impact"),
 }
+# The published tables an annex page reads (oversight.report.annex.la_annex).
+ANNEX_TABLES = [
+    t
+    for t in PUBLISHED_TABLES
+    if t
+    in (
+        "oversight_metrics",
+        "kpis",
+        "impact_its",
+        "ofsted_latest",
+        "ofsted_what_needs_to_improve",
+        "survey_constructs",
+        "data_exclusions",
+    )
+]
+
+
+def templates(*names):
+    """The report templates a job renders (report_templates/report/<name>.j2, the folder's
+    includes and the shared style), so a template change reruns only the jobs that use it.
+    """
+    return [f"report_templates/report/{n}.j2" for n in names]
+
+
+REPORT_TEMPLATES = templates("index.html", "_macros.html", "_report.css") + [
+    "report_templates/_style.css.j2"
+]
+ANNEX_TEMPLATES = templates(
+    "la.html",
+    "annex_la_part.html",
+    "_annex.html",
+    "_annex.css",
+    "_macros.html",
+    "_report.css",
+) + ["report_templates/_style.css.j2"]
+PDF_TEMPLATES = templates(
+    "annex_part.html", "_annex.html", "_annex.css", "_macros.html"
+)
 
 
 rule report:
@@ -21,20 +61,13 @@ rule report:
         network="config/network.yaml",
         published="config/published.yaml",
         impact=IMPACT_PLAN,
-        templates=sorted(str(p) for p in Path("report_templates/report").glob("*.j2"))
-        + ["report_templates/_style.css.j2"],
-        neighbours=f"{RAW}/{PUBLISHED['neighbours']['path']}",
-        reference=config["paths"]["la_reference"],
-        # The annex pages also read the indicator labels (published, above), the survey
-        # construct labels, and link to each LA's data-quality page.
+        templates=REPORT_TEMPLATES,
         survey="config/survey.yaml",
-        quality_pages=path("quality_page", la=AUTHORITIES),
         code=code("report"),
     output:
         html=path("report_html"),
-        pdf=path("report_pdf"),
         findings=path("findings"),
-        annexes=path("annex", code=LA_CODES),
+        printed=path("report_print"),
         prov=prov("report"),
     log:
         "logs/report/report.log",
@@ -43,8 +76,8 @@ rule report:
     conda:
         ENV
     resources:
-        mem_mb=1500,
-        runtime=30,
+        mem_mb=800,
+        runtime=10,
     params:
         study=STUDY,
         year=YEAR,
@@ -53,13 +86,79 @@ rule report:
         la_codes=LA_CODES,
         slug_codes={la: AUTH_CONFIGS[la]["la_code"] for la in AUTHORITIES},
         manifest_rules=list(FIGURE_MANIFESTS),
-        kpi_period=config["links"]["kpi_period"],
-        neighbour_count=PUBLISHED["neighbours"]["count"],
         survey_min_n=config["disclosure"]["survey_min_n"],
         demo=DEMO,
         quality=config["quality"],
     script:
         "scripts/report.py"
+
+
+rule annex:
+    input:
+        tables=path("published_table", name=ANNEX_TABLES),
+        published="config/published.yaml",
+        impact=IMPACT_PLAN,
+        survey="config/survey.yaml",
+        templates=ANNEX_TEMPLATES,
+        neighbours=f"{RAW}/{PUBLISHED['neighbours']['path']}",
+        reference=config["paths"]["la_reference"],
+        # The page links the LA's data-quality page.
+        quality_page=lambda w: path("quality_page", la=CODE_SLUGS[w.code]),
+        code=code("annex"),
+    output:
+        page=path("annex"),
+        section=path("annex_section"),
+        prov=prov("annex", "code"),
+    log:
+        "logs/report/annex/{code}.log",
+    benchmark:
+        "logs/benchmarks/report/annex/{code}.tsv"
+    wildcard_constraints:
+        code="|".join(LA_CODES),
+    conda:
+        ENV
+    resources:
+        mem_mb=600,
+        runtime=10,
+    params:
+        study=STUDY,
+        year=YEAR,
+        region_code=STUDY["region_code"],
+        names=LA_NAMES | {STUDY["region_code"]: STUDY["region"]},
+        slug_codes={la: AUTH_CONFIGS[la]["la_code"] for la in AUTHORITIES},
+        kpi_period=config["links"]["kpi_period"],
+        neighbour_count=PUBLISHED["neighbours"]["count"],
+        demo=DEMO,
+    script:
+        "scripts/annex.py"
+
+
+rule report_pdf:
+    input:
+        printed=path("report_print"),
+        # The report's figures as SVG files: the print page links them rather than embeds.
+        figures=[rules[r].output.svg for r in FIGURE_MANIFESTS],
+        sections=path("annex_section", code=LA_CODES),
+        templates=PDF_TEMPLATES,
+        code=code("report_pdf"),
+    output:
+        pdf=path("report_pdf"),
+        prov=prov("report_pdf"),
+    log:
+        "logs/report/report_pdf.log",
+    benchmark:
+        "logs/benchmarks/report/report_pdf.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=1500,
+        runtime=30,
+    params:
+        study=STUDY,
+        names=LA_NAMES | {STUDY["region_code"]: STUDY["region"]},
+        demo=DEMO,
+    script:
+        "scripts/report_pdf.py"
 
 
 rule exports:

@@ -1,4 +1,4 @@
-"""Snakemake job `report`: the findings, the HTML report, one annex page per LA, and the PDF."""
+"""Snakemake job `report`: the findings, the HTML report, and the report as the PDF lays it out."""
 
 from oversight import jobs
 from oversight.report import run_report
@@ -15,28 +15,20 @@ jobs.run(
         recommendations=sm.input.recommendations,
         text=sm.input.text,
         glossary=sm.input.glossary,
-        published=sm.input.published,
         impact=sm.input.impact,
-        survey=sm.input.survey,
         templates=list(sm.input.templates),
-        neighbours=sm.input.neighbours,
-        reference=sm.input.reference,
-        quality_pages=list(sm.input.quality_pages),
         study=p.study,
         year=p.year,
         region_code=p.region_code,
         names=dict(p.names),
         la_codes=list(p.la_codes),
         slug_codes=dict(p.slug_codes),
-        kpi_period=p.kpi_period,
-        neighbour_count=p.neighbour_count,
         survey_min_n=p.survey_min_n,
         demo=bool(p.demo),
         quality=p.quality,
         html=sm.output.html,
-        pdf=sm.output.pdf,
         findings=sm.output.findings,
-        annexes=list(sm.output.annexes),
+        printed=sm.output.printed,
     ),
     "report",
     sm,

@@ -364,14 +364,17 @@ def finish(fig: Figure, spec: FigureSpec, marks: Marks) -> tuple[FigureSpec, obj
     return _marked_spec(spec, marks), bbox
 
 
-def save(fig: Figure, spec: FigureSpec, out_dir: str | Path, marks: Marks) -> dict[str, str]:
+def save(
+    fig: Figure, spec: FigureSpec, out_dir: str | Path, marks: Marks, png: bool = True
+) -> dict[str, str]:
     """Finish the figure (:func:`finish`), write ``<id>.svg`` and ``<id>.png`` (150 dpi) into
     ``out_dir`` byte-reproducibly, close it and return its ID, caption, alt text and file
-    names (relative). Every image carries ``marks``: there is no unmarked save."""
+    names (relative). Every image carries ``marks``: there is no unmarked save. With ``png``
+    false only the SVG is written (for pages that embed the SVG alone)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     spec, bbox = finish(fig, spec, marks)
-    svg, png = f"{spec.id}.svg", f"{spec.id}.png"
+    svg, png_name = f"{spec.id}.svg", f"{spec.id}.png"
     matplotlib.rcParams["svg.hashsalt"] = SVG_HASHSALT
     with matplotlib.rc_context({**BASE_RC, "svg.hashsalt": SVG_HASHSALT}):
         # Through a temporary file, like every other artefact: a killed job leaves no
@@ -385,16 +388,18 @@ def save(fig: Figure, spec: FigureSpec, out_dir: str | Path, marks: Marks) -> di
         )
         with atomic_path(out / svg) as tmp:
             Path(tmp).write_bytes(_titled(buffer.getvalue(), _mark_texts(fig)))
-        with atomic_path(out / png) as tmp:
-            fig.savefig(
-                tmp,
-                format="png",
-                dpi=DPI,
-                bbox_inches=bbox,
-                metadata={"Software": None, "Title": spec.caption, "Description": spec.alt},
-            )
+        if png:
+            with atomic_path(out / png_name) as tmp:
+                fig.savefig(
+                    tmp,
+                    format="png",
+                    dpi=DPI,
+                    bbox_inches=bbox,
+                    metadata={"Software": None, "Title": spec.caption, "Description": spec.alt},
+                )
     plt.close(fig)
-    return {"id": spec.id, "caption": spec.caption, "alt": spec.alt, "svg": svg, "png": png}
+    entry = {"id": spec.id, "caption": spec.caption, "alt": spec.alt, "svg": svg}
+    return entry | ({"png": png_name} if png else {})
 
 
 def write_manifest(entries: Iterable[dict[str, str]], manifest: str | Path) -> None:

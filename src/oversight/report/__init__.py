@@ -12,10 +12,12 @@ from oversight.lazy import attribute
 
 # Each public name and the module that defines it.
 _EXPORTS = {
+    "run_annex": "oversight.report.run.annex",
     "run_exports": "oversight.report.run.exports",
     "run_provenance": "oversight.report.run.provenance",
     "run_publication": "oversight.report.run.publication",
     "run_report": "oversight.report.run.report",
+    "run_report_pdf": "oversight.report.run.report_pdf",
 }
 __all__ = sorted(_EXPORTS)
 

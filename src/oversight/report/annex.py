@@ -6,15 +6,16 @@ to its data-quality page, in HTML and as the annex part of the report's PDF.
 :func:`la_annex` turns the published tables into the page's data (text as shown, and the
 frames the charts are drawn from; the measures come from :mod:`oversight.report.annex_metrics`);
 :func:`annex_figures` draws the charts;
-:func:`render_annex` writes the page and :func:`with_annexes` appends every LA's annex to the
-report's PDF rendering. Nothing here reads files.
+:func:`render_annex` writes the page, :func:`render_annex_section` the LA's section of the
+PDF's annex part, and :func:`with_annexes` appends the part (:func:`render_annex_opening`, then
+each LA's section) to the report's PDF rendering. Nothing here reads files.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -320,16 +321,49 @@ def render_annex(
     )
 
 
+def annex_order(codes: Sequence[str], names: Mapping[str, str]) -> list[str]:
+    """The LA codes in the order the PDF's annex part shows them: by name, then code."""
+    return sorted(codes, key=lambda c: (names.get(c, c), c))
+
+
+def render_annex_opening(
+    env: jinja2.Environment,
+    study: Mapping[str, Any],
+    listed: Sequence[Mapping[str, str]],
+    demo: bool,
+) -> str:
+    """The opening of the annex part of the report's PDF: its heading, what each LA's pages
+    show and the list of LAs (``listed``: ``la_code`` and ``name``, in the part's order)."""
+    return env.get_template("report/annex_part.html.j2").render(
+        study=study, annexes=listed, demo=demo, c_explained=C_EXPLAINED, demo_note=data_note(True)
+    )
+
+
+def render_annex_section(
+    env: jinja2.Environment,
+    study: Mapping[str, Any],
+    annex: Mapping[str, Any],
+    ctx: AnnexContext,
+) -> str:
+    """One LA's section of the annex part of the report's PDF (it starts a new page); its
+    charts are whatever the annex's figure views point at."""
+    return env.get_template("report/annex_la_part.html.j2").render(
+        study=study, la=annex, ctx=ctx, c_explained=C_EXPLAINED, demo_note=data_note(True)
+    )
+
+
 def render_annex_part(
     env: jinja2.Environment,
     study: Mapping[str, Any],
     annexes: list[Mapping[str, Any]],
     ctx: AnnexContext,
 ) -> str:
-    """Every LA's annex as one HTML fragment for the report's PDF: an opening page, then one
-    LA per page group (each starts a new page)."""
-    return env.get_template("report/annex_part.html.j2").render(
-        study=study, annexes=annexes, ctx=ctx, c_explained=C_EXPLAINED, demo_note=data_note(True)
+    """Every LA's annex as one HTML fragment for the report's PDF: the opening, then one
+    LA per page group, in the order given. The report_pdf job joins the same pieces, each
+    LA's section rendered by its own annex job."""
+    listed = [{"la_code": a["la_code"], "name": a["name"]} for a in annexes]
+    return render_annex_opening(env, study, listed, ctx.demo) + "".join(
+        render_annex_section(env, study, a, ctx) for a in annexes
     )
 
 

@@ -343,8 +343,9 @@ def kpi_chart(
 
 def embedded(fig: Figure, spec: FigureSpec, marks: Marks, source: str) -> FigureView:
     """The finished chart (source note and, in a demo run, the demo mark inside the image)
-    as a figure view holding an SVG data URI; ``source`` is the provenance line under it."""
+    as a figure view holding an SVG data URI; ``source`` is the provenance line under it.
+    No PNG: the pages and the PDF show the SVG only."""
     with tempfile.TemporaryDirectory(prefix="annex-chart-") as tmp:
-        entry = save(fig, spec, tmp, marks)
+        entry = save(fig, spec, tmp, marks, png=False)
         svg = (Path(tmp) / entry["svg"]).read_bytes()
     return FigureView(entry["id"], entry["caption"], entry["alt"], svg_data_uri(svg), source)

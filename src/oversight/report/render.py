@@ -9,6 +9,7 @@ The appendix's tables are displayed by oversight.report.appendix.
 from __future__ import annotations
 
 import base64
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,19 +76,41 @@ def svg_data_uri(svg: bytes) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
+def svg_of(view: FigureView) -> bytes:
+    """The SVG a figure view embeds as a data URI (:func:`svg_data_uri`)."""
+    prefix = "data:image/svg+xml;base64,"
+    if not view.src.startswith(prefix):
+        raise ValueError(f"{view.id} does not embed its SVG")
+    return base64.b64decode(view.src[len(prefix) :])
+
+
+def relative_link(file: Path, page_dir: Path) -> str:
+    """A link to ``file`` from a page in ``page_dir`` (POSIX, relative)."""
+    return Path(os.path.relpath(file, page_dir)).as_posix()
+
+
 def figure_views(
-    manifests: Mapping[str, list[dict[str, str]]], figure_dir: Path
+    manifests: Mapping[str, list[dict[str, str]]],
+    figure_dir: Path,
+    link_from: Path | None = None,
 ) -> dict[str, FigureView]:
-    """Every figure in the manifests (rule -> entries), embedded, keyed by ID."""
+    """Every figure in the manifests (rule -> entries), keyed by ID: embedded, or with
+    ``link_from`` (a page's folder) linked to its SVG file, so a page that is only laid out
+    (the PDF's) does not carry a second copy of each image."""
     out = {}
     for rule, entries in sorted(manifests.items()):
         for e in entries:
-            svg = (figure_dir / e["svg"]).read_bytes()
+            file = figure_dir / e["svg"]
+            src = (
+                svg_data_uri(file.read_bytes())
+                if link_from is None
+                else relative_link(file, link_from)
+            )
             source = (
                 f"Made by rule {rule} from the published tables; "
                 f"trace with <code>oversight trace {e['id']}</code>."
             )
-            out[e["id"]] = FigureView(e["id"], e["caption"], e["alt"], svg_data_uri(svg), source)
+            out[e["id"]] = FigureView(e["id"], e["caption"], e["alt"], src, source)
     return out
 
 
