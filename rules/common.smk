@@ -168,6 +168,7 @@ def wildcard_values():
         "la": AUTHORITIES,
         "dataset": DATASETS,
         "release": list(PUBLISHED["releases"]),
+        "code": sorted(AUTH_CONFIGS[la]["la_code"] for la in AUTHORITIES),
     }
 
 

@@ -26,27 +26,28 @@ ANNEX_TABLES = [
 ]
 
 
-def templates(*names):
-    """The report templates a job renders (report_templates/report/<name>.j2, the folder's
-    includes and the shared style), so a template change reruns only the jobs that use it.
-    """
-    return [f"report_templates/report/{n}.j2" for n in names]
-
-
-REPORT_TEMPLATES = templates("index.html", "_macros.html", "_report.css") + [
-    "report_templates/_style.css.j2"
+# The templates each job renders (report_templates/report/<name>.j2, what they include, and
+# the shared style), so a template change reruns only the jobs that use it.
+STYLE = "report_templates/_style.css.j2"
+REPORT_TEMPLATES = [
+    f"report_templates/report/{n}.j2"
+    for n in ("index.html", "_macros.html", "_report.css")
+] + [STYLE]
+ANNEX_TEMPLATES = [
+    f"report_templates/report/{n}.j2"
+    for n in (
+        "la.html",
+        "annex_la_part.html",
+        "_annex.html",
+        "_annex.css",
+        "_macros.html",
+        "_report.css",
+    )
+] + [STYLE]
+PDF_TEMPLATES = [
+    f"report_templates/report/{n}.j2"
+    for n in ("annex_part.html", "_annex.html", "_annex.css", "_macros.html")
 ]
-ANNEX_TEMPLATES = templates(
-    "la.html",
-    "annex_la_part.html",
-    "_annex.html",
-    "_annex.css",
-    "_macros.html",
-    "_report.css",
-) + ["report_templates/_style.css.j2"]
-PDF_TEMPLATES = templates(
-    "annex_part.html", "_annex.html", "_annex.css", "_macros.html"
-)
 
 
 rule report:
@@ -137,7 +138,7 @@ rule report_pdf:
     input:
         printed=path("report_print"),
         # The report's figures as SVG files: the print page links them rather than embeds.
-        figures=[rules[r].output.svg for r in FIGURE_MANIFESTS],
+        figures=[getattr(rules, r).output.svg for r in FIGURE_MANIFESTS],
         sections=path("annex_section", code=LA_CODES),
         templates=PDF_TEMPLATES,
         code=code("report_pdf"),
