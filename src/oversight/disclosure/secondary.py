@@ -235,6 +235,8 @@ class _Search:
         own = {c: hiding_cost(table, {c}) for c in table.choosable}
         # zeros last, then by the cost of the cell alone
         self.rank = {c: (table.values[c] == 0, cost) for c, cost in own.items()}
+        # no visible non-zero cell costs less than this: a bound for every ring further out
+        self.least = min((cost for zero, cost in self.rank.values() if not zero), default=0.0)
         self.choosable_of = [frozenset(c for c in cells if c in own) for cells in self.cells_of]
         self.settled: set[Hashable] = set()
 
@@ -253,9 +255,11 @@ def _cheapest(
     scope, seen_relations, seen_cells = list(relations), set(relations), {cell}
     best, best_cost, first_ring, ring = None, None, None, 0
     while scope and (first_ring is None or ring <= first_ring + RINGS_BEYOND):
+        factor = RING_COST**ring
+        if best_cost is not None and (False, search.least * factor) > best_cost[:2]:
+            break  # no cell this far out, or further, can cost less than the best found
         near = set().union(*(search.choosable_of[k] for k in scope))
         candidates = near.difference(hidden, settled)  # iterates over the few near cells
-        factor = RING_COST**ring
         # cheapest first by the cost of the cell alone, a lower bound of its cost with
         # what goes with it: once that bound is above the best found, so is every later one
         for candidate in sorted(candidates, key=rank.__getitem__):
@@ -272,7 +276,7 @@ def _cheapest(
         outer = set().union(*(search.cells_of[k] for k in scope)) & hidden
         outer -= seen_cells
         seen_cells |= outer
-        scope = sorted({k for c in outer for k in search.of_cell.get(c, [])} - seen_relations)
+        scope = {k for c in outer for k in search.of_cell.get(c, ())} - seen_relations
         seen_relations.update(scope)
         ring += 1
     return best
