@@ -210,6 +210,71 @@ class _Screen:
         return found
 
 
+def _set_aside(
+    checks: RowChecks, header: list[str], header_records: list[list[str]], header_row: int
+) -> Callable[[list[str], int, int | None], RowReject | None]:
+    """Why a data row is not a record (:func:`_structural`), asked only of the rows hidden in
+    the sheet or whose first filled cell could open a header or totals row."""
+    screen = _Screen(header_records, checks.norm)
+
+    def judge(record: list[str], row: int, lead: int | None) -> RowReject | None:
+        if row not in checks.facts.hidden_rows and not screen.may_be(record, lead):
+            return None
+        return _structural(record, row, header, header_records, header_row, checks)
+
+    return judge
+
+
+@dataclass
+class _Split:
+    """The data rows of a table, and the rows set aside, as :func:`_split_rows` reads them."""
+
+    used: int  # columns in use: the named ones, and unnamed ones as far as a row fills them
+    rows: list[list[str]] = field(default_factory=list)
+    index: list[int] = field(default_factory=list)
+    blank: int = 0
+    overlong: dict[int, int] = field(default_factory=dict)
+    structural: dict[int, RowReject] = field(default_factory=dict)
+
+
+def _split_rows(
+    records: list[list[str]],
+    first: int,
+    physical: int,
+    used: int,
+    formulas: dict[int, list[int]],
+    set_aside: Callable[[list[str], int, int | None], RowReject | None] | None,
+) -> _Split:
+    """Sort the records from ``first`` (0-based) into data rows, blank rows, overlong rows
+    (values beyond the header's ``physical`` width) and rows ``set_aside`` rejects.
+
+    Called for every row of an extract, so a row's first cell is looked at before the rest.
+    """
+    out = _Split(used)
+    for offset, record in enumerate(records[first:], start=first + 1):
+        lead = 0 if record and record[0].strip() else _first_filled(record)
+        if lead is None and offset not in formulas:
+            out.blank += 1
+            continue
+        if set_aside is not None:
+            problem = set_aside(record, offset, lead)
+            if problem is not None:
+                out.structural[offset] = problem
+                continue
+        width = len(record)
+        if width > physical and any(cell.strip() for cell in record[physical:]):
+            out.overlong[offset] = width
+            continue
+        if out.used < physical:
+            for i in range(min(width, physical) - 1, out.used - 1, -1):
+                if record[i].strip():
+                    out.used = i + 1
+                    break
+        out.rows.append(record)
+        out.index.append(offset)
+    return out
+
+
 def to_table(
     records: list[list[str]],
     header_index: int,
@@ -240,39 +305,17 @@ def to_table(
     physical = len(header)
     while header and not header[-1]:
         header.pop()
-    used = len(header)
-    rows: list[list[str]] = []
-    index: list[int] = []
-    blank = 0
-    overlong: dict[int, int] = {}
-    structural: dict[int, RowReject] = {}
     formulas: dict[int, list[int]] = {}
     if checks is not None:
         for row, col in checks.facts.formulas_without_value:
             formulas.setdefault(row, []).append(col)
-    first = header_index + header_rows
-    screen = _Screen(header_records, checks.norm) if checks is not None else None
-    for offset, record in enumerate(records[first:], start=first + 1):
-        lead = _first_filled(record)
-        if lead is None and offset not in formulas:
-            blank += 1
-            continue
-        if screen is not None and (
-            offset in checks.facts.hidden_rows or screen.may_be(record, lead)
-        ):
-            problem = _structural(record, offset, header, header_records, header_index + 1, checks)
-            if problem is not None:
-                structural[offset] = problem
-                continue
-        if len(record) > physical and any(cell.strip() for cell in record[physical:]):
-            overlong[offset] = len(record)
-            continue
-        for i in range(min(len(record), physical) - 1, used - 1, -1):
-            if record[i].strip():
-                used = i + 1
-                break
-        rows.append(record)
-        index.append(offset)
+    set_aside = (
+        None if checks is None else _set_aside(checks, header, header_records, header_index + 1)
+    )
+    split = _split_rows(
+        records, header_index + header_rows, physical, len(header), formulas, set_aside
+    )
+    used, rows, index = split.used, split.rows, split.index
     header += [""] * (used - len(header))
     data = (
         rows
@@ -293,10 +336,10 @@ def to_table(
         header=header,
         header_row=header_index + 1,
         rows=frame,
-        blank_rows=blank,
-        overlong_rows=overlong,
+        blank_rows=split.blank,
+        overlong_rows=split.overlong,
         notes=notes,
-        structural=structural,
+        structural=split.structural,
         formula_cells={r: sorted(c) for r, c in sorted(formulas.items()) if r in kept},
     )
 
