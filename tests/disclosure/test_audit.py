@@ -8,7 +8,14 @@ import math
 
 import pytest
 
-from oversight.disclosure.audit import at_most, exposed_cells, feasible_intervals, sums_to
+from oversight.disclosure.audit import (
+    _DONE,
+    at_most,
+    audit,
+    exposed_cells,
+    feasible_intervals,
+    sums_to,
+)
 
 PROTECT = {"low": 1, "high": 5, "min_width": 3}
 
@@ -94,3 +101,25 @@ def test_published_values_that_contradict_the_relations_are_an_error() -> None:
         )
     with pytest.raises(ValueError, match="not a cell of the table"):
         feasible_intervals({"all": 10, "p1": None}, [sums_to("all", ["p1", "p9"])])
+
+
+def test_values_seen_in_earlier_audits_change_no_finding() -> None:
+    """Tables found while auditing with fewer cells hidden still fit once more are hidden:
+    carried into the next audit they settle cells without solving, and the exposed cells
+    and their exact intervals are those found from scratch."""
+    truth = {"all": 20, "a": 2, "b": 9, "c": 6, "d": 3, "q": 12, "r": 8}
+    relations = [sums_to("all", ["a", "b", "c", "d"]), sums_to("all", ["q", "r"])]
+    seen: dict = {}
+    steps = [{"a", "b"}, {"a", "b", "d"}, {"a", "b", "d", "q", "r"}]
+    for hidden in steps:
+        shown = {c: (None if c in hidden else v) for c, v in truth.items()}
+        _DONE.clear()
+        fresh = audit(shown, relations, 1, 5, 3, witness=truth)
+        _DONE.clear()
+        carried = audit(shown, relations, 1, 5, 3, witness=truth, seen=seen)
+        assert sorted(map(repr, carried.exposed)) == sorted(map(repr, fresh.exposed))
+        assert [(iv.cell, iv.lower, iv.upper) for iv in carried.exposed] == [
+            (iv.cell, iv.lower, iv.upper) for iv in fresh.exposed
+        ]
+    assert set(seen) == {"a", "b", "d", "q", "r"}
+    assert seen["a"][0] <= truth["a"] <= seen["a"][1]

@@ -331,18 +331,16 @@ def _audit_group(
     top: float,
     witness: Mapping[Hashable, float] | None,
     ceiling: float | None,
+    seen: dict[Hashable, tuple[float, float]] | None = None,
 ) -> tuple[list[Interval], dict[Hashable, float], int]:
-    """One group's exposed cells, the width proven for each cell, and the solves it took."""
+    """One group's exposed cells, the width proven for each cell, and the solves it took
+    (``seen``: see :func:`audit`)."""
     low, high, min_width = band
     exposed: list[Interval] = []
     widths: dict[Hashable, float] = {}
     solves = 0
     problem = _Problem(*_group_problem(cells, bound, values, top))
-    seen_low = np.full(len(cells), np.inf)
-    seen_high = np.full(len(cells), -np.inf)
-    known = [witness.get(c) for c in cells] if witness is not None else [None]
-    if not any(is_hidden(v) for v in known) and problem.fits(x := np.array(known, float)):
-        seen_low, seen_high = x.copy(), x.copy()
+    seen_low, seen_high = _first_seen(problem, cells, witness, seen)
     # Witnesses first: tables that push many unresolved cells to their ends at once
     # (random signs, seeded so the audit repeats exactly) settle most cells in a few
     # solves; only the cells they leave unsettled get their own two problems.
@@ -388,7 +386,32 @@ def _audit_group(
         widths[cell] = interval.width
         if interval.exposed(low, high, min_width):
             exposed.append(interval)
+    if seen is not None and np.isfinite(seen_low).all():
+        for cell, lo, hi in zip(cells, seen_low.tolist(), seen_high.tolist(), strict=True):
+            was = seen.get(cell, (lo, hi))
+            seen[cell] = (min(was[0], lo), max(was[1], hi))
     return exposed, widths, solves
+
+
+def _first_seen(
+    problem: _Problem,
+    cells: list[Hashable],
+    witness: Mapping[Hashable, float] | None,
+    seen: dict[Hashable, tuple[float, float]] | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """What each cell is already known to be able to take: the witness's value, when it fits
+    the group, widened by the values ``seen`` in tables found earlier (which hold only
+    beside the witness: they set every other cell to its value)."""
+    low, high = np.full(len(cells), np.inf), np.full(len(cells), -np.inf)
+    known = [witness.get(c) for c in cells] if witness is not None else [None]
+    if not any(is_hidden(v) for v in known) and problem.fits(x := np.array(known, float)):
+        low, high = x.copy(), x.copy()
+        if seen:
+            for i, cell in enumerate(cells):
+                if cell in seen:
+                    low[i] = min(low[i], seen[cell][0])
+                    high[i] = max(high[i], seen[cell][1])
+    return low, high
 
 
 # Audits already done in this process, by their whole problem (the group's cells, relations
@@ -425,6 +448,7 @@ def audit(
     ceiling: float | None = None,
     known_safe: set[frozenset] | None = None,
     witness: Mapping[Hashable, float] | None = None,
+    seen: dict[Hashable, tuple[float, float]] | None = None,
 ) -> AuditResult:
     """Every suppressed cell a reader can pin down, with its exact feasible interval.
 
@@ -438,6 +462,10 @@ def audit(
     same table again and again as it hides cells; only the groups that changed are solved).
     ``witness``: values of the hidden cells known to fit (the table before suppression); used
     only as one more table a reader cannot rule out, after checking that it fits.
+    ``seen``: the least and greatest value each hidden cell took in tables found by earlier
+    audits, widened in place by this one's. A caller passes it only while every such table
+    (the witness elsewhere) still fits: the published values are the witness's, and no cell
+    hidden then is shown now (hiding more cells only lets more tables fit).
 
     Raises:
         ValueError: When the published values contradict the relations, or a relation
@@ -458,7 +486,7 @@ def audit(
             if len(_DONE) > 10_000:
                 _DONE.clear()
             _DONE[key] = _audit_group(
-                cells, bound, values, (low, high, min_width), top, witness, ceiling
+                cells, bound, values, (low, high, min_width), top, witness, ceiling, seen
             )
         group_exposed, group_widths, group_solves = _DONE[key]
         exposed += group_exposed

@@ -128,6 +128,11 @@ class _Exposure:
         self.propagator = Propagator(table.values, table.relations)
         self.position = {c: i for i, c in enumerate(self.propagator.cells)}
         self.known_safe: set[frozenset] = set()
+        # what each hidden cell took in the tables solved so far: kept while the table
+        # before suppression fits every relation and no hidden cell has been shown again
+        self.truth_fits = _fits(self.propagator)
+        self.seen: dict[Hashable, tuple[float, float]] = {}
+        self.hidden_before: frozenset = frozenset()
 
     def __call__(self, hidden: set[Hashable]) -> tuple[list[Hashable], set[Hashable]]:
         band, cells = self.band, self.propagator.cells
@@ -142,6 +147,9 @@ class _Exposure:
         if exposed:
             return exposed, {cells[i] for i in np.flatnonzero(found & (lower == upper))}
         shown = {c: (None if c in hidden else v) for c, v in self.table.values.items()}
+        if not self.hidden_before <= hidden:
+            self.seen = {}  # a cell shown again: tables found before may no longer fit
+        self.hidden_before = frozenset(hidden)
         result = audit(
             shown,
             self.table.relations,
@@ -150,9 +158,19 @@ class _Exposure:
             band.min_width,
             known_safe=self.known_safe,
             witness=self.table.values,
+            seen=self.seen if self.truth_fits else None,
         )
         exact = {iv.cell for iv in result.exposed if iv.lower == iv.upper}
         return [iv.cell for iv in result.exposed], exact
+
+
+def _fits(propagator: Propagator) -> bool:
+    """Whether the table before suppression satisfies every relation exactly as declared."""
+    if not propagator.k:
+        return True
+    x = propagator.truth[propagator.cols] * propagator.a
+    total = np.bincount(propagator.rows, x, minlength=propagator.k)
+    return bool(((total >= propagator.lo - 1e-6) & (total <= propagator.hi + 1e-6)).all())
 
 
 def _hide_partners(
