@@ -19,7 +19,7 @@ import pytest
 
 from oversight.config import load_yaml
 from oversight.report import annex as anx
-from oversight.report import render
+from oversight.report import annex_part, render
 from tests.conftest import ROOT
 
 FIXTURE = ROOT / "tests/fixtures/annex"
@@ -242,8 +242,8 @@ def test_annex_part_is_appended_to_the_report_with_one_section_per_la(tables) ->
     ctx = context()
     annexes = [anx.la_annex(c, tables, ctx) for c in (KENT, MEDWAY)]
     env = render.environment(ROOT / "report_templates")
-    part = anx.render_annex_part(env, STUDY, annexes, ctx)
-    html = anx.with_annexes("<html><body><h1>Report</h1></body></html>", part)
+    part = annex_part.render_annex_part(env, STUDY, annexes, ctx)
+    html = annex_part.with_annexes("<html><body><h1>Report</h1></body></html>", part)
     assert (
         html.index("<h1>Report</h1>") < html.index('id="annex-E10000016"') < html.index("</body>")
     )
@@ -252,4 +252,4 @@ def test_annex_part_is_appended_to_the_report_with_one_section_per_la(tables) ->
     assert "../index.html" not in part and 'href="../../quality' not in part
     assert "results/quality/kent/index.html" in part
     with pytest.raises(ValueError):
-        anx.with_annexes("<p>no body</p>", part)
+        annex_part.with_annexes("<p>no body</p>", part)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from oversight.config import load_yaml
-from oversight.report import annex as anx
+from oversight.report import annex_part as anx
 from oversight.report import render, run_annex, run_report, run_report_pdf
 from oversight.report.run.report_pdf import annex_part
 from tests.conftest import ROOT

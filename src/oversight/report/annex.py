@@ -6,16 +6,15 @@ to its data-quality page, in HTML and as the annex part of the report's PDF.
 :func:`la_annex` turns the published tables into the page's data (text as shown, and the
 frames the charts are drawn from; the measures come from :mod:`oversight.report.annex_metrics`);
 :func:`annex_figures` draws the charts;
-:func:`render_annex` writes the page, :func:`render_annex_section` the LA's section of the
-PDF's annex part, and :func:`with_annexes` appends the part (:func:`render_annex_opening`, then
-each LA's section) to the report's PDF rendering. Nothing here reads files.
+:func:`render_annex` writes the page; the LA's section of the PDF's annex part and the part
+itself are rendered by :mod:`oversight.report.annex_part`. Nothing here reads files.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -39,11 +38,10 @@ from oversight.report.annex_metrics import (
     pct,
     trend_frame,
 )
+from oversight.report.annex_part import C_EXPLAINED
 from oversight.report.marking import data_note
 from oversight.report.render import FigureView
 
-# What `c` means wherever an annex shows it.
-C_EXPLAINED = "c: fewer than 6, or hidden so a total cannot reveal one"
 # DfE's own symbols in its releases (kpis.status).
 DFE_SYMBOLS = {
     "c": "c (DfE): withheld by DfE to protect confidentiality",
@@ -319,57 +317,3 @@ def render_annex(
     return env.get_template("report/la.html.j2").render(
         study=study, la=annex, ctx=ctx, c_explained=C_EXPLAINED, demo_note=data_note(True)
     )
-
-
-def annex_order(codes: Sequence[str], names: Mapping[str, str]) -> list[str]:
-    """The LA codes in the order the PDF's annex part shows them: by name, then code."""
-    return sorted(codes, key=lambda c: (names.get(c, c), c))
-
-
-def render_annex_opening(
-    env: jinja2.Environment,
-    study: Mapping[str, Any],
-    listed: Sequence[Mapping[str, str]],
-    demo: bool,
-) -> str:
-    """The opening of the annex part of the report's PDF: its heading, what each LA's pages
-    show and the list of LAs (``listed``: ``la_code`` and ``name``, in the part's order)."""
-    return env.get_template("report/annex_part.html.j2").render(
-        study=study, annexes=listed, demo=demo, c_explained=C_EXPLAINED, demo_note=data_note(True)
-    )
-
-
-def render_annex_section(
-    env: jinja2.Environment,
-    study: Mapping[str, Any],
-    annex: Mapping[str, Any],
-    ctx: AnnexContext,
-) -> str:
-    """One LA's section of the annex part of the report's PDF (it starts a new page); its
-    charts are whatever the annex's figure views point at."""
-    return env.get_template("report/annex_la_part.html.j2").render(
-        study=study, la=annex, ctx=ctx, c_explained=C_EXPLAINED, demo_note=data_note(True)
-    )
-
-
-def render_annex_part(
-    env: jinja2.Environment,
-    study: Mapping[str, Any],
-    annexes: list[Mapping[str, Any]],
-    ctx: AnnexContext,
-) -> str:
-    """Every LA's annex as one HTML fragment for the report's PDF: the opening, then one
-    LA per page group, in the order given. The report_pdf job joins the same pieces, each
-    LA's section rendered by its own annex job."""
-    listed = [{"la_code": a["la_code"], "name": a["name"]} for a in annexes]
-    return render_annex_opening(env, study, listed, ctx.demo) + "".join(
-        render_annex_section(env, study, a, ctx) for a in annexes
-    )
-
-
-def with_annexes(report_html: str, part: str) -> str:
-    """The report's HTML with the annex part added at the end of its body."""
-    close = report_html.lower().rfind("</body>")
-    if close < 0:
-        raise ValueError("the report HTML has no </body>")
-    return report_html[:close] + part + report_html[close:]

@@ -10,9 +10,10 @@ their title row, and each finding in ``findings.json`` a ``data`` field.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 STATUS_COLUMN = "data_status"
 DEMO_STATUS = "synthetic demonstration data"

@@ -13,12 +13,13 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from oversight.report.appendix import TableView
-from oversight.report.findings import Finding
+if TYPE_CHECKING:
+    from oversight.report.appendix import TableView
+    from oversight.report.findings import Finding
 
 SECTIONS = [
     ("main_points", "Main points"),

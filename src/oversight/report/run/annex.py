@@ -13,6 +13,7 @@ from oversight import artefacts
 from oversight.config import load_checked, load_yaml
 from oversight.report import annex as anx
 from oversight.report import render
+from oversight.report.annex_part import render_annex_section
 from oversight.report.run.reading import Paths, read_tables
 
 
@@ -110,4 +111,4 @@ def run_annex(
     annex["figures"] = anx.annex_figures(annex, ctx)
     env = render.environment(Path(templates[0]).parent.parent)
     artefacts.write_text(anx.render_annex(env, study, annex, ctx), page)
-    artefacts.write_text(anx.render_annex_section(env, study, annex, ctx), section)
+    artefacts.write_text(render_annex_section(env, study, annex, ctx), section)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from oversight import artefacts
-from oversight.report import annex as anx
+from oversight.report import annex_part as anx
 from oversight.report import render
 from oversight.report.pdf import html_to_pdf
 
