@@ -251,8 +251,11 @@ def log_jobs(log: str) -> list[dict[str, str]]:
 
 
 def job_label(job: dict[str, str]) -> str:
-    """``rule`` or ``rule[wildcards]``."""
-    return f"{job['rule']}[{job['wildcards']}]" if job["wildcards"] else job["rule"]
+    """``rule`` or ``rule[wildcards]``, the wildcards in the order of their names (the log
+    and a provenance record may give them in different orders)."""
+    if not job["wildcards"]:
+        return job["rule"]
+    return f"{job['rule']}[{', '.join(sorted(job['wildcards'].split(', ')))}]"
 
 
 def rule_table(work: Path, jobs: list[dict[str, str]]) -> list[dict[str, Any]]:

@@ -59,6 +59,8 @@ def test_the_log_gives_each_finished_job_with_its_rule_wildcards_and_benchmark()
         {"rule": "all", "wildcards": "", "benchmark": ""},
     ]
     assert [bench_work.job_label(j) for j in jobs] == ["ingest[la=medway]", "report", "all"]
+    two = {"rule": "ingest", "wildcards": "la=kent, dataset=supervision"}
+    assert bench_work.job_label(two) == "ingest[dataset=supervision, la=kent]"
 
 
 def test_a_job_that_never_finished_is_not_counted() -> None:
