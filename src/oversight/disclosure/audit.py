@@ -172,7 +172,7 @@ def _optimum(objective, constraints, bounds, integrality, cell) -> float:
 def check_cells(relations: list[Relation], values: Mapping[Hashable, float | None]) -> None:
     """Refuse a relation naming a cell the table does not have: the audit must see it all."""
     for relation in relations:
-        for cell in relation.cells:
+        for cell, _ in relation.terms:
             if cell not in values:
                 raise ValueError(f"relation names {cell!r}, which is not a cell of the table")
 
@@ -194,9 +194,11 @@ def groups(
             cell = parent[cell]
         return cell
 
+    suppressed = [c for c, v in values.items() if is_hidden(v)]
+    is_suppressed = set(suppressed)
     binding: list[tuple[Relation, list[Hashable]]] = []
     for relation in relations:
-        hidden = [c for c in relation.cells if is_hidden(values[c])]
+        hidden = [c for c, _ in relation.terms if c in is_suppressed]
         if not hidden:
             continue
         for cell in hidden:
@@ -207,9 +209,8 @@ def groups(
             if other != root:
                 parent[other] = root
         binding.append((relation, hidden))
-    for cell in values:
-        if is_hidden(values[cell]):
-            parent.setdefault(cell, cell)
+    for cell in suppressed:
+        parent.setdefault(cell, cell)
     cells_of: dict[Hashable, list[Hashable]] = {}
     for cell in parent:
         cells_of.setdefault(find(cell), []).append(cell)
