@@ -181,13 +181,16 @@ def test_one_la_corrected_reruns_only_that_la(demo_run: Path, tmp_path: Path) ->
         proc = run([str(BIN / "snakemake"), "-n", "--quiet", "all"], work)
         out = proc.stdout + proc.stderr
         jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", out, flags=re.M))
-        # Kent's chain (ingest, links, page, counts) and the regional roll-ups; no other LA.
-        assert jobs.pop("total") == "21"
+        # Kent's chain (the caseload's ingest, links, page, counts), the ledgers of the
+        # caseload and of the datasets its links judge, and the roll-ups reading them; no
+        # other LA, and not the coding, which reads neither.
+        assert jobs.pop("total") == "24"
         assert jobs == {
             "all": "1",
             "publication": "1",
             "ingest": "1",
             "links": "1",
+            "dataset_ledger": "4",
             "ledger": "1",
             "quality_index": "1",
             "quality_page": "1",
@@ -196,7 +199,6 @@ def test_one_la_corrected_reruns_only_that_la(demo_run: Path, tmp_path: Path) ->
             "oversight_model": "1",
             "figures": "1",
             "link_figures": "1",
-            "coding": "1",
             "survey_analysis": "1",
             "publish_metrics": "1",
             "publish_tables": "1",
