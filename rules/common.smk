@@ -56,12 +56,17 @@ wildcard_constraints:
     dataset="|".join(DATASETS),
 
 
+# What each package module's source imports and names, kept between runs by the SHA-256 of
+# the source (oversight.code_inputs.FactsCache), so that a parse reads no module twice.
+CODE_FACTS = ".snakemake/oversight/code_facts.json"
+
+
 def code(script):
     """The package files that rules/scripts/<script>.py runs or reads: what it imports,
     transitively, and the package data those modules name (oversight.code_inputs). Declared
     as inputs, derived and never listed by hand, so that any code change reruns the rule.
     """
-    return script_code(f"rules/scripts/{script}.py")
+    return script_code(f"rules/scripts/{script}.py", cache_file=CODE_FACTS)
 
 
 def raw_files(wildcards):
