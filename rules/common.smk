@@ -14,6 +14,8 @@ from oversight.catalog import Catalog
 from oversight.code_inputs import script_code
 from oversight.figures import ids as figure_ids
 from oversight.compare.metrics import definitions as metric_definitions, periods
+from oversight.quality.exclusions import analysis_datasets
+from oversight.quality.links import definitions as link_definitions, link_datasets
 
 # No path may lead outside the project unless paths.allow_outside names it.
 oc.check_study_paths(config, Path.cwd())
@@ -141,7 +143,7 @@ def prov(rule, *wildcards):
     their SHA-256, parameters and code version; gathered into results/provenance.json. The
     job is named by its rule and wildcards (ingest/{la}/{dataset}).
     """
-    job = "/".join([rule, *(f"{{{w}}}" for w in wildcards)])
+    job = Path(rule, *(f"{{{w}}}" for w in wildcards)).as_posix()
     return path("provenance_record", job=job)
 
 
@@ -208,3 +210,24 @@ def every_output(wildcards):
         if r.name != "all":
             files += expanded(r, r.output)
     return sorted(set(files))
+
+
+# The datasets' gates (rules/quality.smk): links between datasets and each dataset's ledger.
+
+LINK_DATASETS = link_datasets()
+# The datasets a link check judges (its `dataset`): their status needs each LA's links.json.
+CHECKED_DATASETS = sorted({c["dataset"] for c in link_definitions()["links"].values()})
+
+
+def gate(*analyses):
+    """The ledgers of the datasets the regional ``analyses`` read
+    (oversight.quality.exclusions): a roll-up waits for, and reruns with, those alone.
+    """
+    return path("dataset_ledger", dataset=analysis_datasets(*analyses))
+
+
+def dataset_links(wildcards):
+    """Every LA's links.json when a link check judges the dataset, else none."""
+    if wildcards.dataset in CHECKED_DATASETS:
+        return path("links", la=AUTHORITIES)
+    return []

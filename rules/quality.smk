@@ -1,28 +1,6 @@
 # Data quality: links between each LA's datasets, each dataset's ledger (every LA's line of it,
 # judged and balanced: the gate of what reads that dataset), the regional ledger and one page
 # per LA for its data lead.
-from oversight.quality.exclusions import analysis_datasets
-from oversight.quality.links import definitions as link_definitions, link_datasets
-
-LINK_DATASETS = link_datasets()
-# The datasets a link check judges (its `dataset`): their status needs each LA's links.json.
-CHECKED_DATASETS = sorted({c["dataset"] for c in link_definitions()["links"].values()})
-
-
-def gate(*analyses):
-    """The ledgers of the datasets the regional ``analyses`` read
-    (oversight.quality.exclusions): a roll-up waits for, and reruns with, those alone.
-    """
-    return path("dataset_ledger", dataset=analysis_datasets(*analyses))
-
-
-def dataset_links(wildcards):
-    """Every LA's links.json when a link check judges the dataset, else none."""
-    if wildcards.dataset in CHECKED_DATASETS:
-        return path("links", la=AUTHORITIES)
-    return []
-
-
 # Its own job per LA, after the ingest of the datasets it links, so that changing the study's
 # limits reruns only what judges a status, and a correction to a dataset no check reads
 # (transcripts, survey) never reruns it.
