@@ -189,10 +189,10 @@ def test_every_rule_declares_exactly_what_its_script_runs(rules: dict[str, dict]
 
 @pytest.mark.parametrize(
     "rule,module",
-    [  # issue 14: imports that the hand-kept lists missed
+    [  # imports that hand-kept lists of code inputs once missed
         ("survey_analysis", "src/oversight/figures/style.py"),
         ("figures", "src/oversight/compare/metrics.py"),
-        ("figures", "src/oversight/disclosure/publish.py"),
+        ("figures", "src/oversight/disclosure/readback.py"),
         ("ingest", "src/oversight/config.py"),
         ("ingest", "src/oversight/survey/readers.py"),
         ("ingest", "config/common_schema.yaml"),

@@ -13,11 +13,11 @@ from oversight.config import config_ref, load_yaml
 from oversight.errors import ExtractError
 from oversight.ingest.normalise import norm_label
 from oversight.ingest.readers import read_table
+from oversight.published.neighbours import neighbour_map
 from oversight.published.releases import (
     SYMBOLS,
     indicator_rows,
     kpis,
-    neighbour_map,
     numbers,
     read_release,
     release_diff,

@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 
 from oversight.disclosure.audit import Relation
+from oversight.disclosure.readback import SYMBOL
 
-SYMBOL = "c"
 Cell = Hashable
 
 

@@ -15,9 +15,10 @@ import pandas as pd
 
 from oversight.config import load_checked
 from oversight.disclosure.audit import audit
+from oversight.disclosure.readback import SYMBOL
 from oversight.disclosure.relations import relations_for
 from oversight.disclosure.secondary import Band, primary_cells, secondary_by_relations
-from oversight.disclosure.suppress import SYMBOL, protect_counts, protect_long, round_total
+from oversight.disclosure.suppress import protect_counts, protect_long, round_total
 from oversight.disclosure.table_relations import counts_relations, matrix_relations
 from oversight.errors import ConfigError, DisclosureError
 
@@ -204,39 +205,6 @@ def data_received(ledger: pd.DataFrame) -> pd.DataFrame:
     for col in ("rows_received", "rows_loaded", "rows_rejected", "blank_rows_skipped"):
         out[col] = out[col].map(round_total).astype("int64")
     return out
-
-
-def as_numbers(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """A published table read back for plotting: hidden cells (``c``) become missing."""
-    out = frame.copy()
-    for col in columns:
-        if col in out:
-            out[col] = pd.to_numeric(out[col].replace(SYMBOL, np.nan), errors="coerce")
-    return out
-
-
-METRIC_NUMBERS = [
-    "numerator",
-    "denominator",
-    "value",
-    "lower95",
-    "upper95",
-    "lower998",
-    "upper998",
-    "funnel_centre",
-    "funnel_phi",
-    "funnel_tau2",
-]
-
-
-def read_published_metrics(path: str) -> pd.DataFrame:
-    """``results/tables/oversight_metrics.csv`` with numbers as numbers and hidden ones missing."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    frame = as_numbers(frame, METRIC_NUMBERS)
-    for col in ("funnel_flag", "funnel_flag_unadjusted"):
-        if col in frame:
-            frame[col] = frame[col].replace(SYMBOL, np.nan)
-    return frame
 
 
 def load_catalogue(path: str | Path) -> dict[str, Any]:

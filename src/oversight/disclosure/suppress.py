@@ -16,10 +16,9 @@ import numpy as np
 import pandas as pd
 
 from oversight.compare.metrics import definitions
+from oversight.disclosure.readback import SYMBOL
 from oversight.disclosure.relations import derived_source, metrics_relations
 from oversight.disclosure.secondary import Band, primary_cells, secondary_by_relations
-
-SYMBOL = "c"
 
 
 def primary(counts: pd.DataFrame, low: int = 1, high: int = 5) -> pd.DataFrame:

@@ -159,15 +159,6 @@ def indicator_rows(frame: pd.DataFrame, name: str, spec: dict[str, Any], file: s
     return out
 
 
-def neighbour_map(sn: pd.DataFrame, count: int) -> dict[str, list[str]]:
-    """Old LA code -> the old codes of its statistical neighbours, closest first."""
-    cols = [f"SN_{i}" for i in range(1, count + 1)]
-    return {
-        str(r["old_la_code"]): [str(r[c]) for c in cols if isinstance(r[c], str) and r[c]]
-        for _, r in sn.iterrows()
-    }
-
-
 def kpis(
     rows: pd.DataFrame,
     reference: pd.DataFrame,

@@ -24,10 +24,9 @@ import numpy as np
 import pandas as pd
 
 from oversight.coding.inspectors import OVERSIGHT_WORDS
-from oversight.disclosure.publish import as_numbers
-from oversight.disclosure.suppress import SYMBOL
+from oversight.disclosure.readback import SYMBOL, as_numbers
 from oversight.figures.style import Marks, marks_for, notes
-from oversight.published.releases import neighbour_map
+from oversight.published.neighbours import neighbour_map
 from oversight.report import annex_charts as charts
 from oversight.report.annex_metrics import (
     comparison_points,

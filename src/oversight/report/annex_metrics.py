@@ -11,8 +11,7 @@ import numpy as np
 import pandas as pd
 
 from oversight.compare.metrics import definitions
-from oversight.disclosure.publish import METRIC_NUMBERS, as_numbers
-from oversight.disclosure.suppress import SYMBOL
+from oversight.disclosure.readback import METRIC_NUMBERS, SYMBOL, as_numbers
 
 if TYPE_CHECKING:  # the annex module builds its pages from these rows
     from oversight.report.annex import AnnexContext

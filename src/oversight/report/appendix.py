@@ -15,8 +15,7 @@ import numpy as np
 import pandas as pd
 
 from oversight.compare.metrics import definitions
-from oversight.disclosure.publish import METRIC_NUMBERS, as_numbers
-from oversight.disclosure.suppress import SYMBOL
+from oversight.disclosure.readback import METRIC_NUMBERS, SYMBOL, as_numbers
 from oversight.report.findings_hypothesis import PAIR_WORDS
 
 NUMERIC_FORMATS = frozenset({"pct", "int", "2dp", "p"})

@@ -32,7 +32,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from oversight.artefacts import atomic_path, excel_safe_cell, xlsx_bytes
-from oversight.disclosure.suppress import SYMBOL
+from oversight.disclosure.readback import SYMBOL
 from oversight.report.marking import DEMO_NOTE, data_note, from_la_extracts
 
 NOTES_SHEET = "Notes"

@@ -18,8 +18,7 @@ import numpy as np
 import pandas as pd
 
 from oversight.compare.metrics import definitions
-from oversight.disclosure.publish import METRIC_NUMBERS, as_numbers
-from oversight.disclosure.suppress import SYMBOL
+from oversight.disclosure.readback import METRIC_NUMBERS, SYMBOL, as_numbers
 from oversight.figures.ids import funnel_id, rank_id
 from oversight.report import (
     findings_exclusions,

@@ -13,8 +13,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from oversight.disclosure.publish import as_numbers
-from oversight.disclosure.suppress import SYMBOL
+from oversight.disclosure.readback import SYMBOL, as_numbers
 from oversight.report.findings import Context, Finding, Tables, _cap, _count, pct
 
 SECTION = "hypothesis"

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from oversight.compare.metrics import definitions
-from oversight.disclosure.publish import as_numbers
+from oversight.disclosure.readback import as_numbers
 from oversight.figures.ids import impact_event_id, impact_its_id
 
 # Imported whole: the findings module lists these builders and they use its types.

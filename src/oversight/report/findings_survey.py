@@ -3,8 +3,7 @@ managers' answers differ from practitioners' (F-SUR-02)."""
 
 from __future__ import annotations
 
-from oversight.disclosure.publish import as_numbers
-from oversight.disclosure.suppress import SYMBOL
+from oversight.disclosure.readback import SYMBOL, as_numbers
 
 # Imported whole: the findings module lists these builders and they use its types.
 from oversight.report import findings as fnd

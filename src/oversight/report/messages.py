@@ -15,8 +15,7 @@ from dataclasses import replace
 import pandas as pd
 
 from oversight.compare.metrics import definitions
-from oversight.disclosure.publish import as_numbers
-from oversight.disclosure.suppress import SYMBOL
+from oversight.disclosure.readback import SYMBOL, as_numbers
 from oversight.report.findings import Context, Finding, Tables, _year_rows, pct
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from oversight.compare.metrics import definitions
-from oversight.disclosure.publish import read_published_metrics
+from oversight.disclosure.readback import read_published_metrics
 from oversight.figures.funnel import funnel_plot
 from oversight.figures.grades import grade_distribution
 from oversight.figures.ids import TREND_METRIC, headlines

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from oversight import artefacts
 from oversight.config import load_yaml
-from oversight.disclosure.publish import read_published_metrics
+from oversight.disclosure.readback import read_published_metrics
 from oversight.figures.ids import S47
 from oversight.figures.links import link_plot
 from oversight.figures.network import (

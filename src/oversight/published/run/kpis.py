@@ -11,7 +11,8 @@ import pandas as pd
 
 from oversight import artefacts
 from oversight.config import config_ref, load_yaml
-from oversight.published.releases import indicator_rows, kpis, neighbour_map, read_release
+from oversight.published.neighbours import neighbour_map
+from oversight.published.releases import indicator_rows, kpis, read_release
 
 
 def read_releases(
