@@ -184,7 +184,7 @@ def test_one_la_corrected_reruns_only_that_la(demo_run: Path, tmp_path: Path) ->
         # Kent's chain (the caseload's ingest, links, page, counts), the ledgers of the
         # caseload and of the datasets its links judge, and the roll-ups reading them; no
         # other LA, and not the coding, which reads neither.
-        assert jobs.pop("total") == "24"
+        assert jobs.pop("total") == "44"
         assert jobs == {
             "all": "1",
             "publication": "1",
@@ -203,6 +203,8 @@ def test_one_la_corrected_reruns_only_that_la(demo_run: Path, tmp_path: Path) ->
             "publish_metrics": "1",
             "publish_tables": "1",
             "report": "1",
+            "annex": "19",
+            "report_pdf": "1",
             "exports": "1",
             "provenance": "1",
             "impact": "1",
@@ -961,8 +963,8 @@ def _same_files(work: Path, reference_run: Path) -> None:
 
 def test_a_code_change_reruns_what_uses_it_and_nothing_else(demo_run: Path, tmp_path) -> None:
     """Editing the figures' shared style plans the rules whose scripts import it (figures,
-    link figures, impact, survey analysis, report: derived from their imports) and what reads
-    their outputs; no ingest, metrics, questionnaire or other LA work."""
+    link figures, impact, survey analysis, the annex pages: derived from their imports) and
+    what reads their outputs; no ingest, metrics, questionnaire or other LA work."""
     work = copy_run(demo_run, tmp_path / "copy")
     # The scratch run links src/ to the project; the copy gets its own, to edit.
     (work / "src").unlink() if (work / "src").is_symlink() else shutil.rmtree(work / "src")
@@ -973,8 +975,10 @@ def test_a_code_change_reruns_what_uses_it_and_nothing_else(demo_run: Path, tmp_
     module.write_text(module.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     proc = run(quiet, work)
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", proc.stdout + proc.stderr, flags=re.M))
-    assert jobs.pop("total") == "10"
+    assert jobs.pop("total") == "30"
+    assert jobs.pop("annex") == "19"
     assert set(jobs) == {
+        "report_pdf",
         "publication",
         "figures",
         "link_figures",
