@@ -23,3 +23,14 @@ rule all:
     default_target: True
     input:
         every_output,
+
+
+# Light roll-ups (under a second, a few MB of files): on a cluster they run in the Snakemake
+# process's machine instead of waiting in the scheduler's queue; locally nothing changes.
+localrules:
+    all,
+    ledger,
+    dataset_ledger,
+    quality_index,
+    provenance,
+    publication,
