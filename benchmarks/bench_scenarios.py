@@ -284,16 +284,23 @@ def scenario_tests(work_root: Path, target: str) -> dict[str, Any]:
         subprocess.run(["rm", "-rf", str(clone)], check=True)
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
     (clone / ".venv").symlink_to(ROOT / ".venv")
-    script = "\n".join(["set -e", *make_commands(clone, target)])
+    # The linked environment's editable install points at this checkout: the clone's own
+    # source goes first, as a clone's own `make setup` would install it.
+    script = "\n".join(
+        ["set -e", f"export PYTHONPATH={clone / 'src'}", *make_commands(clone, target)]
+    )
     run = timed(["bash", "-c", script], clone, check=False)
     output = run.pop("output")
     summary = [line for line in output.splitlines() if re.search(r"\d+ (passed|failed)", line)]
+    failed = [line for line in output.splitlines() if line.startswith(("FAILED", "ERROR"))]
     return {
         "scenario": target.replace("-", "_"),
         "commands": [
             f"git clone {ROOT.name} clone && ln -s {ROOT.name}/.venv clone/.venv",
+            "export PYTHONPATH=clone/src",
             *make_commands(clone, target),
         ],
         **run,
         "summary": summary[-1] if summary else output[-500:],
+        "failed": failed,
     }
