@@ -107,7 +107,7 @@ def rule_lines(r: dict[str, Any]) -> list[str]:
     """A full run's time by rule (from Snakemake's benchmark files)."""
     lines = [
         "",
-        f"### {r['scenario']}: {r['las']} LAs, {r['years']} year(s), {r['jobs']} jobs, "
+        f"### {r['scenario']}: {r['las']} LAs, {r['years']} study year(s), {r['jobs']} jobs, "
         f"{r['wall_s']:.1f} s wall, {r['cpu_s']:.1f} s CPU",
         "",
         "| rule | jobs | wall s (sum) | slowest job s | CPU s | peak MB |",

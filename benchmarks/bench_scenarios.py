@@ -53,7 +53,7 @@ def scenario_full(work_root: Path, las: int, years: int) -> dict[str, Any]:
     return {
         "scenario": "full",
         "commands": [
-            f"oversight demo-data ({las} LAs, {years} year(s); {gen_s:.0f} s, not counted)",
+            f"oversight demo-data ({las} LAs, {years} study year(s); {gen_s:.0f} s, not counted)",
             shell(snakemake_command()),
         ],
         "las": las,
