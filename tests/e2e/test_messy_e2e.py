@@ -25,6 +25,8 @@ pytestmark = pytest.mark.e2e
 LAS = ["bracknell_forest", "kent"]
 LA, LA_CODE = "kent", "E10000016"
 TARGET = "results/tables/oversight_metrics.csv"
+# Kent's quality page writes what the run said of its extracts (its ledger and notes).
+QUALITY = f"results/quality/{LA}/index.html"
 # The planted cases, one per dataset (five files: the oversight extract comes in two parts
 # whose dates overlap). Each rejects under 5% of its dataset's rows, so every dataset stays
 # reliable and in the comparisons.
@@ -80,10 +82,10 @@ def runs(tmp_path_factory) -> tuple[dict[str, Any], dict[str, Any], dict[str, st
         fixture = clean_fixture(LA, dataset)
         shutil.copyfile(MESSY / fixture, work / "data" / "raw" / LA / Path(fixture).name)
     # Kent's folder holds files that are not the demo's: both runs use one test key.
-    run([str(BIN / "snakemake"), "--cores", "2", TARGET], work, env=keyed_env())
+    run([str(BIN / "snakemake"), "--cores", "2", TARGET, QUALITY], work, env=keyed_env())
     clean = _snapshot(work)
     planted = _plant(work)
-    run([str(BIN / "snakemake"), "--cores", "2", TARGET], work, env=keyed_env())
+    run([str(BIN / "snakemake"), "--cores", "2", TARGET, QUALITY], work, env=keyed_env())
     return clean, _snapshot(work), planted
 
 
