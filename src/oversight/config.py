@@ -17,8 +17,10 @@ import jsonschema
 import yaml
 
 from oversight.errors import ConfigError
+from oversight.resources import root
 
-ROOT = Path(__file__).resolve().parents[2]
+# The software's own schemas and facts: the installed package's copy, else the checkout's.
+ROOT = root()
 SCHEMA_DIR = ROOT / "config" / "schemas"
 
 
@@ -109,8 +111,9 @@ def _read_version(path: Path, max_bytes: int) -> tuple[str, tuple[int, int]]:
 
 
 def config_file(relative: str) -> Path:
-    """A study configuration file, ``relative`` to the project (``"config/metrics.yaml"``):
-    facts such as the metric definitions live in ``config/``, beside the study's settings."""
+    """A file of the software's own facts, ``relative`` to the project
+    (``"config/metrics.yaml"``): they live in ``config/`` beside the study's settings, and an
+    installed package reads the copy it carries (:mod:`oversight.resources`)."""
     return ROOT / relative
 
 

@@ -21,8 +21,10 @@ from openpyxl.styles import Alignment, Font
 
 from oversight.artefacts import write_text
 from oversight.config import load_yaml
+from oversight.resources import root
 
-ROOT = Path(__file__).resolve().parents[3]
+# The shipped instrument and templates: the installed package's copy, else the checkout's.
+ROOT = root()
 DEFAULT_PATH = ROOT / "config" / "survey.yaml"
 TEMPLATE_DIR = ROOT / "report_templates"
 QUESTIONNAIRE_TEMPLATE = "questionnaire.html.j2"
