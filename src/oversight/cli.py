@@ -1,4 +1,10 @@
-"""The ``oversight`` command line: demo data, a quick check of one LA, mapping suggestions."""
+"""The ``oversight`` command line: start a study folder, demo data, a quick check of one LA,
+mapping suggestions, raw file labels and tracing.
+
+Exit status: 0 done; 1 the command found what it checks for (``check``: rows rejected, unless
+``--allow-rejects``; ``files --label``: no such file); 2 it could not run (a usage,
+configuration or key problem, said on standard error); 3 ``check``: a file could not be used.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from oversight import __version__
+from oversight.cli_check import _print_links, add_check
+from oversight.cli_init import add_init
 from oversight.errors import ConfigError, ExtractError, KeyMissingError
+
+__all__ = ["_print_links", "main", "parser"]  # _print_links: the links part of `check`
+
+# The command could not run: argparse's status for a usage error, and ours for any other.
+CANNOT_RUN = 2
 
 ROOT = Path.cwd()
 
@@ -66,85 +80,6 @@ def _demo_generator(args: argparse.Namespace, study: dict) -> Any:
         window=demo.window,
         authorities=demo.authorities,
     )
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    """Validate one LA's raw files without running the pipeline; print what a data lead needs."""
-    from oversight.config import load_authority, load_yaml
-    from oversight.ingest.extracts import Authority, Study, ingest_authority
-    from oversight.ingest.pseudonymise import key_for
-    from oversight.quality.pages import RULE_ADVICE, summarise_rejects
-
-    study = _study(args)
-    cfg_path = Path(args.authorities) / f"{args.la}.yaml"
-    la = Authority(args.la, load_authority(cfg_path), cfg_path)
-    items = [i["id"] for i in load_yaml(Path(args.survey))["items"]]
-    raw_root = Path(study["paths"]["raw"])
-    key = key_for(args.la, study["privacy"], os.environ, raw_root, la.config)
-    results = ingest_authority(
-        la,
-        study["datasets"],
-        raw_root,
-        Study.from_config(study["study"], items, study.get("ingest")),
-        key,
-    )
-    problems = [r.problem for r in results.values() if r.problem]
-    print(
-        f"{la.config['la_name']} ({la.la_code}): "
-        + (f"{len(problems)} file(s) could not be used" if problems else "every file could be read")
-    )
-    for dataset, result in results.items():
-        if result.problem:
-            print(f"\n{dataset}: the file could not be used\n  {result.problem}")
-            continue
-        led = result.ledger
-        print(
-            f"\n{dataset}: {led['rows_in']} rows, {led['rows_loaded']} loaded, "
-            f"{led['rows_rejected']} rejected"
-        )
-        for note in result.notes:
-            print(f"  note: {note}")
-        for summary in summarise_rejects(result.rejects, args.examples):
-            print(f"  {summary.rule}: {summary.rows} rows ({summary.columns})")
-            print(f"    what to change: {RULE_ADVICE.get(summary.rule, '')}")
-            for ex in summary.examples:
-                print(f"    row {ex['source_row']} of {ex['source_file']}: {ex['message']}")
-    _print_links(results, study["quality"], args.examples)
-    return 1 if problems else 0
-
-
-def _print_links(results: dict, quality: dict, examples: int) -> None:
-    """The checks between the LA's datasets and each dataset's status, as the quality page
-    gives them: a data lead sees unlinked rows before the pipeline runs."""
-    from oversight.ingest.extracts import ledger_frame
-    from oversight.quality import links
-
-    limits = links.Limits.from_config(quality)
-    frames = {d: r.data for d, r in results.items()}
-    ledger, summary = links.report(frames, ledger_frame(results), limits, examples)
-    print("\nlinks between the datasets:")
-    for link in summary["links"]:
-        if not link["checked"]:
-            print(f"  {link['name']}: not checked ({link['note']})")
-            continue
-        print(
-            f"  {link['name']}: {link['rows_unlinked']} of {link['rows_checked']} "
-            f"{link['rows']} are {link['problem']}"
-        )
-        if link["rows_unlinked"]:
-            print(f"    what to change: {link['fix']}")
-            for ex in link["examples"]:
-                print(f"    row {ex['source_row']} of {ex['source_file']}")
-    for conflict in summary["conflicts"]:
-        if conflict["ids"]:
-            print(
-                f"  {conflict['dataset']}: {conflict['ids']} of {conflict['ids_checked']} "
-                f"workers have a {conflict['label']} that differs between rows (shown, not "
-                "counted against the dataset)"
-            )
-    print(f"\nstatus (unreliable means {limits.describe()}):")
-    for line in ledger.itertuples():
-        print(f"  {line.dataset}: {line.status}")
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
@@ -262,14 +197,17 @@ STATS_DATASETS = ("supervision", "caseload", "oversight", "audits", "strategy_di
 
 def parser() -> argparse.ArgumentParser:
     """The command line: global options, then one subcommand (each added by its own function)."""
-    p = argparse.ArgumentParser(prog="oversight", description=__doc__)
+    p = argparse.ArgumentParser(
+        prog="oversight", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument("--version", action="version", version=f"oversight {__version__}")
     p.add_argument("--config", default="config/config.yaml", help="study configuration")
     p.add_argument("--survey", default="config/survey.yaml", help="common survey instrument")
     p.add_argument(
         "--authorities", default="config/authorities", help="folder of per-LA configurations"
     )
     sub = p.add_subparsers(dest="command", required=True)
-    for add in (_add_demo_data, _add_check, _add_suggest_mapping, _add_trace, _add_files):
+    for add in (add_init, _add_demo_data, add_check, _add_suggest_mapping, _add_trace, _add_files):
         add(sub)
     return p
 
@@ -306,14 +244,6 @@ def _add_demo_data(sub: argparse._SubParsersAction) -> None:
         help="write the LAs of the study in DIR (its demo.yaml), over its own window",
     )
     demo.set_defaults(func=cmd_demo_data)
-
-
-def _add_check(sub: argparse._SubParsersAction) -> None:
-    """The arguments of ``oversight check``: validate one LA's raw files without the pipeline."""
-    check = sub.add_parser("check", help="validate one LA's raw files, without the pipeline")
-    check.add_argument("la", help="the LA's configuration name, e.g. kent")
-    check.add_argument("--examples", type=int, default=3)
-    check.set_defaults(func=cmd_check)
 
 
 def _add_suggest_mapping(sub: argparse._SubParsersAction) -> None:
@@ -391,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (ExtractError, ConfigError, KeyMissingError, KeyError, ValueError) as exc:
         print(f"oversight {args.command}: {exc}", file=sys.stderr)
-        return 1
+        return CANNOT_RUN
 
 
 if __name__ == "__main__":

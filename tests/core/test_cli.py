@@ -81,5 +81,5 @@ def test_suggest_mapping_reports_file_errors(tmp_path, capsys):
         ]
     )
     err = capsys.readouterr().err
-    assert code == 1
+    assert code == 2
     assert err.startswith(f"oversight suggest-mapping: {tmp_path / 'missing.csv'}: file not found")

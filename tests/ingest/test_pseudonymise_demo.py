@@ -290,7 +290,7 @@ def test_a_real_looking_extract_in_a_demo_folder_is_never_read_with_the_demo_key
     args = ["--config", str(demo / "study.yaml"), "--authorities", str(demo / "config")]
     code = cli.main([*args, "--survey", str(ROOT / "config/survey.yaml"), "check", LA])
     out, err = capsys.readouterr()
-    assert code == 1 and called == []
+    assert code == 2 and called == []
     assert err.startswith("oversight check: no pseudonymisation key for 'slough': its folder ")
     assert "(1 file changed since it was generated)" in err and "secrets.token_hex(32)" in err
     assert "E104211" not in out + err
