@@ -60,10 +60,13 @@ def test_survey_responses_hide_small_counts_and_their_rate() -> None:
     assert out["response_rate"].tolist()[0] == "c" and out["eligible"].tolist() == [40, 120, 90]
 
 
-def test_kpis_drop_the_counts() -> None:
+def test_kpis_publish_the_counts_dfe_publishes() -> None:
+    """DfE publishes the counts (and FTE) behind each rate, under its own disclosure
+    control: the table keeps them as they are."""
     t = pd.DataFrame({"la_code": ["A"], "numerator": [2.0], "denominator": [70.0], "value": [0.03]})
     out = publish("kpis", t, CATALOGUE["kpis"], "R")
-    assert list(out.columns) == ["la_code", "value"]
+    assert list(out.columns) == ["la_code", "numerator", "denominator", "value"]
+    assert out.iloc[0].tolist() == ["A", 2.0, 70.0, 0.03]
 
 
 def test_a_catalogue_naming_a_missing_column_is_a_clear_error() -> None:
