@@ -28,8 +28,7 @@ GEOGRAPHY_COLUMNS = (
     "la_name",
 )
 # The columns each geographic level must fill, beside country_code and country_name. A
-# local authority row carries its region too (levels form a hierarchy). new_la_code may
-# be blank only for a legacy LA without a 9-character code, which the study has none of.
+# local authority row carries its region too (levels form a hierarchy).
 LEVEL_COLUMNS: dict[str, tuple[str, ...]] = {
     "National": (),
     "Regional": ("region_code", "region_name"),
@@ -59,6 +58,9 @@ LEVEL_COLUMNS: dict[str, tuple[str, ...]] = {
     "Planning area": (),
     "Institution": (),
 }
+# Level columns that may be blank: a legacy LA has no 9-character new code (its old code
+# and name are filled). The study's LAs all have one.
+MAY_BE_BLANK = frozenset({"new_la_code"})
 # Every column a geographic level names: never a filter or an indicator.
 LOCATION_COLUMNS = frozenset(
     {"country_code", "country_name", "geographic_level"}

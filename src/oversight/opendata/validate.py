@@ -80,7 +80,7 @@ def check_geography(data: pd.DataFrame, name: str) -> list[str]:
                 )
                 continue
             empty = rows & (data[col].str.strip() == "")
-            if empty.any():
+            if empty.any() and col not in ees.MAY_BE_BLANK:
                 problems.append(
                     f"{name}: {col} is blank on {level} line(s) {rows_of(empty)}; fill it "
                     "(a code of x if the place is unknown)"
