@@ -42,4 +42,4 @@ def meta_rows(data: pd.DataFrame, spec: Mapping[str, Any]) -> pd.DataFrame:
                 "filter_hint": filt.get("hint", ""),
             }
         )
-    return pd.DataFrame(rows, columns=list(ees.META_COLUMNS)).fillna("")
+    return pd.DataFrame(rows, columns=list(ees.META_COLUMNS), dtype=object).fillna("")

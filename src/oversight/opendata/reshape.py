@@ -54,7 +54,7 @@ def split_breakdown(cells: pd.Series, labels: Mapping[str, str], table: str) -> 
                 "an empty value"
             )
         parsed.append(parts)
-    out = pd.DataFrame(parsed, columns=list(labels), index=cells.index)
+    out = pd.DataFrame(parsed, columns=list(labels), index=cells.index, dtype=object)
     return out.fillna(ees.TOTAL)
 
 

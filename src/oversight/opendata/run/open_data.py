@@ -107,6 +107,9 @@ def run_open_data(
     spec = load_spec(config, published)
     context = build_context(spec, authorities, reference, region_code, period_start)
     paths = {Path(p).stem: p for p in tables}
+    missing = sorted(set(spec["tables"]) - set(paths))
+    if missing:
+        raise ConfigError(f"{config}: the published table(s) {missing} were not given")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     log = logging.getLogger("open data")
