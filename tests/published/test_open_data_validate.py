@@ -143,7 +143,7 @@ DATA_RULES: dict[str, tuple[Callable[[pd.DataFrame], pd.DataFrame], str]] = {
         r"indicator 'share' holds \[':'\]",
     ),
     "column without metadata": (
-        lambda d: d.assign(extra_count="1"),
+        lambda d: d.assign(extra_count=["1", "2", "3"]),
         r"metrics\.meta\.csv: data column 'extra_count' has no metadata row",
     ),
     "snake case": (
@@ -209,6 +209,19 @@ def test_each_metadata_rule_rejects_a_file_that_breaks_it(tmp_path, rule: str) -
     change, message = META_RULES[rule]
     problems = validate_ees(*write_pair(tmp_path, good_data(), change(good_meta())))
     assert any(re.search(message, p) for p in problems), problems
+
+
+def test_a_column_of_one_value_needs_no_row_and_a_filter_of_one_level_takes_none(
+    tmp_path,
+) -> None:
+    data = good_data().assign(data_status="synthetic demonstration data")
+    assert validate_ees(*write_pair(tmp_path, data, good_meta())) == []
+    meta = pd.concat([good_meta(), good_meta().iloc[[0]].assign(col_name="data_status")])
+    problems = validate_ees(*write_pair(tmp_path, data, meta.reset_index(drop=True)))
+    assert problems == [
+        "metrics.meta.csv: filter 'data_status' has fewer than two levels in metrics.csv; "
+        "remove its metadata row (the column may stay in the data)"
+    ]
 
 
 def test_a_repeated_column_and_a_misnamed_metadata_file_are_named(tmp_path) -> None:

@@ -13,8 +13,10 @@ from oversight.opendata import ees
 
 def meta_rows(data: pd.DataFrame, spec: Mapping[str, Any]) -> pd.DataFrame:
     """The metadata of the EES ``data`` frame made from a table with entry ``spec`` of
-    config/open_data.yaml: its filters (split breakdowns labelled from split_labels), then
-    its indicators, in the data file's column order."""
+    config/open_data.yaml: its filters of two levels or more (split breakdowns labelled from
+    split_labels), then its indicators, in the data file's column order. A filter of one
+    level (data_status, or a breakdown no row of this file uses) stays in the data file
+    without a row, as EES asks."""
     labels = spec.get("split_labels", {})
     rows = []
     for col in data.columns:
@@ -33,6 +35,8 @@ def meta_rows(data: pd.DataFrame, spec: Mapping[str, Any]) -> pd.DataFrame:
                 }
             )
             continue
+        if data[col].nunique() < 2:
+            continue  # a filter with one level in this file: EES wants no row for it
         filt = spec["filters"].get(col, {})
         rows.append(
             {

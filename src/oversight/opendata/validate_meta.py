@@ -75,10 +75,19 @@ def check_meta(
     for col in data.columns:
         if col in ees.TIME_COLUMNS or col in ees.LOCATION_COLUMNS or col in described:
             continue
-        problems.append(
-            f"{name}: data column {col!r} has no metadata row; add it as a Filter or an Indicator"
-        )
+        # a column of one value (a filter with one level) needs no row: EES ignores it
+        if data[col].nunique() > 1:
+            problems.append(
+                f"{name}: data column {col!r} has no metadata row; add it as a Filter or an "
+                "Indicator"
+            )
     present = meta[meta["col_name"].isin(data.columns)]
+    for col in present.loc[present["col_type"] == "Filter", "col_name"]:
+        if data[col].nunique() < 2:
+            problems.append(
+                f"{name}: filter {col!r} has fewer than two levels in {data_name(name)}; "
+                "remove its metadata row (the column may stay in the data)"
+            )
     columns = {
         "Filter": [*present.loc[present["col_type"] == "Filter", "col_name"], *sorted(groups)],
         "Indicator": list(present.loc[present["col_type"] == "Indicator", "col_name"]),
@@ -111,3 +120,8 @@ def check_cells(data: pd.DataFrame, columns: dict[str, list[str]], name: str) ->
 
 
 SHOWN_VALUES = 5
+
+
+def data_name(meta_name: str) -> str:
+    """The data file a metadata file describes."""
+    return meta_name.removesuffix(".meta.csv") + ".csv"
