@@ -16,8 +16,10 @@ from fontTools.misc.timeTools import epoch_diff
 
 from oversight.report.pdf import FONT_DATE, html_to_pdf, reproducible_fonts
 
+# A page that can be made an accessible PDF: with a language and a title.
 PAGE = (
-    "<html><body><h1>Oversight</h1><p>Plain, <b>bold</b>, <i>italic</i> and "
+    '<html lang="en-GB"><head><title>Oversight</title></head><body><h1>Oversight</h1>'
+    "<p>Plain, <b>bold</b>, <i>italic</i> and "
     "<code>TAB-METRICS</code>: Siân’s £5 – 10%</p></body></html>"
 )
 

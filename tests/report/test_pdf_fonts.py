@@ -10,7 +10,8 @@ from oversight.report.pdf import html_to_pdf
 from tests.report.render_checks import require_poppler
 
 PAGE = (
-    '<html><body style="font-family: system-ui, Arial, sans-serif">'
+    '<html lang="en-GB"><head><title>Oversight</title></head>'
+    '<body style="font-family: system-ui, Arial, sans-serif">'
     "<h1>Oversight</h1><p>Plain, <b>bold</b>, <i>italic</i> and <code>TAB-METRICS</code>: "
     "Siân’s £5 – 10%</p></body></html>"
 )

@@ -99,9 +99,11 @@ def test_questionnaire_has_every_item_and_a_fieldset_per_construct(instrument):
     sections = re.findall(r'<fieldset class="construct" id="([a-z_]+)">', html)
     assert sections == [*instrument.constructs, "comments"]
     for construct, heading in instrument.constructs.items():
-        assert f"{heading}</legend>" in html.replace("&#39;", "'"), construct
+        # each section's legend is a heading: screen readers and the PDF's tags navigate by it
+        assert f"{heading}</h2></legend>" in html.replace("&#39;", "'"), construct
     for it in (*instrument.items, *instrument.demographics):
         assert f'data-item-id="{it.id}"' in html
+        assert f"({it.id})</span></h3></legend>" in html
         options = instrument.scales[it.scale] if it.scale else it.options
         # one labelled radio button per answer option
         assert html.count(f'name="{it.id}"') == len(options)

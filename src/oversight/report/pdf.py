@@ -1,5 +1,6 @@
-"""HTML to PDF with WeasyPrint, reproducibly: no document dates, and the same fonts on every
-machine.
+"""HTML to PDF with WeasyPrint: tagged for accessibility (PDF/UA-1,
+:mod:`oversight.report.pdf_access`) and reproducible: no document dates, and the same fonts on
+every machine.
 
 The HTML pages name system fonts (`system-ui`, Arial ...), which browsers resolve as they
 like. A PDF embeds its fonts, so resolving them from the machine's font set would make the bytes
@@ -21,6 +22,8 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from oversight.report.pdf_access import PDF_VARIANT, add_header_scopes, check_page
 
 # The date written into each embedded font (2000-01-01T00:00:00Z, as in the xlsx outputs).
 FONT_DATE = 946_684_800
@@ -91,16 +94,23 @@ def reproducible_fonts() -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = saved_epoch
 
 
-def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
-    """A PDF of an HTML page. WeasyPrint writes document dates only when the page declares
-    them in ``<meta name="dcterms.created">``; our templates never do, and the fonts are
-    embedded by :func:`reproducible_fonts`, so the same page gives the same bytes."""
+def html_to_pdf(html: str, base_url: str | None = None, source: str = "the page") -> bytes:
+    """A PDF/UA-1 PDF of an HTML page (:mod:`oversight.report.pdf_access`). WeasyPrint writes
+    document dates only when the page declares them in ``<meta name="dcterms.created">``; our
+    templates never do, and the fonts are embedded by :func:`reproducible_fonts`, so the same
+    page gives the same bytes. A page without a language, a title or an image's alt text is
+    refused (:class:`~oversight.report.pdf_access.InaccessiblePageError`, naming ``source``)."""
     import weasyprint  # imported here: only the rules that make PDFs need it
     from weasyprint.text.fonts import FontConfiguration
 
+    page = weasyprint.HTML(string=html, base_url=base_url)
+    check_page(page.etree_element, source)  # before the layout, which takes the time
     fonts = FontConfiguration()
     style = weasyprint.CSS(string=font_css(), font_config=fonts)
     with reproducible_fonts():
-        return weasyprint.HTML(string=html, base_url=base_url).write_pdf(
-            stylesheets=[style], font_config=fonts
+        return page.write_pdf(
+            stylesheets=[style],
+            font_config=fonts,
+            pdf_variant=PDF_VARIANT,
+            finisher=add_header_scopes,
         )

@@ -48,4 +48,4 @@ def run_report_pdf(
         page.read_text(encoding="utf-8"), annex_part(env, study, by_code, names, demo)
     )
     with artefacts.atomic_path(pdf) as tmp:
-        tmp.write_bytes(html_to_pdf(html, base_url=str(page.parent.resolve())))
+        tmp.write_bytes(html_to_pdf(html, str(page.parent.resolve()), source=str(page)))

@@ -19,5 +19,5 @@ def run_questionnaire(
     page = render_questionnaire(items, title=title)
     artefacts.write_text(page, html)
     with artefacts.atomic_path(pdf) as tmp:
-        tmp.write_bytes(html_to_pdf(page))
+        tmp.write_bytes(html_to_pdf(page, source=str(html)))
     artefacts.write_xlsx(import_template(items), xlsx)
