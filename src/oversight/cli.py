@@ -1,9 +1,9 @@
 """The ``oversight`` command line: start a study folder, demo data, a quick check of one LA,
 mapping suggestions, raw file labels and tracing.
 
-Exit status: 0 done; 1 the command found what it checks for (``check``: rows rejected, unless
-``--allow-rejects``; ``files --label``: no such file); 2 it could not run (a usage,
-configuration or key problem, said on standard error); 3 ``check``: a file could not be used.
+Exit status: 0 done; 1 the command found a problem in the data (``check``: a file that could
+not be used, or rows rejected unless ``--allow-rejects``; ``files --label``: no such file); 2 it
+could not run (a usage, configuration or key problem, said on standard error).
 """
 
 from __future__ import annotations

@@ -5,9 +5,9 @@ rejects by rule with what to change, the links between the datasets and each dat
 status. Progress (a line as each dataset starts and ends, with its rows and seconds) goes to
 standard error, so that the report itself stays the same from run to run; ``--quiet`` drops it.
 
-Exit status: :data:`CLEAN` when every file was read and no row rejected, :data:`REJECTS` when
-rows were rejected (``--allow-rejects``: :data:`CLEAN`), :data:`UNUSABLE` when a file could not
-be used at all; a configuration or key problem ends the command with status 2 (``cli.main``).
+Exit status: :data:`CLEAN` when every file was read and no row rejected; :data:`PROBLEMS` when
+rows were rejected (``--allow-rejects`` accepts them) or a file could not be used at all (never
+accepted); a configuration or key problem ends the command with status 2 (``cli.main``).
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import Any
 
 CLEAN = 0
-REJECTS = 1
-UNUSABLE = 3
+PROBLEMS = 1
 
 Progress = Callable[[str], None]
 
@@ -99,11 +98,11 @@ def verdict(results: dict[str, Any], allow_rejects: bool) -> tuple[int, str]:
     where = ", ".join(f"{d} {n}" for d, n in rejected.items() if n)
     if unusable:
         return (
-            UNUSABLE,
+            PROBLEMS,
             f"\nresult: {len(unusable)} file(s) could not be used ({', '.join(unusable)})",
         )
     if rows and not allow_rejects:
-        return REJECTS, f"\nresult: {rows} rows rejected ({where}); --allow-rejects accepts them"
+        return PROBLEMS, f"\nresult: {rows} rows rejected ({where}); --allow-rejects accepts them"
     if rows:
         return CLEAN, f"\nresult: {rows} rows rejected ({where}), accepted (--allow-rejects)"
     return CLEAN, "\nresult: every file read, no row rejected"
@@ -183,8 +182,8 @@ def add_check(sub: argparse._SubParsersAction) -> None:
         help="validate one LA's raw files, without the pipeline",
         description="Read one LA's raw files as the pipeline's ingest does and say, per "
         "dataset, what was loaded, what was rejected and what to change. Exit status: 0 every "
-        "file read and no row rejected; 1 rows rejected (0 with --allow-rejects); 2 the check "
-        "could not run (usage, configuration or key); 3 a file could not be used.",
+        "file read and no row rejected; 1 rows rejected (0 with --allow-rejects) or a file "
+        "could not be used; 2 the check could not run (usage, configuration or key).",
     )
     check.add_argument("la", help="the LA's configuration name, e.g. kent")
     check.add_argument("--examples", type=int, default=3, help="example rows per reject rule")

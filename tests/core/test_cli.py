@@ -162,7 +162,9 @@ def test_allow_rejects_exits_0_and_quiet_drops_the_progress(demo, monkeypatch, c
     assert accepted != last and allowed_out == f"{report}\n{accepted}\n"
 
 
-def test_check_exits_3_when_a_file_cannot_be_used(demo, tmp_path, monkeypatch, capsys):
+def test_a_file_that_cannot_be_used_fails_the_check_even_with_allow_rejects(
+    demo, tmp_path, monkeypatch, capsys
+):
     work = tmp_path / "work"
     shutil.copytree(demo, work, symlinks=True)
     (work / "data/raw" / LA / "audits_2024-25.csv").write_text("hello\n", encoding="utf-8")
@@ -170,7 +172,7 @@ def test_check_exits_3_when_a_file_cannot_be_used(demo, tmp_path, monkeypatch, c
     monkeypatch.setenv("OVERSIGHT_KEY", TEST_KEY)  # the demo key is refused for a changed file
     code = cli.main(["check", LA, "--allow-rejects"])
     out, err = capsys.readouterr()
-    assert code == 3
+    assert code == 1
     assert "\naudits: the file could not be used\n" in out
     assert out.endswith("\nresult: 1 file(s) could not be used (audits)\n")
     assert f"{LA} audits: the file could not be used (" in err

@@ -672,7 +672,7 @@ def test_trace_prints_the_chain_to_raw_files(demo_run: Path) -> None:
     assert "made by comparison" in out and "made by ingest[dataset=caseload,la=kent]" in out
     assert "<- raw file kent/caseload_2024-25.csv  sha256 " in out and "[source]" in out
     bad = run([str(BIN / "oversight"), "trace", "FIG-NOPE"], demo_run, check=False)
-    assert bad.returncode == 1 and "is not a table, figure or finding ID" in bad.stderr
+    assert bad.returncode == 2 and "is not a table, figure or finding ID" in bad.stderr
 
 
 @pytest.mark.parametrize(

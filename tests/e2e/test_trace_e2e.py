@@ -62,4 +62,4 @@ def test_a_finding_and_a_figure_point_lead_with_the_answer(demo_run: Path) -> No
         demo_run,
         check=False,
     )
-    assert bad.returncode == 1 and "Traceback" not in bad.stderr and "no points" in bad.stderr
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and "no points" in bad.stderr
