@@ -91,9 +91,10 @@ def glossary_used(texts: Iterable[str], terms: list[Mapping[str, Any]]) -> list[
     return sorted(used, key=lambda t: t["term"].lower())
 
 
-def about(config: Mapping[str, Any], code_version: str) -> dict[str, str]:
-    """Authorship, version and date (from config) and the code version that built the report."""
-    return {**config, "code_version": code_version}
+def about(config: Mapping[str, Any], code_version: str, citation: str) -> dict[str, str]:
+    """Authorship, version and date (from config), the code version that built the report and
+    how to cite that software (:func:`oversight.citation`)."""
+    return {**config, "code_version": code_version, "citation": citation}
 
 
 def build(
@@ -102,6 +103,7 @@ def build(
     data_note: str,
     code_version: str,
     path: str,
+    citation: str,
 ) -> dict[str, Any]:
     """What the bulletin adds to the report, before its glossary is known (the glossary is
     read off the rendered text: :func:`glossary_used`)."""
@@ -109,7 +111,7 @@ def build(
         "main_points": main_points(findings, list(text["main_points"]), path),
         "things_to_know": list(text["things_to_know"]),
         "practice": dict(text["practice"]),
-        "about": about(text["about"], code_version),
+        "about": about(text["about"], code_version, citation),
         "data_note": data_note,
         "glossary": [],
     }

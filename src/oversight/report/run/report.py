@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from oversight import artefacts
+from oversight import artefacts, citation
 from oversight.config import load_checked
 from oversight.provenance import code_version
 from oversight.quality.links import Limits
@@ -98,7 +98,7 @@ def run_report(
     env = render.environment(Path(templates[0]).parent.parent)
     listed = [{"la_code": c, "name": names[c]} for c in sorted(la_codes, key=names.get)]
     views = appendix_views(frames, table_config, year, names, region_code)
-    bull = bulletin.build(report_text, found, marking.data_note(demo), version, text)
+    bull = bulletin.build(report_text, found, marking.data_note(demo), version, text, citation())
 
     def page(shown: dict[str, render.FigureView], for_pdf: bool = False) -> str:
         return render.render_report(
