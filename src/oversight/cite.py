@@ -5,14 +5,14 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from oversight.config import load_yaml
-from oversight.resources import shipped
+from oversight.config import config_file, load_yaml
 
 
 @cache
 def metadata() -> dict[str, Any]:
-    """The fields of ``CITATION.cff`` (Citation File Format 1.2.0)."""
-    return load_yaml(shipped("CITATION.cff"))
+    """The fields of ``CITATION.cff`` (Citation File Format 1.2.0). Read through
+    ``config_file`` so that the rules whose outputs print it count it as an input."""
+    return load_yaml(config_file("CITATION.cff"))
 
 
 def authors(meta: dict[str, Any]) -> str:
@@ -27,8 +27,9 @@ def authors(meta: dict[str, Any]) -> str:
     return "; ".join(names)
 
 
-def text() -> str:
-    """The one-line citation: "<authors> (<year>). <title>. Version <version>."."""
+def citation() -> str:
+    """The one-line citation of this version of the software (``oversight.citation()``):
+    "The oversight contributors (2026). oversight: ... Version 0.2.0."."""
     meta = metadata()
     year = str(meta["date-released"])[:4]
     return f"{authors(meta)} ({year}). {meta['title']}. Version {meta['version']}."

@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import oversight
+from oversight import __version__
 
 CHUNK = 1 << 20
 # Problems listed in full in a message; the rest are counted.
@@ -63,14 +63,14 @@ def code_version() -> dict[str, str]:
     """The package version, the git commit of the code (with ``+dirty`` when the working
     tree differs from it) and a hash of the package's source files, which identifies the
     code even outside a git checkout."""
-    package = Path(oversight.__file__).resolve().parent
+    package = Path(__file__).resolve().parent  # the package's folder
     files = sorted(p for p in package.rglob("*") if p.suffix in {".py", ".yaml"})
     source = hashlib.sha256()
     for path in files:
         source.update(path.relative_to(package).as_posix().encode())
         source.update(path.read_bytes())
     return {
-        "package": oversight.__version__,
+        "package": __version__,
         "git_commit": _git_commit(package),
         "source_sha256": source.hexdigest(),
     }
