@@ -1,8 +1,18 @@
 # oversight: raw LA extracts -> validated, pseudonymised common datasets -> statistics -> report.
 # Rules are split by stage in rules/*.smk; each rule is thin and calls src/oversight/.
+# Used as a module in another project (README, "Deploy the workflow in another project"), the
+# workflow finds its own files beside this one and the study's in that project's folder.
+from snakemake.utils import min_version
+
+# The Snakemake the workflow is tested with (requirements.lock pins 9.27.1).
+min_version("9.27")
 
 
 configfile: "config/config.yaml"
+
+
+# The front page of Snakemake's run report (snakemake --report report.zip).
+report: "rules/report/workflow.rst"
 
 
 include: "rules/common.smk"

@@ -1,17 +1,25 @@
 # Shared set-up: validated configuration, the authority list, and what each LA's jobs read.
+import json
 import math
 import zipfile
+from functools import cache, partial
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
-from snakemake.io import strip_wildcard_constraints
+
+# Snakemake's report() under another name: snakefmt reads a line opening with `report` as
+# the report: directive.
+from snakemake.io import report as for_report, strip_wildcard_constraints
+from snakemake.logging import logger
+from snakemake.sourcecache import LocalSourceFile
 from snakemake.utils import validate
 
+# Relative to this file, wherever the workflow is read from (a checkout or a module).
 validate(config, "../config/schemas/config.schema.yaml")
 
 import oversight.config as oc
 from oversight.catalog import Catalog
-from oversight.code_inputs import script_code
+from oversight.code_inputs import runs_elsewhere, script_code, software
 from oversight.figures import ids as figure_ids
 from oversight.compare.metrics import definitions as metric_definitions, periods
 from oversight.quality.exclusions import analysis_datasets
@@ -34,9 +42,11 @@ IMPACT_PLAN = config["paths"].get("impact", "config/impact.yaml")
 HYPOTHESIS_PLAN = config["paths"].get("hypothesis", "config/hypothesis.yaml")
 # The analysts' text of the report (summary, about, methods, limitations).
 REPORT_TEXT = config["paths"].get("report_text", "config/report.yaml")
-# The one software environment of every rule (--sdm conda), relative to rules/; what a rule
-# needs of memory and time unless it declares more is in the profiles (default-resources).
-ENV = "../environment.yml"
+# The one software environment of every rule (--sdm conda), relative to rules/; the run-time
+# packages only; the package itself reaches the jobs from the environment Snakemake runs in
+# (rules/envs/oversight.yaml says how). What a rule needs of memory and time unless it
+# declares more is in the profiles (default-resources).
+ENV = "envs/oversight.yaml"
 # Every artefact named once (config/artefacts.yaml): rules say path("la_metrics"), not a path.
 CATALOG = Catalog.load({"interim": INTERIM, "results": RESULTS})
 path = CATALOG.path
@@ -63,12 +73,41 @@ wildcard_constraints:
 CODE_FACTS = ".snakemake/oversight/code_facts.json"
 
 
+def local_folder(source):
+    """The folder of a Snakemake source folder read from the local disk, else None (a
+    workflow read from GitHub or another remote source)."""
+    if isinstance(source, LocalSourceFile):
+        return Path(source.get_path_or_uri(secret_free=True))
+    return None
+
+
+# The workflow's own software (oversight.code_inputs.software): the package source and
+# templates of the checkout this file belongs to, or of the installed package when the
+# workflow is a remote module. Never the working folder's: used as a module, the workflow
+# runs in another project's folder. (workflow.basedir is that project's Snakefile's folder.)
+WORKFLOW_DIR = local_folder(workflow.current_basedir)
+SOFTWARE = software(WORKFLOW_DIR.parent if WORKFLOW_DIR else None)
+if (imported := runs_elsewhere(SOFTWARE)) is not None:
+    logger.warning(
+        f"The oversight package imported here ({imported}) is not the one the workflow's "
+        f"rules declare as their code ({SOFTWARE.src}): jobs run the imported one. Install "
+        "the workflow's own package (pip install --no-deps -e <its checkout>)."
+    )
+
+
 def code(script):
     """The package files that rules/scripts/<script>.py runs or reads: what it imports,
     transitively, and the package data those modules name (oversight.code_inputs). Declared
     as inputs, derived and never listed by hand, so that any code change reruns the rule.
+    The script is read through Snakemake's source cache (a remote module's too).
     """
-    return script_code(f"rules/scripts/{script}.py", cache_file=CODE_FACTS)
+    script = workflow.source_path(f"scripts/{script}.py")
+    return script_code(script, SOFTWARE.src, cache_file=CODE_FACTS)
+
+
+def template(name):
+    """report_templates/<name> as the workflow's software ships it (SOFTWARE)."""
+    return SOFTWARE.template(name)
 
 
 def raw_files(wildcards):
@@ -231,3 +270,68 @@ def dataset_links(wildcards):
     if wildcards.dataset in CHECKED_DATASETS:
         return path("links", la=AUTHORITIES)
     return []
+
+
+# Snakemake's run report (snakemake --report report.zip): every figure and published table and
+# the report itself, each under its category with its ID and caption as labels. A caption
+# file (rules/report/*.rst) is one per kind of output: Snakemake gives it no name of the file
+# it describes, so the per-file text is in the labels, read when the report is made.
+
+
+def report_figures(ids, manifest, subcategory):
+    """The SVG of each figure of ``ids`` flagged for the run report: under Figures /
+    ``subcategory``, with the figure's ID and the caption its ``manifest`` (the JSON its
+    rule writes beside the figures) gives."""
+    return [
+        for_report(
+            path("figure_svg", id=fid),
+            caption="report/figure.rst",
+            category="Figures",
+            subcategory=subcategory,
+            labels=partial(figure_labels, manifest, fid),
+        )
+        for fid in ids
+    ]
+
+
+def figure_labels(manifest, fid, wildcards):
+    """A figure's labels in the run report: its ID and its caption from ``manifest``."""
+    return {"ID": fid, "Caption": manifest_captions(manifest)[fid]}
+
+
+@cache
+def manifest_captions(manifest):
+    """Each figure's caption by ID, from a figure manifest (read once per report)."""
+    figures = json.loads(Path(manifest).read_text(encoding="utf-8"))
+    return {figure["id"]: figure["caption"] for figure in figures}
+
+
+def report_tables(names, catalogue):
+    """The published table of each of ``names`` flagged for the run report: under Tables /
+    where its data come from, with its ID and title (its caption) from ``catalogue``
+    (config/tables.yaml)."""
+    sources = {
+        "la_extracts": "From the LAs' extracts",
+        "published": "From published statistics and inspection reports",
+    }
+    return [
+        for_report(
+            path("published_table", name=name),
+            caption="report/table.rst",
+            category="Tables",
+            subcategory=sources[catalogue[name].get("source", "la_extracts")],
+            labels={"ID": catalogue[name]["id"], "Caption": catalogue[name]["title"]},
+        )
+        for name in names
+    ]
+
+
+def report_document(artefact, what):
+    """The report artefact ``artefact`` (config/artefacts.yaml) flagged for the run report,
+    under Report, labelled with what it is and the study's title."""
+    return for_report(
+        path(artefact),
+        caption="report/report.rst",
+        category="Report",
+        labels={"Output": what, "Caption": STUDY["title"]},
+    )

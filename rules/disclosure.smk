@@ -18,7 +18,7 @@ rule publish_metrics:
         catalogue="config/tables.yaml",
         code=code("publish_metrics"),
     output:
-        path("published_table", name="oversight_metrics"),
+        report_tables(["oversight_metrics"], CATALOGUE)[0],
         prov=prov("publish_metrics"),
     log:
         "logs/disclosure/publish_metrics.log",
@@ -44,9 +44,8 @@ rule publish_tables:
         catalogue="config/tables.yaml",
         code=code("publish_tables"),
     output:
-        tables=path(
-            "published_table",
-            name=[t for t in PUBLISHED_TABLES if t != "oversight_metrics"],
+        tables=report_tables(
+            [t for t in PUBLISHED_TABLES if t != "oversight_metrics"], CATALOGUE
         ),
         prov=prov("publish_tables"),
     log:

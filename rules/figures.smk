@@ -16,7 +16,9 @@ rule figures:
         code=code("figures"),
     output:
         manifest=path("figure_manifest", set="figures"),
-        svg=path("figure_svg", id=FIGURE_IDS),
+        svg=report_figures(
+            FIGURE_IDS, path("figure_manifest", set="figures"), "Comparison of the LAs"
+        ),
         png=path("figure_png", id=FIGURE_IDS),
         prov=prov("figures"),
     log:
@@ -43,7 +45,11 @@ rule link_figures:
     output:
         manifest=path("figure_manifest", set="links"),
         minutes=path("analysis_table", name="network_minutes"),
-        svg=path("figure_svg", id=LINK_IDS + NETWORK_IDS),
+        svg=report_figures(
+            LINK_IDS + NETWORK_IDS,
+            path("figure_manifest", set="links"),
+            "Published indicators",
+        ),
         png=path("figure_png", id=LINK_IDS + NETWORK_IDS),
         prov=prov("link_figures"),
     log:

@@ -22,7 +22,11 @@ rule impact:
         events=path("analysis_table", name="impact_event_study"),
         att_gt=path("analysis_table", name="impact_att_gt"),
         manifest=path("figure_manifest", set="impact"),
-        svg=path("figure_svg", id=IMPACT_FIGURES),
+        svg=report_figures(
+            IMPACT_FIGURES,
+            path("figure_manifest", set="impact"),
+            "Impact of the templates",
+        ),
         png=path("figure_png", id=IMPACT_FIGURES),
         prov=prov("impact"),
     log:

@@ -50,8 +50,8 @@ rule dataset_ledger:
 
 # Templates the quality pages include: a change to them reruns the pages.
 QUALITY_PARTIALS = [
-    "report_templates/_style.css.j2",
-    "report_templates/_not_for_publication.html.j2",
+    template("_style.css.j2"),
+    template("_not_for_publication.html.j2"),
 ]
 
 
@@ -79,7 +79,7 @@ rule quality_page:
         lines=path("ingest_line", dataset=DATASETS),
         notes=path("ingest_notes", dataset=DATASETS),
         links=path("links"),
-        template="report_templates/quality.html.j2",
+        template=template("quality.html.j2"),
         partials=QUALITY_PARTIALS,
         code=code("quality_page"),
     output:
@@ -104,7 +104,7 @@ rule quality_page:
 rule quality_index:
     input:
         ledger=path("ledger"),
-        template="report_templates/quality_index.html.j2",
+        template=template("quality_index.html.j2"),
         partials=QUALITY_PARTIALS,
         code=code("quality_index"),
     output:

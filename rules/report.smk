@@ -28,13 +28,12 @@ ANNEX_TABLES = [
 
 # The templates each job renders (report_templates/report/<name>.j2, what they include, and
 # the shared style), so a template change reruns only the jobs that use it.
-STYLE = "report_templates/_style.css.j2"
+STYLE = template("_style.css.j2")
 REPORT_TEMPLATES = [
-    f"report_templates/report/{n}.j2"
-    for n in ("index.html", "_macros.html", "_report.css")
+    template(f"report/{n}.j2") for n in ("index.html", "_macros.html", "_report.css")
 ] + [STYLE]
 ANNEX_TEMPLATES = [
-    f"report_templates/report/{n}.j2"
+    template(f"report/{n}.j2")
     for n in (
         "la.html",
         "annex_la_part.html",
@@ -45,7 +44,7 @@ ANNEX_TEMPLATES = [
     )
 ] + [STYLE]
 PDF_TEMPLATES = [
-    f"report_templates/report/{n}.j2"
+    template(f"report/{n}.j2")
     for n in ("annex_part.html", "_annex.html", "_annex.css", "_macros.html")
 ]
 
@@ -66,7 +65,7 @@ rule report:
         survey="config/survey.yaml",
         code=code("report"),
     output:
-        html=path("report_html"),
+        html=report_document("report_html", "The report (HTML)"),
         findings=path("findings"),
         printed=path("report_print"),
         prov=prov("report"),
@@ -143,7 +142,7 @@ rule report_pdf:
         templates=PDF_TEMPLATES,
         code=code("report_pdf"),
     output:
-        pdf=path("report_pdf"),
+        pdf=report_document("report_pdf", "The report with every LA's annex (PDF)"),
         prov=prov("report_pdf"),
     log:
         "logs/report/report_pdf.log",
@@ -168,7 +167,9 @@ rule exports:
         catalogue="config/tables.yaml",
         code=code("exports"),
     output:
-        xlsx=path("workbook"),
+        xlsx=report_document(
+            "workbook", "Every published table in one workbook (Excel)"
+        ),
         prov=prov("exports"),
     log:
         "logs/report/exports.log",

@@ -5,7 +5,7 @@
 rule questionnaire:
     input:
         instrument="config/survey.yaml",
-        template="report_templates/questionnaire.html.j2",
+        template=template("questionnaire.html.j2"),
         code=code("questionnaire"),
     output:
         html=path("questionnaire_html"),
@@ -37,7 +37,11 @@ rule survey_analysis:
         alpha=path("analysis_table", name="survey_alpha"),
         roles=path("analysis_table", name="survey_roles"),
         waves=path("analysis_table", name="survey_waves"),
-        svg=path("figure_svg", id=figure_ids.SURVEY_ID),
+        svg=report_figures(
+            [figure_ids.SURVEY_ID],
+            path("figure_manifest", set="survey"),
+            "Staff survey",
+        )[0],
         png=path("figure_png", id=figure_ids.SURVEY_ID),
         manifest=path("figure_manifest", set="survey"),
         prov=prov("survey_analysis"),

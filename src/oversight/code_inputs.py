@@ -27,6 +27,9 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 
+from oversight.resources import BUNDLE
+from oversight.resources import root as shipped_root
+
 PACKAGE = "oversight"
 # A string literal longer than this is text, not the name of a data file.
 MAX_NAME = 200
@@ -314,12 +317,20 @@ def _cache(path: str | Path | None) -> FactsCache:
     return _CACHES[key]
 
 
+def _config_root(package_root: Path) -> Path:
+    """Where ``config_file("config/...")`` finds the facts for the package at
+    ``package_root`` (:func:`oversight.resources.root`): the installed package's bundled copy,
+    else the checkout holding ``src/``."""
+    bundled = package_root / BUNDLE
+    return bundled if bundled.is_dir() else package_root.parent.parent
+
+
 @cache
 def _data_of(path: Path, name: str, src: Path, facts: ModuleFacts) -> frozenset[Path]:
     """The package data and configuration files module ``name`` (at ``path``) names."""
     package_root = src / PACKAGE
     return frozenset(
-        _named_data(facts, path, package_root) | _named_config(facts, package_root.parent.parent)
+        _named_data(facts, path, package_root) | _named_config(facts, _config_root(package_root))
     )
 
 
@@ -394,3 +405,54 @@ def undeclared(declared: Iterable[str], script: str | Path, src: str | Path = "s
     """Files the script runs or reads that are not among a rule's ``declared`` inputs."""
     have = {Path(p).as_posix() for p in declared}
     return [p for p in script_code(script, src) if p not in have]
+
+
+@dataclass(frozen=True)
+class Software:
+    """Where a run finds the workflow's own software: ``src``, the folder holding the package
+    source whose files are the rules' code inputs, and ``root``, the folder holding
+    ``report_templates/``. Each is relative to the working folder when it lies inside it (a
+    run in the checkout names ``src/oversight/...`` and ``report_templates/...``), else
+    absolute (a workflow deployed as a module in another project)."""
+
+    src: Path
+    root: Path
+
+    def template(self, name: str) -> str:
+        """The path of ``report_templates/<name>``."""
+        return (self.root / "report_templates" / name).as_posix()
+
+
+def _near(path: Path, cwd: Path) -> Path:
+    """``path`` relative to ``cwd`` when inside it, else as it is (absolute)."""
+    return path.relative_to(cwd) if path.is_relative_to(cwd) else path
+
+
+def software(workflow_dir: str | Path | None, cwd: str | Path | None = None) -> Software:
+    """The workflow's software for a run from ``cwd`` (the working folder).
+
+    ``workflow_dir`` is the local folder of the workflow's source (the checkout holding the
+    Snakefile), or None when Snakemake reads the workflow from a remote source (a module
+    taken from GitHub). A local checkout gives its own ``src/`` and ``report_templates/``;
+    otherwise they are those of the installed package (:mod:`oversight.resources`), which
+    must be the same version as the workflow."""
+    here = Path.cwd() if cwd is None else Path(os.path.abspath(cwd))
+    package = Path(__file__).resolve().parent
+    src, root = package.parent, shipped_root()
+    if workflow_dir is not None:
+        checkout = Path(os.path.abspath(workflow_dir))
+        if (checkout / "src" / PACKAGE / "__init__.py").is_file():
+            src = checkout / "src"
+        if (checkout / "report_templates").is_dir():
+            root = checkout
+    return Software(src=_near(src, here), root=_near(root, here))
+
+
+def runs_elsewhere(soft: Software, cwd: str | Path | None = None) -> Path | None:
+    """The folder of the package this process imported when it is not the one ``soft``
+    declares as code inputs (a checkout used as a module while another copy is installed):
+    jobs would run other code than the inputs say. None when they are the same."""
+    here = Path.cwd() if cwd is None else Path(cwd)
+    declared = (here / soft.src / PACKAGE).resolve()
+    imported = Path(__file__).resolve().parent
+    return None if declared == imported else imported
