@@ -2,8 +2,9 @@
 
 What a data lead needs goes to standard output: each dataset's rows loaded and rejected, the
 rejects by rule with what to change, the links between the datasets and each dataset's
-status. Progress (a line as each dataset starts and ends, with its rows and seconds) goes to
-standard error, so that the report itself stays the same from run to run; ``--quiet`` drops it.
+status. Progress goes to standard error (a line as each dataset, and the links check, starts
+and ends, with rows and seconds), so that the report itself stays the same from run to run;
+``--quiet`` drops it.
 
 Exit status: :data:`CLEAN` when every file was read and no row rejected; :data:`PROBLEMS` when
 rows were rejected (``--allow-rejects`` accepts them) or a file could not be used at all (never
@@ -120,13 +121,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     items = [i["id"] for i in load_yaml(Path(args.survey))["items"]]
     raw_root = Path(study["paths"]["raw"])
     key = key_for(args.la, study["privacy"], os.environ, raw_root, la.config)
+    say = progress_to(sys.stderr, args.quiet)
     results = ingest_with_progress(
         la,
         study["datasets"],
         raw_root,
         Study.from_config(study["study"], items, study.get("ingest")),
         key,
-        progress_to(sys.stderr, args.quiet),
+        say,
     )
     problems = [r.problem for r in results.values() if r.problem]
     print(
@@ -135,7 +137,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     )
     for dataset, result in results.items():
         print_dataset(dataset, result, args.examples)
+    say(f"{la.slug} links between the datasets: checking")
+    started = time.perf_counter()
     _print_links(results, study["quality"], args.examples)
+    say(f"{la.slug} links between the datasets: done ({time.perf_counter() - started:.1f} s)")
     status, line = verdict(results, args.allow_rejects)
     print(line)
     return status

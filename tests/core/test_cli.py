@@ -139,7 +139,7 @@ def test_check_exits_1_when_rows_are_rejected_and_shows_progress(demo, monkeypat
     )
     # Progress on stderr: a line as each dataset starts and one as it ends, in order.
     lines = err.splitlines()
-    assert len(lines) == 2 * len(SENT) + 1
+    assert len(lines) == 2 * len(SENT) + 3
     for i, dataset in enumerate(SENT):
         assert lines[2 * i] == f"{LA} {dataset}: reading"
         assert re.fullmatch(
@@ -147,7 +147,9 @@ def test_check_exits_1_when_rows_are_rejected_and_shows_progress(demo, monkeypat
             rf"{rejected[dataset]:,} rejected \(\d+\.\d s\)",
             lines[2 * i + 1],
         )
-    assert lines[-1] == f"{LA} strategy_discussions: not sent"
+    assert lines[-3] == f"{LA} strategy_discussions: not sent"
+    assert lines[-2] == f"{LA} links between the datasets: checking"
+    assert re.fullmatch(rf"{LA} links between the datasets: done \(\d+\.\d s\)", lines[-1])
 
 
 def test_allow_rejects_exits_0_and_quiet_drops_the_progress(demo, monkeypatch, capsys):
@@ -155,7 +157,7 @@ def test_allow_rejects_exits_0_and_quiet_drops_the_progress(demo, monkeypatch, c
     quiet_code, quiet_out, quiet_err = _check(monkeypatch, capsys, demo, "--quiet")
     allowed, allowed_out, _ = _check(monkeypatch, capsys, demo, "--allow-rejects")
     assert (code, quiet_code, allowed) == (1, 1, 0)
-    assert err.count("\n") == 2 * len(SENT) + 1 and quiet_err == ""
+    assert err.count("\n") == 2 * len(SENT) + 3 and quiet_err == ""
     assert quiet_out == out  # the report itself is the same, run after run
     report, last = out.rstrip("\n").rsplit("\n", 1)
     accepted = last.replace("; --allow-rejects accepts them", ", accepted (--allow-rejects)")
