@@ -23,6 +23,11 @@ __all__ = ["_print_links", "main", "parser"]  # _print_links: the links part of 
 
 # The command could not run: argparse's status for a usage error, and ours for any other.
 CANNOT_RUN = 2
+EXIT_STATUS = """exit status:
+  0  done
+  1  the command found a problem in the data (check: a file that could not be used, or rows
+     rejected unless --allow-rejects; files --label: no file has the label)
+  2  the command could not run: a usage, configuration or key problem, said on stderr"""
 
 ROOT = Path.cwd()
 
@@ -198,7 +203,11 @@ STATS_DATASETS = ("supervision", "caseload", "oversight", "audits", "strategy_di
 def parser() -> argparse.ArgumentParser:
     """The command line: global options, then one subcommand (each added by its own function)."""
     p = argparse.ArgumentParser(
-        prog="oversight", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="oversight",
+        description="Start a study folder, write demo data, check one LA's raw files, suggest "
+        "header mappings, list raw file labels and trace outputs back to raw rows.",
+        epilog=EXIT_STATUS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--version", action="version", version=f"oversight {__version__}")
     p.add_argument("--config", default="config/config.yaml", help="study configuration")

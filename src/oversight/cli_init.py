@@ -83,5 +83,7 @@ def add_init(sub: argparse._SubParsersAction) -> None:
         "published reference data it points at (data/raw/published/) into DIR. Nothing is "
         "overwritten: a folder holding any of these files is refused.",
     )
-    init.add_argument("dir", nargs="?", default=".", help="the study folder (default: here)")
+    init.add_argument(
+        "dir", nargs="?", default=".", metavar="DIR", help="the study folder (default: here)"
+    )
     init.set_defaults(func=cmd_init)
