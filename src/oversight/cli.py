@@ -29,8 +29,6 @@ EXIT_STATUS = """exit status:
      rejected unless --allow-rejects; files --label: no file has the label)
   2  the command could not run: a usage, configuration or key problem, said on stderr"""
 
-ROOT = Path.cwd()
-
 
 def _study(args: argparse.Namespace) -> dict:
     from oversight.config import load_study
