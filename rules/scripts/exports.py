@@ -1,4 +1,5 @@
-"""Snakemake job `exports`: every published table in one Excel workbook, with a notes sheet."""
+"""Snakemake job `exports`: every published table in one Excel workbook, after a cover, a
+contents and a notes sheet."""
 
 from oversight import jobs
 from oversight.report import run_exports
@@ -14,6 +15,7 @@ jobs.run(
         survey_min_n=sm.params.survey_min_n,
         demo=sm.params.demo,
         xlsx=sm.output.xlsx,
+        text=sm.input.get("text"),  # the report's text: the cover's authors and contact
     ),
     "exports",
     sm,

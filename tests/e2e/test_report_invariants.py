@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from oversight.config import load_yaml
 from oversight.quality.links import Limits
 from oversight.report import bulletin, marking
+from oversight.report.exports import META_SHEETS
 from oversight.report.recommendations import check_not_done, done, load
 from tests.report import invariants as inv
 
@@ -174,7 +175,7 @@ def test_a_demo_run_marks_every_artefact(demo_run: Path, report) -> None:
     assert all(f["data"] == marking.DEMO_NOTE for f in report["findings"])
     book = load_workbook(demo_run / "results/report/tables.xlsx", read_only=True)
     ids = {spec["id"]: spec for spec in report["catalogue"].values()}
-    for ws in book.worksheets[1:]:
+    for ws in book.worksheets[len(META_SHEETS) :]:
         title = str(next(ws.iter_rows(min_row=1, max_row=1, values_only=True))[0])
         assert (marking.DEMO_NOTE in title) == marking.from_la_extracts(ids[ws.title])
     for svg in sorted((demo_run / "results/figures").rglob("*.svg")):

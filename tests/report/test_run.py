@@ -59,15 +59,19 @@ def test_exports_writes_a_sheet_per_table_after_the_notes(tmp_path):
         xlsx=xlsx,
     )
     book = openpyxl.load_workbook(xlsx)
-    assert book.sheetnames == ["Notes", "TAB-SURVEY-ALPHA", "TAB-KPIS"]
+    assert book.sheetnames == ["Cover", "Contents", "Notes", "TAB-SURVEY-ALPHA", "TAB-KPIS"]
+    assert book["Cover"]["A1"].value == "A study: published tables"
     alpha = book["TAB-SURVEY-ALPHA"]
     # A demo run marks the table built from LA extracts, not the DfE one.
-    assert alpha["A1"].value.startswith("Reliability of each scale. ")
-    assert book["TAB-KPIS"]["A1"].value == "Published indicators"
-    # Numbers stay numbers; the suppressed cell keeps its c.
-    assert [alpha["B3"].value, alpha["B4"].value] == [0.81, "c"]
-    notes = [c.value for row in book["Notes"].iter_rows() for c in row if c.value]
-    assert any("a count from 1 to 10" in str(n) for n in notes)
+    assert alpha["A1"].value.startswith("TAB-SURVEY-ALPHA: Reliability of each scale. ")
+    assert book["TAB-KPIS"]["A1"].value == "TAB-KPIS: Published indicators"
+    # Readable headers; numbers stay numbers with a format; the suppressed cell shows [c].
+    assert [c.value for c in alpha[4]] == ["Construct", "Cronbach's alpha"]
+    assert [alpha["B5"].value, alpha["B6"].value] == [0.81, "[c]"]
+    assert alpha["B5"].number_format == "#,##0.00"
+    notes = {r[0]: r[1] for r in book["Notes"].iter_rows(min_row=4, values_only=True)}
+    assert "a count from 1 to 10" in notes["[c]"]
+    assert "[u]" not in notes  # only the symbols a table shows are explained
 
 
 def _made(path: Path, text: str) -> Path:

@@ -1,56 +1,80 @@
 """The report's tables as one Excel workbook laid out the way users of official statistics expect.
 
-The layout follows the GSS/ONS guidance on accessible spreadsheets: a "Notes" cover sheet first
-(title, contents, notes), then one table per sheet with its title in A1, a bold header row in
-row 2 and data from row 3, no merged cells and no blank rows inside a table, panes frozen
-below the header, and the table's source a blank row below it. Suppressed cells keep the text
-``c`` and the notes explain it.
+The layout follows the Government Statistical Service's guidance on releasing statistics in
+spreadsheets: a cover sheet (what the workbook holds, its source, the software and how to cite
+it), a contents sheet linking every sheet, a notes sheet explaining every note the tables refer
+to and every symbol they use, then one table per sheet. A table's sheet has its title in A1, a
+line saying it holds one table and which notes apply, its source, then one marked-up Excel
+table named after the table ID: readable headers, numbers stored as numbers with a number
+format, symbols as bracketed text (``[c]``), no merged cells, no blank rows or columns inside,
+nothing below it, the header row frozen.
 
-Text cells are made formula-safe and stored as strings, numbers stay numbers, and missing
-values are empty cells. The same inputs give the same bytes: openpyxl stamps the save time
-into ``docProps/core.xml`` and the zip member headers, so both are fixed after saving (the
-technique of :mod:`oversight.demo.writers`, applied in memory here).
+The same inputs give the same bytes: openpyxl stamps the save time into ``docProps/core.xml``
+and the zip member headers, and :func:`oversight.artefacts.xlsx_bytes` fixes both.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Sequence
+from copy import copy
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from oversight.artefacts import atomic_path, excel_safe_cell, xlsx_bytes
-from oversight.disclosure.readback import SYMBOL
-from oversight.report.marking import DEMO_NOTE, data_note, from_la_extracts
+from oversight.artefacts import atomic_path, xlsx_bytes
+from oversight.report.workbook_cells import (
+    MAX_HEADER_WIDTH,
+    MAX_WIDTH,
+    TITLE_FONT,
+    WRAP,
+    display_length,
+    excel_table,
+    put,
+    set_widths,
+    table_name,
+)
+from oversight.report.workbook_sheets import (
+    CONTENTS_SHEET,
+    COVER_SHEET,
+    META_SHEETS,
+    NOTES_SHEET,
+    WorkbookText,
+    write_contents,
+    write_cover,
+    write_notes,
+)
+from oversight.report.workbook_spec import Column, is_number
 
-NOTES_SHEET = "Notes"
+__all__ = [
+    "CONTENTS_SHEET",
+    "COVER_SHEET",
+    "META_SHEETS",
+    "NOTES_SHEET",
+    "TABLE_HEADER_ROW",
+    "SheetTable",
+    "WorkbookText",
+    "workbook_bytes",
+    "write_workbook",
+]
+
 MAX_SHEET_NAME = 31
 INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-SUPPRESSION_NOTE = (
-    "Suppressed to protect confidentiality: a small count, or a cell hidden so that a small "
-    "count cannot be worked out from the totals."
-)
-# Fixed metadata times: the zip format's earliest date, and a constant document time.
-MIN_WIDTH, MAX_WIDTH = 8, 60
-TITLE_FONT = Font(bold=True, size=14)
-BOLD = Font(bold=True)
+# A table's sheet: title, what the sheet holds, source, then the table's header row.
+TABLE_HEADER_ROW = 4
+LANGUAGE = "en-GB"
 
 
 @dataclass(frozen=True)
 class SheetTable:
-    """One published table: ``id`` names its sheet, ``title`` goes in A1, ``source`` below it.
+    """One published table: ``id`` names its sheet and its Excel table, ``title`` goes in A1
+    after the ID, ``source`` above the table; ``columns`` give each column's header and number
+    format (by default its name, and whole numbers ``#,##0``, other numbers ``0.000``);
+    ``notes`` are the markers of the notes it refers to (``[note 1]``).
 
     The frame's columns are written as the header and its rows as data; the index is not
     written (reset it first if it carries data).
@@ -60,74 +84,53 @@ class SheetTable:
     title: str
     frame: pd.DataFrame
     source: str
+    columns: tuple[Column, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    def shown_columns(self) -> tuple[Column, ...]:
+        """:attr:`columns`, or a plain header and format for each column of the frame."""
+        return self.columns or tuple(_plain(str(c), self.frame[c]) for c in self.frame.columns)
 
 
-def number_or_text(series: pd.Series) -> pd.Series:
-    """Numbers stay numbers in the workbook; a column with a `c` keeps it as text."""
-    numbers = pd.to_numeric(series, errors="coerce")
-    return series.where(numbers.isna(), numbers).astype(object)
+def _plain(name: str, values: pd.Series) -> Column:
+    numbers = [v for v in values if is_number(v)]
+    if not numbers:
+        return Column(name, name, None)
+    whole = all(float(v).is_integer() for v in numbers)
+    return Column(name, name, "#,##0" if whole else "#,##0.000")
 
 
-def sheet_table(name: str, spec: Mapping[str, Any], frame: pd.DataFrame, demo: bool) -> SheetTable:
-    """Published table ``name`` (its config/tables.yaml entry ``spec``) as a sheet: numbers as
-    numbers, its source and how to trace it below. In a demo run the title of a table built
-    from LA extracts says the data are synthetic: a sheet copied out of the workbook keeps it."""
-    source = (
-        f"Source: rule {spec['rule']}; results/tables/{name}.csv. "
-        f"Trace with: oversight trace {spec['id']}"
-    )
-    title = spec["title"]
-    if demo and from_la_extracts(spec):
-        title = f"{title}. {DEMO_NOTE}"
-    return SheetTable(spec["id"], title, frame.apply(number_or_text), source)
+def workbook_bytes(tables: list[SheetTable], text: WorkbookText) -> bytes:
+    """The workbook as xlsx bytes: cover, contents and notes sheets, then one sheet per table.
 
-
-def workbook_notes(min_count: int, survey_min_n: int, demo: bool) -> list[tuple[str, str]]:
-    """The notes sheet's entries: what ``c`` hides (counts below ``min_count``), rounding,
-    provenance, and whether the data are real."""
-    return [
-        (
-            "c",
-            f"Suppressed: a count from 1 to {min_count - 1}, or a cell hidden so "
-            "that such a count cannot "
-            "be worked out from a total. Survey breakdowns are shown only where at least "
-            f"{survey_min_n} answered.",
-        ),
-        ("Rounding", "Totals above 1,000 in TAB-DATA are rounded to the nearest 5."),
-        (
-            "Provenance",
-            "results/provenance.json maps each table ID to the rule, parameters, "
-            "code version, configuration hash and input files (SHA-256) that produced it.",
-        ),
-        ("Data", data_note(demo)),
-    ]
-
-
-def workbook_bytes(tables: list[SheetTable], notes: list[tuple[str, str]], title: str) -> bytes:
-    """The workbook as xlsx bytes: a "Notes" sheet, then one sheet per table, in order.
-
-    Raises ValueError, naming the table id, when a sheet name is invalid or repeated.
+    Raises:
+        ValueError: Naming the table id, when a sheet or table name is invalid or repeated.
     """
     _check_sheet_names(tables)
     book = Workbook()
-    _write_notes(book.active, tables, _with_suppression_note(tables, notes), title)
+    book.properties.title = text.title
+    book.properties.language = LANGUAGE
+    book.properties.subject = "Published tables"
+    write_cover(book.active, text)
+    contents = [(t.id, f"{t.id}: {t.title}", len(t.frame)) for t in tables]
+    write_contents(book.create_sheet(CONTENTS_SHEET), contents, len(text.notes))
+    write_notes(book.create_sheet(NOTES_SHEET), text.notes)
     for table in tables:
         _write_table(book.create_sheet(table.id), table)
+    book.active = 0
     return xlsx_bytes(book)
 
 
-def write_workbook(
-    tables: list[SheetTable], notes: list[tuple[str, str]], title: str, path: str | Path
-) -> None:
+def write_workbook(tables: list[SheetTable], text: WorkbookText, path: str | Path) -> None:
     """Write :func:`workbook_bytes` to ``path`` atomically."""
-    data = workbook_bytes(tables, notes, title)
+    data = workbook_bytes(tables, text)
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
 
 
 def _check_sheet_names(tables: list[SheetTable]) -> None:
-    # Excel compares sheet names case-insensitively, and "Notes" is taken by the cover sheet.
-    seen = {NOTES_SHEET.casefold()}
+    # Excel compares sheet names case-insensitively; the first three are the meta sheets'.
+    seen = {name.casefold() for name in META_SHEETS}
     for table in tables:
         name = table.id
         if not name or len(name) > MAX_SHEET_NAME:
@@ -135,106 +138,69 @@ def _check_sheet_names(tables: list[SheetTable]) -> None:
         if INVALID_SHEET_CHARS.search(name) or name.startswith("'") or name.endswith("'"):
             raise ValueError(f"sheet name '{name}' has a character Excel does not allow")
         if name.casefold() in seen:
-            raise ValueError(f"sheet name '{name}' is used twice (or clashes with {NOTES_SHEET})")
+            raise ValueError(
+                f"sheet name '{name}' is used twice (or clashes with {', '.join(META_SHEETS)})"
+            )
         seen.add(name.casefold())
+        table_name(name)
 
 
-def _with_suppression_note(
-    tables: list[SheetTable], notes: list[tuple[str, str]]
-) -> list[tuple[str, str]]:
-    """``notes``, plus an explanation of ``c`` when a table shows it and no note does."""
-    if any(term == SYMBOL for term, _ in notes):
-        return list(notes)
-    shows_symbol = any((table.frame.astype(object) == SYMBOL).to_numpy().any() for table in tables)
-    return [*notes, (SYMBOL, SUPPRESSION_NOTE)] if shows_symbol else list(notes)
-
-
-def _write_notes(
-    ws: Worksheet, tables: list[SheetTable], notes: list[tuple[str, str]], title: str
-) -> None:
-    """Cover sheet: title, contents with links to each sheet, then the notes; no blank rows."""
-    ws.title = NOTES_SHEET
-    _put(ws, 1, 1, title).font = TITLE_FONT
-    _put(ws, 2, 1, "Contents").font = BOLD
-    _header(ws, 3, ["Sheet", "Table"])
-    row = 4
-    for table in tables:
-        link = _put(ws, row, 1, table.id)
-        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{table.id}'!A1")
-        link.style = "Hyperlink"
-        _put(ws, row, 2, table.title)
-        row += 1
-    _put(ws, row, 1, "Notes").font = BOLD
-    _header(ws, row + 1, ["Term", "Explanation"])
-    for offset, (term, text) in enumerate(notes, start=row + 2):
-        _put(ws, offset, 1, term)
-        _put(ws, offset, 2, text)
-    _fit_widths(ws, start_row=3)
+def describe(table: SheetTable) -> str:
+    """The sheet's second line: one table, how many rows, and the notes it refers to."""
+    rows = len(table.frame)
+    text = "This worksheet contains one table"
+    text += "; it has no rows in this run." if rows == 0 else f" of {rows:,} rows."
+    if table.notes:
+        markers = ", ".join(table.notes[:-1])
+        markers = f"{markers} and {table.notes[-1]}" if markers else table.notes[0]
+        text += f" It refers to {markers}, on the {NOTES_SHEET} sheet,"
+        text += " which also explains any symbol in square brackets."
+    else:
+        text += f" The {NOTES_SHEET} sheet explains any symbol in square brackets."
+    return text
 
 
 def _write_table(ws: Worksheet, table: SheetTable) -> None:
-    """Title in A1, bold header in row 2, data from row 3, a blank row, then the source."""
-    _put(ws, 1, 1, table.title).font = TITLE_FONT
-    _header(ws, 2, [str(column) for column in table.frame.columns])
-    for row, values in enumerate(table.frame.itertuples(index=False, name=None), start=3):
-        for col, value in enumerate(values, start=1):
-            _put(ws, row, col, value)
-    _put(ws, len(table.frame) + 4, 1, table.source)
-    ws.freeze_panes = "A3"
-    # The title and source run across empty cells; sizing on them would widen column A.
-    _fit_widths(ws, start_row=2, end_row=len(table.frame) + 2)
+    """Title, description and source in column A, then the Excel table; nothing below it."""
+    put(ws, 1, 1, f"{table.id}: {table.title}").font = TITLE_FONT
+    put(ws, 2, 1, describe(table))
+    put(ws, 3, 1, table.source)
+    columns = table.shown_columns()
+    labels = [c.label for c in columns]
+    widths = _write_rows(ws, table.frame, [c.number_format for c in columns])
+    excel_table(ws, table_name(table.id), TABLE_HEADER_ROW, labels, len(table.frame))
+    ws.freeze_panes = f"A{TABLE_HEADER_ROW + 1}"
+    # The title and the lines above the table run across empty cells: widths come from the
+    # table alone.
+    for col, label in enumerate(labels):
+        widths[col] = max(widths.get(col, 0), min(len(label), MAX_HEADER_WIDTH))
+    set_widths(ws, widths)
 
 
-def _header(ws: Worksheet, row: int, labels: Iterable[str]) -> None:
-    for col, label in enumerate(labels, start=1):
-        _put(ws, row, col, label).font = BOLD
-
-
-def _put(ws: Worksheet, row: int, col: int, value: object) -> Cell:
-    """Write one converted value; text is forced to a string cell, never a formula."""
-    cell = ws.cell(row=row, column=col, value=_cell_value(value))
-    if isinstance(cell.value, str):
-        cell.data_type = "s"
-    return cell
-
-
-def _cell_value(value: object) -> object:
-    """A value openpyxl stores faithfully: number, bool, date, formula-safe text or None."""
-    if isinstance(value, np.datetime64):
-        value = pd.Timestamp(value)  # .item() would give an int for nanosecond times
-    elif isinstance(value, np.generic):
-        value = value.item()
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None  # NaN is missing; Excel cannot read an infinite number either
-    if isinstance(value, bool | int | float):
-        return value
-    if isinstance(value, dt.datetime | dt.date):
-        if isinstance(value, pd.Timestamp):
-            value = value.to_pydatetime()
-        # Excel has no time zones; keep an aware time readable rather than shifting it.
-        if isinstance(value, dt.datetime) and value.tzinfo is not None:
-            return excel_safe_cell(value.isoformat())
-        return value
-    # Control characters make openpyxl refuse the cell and are invisible anyway.
-    return excel_safe_cell(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
-
-
-def _fit_widths(ws: Worksheet, start_row: int, end_row: int | None = None) -> None:
-    """Column widths from the longest entry in the given rows, within sensible bounds."""
+def _write_rows(ws: Worksheet, frame: pd.DataFrame, formats: list[str | None]) -> dict[int, int]:
+    """The frame's rows below the header, numbers with their column's format, long text
+    wrapped; the longest entry of each column (0-based) as Excel shows it."""
     widths: dict[int, int] = {}
-    for row in ws.iter_rows(min_row=start_row, max_row=end_row):
-        for cell in row:
-            if cell.value is not None:
-                widths[cell.column] = max(widths.get(cell.column, 0), _display_length(cell.value))
-    for col, length in widths.items():
-        ws.column_dimensions[get_column_letter(col)].width = min(
-            MAX_WIDTH, max(MIN_WIDTH, length + 2)
-        )
+    # Each column's number-formatted style, made once and copied: setting a format cell by
+    # cell looks the style up again every time.
+    styles: dict[int, Any] = {}
+    for row, values in enumerate(frame.itertuples(index=False, name=None), TABLE_HEADER_ROW + 1):
+        for col, value in enumerate(values):
+            cell = put(ws, row, col + 1, value)
+            if cell.value is None:
+                continue
+            if cell.data_type == "n" and formats[col]:
+                if col in styles:
+                    cell._style = copy(styles[col])
+                else:
+                    cell.number_format = formats[col]
+                    styles[col] = copy(cell._style)
+            elif cell.data_type == "s" and len(cell.value) > MAX_WIDTH:
+                cell.alignment = WRAP
+            widths[col] = max(widths.get(col, 0), display_length(cell.value))
+    return widths
 
 
-def _display_length(value: object) -> int:
-    if isinstance(value, dt.datetime | dt.date):
-        return 10
-    return len(str(value))
+def sheet_values(ws: Worksheet) -> list[Sequence[object]]:
+    """A table sheet's header and data rows as values (for checks and readers)."""
+    return [list(r) for r in ws.iter_rows(min_row=TABLE_HEADER_ROW, values_only=True)]

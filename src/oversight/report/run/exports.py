@@ -1,5 +1,5 @@
-"""Rule ``exports`` as one function: every published table in one Excel workbook, with a
-notes sheet."""
+"""Rule ``exports`` as one function: every published table in one Excel workbook, after a
+cover, a contents and a notes sheet (config/workbook.yaml)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from pathlib import Path
 
 from oversight import artefacts
 from oversight.config import load_checked
-from oversight.report.exports import sheet_table, workbook_notes, write_workbook
+from oversight.report.exports import write_workbook
 from oversight.report.run.reading import Paths
+from oversight.report.workbook import fields, sheet_table, workbook_parts
+from oversight.report.workbook_spec import load_layout
 
 
 def run_exports(
@@ -20,13 +22,19 @@ def run_exports(
     survey_min_n: int,
     demo: bool,
     xlsx: str | Path,
+    text: str | Path | None = None,
 ) -> None:
     """Every published table, in config/tables.yaml's order, as one sheet of the workbook
-    ``xlsx``, after a notes sheet (what ``c`` hides, rounding, provenance, the data)."""
+    ``xlsx``, after the cover, contents and notes sheets. ``text``: the report's text
+    (config/report.yaml), whose authors, contact and issue date the cover then gives."""
     specs = load_checked(catalogue, "tables.schema.yaml")["tables"]
+    layout = load_layout()
     paths = {Path(f).stem: f for f in tables}
-    sheets = [
-        sheet_table(name, spec, artefacts.read_text_table(paths[name]), demo)
+    built = [
+        sheet_table(name, spec, artefacts.read_text_table(paths[name]), layout, demo)
         for name, spec in specs.items()
     ]
-    write_workbook(sheets, workbook_notes(min_count, survey_min_n, demo), title, xlsx)
+    values = fields(layout, len(built), min_count, survey_min_n, demo, title)
+    about = load_checked(text, "report.schema.yaml")["about"] if text else None
+    sheets, words = workbook_parts(built, layout, values, about)
+    write_workbook(sheets, words, xlsx)
