@@ -129,3 +129,17 @@ def test_the_region_is_named_as_the_study_names_it() -> None:
     assert "England and the North West as bold lines" in spec.caption
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "North West" in legend and "South East" not in " ".join([spec.alt, spec.caption])
+
+
+def test_alt_text_keeps_the_capitals_of_a_label_inside_its_sentence() -> None:
+    """Only the label's first letter is lowered: "(FTE)" and "31 March" stay as written (a
+    screen reader reads "fte" as a word)."""
+    label = "Cases per case-holding social worker (FTE) on 31 March"
+    _, spec = kpi_time_series(
+        _kpis("caseload_fte", 50), "caseload_fte", label, NAMES, False, region=REGION
+    )
+    assert "Line chart of cases per case-holding social worker (FTE) on 31 March from" in spec.alt
+    _, spec = indicator_small_multiples(
+        _kpis(), "s47_icpc_conversion", "S47 enquiries (ICPC)", NAMES, region=REGION
+    )
+    assert "Small multiples of s47 enquiries (ICPC) for 3 LAs" in spec.alt

@@ -20,6 +20,7 @@ import pytest
 from oversight.config import load_yaml
 from oversight.report import annex as anx
 from oversight.report import annex_part, render
+from oversight.report.annex_charts import trend_chart
 from tests.conftest import ROOT
 
 FIXTURE = ROOT / "tests/fixtures/annex"
@@ -253,3 +254,17 @@ def test_annex_part_is_appended_to_the_report_with_one_section_per_la(tables) ->
     assert "results/quality/kent/index.html" in part
     with pytest.raises(ValueError):
         annex_part.with_annexes("<p>no body</p>", part)
+
+
+def test_the_trend_chart_alt_text_counts_its_measures_in_words_that_agree() -> None:
+    rows = [
+        {"metric": m, "label": m.title(), "period": p, "role": r, "value": 0.5}
+        for m in ("a", "b")
+        for p in ("2024-04", "2024-05")
+        for r in ("la", "region")
+    ]
+    one = pd.DataFrame([r for r in rows if r["metric"] == "a"])
+    _, spec = trend_chart(one, "Kent", "FIG-LA-X-TREND")
+    assert spec.alt.startswith("Line chart of 1 measure for Kent and the region by month")
+    _, spec = trend_chart(pd.DataFrame(rows), "Kent", "FIG-LA-X-TREND")
+    assert spec.alt.startswith("Line charts of 2 measures for Kent")

@@ -115,6 +115,12 @@ def _name(code: str, names: Mapping[str, str]) -> str:
     return names.get(code, code)
 
 
+def _lower_first(label: str) -> str:
+    """A label inside a sentence: only its first letter lowered, so "(FTE)" and "31 March"
+    stay as written (a screen reader reads "fte" as a word)."""
+    return label[:1].lower() + label[1:]
+
+
 @dataclass(frozen=True)
 class Series:
     """One indicator's rows (one per LA and year, ``year`` added), its years, and England's
@@ -196,7 +202,7 @@ def describe_small_multiples(
     alt = text(
         "network",
         "trend_alt",
-        label_lower=data.label.lower(),
+        label_lower=_lower_first(data.label),
         n=data.rows["la_code"].nunique(),
         low=_fmt(lo["value"], percent),
         low_la=_name(lo["la_code"], names),
@@ -396,7 +402,7 @@ def describe_time_series(
     alt = text(
         "network",
         "kpi_alt",
-        label_lower=data.label.lower(),
+        label_lower=_lower_first(data.label),
         england_first=_fmt(data.england.iloc[0], percent),
         england_last=_fmt(data.england.iloc[-1], percent),
         region_first=_fmt(data.region.iloc[0], percent),

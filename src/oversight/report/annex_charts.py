@@ -28,6 +28,7 @@ from oversight.figures.style import (
     PAGE_WIDTH,
     FigureSpec,
     Marks,
+    counted,
     fig_title,
     month_name,
     month_tick,
@@ -234,7 +235,8 @@ def trend_chart(
             )
     common = {"la": la_name, "first": first, "last": last}
     told = "; ".join(said) + "." if said else text("annex", "trend_none")
-    alt = text("annex", "trend_alt", n=len(metrics), said=told, **common)
+    charts = counted("annex", "trend_charts", len(metrics))
+    alt = text("annex", "trend_alt", charts=charts, said=told, **common)
     return fig, FigureSpec(fig_id, text("annex", "trend_caption", **common), alt)
 
 
