@@ -21,6 +21,7 @@ from oversight.report.exports import META_SHEETS, TABLE_HEADER_ROW
 from oversight.report.workbook_spec import (
     column_labels,
     fill,
+    format_name,
     humanise,
     load_layout,
     named_tables,
@@ -242,3 +243,17 @@ def test_symbols_only_in_number_and_status_columns() -> None:
 def test_unknown_field_in_text_named() -> None:
     with pytest.raises(ConfigError, match="'contact' is not a field"):
         fill("Ask {contact}", {"title": "t"}, "cover")
+
+
+def test_number_formats_never_hide_fractions() -> None:
+    layout = load_layout()
+    spec = {"id": "TAB-KPIS"}
+    fte = pd.Series([54.0, 184.6, None], dtype=object)
+    assert format_name("numerator", "kpis", spec, fte, layout) == "1dp"
+    counts = pd.Series([12.0, 3289.0, "c"], dtype=object)
+    assert format_name("numerator", "kpis", spec, counts, layout) == "int"
+    assert format_name("period", "kpis", spec, pd.Series([2017, 2018]), layout) == "code"
+    assert format_name("p_value", "x", spec, pd.Series([1.4e-45]), layout) == "p"
+    assert format_name("new", "x", spec, pd.Series([0.632653]), layout) == "3dp"
+    assert format_name("new", "x", spec, pd.Series([0.25, 1.5]), layout) == "2dp"
+    assert format_name("new", "x", spec, pd.Series(["c", None]), layout) is None

@@ -24,6 +24,8 @@ from oversight.report.marking import from_la_extracts
 
 LAYOUT = "config/workbook.yaml"
 TEXT = "text"
+# Formats that show whole numbers only.
+WHOLE = frozenset({"int", "code"})
 # Words that a header made from a column's name writes as the study does.
 WORDS = {"la": "LA", "las": "LAs", "ci": "CI", "sd": "SD", "or": "OR", "id": "ID", "fte": "FTE"}
 
@@ -137,17 +139,32 @@ def format_name(
     name: str, table: str, spec: Mapping[str, Any], values: pd.Series, layout: Mapping[str, Any]
 ) -> str | None:
     """The number format's name for a column: configured for the table or the column, else
-    the table's appendix view format, else whole numbers ``int`` and others ``3dp``; None
-    for a column with no number in it."""
+    the table's appendix view format, else inferred: ``int`` for whole numbers, else as many
+    decimals as the values have, up to 3. A whole-number format (``int``, ``code``) is never
+    given to a column with fractions (DfE's FTE counts), which would hide them. None for a
+    column with no number in it."""
     numbers = [v for v in values if is_number(v)]
     if not numbers:
         return None
+    whole = all(float(v).is_integer() for v in numbers)
     configured = _entry(name, table, layout).get("format")
     view = spec.get("view", {}).get("columns", {}).get(name)
     for candidate in (configured, view):
-        if candidate and candidate != TEXT and candidate in layout["formats"]:
+        usable = candidate and candidate != TEXT and candidate in layout["formats"]
+        if usable and (whole or candidate not in WHOLE):
             return candidate
-    return "int" if all(float(v).is_integer() for v in numbers) else "3dp"
+    if whole:
+        return "int"
+    places = max(_decimals(v) for v in numbers)
+    return f"{min(places, 3)}dp"
+
+
+def _decimals(value: float) -> int:
+    """How many decimals a number has as Python writes it shortest (184.6 has 1)."""
+    text = repr(float(value))
+    if "e" in text or "." not in text:
+        return 3  # very small or large: as many as a format shows
+    return len(text.split(".")[1].rstrip("0")) or 1
 
 
 def columns(
