@@ -5,6 +5,7 @@ links, the values of the published CSVs, and the same bytes on every build."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -67,6 +68,7 @@ def built(demo_run: Path, tmp_path_factory) -> dict:
         "book": openpyxl.load_workbook(first),
         "catalogue": catalogue["tables"],
         "csvs": csvs,
+        "about": yaml.safe_load((demo_run / "config/report.yaml").read_text())["about"],
     }
 
 
@@ -84,6 +86,12 @@ def test_sheet_order_cover_contents_notes_then_tables(built: dict) -> None:
     text = " ".join(cover)
     assert "oversight version" in text and "Cite the software as:" in text
     assert "Contact:" in text and "synthetic demonstration data" in text
+    about = built["about"]
+    issued = dt.date.fromisoformat(str(about["date"]))
+    assert f"Report version {about['version']}, issued {issued:%-d %B %Y}." in cover
+    assert f"Contact: {about['contact']}" in cover
+    assert book["Cover"].sheet_view.tabSelected
+    assert not any(ws.sheet_view.tabSelected for ws in book.worksheets[1:])
 
 
 def test_each_table_sheet_holds_one_excel_table_covering_its_data(built: dict) -> None:

@@ -9,6 +9,7 @@ shows, each with the tables that use it.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -134,12 +135,18 @@ def cover(
                 "Produced by",
                 (
                     str(about["authors"]),
-                    f"Report version {about['version']}, issued {about['date']}.",
+                    f"Report version {about['version']}, issued {_long_date(about['date'])}.",
                     f"Contact: {about['contact']}",
                 ),
             )
         )
     return tuple(sections)
+
+
+def _long_date(text: object) -> str:
+    """An ISO date as the GSS style writes it: 27 February 2026."""
+    day = dt.date.fromisoformat(str(text))
+    return f"{day.day} {day:%B %Y}"
 
 
 def workbook_parts(

@@ -43,6 +43,7 @@ class WorkbookText:
 def write_cover(ws: Worksheet, text: WorkbookText) -> None:
     """The cover: the title in A1, then each section's heading and lines, one to a row."""
     ws.title = COVER_SHEET
+    ws.sheet_view.tabSelected = True  # the workbook opens here, at A1
     put(ws, 1, 1, text.title).font = TITLE_FONT
     row = 2
     for heading, lines in text.cover:
