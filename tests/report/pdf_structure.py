@@ -52,6 +52,30 @@ def _walk(node: Any, out: list[Any]) -> None:
             _walk(obj, out)
 
 
+def outside_tree(catalog: Any) -> int:
+    """How many structure elements the parent tree maps marked content to that the tree does
+    not reach from its root: content tagged, yet never read out."""
+    root = catalog["/StructTreeRoot"]
+    reached: set[int] = set()
+    todo = list(root["/K"]) if isinstance(root["/K"], list) else [root["/K"]]
+    while todo:
+        ref = todo.pop()
+        obj = ref.get_object()
+        if ref.idnum in reached or not _is_element(obj):
+            continue
+        reached.add(ref.idnum)
+        kids = obj.get("/K", [])
+        todo.extend(k for k in (kids if isinstance(kids, list) else [kids]) if hasattr(k, "idnum"))
+    nums = root["/ParentTree"].get_object()["/Nums"]
+    mapped = set()
+    for value in nums[1::2]:
+        listed = value.get_object() if hasattr(value, "get_object") else value
+        for ref in listed if isinstance(listed, list) else [value]:
+            if hasattr(ref, "idnum") and _is_element(ref.get_object()):
+                mapped.add(ref.idnum)
+    return len(mapped - reached)
+
+
 def read(pdf: bytes | Path) -> Tagged:
     data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
     reader = pypdf.PdfReader(io.BytesIO(data))

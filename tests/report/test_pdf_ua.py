@@ -10,6 +10,7 @@ import json
 import re
 from pathlib import Path
 
+import pypdf
 import pytest
 from pypdf.generic import BooleanObject
 
@@ -20,7 +21,7 @@ from oversight.report.pdf_access import InaccessiblePageError
 from oversight.report.run.report_pdf import annex_part
 from oversight.survey import load_instrument, run_questionnaire
 from tests.conftest import ROOT
-from tests.report.pdf_structure import heading_steps_ok, image_alts, read
+from tests.report.pdf_structure import heading_steps_ok, image_alts, outside_tree, read
 
 FIXTURE = ROOT / "tests/fixtures/report"
 KENT, MEDWAY, REGION = "E10000016", "E06000035", "E12000008"
@@ -192,6 +193,19 @@ def test_tables_have_header_cells_with_scope_and_linked_data_cells(report) -> No
     cells = tagged.kinds("TD")
     assert cells and all(c["/A"]["/Headers"] for c in cells)
     assert {str(h) for c in cells for h in c["/A"]["/Headers"]} <= ids
+
+
+def test_page_numbers_are_pagination_artifacts_and_no_content_is_left_out_of_the_tree(
+    report,
+) -> None:
+    """The margins' "Page n of N" is marked as a pagination artifact on every page, not tagged
+    with structure elements outside the tree (WeasyPrint's own tagging)."""
+    pdf = pypdf.PdfReader(report["pdf"])
+    assert outside_tree(pdf.trailer["/Root"]) == 0
+    for number, page in enumerate(pdf.pages, start=1):
+        content = page.get_contents().get_data()
+        assert len(re.findall(rb"/Artifact\s*<</Type /Pagination>>\s*BDC", content)) == 1
+        assert f"Page {number} of {len(pdf.pages)}" in page.extract_text(), number
 
 
 def test_paragraphs_lists_and_captions_are_tagged(report) -> None:

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from oversight.report.pdf_access import PDF_VARIANT, add_header_scopes, check_page
+from oversight.report.pdf_access import PDF_VARIANT, check_page, finish
 
 # The date written into each embedded font (2000-01-01T00:00:00Z, as in the xlsx outputs).
 FONT_DATE = 946_684_800
@@ -112,5 +112,5 @@ def html_to_pdf(html: str, base_url: str | None = None, source: str = "the page"
             stylesheets=[style],
             font_config=fonts,
             pdf_variant=PDF_VARIANT,
-            finisher=add_header_scopes,
+            finisher=finish,
         )

@@ -13,6 +13,10 @@ WeasyPrint only logs a page that lacks a title, a language or an image's alt tex
 writes a PDF that fails PDF/UA; :func:`check_page` refuses such a page before it is laid out.
 WeasyPrint links every data cell to its header cells (``/Headers``) but writes no ``/Scope``;
 :func:`add_header_scopes` adds it from each ``<th scope>``, for readers that use only that.
+WeasyPrint tags the text of the page margins (the page numbers) with structure elements it
+leaves out of the tree; :func:`margins_as_artifacts` marks that text as pagination artifacts
+instead, as PDF/UA asks of running headers and footers, so no content is tagged outside the tree.
+:func:`finish` does both, as WeasyPrint's finisher: after tagging, before the PDF is written.
 """
 
 from __future__ import annotations
@@ -100,3 +104,58 @@ def add_header_scopes(document: Any, pdf: Any) -> None:
                 scope = _SCOPES.get((box.element.get("scope") or "").lower())
                 if scope:
                     element["A"]["Scope"] = scope
+
+
+def _number(reference: bytes) -> int:
+    """The object number of a pydyf reference (``b"12 0 R"``): its index in ``pdf.objects``."""
+    return int(reference.split()[0])
+
+
+def _in_tree(pdf: Any) -> set[int]:
+    """The object numbers of the structure elements reachable from the tree's root."""
+    root = pdf.objects[_number(pdf.catalog["StructTreeRoot"])]
+    found: set[int] = set()
+    todo = [_number(r) for r in root["K"]]
+    while todo:
+        number = todo.pop()
+        if number not in found:
+            found.add(number)
+            kids = pdf.objects[number].get("K", ())  # link objects (/OBJR) have none
+            todo.extend(_number(k) for k in kids if isinstance(k, bytes))
+    return found
+
+
+def _as_artifact(stream: Any, mcid: int) -> bool:
+    """Rewrite ``/Span <</MCID n>> BDC`` in a page's content as a pagination artifact."""
+    ops = stream.stream
+    for i in range(1, len(ops) - 1):
+        if hasattr(ops[i], "get") and ops[i].get("MCID") == mcid and ops[i + 1] == b"BDC":
+            ops[i - 1], ops[i] = "/Artifact", type(ops[i])({"Type": "/Pagination"})
+            return True
+    return False
+
+
+def margins_as_artifacts(pdf: Any) -> None:
+    """Each marked-content sequence whose structure element is outside the tree (the text of
+    the page-margin boxes) becomes a pagination artifact, and leaves the parent tree."""
+    if "StructTreeRoot" not in pdf.catalog:
+        return
+    kept = _in_tree(pdf)
+    pages = {ref: i for i, ref in enumerate(pdf.page_references)}
+    parents = pdf.objects[
+        _number(pdf.objects[_number(pdf.catalog["StructTreeRoot"])]["ParentTree"])
+    ]
+    for number, obj in enumerate(pdf.objects):
+        if number in kept or not hasattr(obj, "get") or obj.get("Type") != "/StructElem":
+            continue
+        for mcid in (k for k in obj["K"] if isinstance(k, int)):
+            page = pages[obj["Pg"]]
+            contents = pdf.objects[_number(pdf.objects[_number(obj["Pg"])]["Contents"])]
+            if _as_artifact(contents, mcid):
+                parents["Nums"][2 * page + 1][mcid] = b"null"
+
+
+def finish(document: Any, pdf: Any) -> None:
+    """WeasyPrint finisher: :func:`add_header_scopes` and :func:`margins_as_artifacts`."""
+    add_header_scopes(document, pdf)
+    margins_as_artifacts(pdf)
