@@ -81,10 +81,10 @@ def test_cover_contents_and_notes(book: openpyxl.Workbook) -> None:
         ("TAB-02", "TAB-02: Comments", 4),
     ]
     assert book["Contents"]["A5"].hyperlink.location == "'TAB-01'!A1"
-    assert book["Contents"].tables["Contents"].ref == "A3:C6"
+    assert book["Contents"].tables["Contents_table"].ref == "A3:C6"
     notes = [tuple(r) for r in book["Notes"].iter_rows(min_row=3, values_only=True)]
     assert notes == [("Note or symbol", "Explanation", "Tables"), *NOTES]
-    assert book["Notes"].tables["Notes_and_symbols"].ref == "A3:C5"
+    assert book["Notes"].tables["Notes_table"].ref == "A3:C5"
 
 
 def test_table_layout(book: openpyxl.Workbook) -> None:
@@ -196,6 +196,8 @@ def test_table_names_excel_refuses(text: str) -> None:
         (["TAB-01", "tab-01"], "tab-01"),
         (["notes"], "notes"),
         (["Cover"], "Cover"),
+        (["TAB-A_B", "TAB_A-B"], "TAB_A-B"),
+        (["Notes-table"], "Notes-table"),
         (["contents"], "contents"),
         (["TAB/03"], "TAB/03"),
         (["TAB:04"], "TAB:04"),

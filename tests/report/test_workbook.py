@@ -19,6 +19,7 @@ import yaml
 from oversight.errors import ConfigError
 from oversight.report import run_exports
 from oversight.report.exports import META_SHEETS, TABLE_HEADER_ROW
+from oversight.report.workbook_rows import kinds
 from oversight.report.workbook_spec import (
     column_labels,
     fill,
@@ -199,7 +200,7 @@ def test_every_note_referenced_is_on_the_notes_sheet_and_every_note_is_reference
 def test_contents_links_resolve(built: dict) -> None:
     book = built["book"]
     ws = book["Contents"]
-    assert list(ws.tables) == ["Contents"]
+    assert list(ws.tables) == ["Contents_table"]
     links = {}
     for row in ws.iter_rows(min_row=4):
         cell = row[0]
@@ -265,3 +266,26 @@ def test_number_formats_never_hide_fractions() -> None:
     assert format_name("new", "x", spec, pd.Series([0.632653]), layout) == "3dp"
     assert format_name("new", "x", spec, pd.Series([0.25, 1.5]), layout) == "2dp"
     assert format_name("new", "x", spec, pd.Series(["c", None]), layout) is None
+
+
+def test_value_formats_follow_each_rows_kind_of_measure(built: dict) -> None:
+    """A proportion's value shows as a percentage, a ratio's with decimals: the kind comes
+    from config/metrics.yaml for a metric and config/published.yaml for a DfE indicator."""
+    metric_kinds, indicator_kinds = kinds("metrics"), kinds("indicators")
+    expected = {"proportion": "0.0%", "ratio": "#,##0.000", "agreement": "#,##0.000"}
+    dfe = {"proportion": "0.0%", "rate": "0.0%", "ratio": "#,##0.00"}
+    for sheet, kind_of, formats in (
+        ("TAB-METRICS", metric_kinds, expected),
+        ("TAB-KPIS", indicator_kinds, dfe),
+    ):
+        ws = built["book"][sheet]
+        header = [c.value for c in ws[TABLE_HEADER_ROW]]
+        key = header.index("Metric" if sheet == "TAB-METRICS" else "Indicator")
+        value = header.index("Value")
+        seen = set()
+        for row in ws.iter_rows(min_row=TABLE_HEADER_ROW + 1):
+            kind = kind_of[row[key].value]
+            if isinstance(row[value].value, int | float) and kind in formats:
+                assert row[value].number_format == formats[kind], (sheet, row[key].value)
+                seen.add(kind)
+        assert seen == set(formats), sheet

@@ -42,6 +42,7 @@ from oversight.report.workbook_sheets import (
     CONTENTS_SHEET,
     COVER_SHEET,
     META_SHEETS,
+    META_TABLES,
     NOTES_SHEET,
     WorkbookText,
     write_contents,
@@ -131,6 +132,7 @@ def write_workbook(tables: list[SheetTable], text: WorkbookText, path: str | Pat
 def _check_sheet_names(tables: list[SheetTable]) -> None:
     # Excel compares sheet names case-insensitively; the first three are the meta sheets'.
     seen = {name.casefold() for name in META_SHEETS}
+    names = {name.casefold() for name in META_TABLES}
     for table in tables:
         name = table.id
         if not name or len(name) > MAX_SHEET_NAME:
@@ -142,7 +144,10 @@ def _check_sheet_names(tables: list[SheetTable]) -> None:
                 f"sheet name '{name}' is used twice (or clashes with {', '.join(META_SHEETS)})"
             )
         seen.add(name.casefold())
-        table_name(name)
+        excel = table_name(name).casefold()
+        if excel in names:
+            raise ValueError(f"sheet name '{name}' gives a table name another table has")
+        names.add(excel)
 
 
 def describe(table: SheetTable) -> str:
@@ -167,7 +172,7 @@ def _write_table(ws: Worksheet, table: SheetTable) -> None:
     put(ws, 3, 1, table.source)
     columns = table.shown_columns()
     labels = [c.label for c in columns]
-    widths = _write_rows(ws, table.frame, [c.number_format for c in columns])
+    widths = _write_rows(ws, table.frame, columns)
     excel_table(ws, table_name(table.id), TABLE_HEADER_ROW, labels, len(table.frame))
     ws.freeze_panes = f"A{TABLE_HEADER_ROW + 1}"
     # The title and the lines above the table run across empty cells: widths come from the
@@ -177,24 +182,26 @@ def _write_table(ws: Worksheet, table: SheetTable) -> None:
     set_widths(ws, widths)
 
 
-def _write_rows(ws: Worksheet, frame: pd.DataFrame, formats: list[str | None]) -> dict[int, int]:
-    """The frame's rows below the header, numbers with their column's format, long text
-    wrapped; the longest entry of each column (0-based) as Excel shows it."""
+def _write_rows(ws: Worksheet, frame: pd.DataFrame, columns: Sequence[Column]) -> dict[int, int]:
+    """The frame's rows below the header, numbers with their column's (or row's) format, long
+    text wrapped; the longest entry of each column (0-based) as Excel shows it."""
     widths: dict[int, int] = {}
-    # Each column's number-formatted style, made once and copied: setting a format cell by
-    # cell looks the style up again every time.
-    styles: dict[int, Any] = {}
-    for row, values in enumerate(frame.itertuples(index=False, name=None), TABLE_HEADER_ROW + 1):
+    # Each number-formatted style, made once and copied: setting a format cell by cell looks
+    # the style up again every time.
+    styles: dict[str, Any] = {}
+    for i, values in enumerate(frame.itertuples(index=False, name=None)):
         for col, value in enumerate(values):
-            cell = put(ws, row, col + 1, value)
+            cell = put(ws, TABLE_HEADER_ROW + 1 + i, col + 1, value)
             if cell.value is None:
                 continue
-            if cell.data_type == "n" and formats[col]:
-                if col in styles:
-                    cell._style = copy(styles[col])
+            column = columns[col]
+            fmt = (column.by_row[i] if column.by_row else None) or column.number_format
+            if cell.data_type == "n" and fmt:
+                if fmt in styles:
+                    cell._style = copy(styles[fmt])
                 else:
-                    cell.number_format = formats[col]
-                    styles[col] = copy(cell._style)
+                    cell.number_format = fmt
+                    styles[fmt] = copy(cell._style)
             elif cell.data_type == "s" and len(cell.value) > MAX_WIDTH:
                 cell.alignment = WRAP
             widths[col] = max(widths.get(col, 0), display_length(cell.value))

@@ -24,6 +24,8 @@ from oversight.report.workbook_cells import (
 
 COVER_SHEET, CONTENTS_SHEET, NOTES_SHEET = "Cover", "Contents", "Notes"
 META_SHEETS = (COVER_SHEET, CONTENTS_SHEET, NOTES_SHEET)
+CONTENTS_TABLE, NOTES_TABLE = "Contents_table", "Notes_table"
+META_TABLES = (CONTENTS_TABLE, NOTES_TABLE)
 COVER_WIDTH = 100
 NOTES_HEADER = ("Note or symbol", "Explanation", "Tables")
 CONTENTS_HEADER = ("Sheet", "Title", "Rows")
@@ -66,7 +68,7 @@ def write_contents(ws: Worksheet, tables: Sequence[tuple[str, str, int]], notes:
         link.style = "Hyperlink"
         put(ws, row, 2, title).alignment = WRAP
         put(ws, row, 3, count).number_format = "#,##0"
-    excel_table(ws, "Contents", 3, CONTENTS_HEADER, len(rows))
+    excel_table(ws, CONTENTS_TABLE, 3, CONTENTS_HEADER, len(rows))
     fit_widths(ws, 3)
 
 
@@ -85,5 +87,5 @@ def write_notes(ws: Worksheet, notes: Sequence[tuple[str, str, str]]) -> None:
         for col, value in enumerate(values, start=1):
             cell = put(ws, row, col, value)
             cell.alignment = WRAP
-    excel_table(ws, "Notes_and_symbols", 3, NOTES_HEADER, len(notes))
+    excel_table(ws, NOTES_TABLE, 3, NOTES_HEADER, len(notes))
     fit_widths(ws, 3)

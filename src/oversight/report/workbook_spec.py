@@ -21,6 +21,7 @@ import pandas as pd
 from oversight.config import config_file, load_checked
 from oversight.errors import ConfigError
 from oversight.report.marking import from_la_extracts
+from oversight.report.workbook_rows import row_formats
 
 LAYOUT = "config/workbook.yaml"
 TEXT = "text"
@@ -39,6 +40,10 @@ class Column:
     label: str
     number_format: str | None
     format_name: str | None = None
+    # Formats that depend on the row (oversight.report.workbook_rows): one Excel format (or
+    # None, the column's own) per row, and the names of those used.
+    by_row: tuple[str | None, ...] = ()
+    row_format_names: frozenset[str] = frozenset()
 
 
 def layout_path() -> Path:
@@ -79,6 +84,8 @@ def _all_columns(layout: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     columns = list(layout["columns"].values())
     for table in layout.get("tables", {}).values():
         columns += list(table.get("columns", {}).values()) + table.get("patterns", [])
+        rows = table.get("rows", {}).get("formats", {})
+        columns += [{"format": name} for name in rows.values()]
     return columns
 
 
@@ -172,11 +179,20 @@ def columns(
 ) -> tuple[Column, ...]:
     """Every column of a table as the workbook shows it (``frame``: the values as written)."""
     labels = column_labels(table, [str(c) for c in frame.columns], layout)
+    by_row = row_formats(table, frame, layout)
+    formats = layout["formats"]
     out = []
     for column, label in zip(frame.columns, labels, strict=True):
         name = format_name(str(column), table, spec, frame[column], layout)
-        code = layout["formats"][name] if name else None
-        out.append(Column(str(column), label, code, name))
+        code = formats[name] if name else None
+        rows = by_row.get(str(column))
+        used = frozenset()
+        if rows:
+            used = frozenset(
+                n for n, v in zip(rows, frame[column], strict=True) if n and is_number(v)
+            )
+        codes = tuple(formats[n] if n else None for n in rows) if rows and used else ()
+        out.append(Column(str(column), label, code, name, codes, used))
     return tuple(out)
 
 
@@ -213,7 +229,7 @@ def notes_of(
     layout: Mapping[str, Any],
 ) -> tuple[int, ...]:
     """The positions in `notes` of the notes table ``table`` refers to."""
-    formats = {c.format_name for c in cols}
+    formats = {c.format_name for c in cols}.union(*(c.row_format_names for c in cols))
     found = []
     for i, note in enumerate(layout["notes"]):
         scope, when = note.get("tables"), note.get("when")
