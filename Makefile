@@ -60,8 +60,11 @@ bench: $(STAMP)
 bench-scale: $(STAMP)
 	$(BIN)/python benchmarks/run.py --scenario scale --scale-las 153 --scale-years 3
 
+## What CI checks besides the tests (.ci/run): lint and formatting of the Python and the
+## workflow, and Snakemake's own linter.
 lint: $(STAMP)
 	$(BIN)/ruff check src tests rules/scripts benchmarks
+	$(BIN)/ruff format --check src tests rules/scripts benchmarks
 	$(BIN)/snakefmt --check Snakefile rules/
 	$(BIN)/snakemake --lint
 

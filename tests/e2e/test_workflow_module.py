@@ -2,14 +2,19 @@
 Snakefile that takes every rule from the checkout's as a module, in a folder holding only the
 study's configuration and raw data. The workflow's own files (rule scripts, templates, the
 package's code) are found beside the checkout's Snakefile, never in the project's folder, and
-the jobs make the same bytes as in the checkout."""
+the jobs make the same bytes as in the checkout. Read from a URL instead (a release on
+GitHub), the workflow takes its code and templates from the installed package."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import re
 import shutil
 import textwrap
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,9 +45,9 @@ RULE_INPUTS = textwrap.dedent(
 )
 
 
-def _project(base: Path) -> Path:
+def _project(base: Path, snakefile: str = str(ROOT / "Snakefile")) -> Path:
     """Another project using the workflow as a module: the study's configuration (two LAs)
-    and their demo extracts, and a Snakefile naming the checkout's."""
+    and their demo extracts, and a Snakefile naming the workflow's (``snakefile``)."""
     base.mkdir(parents=True)
     shutil.copytree(ROOT / "config", base / "config")
     shutil.copytree(ROOT / "data/raw/published", base / "data/raw/published")
@@ -58,7 +63,7 @@ def _project(base: Path) -> Path:
 
             module oversight:
                 snakefile:
-                    "{ROOT / "Snakefile"}"
+                    "{snakefile}"
                 config:
                     config
 
@@ -77,10 +82,15 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _project(tmp_path_factory.mktemp("deployed") / "project")
 
 
-def test_the_module_plans_the_whole_study(project: Path) -> None:
+def _job_counts(project: Path) -> dict[str, str]:
+    """The jobs a dry run plans, by rule."""
     planned = run([str(BIN / "snakemake"), "-n", "--quiet", "rules"], project)
     # The job counts, one `rule count` line each (Snakemake writes them to stderr).
-    jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", planned.stdout + planned.stderr, flags=re.M))
+    return dict(re.findall(r"^(\w+)\s+(\d+)$", planned.stdout + planned.stderr, flags=re.M))
+
+
+def test_the_module_plans_the_whole_study(project: Path) -> None:
+    jobs = _job_counts(project)
     assert jobs["ingest"] == str(7 * len(LAS))
     assert jobs["quality_page"] == jobs["metrics_la"] == jobs["annex"] == str(len(LAS))
     assert jobs["all"] == "1"
@@ -129,3 +139,29 @@ def test_the_module_makes_the_same_bytes_as_the_checkout(project: Path, demo_run
     )
     code = [i["path"] for i in record["inputs"] if i["role"] == "code"]
     assert code and all(p.startswith(f"{ROOT}/src/oversight/") for p in code if ".py" in p)
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[str]:
+    """The checkout served over HTTP on this machine: a remote source, as GitHub is."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(ROOT))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+def test_a_remote_module_reads_its_files_through_snakemake_and_the_package(
+    served: str, tmp_path: Path
+) -> None:
+    """Read from a URL (a release on GitHub), the workflow has no folder on disk: its rule
+    files, scripts, schema and captions come through Snakemake's source cache, its code
+    inputs and templates from the installed package; the whole study is planned."""
+    remote = _project(tmp_path / "project", snakefile=f"{served}/Snakefile")
+    jobs = _job_counts(remote)
+    assert jobs["ingest"] == str(7 * len(LAS)) and jobs["all"] == "1"
