@@ -72,7 +72,8 @@ def test_sheets_in_order_with_titles(book: openpyxl.Workbook) -> None:
 def test_cover_contents_and_notes(book: openpyxl.Workbook) -> None:
     cover = [r[0] for r in book["Cover"].iter_rows(values_only=True)]
     assert cover == [TITLE, "About", "Every table.", "Cite as: X."]
-    assert book["Cover"]["A2"].font.bold
+    assert book["Cover"]["A2"].font.bold and book["Cover"]["A2"].style == "Headline 2"
+    assert book["Cover"]["A1"].style == book["TAB-01"]["A1"].style == "Headline 1"
     contents = [tuple(r) for r in book["Contents"].iter_rows(min_row=3, values_only=True)]
     assert contents == [
         ("Sheet", "Title", "Rows"),

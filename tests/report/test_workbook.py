@@ -105,7 +105,7 @@ def test_each_table_sheet_holds_one_excel_table_covering_its_data(built: dict) -
         assert ws.max_row == TABLE_HEADER_ROW + len(csv), ws.title  # nothing below it
         assert ws.max_column == len(csv.columns), ws.title
         assert table.tableStyleInfo.name and table.autoFilter is None
-        assert ws["A1"].value.startswith(f"{ws.title}: ")
+        assert ws["A1"].value.startswith(f"{ws.title}: ") and ws["A1"].style == "Headline 1"
         assert ws["A2"].value.startswith("This worksheet contains one table")
         assert ws["A3"].value.startswith("Source: rule ")
         assert ws.freeze_panes == f"A{TABLE_HEADER_ROW + 1}"

@@ -30,7 +30,7 @@ from oversight.artefacts import atomic_path, xlsx_bytes
 from oversight.report.workbook_cells import (
     MAX_HEADER_WIDTH,
     MAX_WIDTH,
-    TITLE_FONT,
+    TITLE_STYLE,
     WRAP,
     display_length,
     excel_table,
@@ -167,7 +167,7 @@ def describe(table: SheetTable) -> str:
 
 def _write_table(ws: Worksheet, table: SheetTable) -> None:
     """Title, description and source in column A, then the Excel table; nothing below it."""
-    put(ws, 1, 1, f"{table.id}: {table.title}").font = TITLE_FONT
+    put(ws, 1, 1, f"{table.id}: {table.title}").style = TITLE_STYLE
     put(ws, 2, 1, describe(table))
     put(ws, 3, 1, table.source)
     columns = table.shown_columns()

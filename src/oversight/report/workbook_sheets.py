@@ -14,8 +14,8 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from oversight.report.workbook_cells import (
-    HEADING_FONT,
-    TITLE_FONT,
+    HEADING_STYLE,
+    TITLE_STYLE,
     WRAP,
     excel_table,
     fit_widths,
@@ -46,10 +46,10 @@ def write_cover(ws: Worksheet, text: WorkbookText) -> None:
     """The cover: the title in A1, then each section's heading and lines, one to a row."""
     ws.title = COVER_SHEET
     ws.sheet_view.tabSelected = True  # the workbook opens here, at A1
-    put(ws, 1, 1, text.title).font = TITLE_FONT
+    put(ws, 1, 1, text.title).style = TITLE_STYLE
     row = 2
     for heading, lines in text.cover:
-        put(ws, row, 1, heading).font = HEADING_FONT
+        put(ws, row, 1, heading).style = HEADING_STYLE
         for offset, line in enumerate(lines, start=1):
             put(ws, row + offset, 1, line).alignment = WRAP
         row += len(lines) + 1
@@ -59,7 +59,7 @@ def write_cover(ws: Worksheet, text: WorkbookText) -> None:
 def write_contents(ws: Worksheet, tables: Sequence[tuple[str, str, int]], notes: int) -> None:
     """The contents: one row for the notes sheet, then one per table (sheet name linked to
     its A1, title, rows)."""
-    put(ws, 1, 1, "Contents").font = TITLE_FONT
+    put(ws, 1, 1, "Contents").style = TITLE_STYLE
     put(ws, 2, 1, "This worksheet contains one table. Select a sheet name to go to the sheet.")
     rows = [(NOTES_SHEET, "Notes and symbols used in this workbook", notes), *tables]
     for row, (sheet, title, count) in enumerate(rows, start=4):
@@ -75,7 +75,7 @@ def write_contents(ws: Worksheet, tables: Sequence[tuple[str, str, int]], notes:
 def write_notes(ws: Worksheet, notes: Sequence[tuple[str, str, str]]) -> None:
     """The notes: every note the tables refer to and every symbol they use, with the tables
     that do."""
-    put(ws, 1, 1, "Notes").font = TITLE_FONT
+    put(ws, 1, 1, "Notes").style = TITLE_STYLE
     put(
         ws,
         2,
