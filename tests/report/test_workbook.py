@@ -73,6 +73,10 @@ def built(demo_run: Path, tmp_path_factory) -> dict:
     }
 
 
+def cover_title(book: openpyxl.Workbook) -> str:
+    return book["Cover"]["A1"].value
+
+
 def _table_sheets(book: openpyxl.Workbook) -> list:
     return book.worksheets[len(META_SHEETS) :]
 
@@ -82,6 +86,7 @@ def test_sheet_order_cover_contents_notes_then_tables(built: dict) -> None:
     ids = [spec["id"] for spec in built["catalogue"].values()]
     assert book.sheetnames == ["Cover", "Contents", "Notes", *ids]
     assert book.active.title == "Cover"
+    assert book.properties.title == cover_title(book) and "supervision" in book.properties.keywords
     cover = [r[0] for r in book["Cover"].iter_rows(values_only=True) if r[0]]
     assert cover[0].endswith(": published tables")
     text = " ".join(cover)

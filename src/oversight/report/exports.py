@@ -112,6 +112,7 @@ def workbook_bytes(tables: list[SheetTable], text: WorkbookText) -> bytes:
     book.properties.title = text.title
     book.properties.language = LANGUAGE
     book.properties.subject = "Published tables"
+    book.properties.keywords = "; ".join(text.keywords) or None
     write_cover(book.active, text)
     contents = [(t.id, f"{t.id}: {t.title}", len(t.frame)) for t in tables]
     write_contents(book.create_sheet(CONTENTS_SHEET), contents, len(text.notes))

@@ -161,5 +161,6 @@ def workbook_parts(
         fill(layout["cover"]["title"], values, "cover: title"),
         cover(layout, values, about),
         notes_rows(built, markers, layout, values),
+        tuple(layout["cover"].get("keywords", ())),
     )
     return sheets(built, markers), text

@@ -35,11 +35,13 @@ CONTENTS_HEADER = ("Sheet", "Title", "Rows")
 class WorkbookText:
     """The workbook's own words: ``title`` (the cover's A1 and the file's title property),
     ``cover`` sections (a heading and its lines), and ``notes`` rows (a note's marker or a
-    symbol's shorthand, its explanation, and the table IDs that refer to it)."""
+    symbol's shorthand, its explanation, and the table IDs that refer to it); ``keywords``
+    for the file's properties."""
 
     title: str
     cover: tuple[tuple[str, tuple[str, ...]], ...]
     notes: tuple[tuple[str, str, str], ...]
+    keywords: tuple[str, ...] = ()
 
 
 def write_cover(ws: Worksheet, text: WorkbookText) -> None:
