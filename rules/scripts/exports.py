@@ -16,6 +16,7 @@ jobs.run(
         demo=sm.params.demo,
         xlsx=sm.output.xlsx,
         text=sm.input.get("text"),  # the report's text: the cover's authors and contact
+        published=sm.input.get("published"),  # the DfE indicators' kinds
     ),
     "exports",
     sm,

@@ -19,7 +19,7 @@ import yaml
 from oversight.errors import ConfigError
 from oversight.report import run_exports
 from oversight.report.exports import META_SHEETS, TABLE_HEADER_ROW
-from oversight.report.workbook_rows import kinds
+from oversight.report.workbook_rows import kinds, row_formats
 from oversight.report.workbook_spec import (
     column_labels,
     fill,
@@ -47,6 +47,7 @@ def _build(run: Path, xlsx: Path) -> None:
         demo=True,
         xlsx=xlsx,
         text=run / "config/report.yaml",
+        published=run / "config/published.yaml",
     )
 
 
@@ -294,3 +295,14 @@ def test_value_formats_follow_each_rows_kind_of_measure(built: dict) -> None:
                 assert row[value].number_format == formats[kind], (sheet, row[key].value)
                 seen.add(kind)
         assert seen == set(formats), sheet
+
+
+def test_indicator_kinds_from_the_studys_release_configuration(tmp_path: Path) -> None:
+    own = tmp_path / "published.yaml"
+    own.write_text("indicators:\n  new_rate: {kind: ratio}\n", encoding="utf-8")
+    assert kinds("indicators", own) == {"new_rate": "ratio"}
+    assert kinds("indicators")["caseload_fte"] == "ratio"  # the shipped file by default
+    frame = pd.DataFrame({"indicator": ["new_rate", "other"], "value": [1.5, 0.2]})
+    layout = load_layout()
+    assert row_formats("kpis", frame, layout, own) == {"value": ("2dp", None)}
+    assert row_formats("heterogeneity", frame, layout, own) == {}

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -40,7 +41,12 @@ def number_or_text(series: pd.Series) -> pd.Series:
 
 
 def sheet_table(
-    name: str, spec: Mapping[str, Any], frame: pd.DataFrame, layout: Mapping[str, Any], demo: bool
+    name: str,
+    spec: Mapping[str, Any],
+    frame: pd.DataFrame,
+    layout: Mapping[str, Any],
+    demo: bool,
+    published: str | Path | None = None,
 ) -> Built:
     """Published table ``name`` (its config/tables.yaml entry ``spec``) as a sheet. In a demo
     run the title of a table built from LA extracts says the data are synthetic: a sheet
@@ -54,7 +60,7 @@ def sheet_table(
         title = f"{title}. {DEMO_NOTE}"
     values = frame.apply(number_or_text) if len(frame.columns) else frame
     values, symbols = symbol_cells(values, layout)
-    cols = columns(name, spec, values, layout)
+    cols = columns(name, spec, values, layout, published)
     blank = bool(values.isna().to_numpy().any()) or bool((values == "").to_numpy().any())
     sheet = SheetTable(spec["id"], title, values, source, cols)
     return Built(sheet, notes_of(name, spec, cols, blank, layout), symbols)

@@ -7,6 +7,7 @@ picks the format of its value columns: a proportion as a percentage, a ratio wit
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -14,24 +15,29 @@ import pandas as pd
 from oversight.config import config_file, load_yaml
 
 
-def kinds(source: str) -> dict[str, str]:
-    """Each measure's kind: ``metrics`` (config/metrics.yaml) or ``indicators`` (the DfE
-    indicators of config/published.yaml)."""
+def kinds(source: str, published: str | Path | None = None) -> dict[str, str]:
+    """Each measure's kind: ``metrics`` (config/metrics.yaml, shipped with the software) or
+    ``indicators`` (the DfE indicators of the study's ``published`` release configuration;
+    by default config/published.yaml)."""
     if source == "metrics":
         entries = load_yaml(config_file("config/metrics.yaml"))
     else:
-        entries = load_yaml(config_file("config/published.yaml"))["indicators"]
+        entries = load_yaml(Path(published or config_file("config/published.yaml")))
+        entries = entries["indicators"]
     return {str(name): str(e.get("kind", "")) for name, e in entries.items() if isinstance(e, dict)}
 
 
 def row_formats(
-    table: str, frame: pd.DataFrame, layout: Mapping[str, Any]
+    table: str,
+    frame: pd.DataFrame,
+    layout: Mapping[str, Any],
+    published: str | Path | None = None,
 ) -> dict[str, tuple[str | None, ...]]:
     """For each column whose format depends on the row, the format's name on every row
     (None: the column's own), from config/workbook.yaml `tables: <table>: rows:`."""
     rule = layout.get("tables", {}).get(table, {}).get("rows")
     if not rule or rule["key"] not in frame.columns:
         return {}
-    kind = kinds(rule["kinds"])
+    kind = kinds(rule["kinds"], published)
     names = tuple(rule["formats"].get(kind.get(str(key), "")) for key in frame[rule["key"]])
     return {c: names for c in rule["columns"] if c in frame.columns}

@@ -175,11 +175,16 @@ def _decimals(value: float) -> int:
 
 
 def columns(
-    table: str, spec: Mapping[str, Any], frame: pd.DataFrame, layout: Mapping[str, Any]
+    table: str,
+    spec: Mapping[str, Any],
+    frame: pd.DataFrame,
+    layout: Mapping[str, Any],
+    published: str | Path | None = None,
 ) -> tuple[Column, ...]:
-    """Every column of a table as the workbook shows it (``frame``: the values as written)."""
+    """Every column of a table as the workbook shows it (``frame``: the values as written;
+    ``published``: the study's DfE release configuration, for its indicators' kinds)."""
     labels = column_labels(table, [str(c) for c in frame.columns], layout)
-    by_row = row_formats(table, frame, layout)
+    by_row = row_formats(table, frame, layout, published)
     formats = layout["formats"]
     out = []
     for column, label in zip(frame.columns, labels, strict=True):

@@ -23,15 +23,18 @@ def run_exports(
     demo: bool,
     xlsx: str | Path,
     text: str | Path | None = None,
+    published: str | Path | None = None,
 ) -> None:
     """Every published table, in config/tables.yaml's order, as one sheet of the workbook
     ``xlsx``, after the cover, contents and notes sheets. ``text``: the report's text
-    (config/report.yaml), whose authors, contact and issue date the cover then gives."""
+    (config/report.yaml), whose authors, contact and issue date the cover then gives;
+    ``published``: the study's DfE release configuration (config/published.yaml), whose
+    indicators' kinds set the formats of TAB-KPIS's values."""
     specs = load_checked(catalogue, "tables.schema.yaml")["tables"]
     layout = load_layout()
     paths = {Path(f).stem: f for f in tables}
     built = [
-        sheet_table(name, spec, artefacts.read_text_table(paths[name]), layout, demo)
+        sheet_table(name, spec, artefacts.read_text_table(paths[name]), layout, demo, published)
         for name, spec in specs.items()
     ]
     values = fields(layout, len(built), min_count, survey_min_n, demo, title)
