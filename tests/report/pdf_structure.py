@@ -52,6 +52,13 @@ def _walk(node: Any, out: list[Any]) -> None:
             _walk(obj, out)
 
 
+def rows(table: Any) -> list[Any]:
+    """The TR elements of a Table element (in THead, TBody, TFoot or directly under it)."""
+    found: list[Any] = []
+    _walk(table, found)
+    return [e for e in found if e["/S"] == "/TR"]
+
+
 def outside_tree(catalog: Any) -> int:
     """How many structure elements the parent tree maps marked content to that the tree does
     not reach from its root: content tagged, yet never read out."""

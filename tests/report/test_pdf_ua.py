@@ -21,7 +21,13 @@ from oversight.report.pdf_access import InaccessiblePageError
 from oversight.report.run.report_pdf import annex_part
 from oversight.survey import load_instrument, run_questionnaire
 from tests.conftest import ROOT
-from tests.report.pdf_structure import heading_steps_ok, image_alts, outside_tree, read
+from tests.report.pdf_structure import (
+    heading_steps_ok,
+    image_alts,
+    outside_tree,
+    read,
+    rows,
+)
 
 FIXTURE = ROOT / "tests/fixtures/report"
 KENT, MEDWAY, REGION = "E10000016", "E06000035", "E12000008"
@@ -189,6 +195,7 @@ def test_tables_have_header_cells_with_scope_and_linked_data_cells(report) -> No
     for table in tables:
         table_id = str(table.indirect_reference.idnum)
         assert any(i.startswith(f"{table_id}-") for i in ids), table_id
+        assert rows(table), table_id  # no caption left alone at a page's foot
     assert {th["/A"]["/Scope"] for th in headers} == {"/Column", "/Row"}
     cells = tagged.kinds("TD")
     assert cells and all(c["/A"]["/Headers"] for c in cells)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from oversight.config import load_yaml
-from tests.report.pdf_structure import heading_steps_ok, image_alts, outside_tree, read
+from tests.report.pdf_structure import heading_steps_ok, image_alts, outside_tree, read, rows
 
 pytestmark = pytest.mark.e2e
 
@@ -23,6 +23,8 @@ def test_the_demo_report_pdf_is_tagged_with_every_figure_described(demo_run: Pat
     assert tagged.catalog["/Lang"] == "en-GB"
     assert tagged.info["/Title"] == title
     assert heading_steps_ok(tagged.headings)
+    # every table has rows on its page: no caption left alone at a page's foot
+    assert all(rows(table) for table in tagged.kinds("Table"))
     printed = demo_run / "data/interim/report/print"
     pages = [printed / "index.html", *sorted(printed.glob("E*.html"))]
     alts = [a for page in pages for a in image_alts(page.read_text(encoding="utf-8"))]
