@@ -26,6 +26,7 @@ include: "rules/survey.smk"
 include: "rules/impact.smk"
 include: "rules/hypothesis.smk"
 include: "rules/disclosure.smk"
+include: "rules/open_data.smk"
 include: "rules/report.smk"
 
 
@@ -39,6 +40,7 @@ rule all:
 # process's machine instead of waiting in the scheduler's queue; locally nothing changes.
 localrules:
     all,
+    open_data,
     ledger,
     dataset_ledger,
     quality_index,

@@ -335,3 +335,17 @@ def report_document(artefact, what):
         category="Report",
         labels={"Output": what, "Caption": STUDY["title"]},
     )
+
+
+def report_open_data(names):
+    """Each open data file (results/open_data/<name>.csv) flagged for the run report, under
+    Open data, labelled with its file name; its metadata file sits beside it."""
+    return [
+        for_report(
+            path("open_data", name=name),
+            caption="report/open_data.rst",
+            category="Open data",
+            labels={"File": f"{name}.csv", "Metadata": f"{name}.meta.csv"},
+        )
+        for name in names
+    ]

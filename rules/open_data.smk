@@ -18,7 +18,7 @@ rule open_data:
         reference=config["paths"]["la_reference"],
         code=code("open_data"),
     output:
-        data=path("open_data", name=OPEN_DATA_FILES),
+        data=report_open_data(OPEN_DATA_FILES),
         meta=path("open_data_meta", name=OPEN_DATA_FILES),
         prov=prov("open_data"),
     log:

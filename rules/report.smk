@@ -165,6 +165,8 @@ rule exports:
     input:
         tables=path("published_table", name=PUBLISHED_TABLES),
         catalogue="config/tables.yaml",
+        text=REPORT_TEXT,
+        published="config/published.yaml",
         code=code("exports"),
     output:
         xlsx=report_document(

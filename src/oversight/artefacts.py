@@ -77,7 +77,10 @@ def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(excel_safe_cell)
+            # value by value, keeping the dtype: Series.map would infer floats from whole
+            # numbers beside a blank, and write a count of 7 as 7.0
+            cells = [excel_safe_cell(v) for v in out[col]]
+            out[col] = pd.Series(cells, index=out.index, dtype=out[col].dtype)
     return out
 
 

@@ -2,7 +2,8 @@
 
 An installed package carries the study configuration (``config/``: the study, its LAs, the
 survey, the tables and report settings) and the published reference data the configuration
-points at (``data/raw/published/``). ``init`` copies both into a folder, so that
+points at (``data/raw/published/``), and the Snakemake profiles (``profiles/``: a workflow
+used as a module applies none of its own). ``init`` copies them into a folder, so that
 ``oversight demo-data``, ``oversight check`` and the workflow find them where they look: in
 the working folder. It never overwrites a file: a folder that already holds any of them is
 left as it is.
@@ -18,7 +19,8 @@ from oversight.errors import ConfigError
 from oversight.resources import shipped
 
 # What a study folder starts from, relative to the checkout and to the new folder.
-STARTER = ("config", "data/raw/published")
+# The Snakemake profiles too: a deployed workflow applies no profile of its own.
+STARTER = ("config", "data/raw/published", "profiles")
 # Never copied: caches and editor or system leftovers in a checkout.
 SKIPPED_PARTS = ("__pycache__",)
 
@@ -80,7 +82,8 @@ def add_init(sub: argparse._SubParsersAction) -> None:
         "init",
         help="start a study folder: write the shipped configuration and reference data into it",
         description="Copy the study configuration the package ships (config/) and the "
-        "published reference data it points at (data/raw/published/) into DIR. Nothing is "
+        "published reference data it points at (data/raw/published/) and the Snakemake "
+        "profiles (profiles/) into DIR. Nothing is "
         "overwritten: a folder holding any of these files is refused.",
     )
     init.add_argument(

@@ -14,7 +14,14 @@ from importlib import resources
 from pathlib import Path
 
 # What the wheel carries, relative to the checkout (setup.py copies exactly these).
-SHIPPED = ("config", "report_templates", "data/raw/published", "CITATION.cff", "LICENSE")
+SHIPPED = (
+    "config",
+    "report_templates",
+    "data/raw/published",
+    "profiles",
+    "CITATION.cff",
+    "LICENSE",
+)
 BUNDLE = "_bundled"
 CHECKOUT = Path(__file__).resolve().parents[2]
 

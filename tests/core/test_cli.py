@@ -195,7 +195,7 @@ def test_init_writes_the_study_configuration_and_never_overwrites(tmp_path, caps
     assert cli.main(["init", str(folder)]) == 0
     expected = {
         p.relative_to(ROOT).as_posix()
-        for top in ("config", "data/raw/published")
+        for top in ("config", "data/raw/published", "profiles")
         for p in (ROOT / top).rglob("*")
         if p.is_file() and "__pycache__" not in p.parts
     }
@@ -203,10 +203,13 @@ def test_init_writes_the_study_configuration_and_never_overwrites(tmp_path, caps
     assert written == expected
     assert "config/schemas/config.schema.yaml" in written
     assert all((folder / n).read_bytes() == (ROOT / n).read_bytes() for n in written)
+    assert "profiles/default/config.yaml" in written
     configs = sum(n.startswith("config/") for n in written)
+    profiles = sum(n.startswith("profiles/") for n in written)
     assert capsys.readouterr().out.startswith(
         f"wrote the study configuration to {folder}: config/ ({configs} files), "
-        f"data/raw/published/ ({len(written) - configs} files)\n"
+        f"data/raw/published/ ({len(written) - configs - profiles} files), "
+        f"profiles/ ({profiles} files)\n"
     )
     # A folder holding any of the files is refused, and nothing is written.
     (folder / "config/report.yaml").write_text("edited: true\n", encoding="utf-8")

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from oversight.config import load_checked
-from oversight.disclosure.publish import data_received, publish
+from oversight.disclosure.publish import data_received, publish, whole_numbers
 from oversight.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,3 +93,27 @@ def test_data_received_sums_and_rounds_large_totals() -> None:
     assert out.loc["survey", "rows_received"] == 70  # up to 1,000: exact
     assert out.loc["survey", "las_with_file_problems"] == 1
     assert out.loc["survey", "share_loaded"] == round(64 / 70, 4)
+
+
+def test_counts_are_written_as_whole_numbers_and_fractions_kept(tmp_path: Path) -> None:
+    # A count column holding a hidden cell is read as floats; published, 460.0 must read 460.
+    # DfE's FTE numerators are fractional and stay so; rates and symbols are untouched.
+    from oversight import artefacts
+
+    shown = pd.DataFrame(
+        {
+            "numerator": [460.0, "c", 12.5],
+            "denominator": [723.0, "c", 40.0],
+            "respondents": [7.0, 3.0, float("nan")],
+            "value": [0.636238, "c", 1.0],
+        }
+    )
+    spec = {"disclosure": {"method": "counts", "counts": ["respondents"]}}
+    out = tmp_path / "t.csv"
+    artefacts.write_csv(whole_numbers(shown, spec), out)
+    assert out.read_text().splitlines() == [
+        "numerator,denominator,respondents,value",
+        "460,723,7,0.636238",
+        "c,c,3,c",
+        "12.5,40,,1.0",
+    ]

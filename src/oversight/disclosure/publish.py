@@ -210,3 +210,29 @@ def data_received(ledger: pd.DataFrame) -> pd.DataFrame:
 def load_catalogue(path: str | Path) -> dict[str, Any]:
     """The published tables' catalogue (``config/tables.yaml``), checked against its schema."""
     return load_checked(path, "tables.schema.yaml")["tables"]
+
+
+# Columns that hold counts in any table: the metrics' and DfE's numerators and denominators.
+COUNT_COLUMNS = ("numerator", "denominator")
+
+
+def whole_numbers(frame: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:
+    """``frame`` with each whole number of its count columns written as an integer (93, not
+    93.0: a count column holding symbols or blanks is read as floats). Count columns are the
+    spec's ``counts`` and ``not_people`` and any numerator or denominator; a fractional value
+    (DfE's FTE numerators) and every symbol are kept as they are."""
+    named = {*spec.get("disclosure", {}).get("counts", []), *spec.get("not_people", [])}
+    out = frame.copy()
+    for col in [c for c in out.columns if c in named or c in COUNT_COLUMNS]:
+        if pd.api.types.is_integer_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col]):
+            continue
+        # built as objects: Series.map would infer floats again from ints beside a blank
+        out[col] = pd.Series([_whole(v) for v in out[col]], index=out.index, dtype=object)
+    return out
+
+
+def _whole(value: Any) -> Any:
+    """An integral float as an int; anything else unchanged."""
+    if isinstance(value, float | np.floating) and np.isfinite(value) and float(value).is_integer():
+        return int(value)
+    return value

@@ -10,7 +10,13 @@ from pathlib import Path
 import pandas as pd
 
 from oversight import artefacts
-from oversight.disclosure.publish import check_published, load_catalogue, metric_counts, publish
+from oversight.disclosure.publish import (
+    check_published,
+    load_catalogue,
+    metric_counts,
+    publish,
+    whole_numbers,
+)
 from oversight.report.marking import mark_table
 
 
@@ -42,4 +48,4 @@ def run_publish_metrics(
     )
     # Counts of cells only, no values: safe to keep beside the published tables.
     logging.getLogger("publish metrics").info("disclosure audit passed: %s", summary)
-    artefacts.write_csv(mark_table(shown, spec, demo), out)
+    artefacts.write_csv(mark_table(whole_numbers(shown, spec), spec, demo), out)

@@ -11,7 +11,13 @@ from pathlib import Path
 import pandas as pd
 
 from oversight import artefacts
-from oversight.disclosure.publish import check_published, data_received, load_catalogue, publish
+from oversight.disclosure.publish import (
+    check_published,
+    data_received,
+    load_catalogue,
+    publish,
+    whole_numbers,
+)
 from oversight.quality.exclusions import table as exclusions_table
 from oversight.report.marking import mark_table
 
@@ -63,4 +69,4 @@ def run_publish_tables(
         summary = check_published(name, shown, spec, region_code, frame, **band)
         # Counts of cells only, no values: safe to keep beside the published tables.
         log.info("disclosure audit passed: %s", summary)
-        artefacts.write_csv(mark_table(shown, spec, demo), targets[name])
+        artefacts.write_csv(mark_table(whole_numbers(shown, spec), spec, demo), targets[name])
