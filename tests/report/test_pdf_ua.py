@@ -6,7 +6,6 @@ questionnaire by its rule's function from config/survey.yaml: no pipeline run.""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -14,8 +13,7 @@ import pypdf
 import pytest
 from pypdf.generic import BooleanObject
 
-from oversight.config import load_yaml
-from oversight.report import render, run_annex, run_report, run_report_pdf
+from oversight.report import render, run_report_pdf
 from oversight.report.pdf import html_to_pdf
 from oversight.report.pdf_access import InaccessiblePageError
 from oversight.report.run.report_pdf import annex_part
@@ -28,89 +26,35 @@ from tests.report.pdf_structure import (
     read,
     rows,
 )
+from tests.report.report_fixture import (
+    KENT,
+    NAMES,
+    STUDY,
+    TEMPLATES,
+    figure_manifest,
+    render_annex,
+    render_report,
+)
 
-FIXTURE = ROOT / "tests/fixtures/report"
-KENT, MEDWAY, REGION = "E10000016", "E06000035", "E12000008"
-NAMES = {KENT: "Kent", MEDWAY: "Medway", REGION: "South East"}
-STUDY = load_yaml(ROOT / "config/config.yaml")["study"]
-FIGURE = "FIG-SURVEY-diverging"
 ALT = "Bar chart: the share of staff who agree with each statement, by construct."
-SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40"/></svg>'
-
-
-def _figures(tmp: Path) -> Path:
-    """A figure manifest with one figure and its SVG, as rule survey_analysis writes them."""
-    manifest = tmp / "results" / "figures" / "survey.json"
-    manifest.parent.mkdir(parents=True)
-    (manifest.parent / f"{FIGURE}.svg").write_bytes(SVG)
-    entry = {"id": FIGURE, "caption": "Survey answers", "alt": ALT, "svg": f"{FIGURE}.svg"}
-    manifest.write_text(json.dumps([entry]), encoding="utf-8")
-    return manifest
-
-
-def _annex(tmp: Path, common: dict, printed: Path) -> Path:
-    """Kent's section of the annex part (rule annex): its charts carry their own alt text."""
-    neighbours = tmp / "sn.csv"
-    neighbours.write_text("old_la_code,SN_1,SN_2\n886,887,999\n887,886,\n", encoding="utf-8")
-    reference = tmp / "reference.csv"
-    reference.write_text(f"la_code_old,la_code_new\n886,{KENT}\n887,{MEDWAY}\n", encoding="utf-8")
-    section = printed / f"{KENT}.html"
-    run_annex(
-        code=KENT,
-        tables=sorted(FIXTURE.glob("*.csv")),
-        published=ROOT / "config/published.yaml",
-        survey=ROOT / "config/survey.yaml",
-        neighbours=neighbours,
-        reference=reference,
-        quality_pages=[tmp / "results/quality/kent/index.html"],
-        kpi_period="2025",
-        neighbour_count=2,
-        page=tmp / "results/report/la" / f"{KENT}.html",
-        section=section,
-        **common,
-    )
-    return section
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> dict[str, Path]:
-    """The report (rule report), Kent's annex section (rule annex) and the PDF (rule
-    report_pdf)."""
+    """The report (rule report), Kent's annex section (rule annex: its charts carry their own
+    alt text) and the PDF (rule report_pdf)."""
     tmp = tmp_path_factory.mktemp("report_ua")
-    config = load_yaml(ROOT / "config/config.yaml")
     printed = tmp / "interim/report/print"
-    templates = sorted((ROOT / "report_templates/report").glob("*.j2"))
-    common = {
-        "impact": ROOT / "config/impact.yaml",
-        "templates": templates,
-        "study": STUDY,
-        "year": "2024-25",
-        "region_code": REGION,
-        "names": NAMES,
-        "slug_codes": {"kent": KENT, "medway": MEDWAY},
-        "demo": True,
-    }
-    run_report(
-        tables=sorted(FIXTURE.glob("*.csv")),
-        manifests=[_figures(tmp)],
-        manifest_rules=["survey_analysis"],
-        catalogue=ROOT / "config/tables.yaml",
-        recommendations=ROOT / "config/recommendations.yaml",
-        text=ROOT / "config/report.yaml",
-        glossary=ROOT / "config/glossary.yaml",
-        la_codes=[KENT, MEDWAY],
-        survey_min_n=10,
-        quality=config["quality"],
-        html=tmp / "results/report/index.html",
-        findings=tmp / "results/report/findings.json",
-        printed=printed / "index.html",
-        **common,
+    out = tmp / "results/report"
+    render_report(
+        figure_manifest(tmp, ALT), out / "index.html", out / "findings.json", printed / "index.html"
     )
-    section = _annex(tmp, common, printed)
+    section = printed / f"{KENT}.html"
+    render_annex(tmp, KENT, out / "la" / f"{KENT}.html", section)
     run_report_pdf(
         printed=printed / "index.html",
         sections=[section],
-        templates=templates,
+        templates=TEMPLATES,
         study=STUDY,
         names=NAMES,
         demo=True,

@@ -11,29 +11,22 @@ from pathlib import Path
 
 import pytest
 
-from oversight.config import load_yaml
 from oversight.report import annex_part as anx
-from oversight.report import render, run_annex, run_report, run_report_pdf
+from oversight.report import render, run_report_pdf
 from oversight.report.run.report_pdf import annex_part
 from tests.conftest import ROOT
-
-FIXTURE = ROOT / "tests/fixtures/report"
-KENT, MEDWAY, REGION = "E10000016", "E06000035", "E12000008"
-NAMES = {KENT: "Kent", MEDWAY: "Medway", REGION: "South East"}
-
-
-SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40"/></svg>'
-FIGURE = "FIG-SURVEY-diverging"
-
-
-def _figures(tmp: Path) -> Path:
-    """A figure manifest with one figure and its SVG, as rule survey_analysis writes them."""
-    manifest = tmp / "results" / "figures" / "survey.json"
-    manifest.parent.mkdir(parents=True)
-    (manifest.parent / f"{FIGURE}.svg").write_bytes(SVG)
-    entry = {"id": FIGURE, "caption": "Survey answers", "alt": "Bars", "svg": f"{FIGURE}.svg"}
-    manifest.write_text(json.dumps([entry]), encoding="utf-8")
-    return manifest
+from tests.report.report_fixture import (
+    FIGURE,
+    KENT,
+    MEDWAY,
+    NAMES,
+    STUDY,
+    SVG,
+    TEMPLATES,
+    figure_manifest,
+    render_annex,
+    render_report,
+)
 
 
 @pytest.fixture(scope="module")
@@ -41,63 +34,19 @@ def report(tmp_path_factory) -> Path:
     """The three report rules run in turn, as Snakemake runs them: report, one annex job per
     LA, then report_pdf."""
     tmp = tmp_path_factory.mktemp("report")
-    manifest = _figures(tmp)
-    # DfE's neighbours file (old codes) and the study's reference of old and new codes.
-    neighbours = tmp / "sn.csv"
-    neighbours.write_text("old_la_code,SN_1,SN_2\n886,887,999\n887,886,\n", encoding="utf-8")
-    reference = tmp / "reference.csv"
-    reference.write_text(f"la_code_old,la_code_new\n886,{KENT}\n887,{MEDWAY}\n", encoding="utf-8")
-    config = load_yaml(ROOT / "config/config.yaml")
     out = tmp / "results" / "report"
     printed = tmp / "interim" / "report" / "print"
-    templates = sorted((ROOT / "report_templates/report").glob("*.j2"))
-    common = {
-        "impact": ROOT / "config/impact.yaml",
-        "templates": templates,
-        "study": config["study"],
-        "year": "2024-25",
-        "region_code": REGION,
-        "names": NAMES,
-        "slug_codes": {"kent": KENT, "medway": MEDWAY},
-        "demo": True,
-    }
-    run_report(
-        tables=sorted(FIXTURE.glob("*.csv")),
-        manifests=[manifest],
-        manifest_rules=["survey_analysis"],
-        catalogue=ROOT / "config/tables.yaml",
-        recommendations=ROOT / "config/recommendations.yaml",
-        text=ROOT / "config/report.yaml",
-        glossary=ROOT / "config/glossary.yaml",
-        la_codes=[KENT, MEDWAY],
-        survey_min_n=10,
-        quality=config["quality"],
-        html=out / "index.html",
-        findings=out / "findings.json",
-        printed=printed / "index.html",
-        **common,
+    render_report(
+        figure_manifest(tmp), out / "index.html", out / "findings.json", printed / "index.html"
     )
-    for code, slug in ((KENT, "kent"), (MEDWAY, "medway")):
-        run_annex(
-            code=code,
-            tables=sorted(FIXTURE.glob("*.csv")),
-            published=ROOT / "config/published.yaml",
-            survey=ROOT / "config/survey.yaml",
-            neighbours=neighbours,
-            reference=reference,
-            quality_pages=[tmp / f"results/quality/{slug}/index.html"],
-            kpi_period="2025",
-            neighbour_count=2,
-            page=out / "la" / f"{code}.html",
-            section=printed / f"{code}.html",
-            **common,
-        )
+    for code in (KENT, MEDWAY):
+        render_annex(tmp, code, out / "la" / f"{code}.html", printed / f"{code}.html")
     run_report_pdf(
         printed=printed / "index.html",
         # Given in code order: the PDF orders the LAs by name itself.
         sections=[printed / f"{MEDWAY}.html", printed / f"{KENT}.html"],
-        templates=templates,
-        study=config["study"],
+        templates=TEMPLATES,
+        study=STUDY,
         names=NAMES,
         demo=True,
         pdf=out / "report.pdf",
@@ -162,10 +111,9 @@ def test_the_pdf_joins_the_opening_and_the_sections_in_name_order(report):
     printed = report.parent.parent / "interim" / "report" / "print"
     env = render.environment(ROOT / "report_templates")
     sections = {MEDWAY: printed / f"{MEDWAY}.html", KENT: printed / f"{KENT}.html"}
-    study = load_yaml(ROOT / "config/config.yaml")["study"]
-    part = annex_part(env, study, sections, NAMES, True)
+    part = annex_part(env, STUDY, sections, NAMES, True)
     opening = anx.render_annex_opening(
-        env, study, [{"la_code": KENT, "name": "Kent"}, {"la_code": MEDWAY, "name": "Medway"}], True
+        env, STUDY, [{"la_code": KENT, "name": "Kent"}, {"la_code": MEDWAY, "name": "Medway"}], True
     )
     kent, medway = (sections[c].read_text(encoding="utf-8") for c in (KENT, MEDWAY))
     assert part == opening + kent + medway
