@@ -29,6 +29,7 @@ rule open_data:
         ENV
     params:
         region_code=STUDY["region_code"],
+        region_name=STUDY["region"],
         period_start=STUDY["period_start"],
     script:
         "scripts/open_data.py"

@@ -17,6 +17,7 @@ jobs.run(
         authorities=sm.input.authorities,
         reference=sm.input.reference,
         region_code=sm.params.region_code,
+        region_name=sm.params.region_name,
         period_start=sm.params.period_start,
         out_dir=Path(sm.output.data[0]).parent,
     ),

@@ -38,7 +38,7 @@ def _kpis(indicator: str = "s47_icpc_conversion", scale: float = 1.0) -> pd.Data
                     "indicator": indicator,
                     "value": value,
                     "england": scale * 0.3,
-                    "south_east": scale * (0.25 + 0.004 * i),
+                    "region": scale * (0.25 + 0.004 * i),
                     "neighbours": scale * 0.28,
                 }
             )

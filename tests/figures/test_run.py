@@ -63,7 +63,7 @@ def _kpis() -> pd.DataFrame:
                         "value": round(value, 6),
                         "lower95": None if indicator == "caseload_fte" else value - 0.01,
                         "england": scale * 0.3,
-                        "south_east": scale * 0.28,
+                        "region": scale * 0.28,
                         "neighbours": scale * 0.29,
                     }
                 )

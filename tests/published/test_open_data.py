@@ -79,6 +79,7 @@ def written(tmp_path) -> tuple[dict, dict[str, pd.DataFrame], Path]:
         authorities=AUTHORITIES,
         reference=REFERENCE,
         region_code=REGION,
+        region_name="South East",
         period_start="2024-04-01",
         out_dir=out,
     )

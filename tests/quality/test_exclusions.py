@@ -191,7 +191,7 @@ def test_findings_name_no_left_out_la_and_say_it_was_left_out(metrics) -> None:
 def test_the_la_annex_says_what_was_left_out(metrics) -> None:
     published = publish("oversight_metrics", metrics, CATALOGUE["oversight_metrics"], REGION)
     columns = {
-        "kpis": "la_code period indicator value status change_1y south_east neighbours england",
+        "kpis": "la_code period indicator value status change_1y region neighbours england",
         "impact_its": "la_code metric adopted level_or level_lower level_upper level_p note",
         "ofsted_latest": "la_code published",
         "ofsted_what_needs_to_improve": "la_code published item text",

@@ -139,7 +139,7 @@ def test_kpis_have_plain_labels_percentages_and_dfe_symbols(tables) -> None:
     rows = {r["label"]: r for r in kpis["rows"]}
     rerefer = rows["Re-referrals within 12 months"]
     assert (rerefer["value"], rerefer["change"]) == ("24.8%", "+0.9 points")
-    assert (rerefer["south_east"], rerefer["neighbours"], rerefer["england"]) == (
+    assert (rerefer["region"], rerefer["neighbours"], rerefer["england"]) == (
         "28.4%",
         "21.0%",
         "22.6%",

@@ -37,7 +37,7 @@ from oversight.published.network import Minute, numeric
 
 YEAR_AXIS = "DfE reporting year"
 # The KPI table's comparator columns: England, the study's region, the LA's neighbours.
-REGION = "south_east"
+REGION = "region"
 COMPARATORS = ("england", REGION)
 
 

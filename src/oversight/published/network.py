@@ -19,7 +19,7 @@ from oversight.config import load_checked
 
 NETWORK_CONFIG = Path("config/network.yaml")
 # Columns of the KPI table that give the comparators on every LA row.
-COMPARATORS: tuple[str, ...] = ("england", "south_east", "neighbours")
+COMPARATORS: tuple[str, ...] = ("england", "region", "neighbours")
 
 
 @dataclass(frozen=True)

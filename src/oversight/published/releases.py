@@ -41,7 +41,7 @@ OUTPUT_COLUMNS = [
     "lower95",
     "upper95",
     "england",
-    "south_east",
+    "region",
     "neighbours",
     "neighbours_n",
     "change_1y",
@@ -185,7 +185,7 @@ def kpis(
     study["england"] = [
         nat.get((p, i), np.nan) for p, i in zip(study["period"], study["indicator"], strict=True)
     ]
-    study["south_east"] = [
+    study["region"] = [
         reg.get((p, i), np.nan) for p, i in zip(study["period"], study["indicator"], strict=True)
     ]
     means, counts = [], []
@@ -205,7 +205,7 @@ def kpis(
     )
     study.loc[ok, "lower95"], study.loc[ok, "upper95"] = lo, hi
     study["funnel_flag"] = ""
-    centre = {"england": study["england"], "region": study["south_east"]}.get(comparator)
+    centre = {"england": study["england"], "region": study["region"]}.get(comparator)
     if centre is None:
         centre = study.groupby(["period", "indicator"])["value"].transform("median")
     flag = ok & centre.notna()
@@ -216,7 +216,7 @@ def kpis(
     )
     study["funnel_comparator"] = np.where(flag, comparator, "")
     out = study[OUTPUT_COLUMNS].sort_values(["la_code", "indicator", "period"], kind="stable")
-    for col in ("value", "lower95", "upper95", "england", "south_east", "neighbours", "change_1y"):
+    for col in ("value", "lower95", "upper95", "england", "region", "neighbours", "change_1y"):
         out[col] = out[col].astype(float).round(6)
     return out.reset_index(drop=True)
 

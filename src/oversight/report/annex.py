@@ -112,7 +112,7 @@ def kpi_part(kpis: pd.DataFrame, la_code: str, ctx: AnnexContext) -> dict[str, A
     """The LA's DfE indicators: the table for ``kpi_period`` (plain labels, percentages as
     percentages, DfE's symbols kept) and the yearly series for the charts."""
     k = kpis[kpis["la_code"] == la_code]
-    nums = as_numbers(k, ["value", "south_east", "neighbours", "england", "change_1y"])
+    nums = as_numbers(k, ["value", "region", "neighbours", "england", "change_1y"])
     order = {key: i for i, key in enumerate(ctx.indicators)}
     nums = nums[nums["indicator"].isin(order)]
     label = {key: spec["label"] for key, spec in ctx.indicators.items()}
@@ -132,7 +132,7 @@ def kpi_part(kpis: pd.DataFrame, la_code: str, ctx: AnnexContext) -> dict[str, A
                 "label": label[r.indicator],
                 "value": value,
                 "change": change,
-                "south_east": _kpi_text(r.south_east, p),
+                "region": _kpi_text(r.region, p),
                 "neighbours": _kpi_text(r.neighbours, p),
                 "england": _kpi_text(r.england, p),
             }

@@ -112,7 +112,7 @@ PCT_COLUMNS = frozenset(
         "twfe_lower",
         "twfe_upper",
         "england",
-        "south_east",
+        "region",
         "neighbours",
         "change_1y",
         "pre_mean",

@@ -176,7 +176,7 @@ def s47_conversion(tables: fnd.Tables, ctx: fnd.Context) -> fnd.Finding:
         text = "The published section 47 and conference figures are not available."
         return fnd.Finding("F-NET-01", SECTION, title, text, ["TAB-KPIS"], figures)
     year = latest_period(kpis, S47)
-    region = _comparator_series(rows, "south_east")
+    region = _comparator_series(rows, "region")
     england = _comparator_series(rows, "england")
     text = (
         "Of the section 47 enquiries an LA starts, the share that lead to an initial child "
@@ -209,7 +209,7 @@ def kpi_series(
         year = latest_period(kpis, indicator)
         text = (
             f"{spec['label']} (the funding request's {asked}): {_region_name(ctx)} "
-            f"{describe_trend(_comparator_series(rows, 'south_east'), percent)}; England "
+            f"{describe_trend(_comparator_series(rows, 'region'), percent)}; England "
             f"{describe_trend(_comparator_series(rows, 'england'), percent)}. "
             + latest_standing(rows, year, percent, ctx)
             + f" {REAL}"

@@ -34,10 +34,12 @@ def build_context(
     spec: Mapping[str, Any],
     authorities: Iterable[str | Path],
     reference: str | Path,
-    region_code: str,
+    region: tuple[str, str],
     period_start: str,
 ) -> dict[str, Any]:
-    """What every table's reshaping shares: the LAs' places, country, region, time."""
+    """What every table's reshaping shares: the LAs' places, country, ``region`` (the
+    study's region: its code and name, study.region_code and study.region), time."""
+    region_code, region_name = region
     check_study_year(spec["study_year"], period_start)
     configs = {Path(p).stem: load_authority(p) for p in authorities}
     ref = artefacts.read_reference(reference)
@@ -45,7 +47,7 @@ def build_context(
     return {
         "places": la_places(configs, ref, reference, region_code),
         "country": {k: geo[k] for k in ("country_code", "country_name")},
-        "region": {"region_code": region_code, "region_name": geo["region_name"]},
+        "region": {"region_code": region_code, "region_name": region_name},
         "region_code": region_code,
         "identifiers": spec["study_year"],
         "study_year": study_year_label(period_start),
@@ -96,6 +98,7 @@ def run_open_data(
     authorities: Iterable[str | Path],
     reference: str | Path,
     region_code: str,
+    region_name: str,
     period_start: str,
     out_dir: str | Path,
 ) -> None:
@@ -105,7 +108,8 @@ def run_open_data(
     excluded there, and every file written must pass :func:`validate_ees`."""
     published = load_yaml(Path(catalogue))["tables"]
     spec = load_spec(config, published)
-    context = build_context(spec, authorities, reference, region_code, period_start)
+    region = (region_code, region_name)
+    context = build_context(spec, authorities, reference, region, period_start)
     paths = {Path(p).stem: p for p in tables}
     missing = sorted(set(spec["tables"]) - set(paths))
     if missing:
