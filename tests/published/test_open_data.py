@@ -238,3 +238,31 @@ def test_a_column_the_configuration_does_not_name_is_an_error() -> None:
         check_covered(frame.assign(late_column="1"), entry, "survey_responses")
     with pytest.raises(ConfigError, match=r"lacks column\(s\) \['eligible'\]"):
         check_covered(frame.drop(columns=["eligible"]), entry, "survey_responses")
+
+
+def test_a_study_of_fewer_las_places_the_reference_file_s_others_from_it() -> None:
+    # The published kpis table holds every LA of the reference file; a study reading the
+    # extracts of two of them still places the other 17 (codes and names from the file).
+    from oversight import artefacts
+    from oversight.config import load_authority
+    from oversight.opendata.places import la_places
+
+    path = ROOT / "data/raw/published/seslip_las.csv"
+    reference = artefacts.read_reference(path)
+    study = {s: load_authority(ROOT / f"config/authorities/{s}.yaml") for s in ("kent", "slough")}
+    places = la_places(study, reference, path, REGION)
+    assert len(places) == 19
+    assert places["E10000016"] == {
+        "new_la_code": "E10000016",
+        "old_la_code": "886",
+        "la_name": "Kent",
+    }
+    assert places["E06000035"] == {
+        "new_la_code": "E06000035",
+        "old_la_code": "887",
+        "la_name": "Medway",
+    }
+    # An LA of another region in the reference file is not placed.
+    moved = reference.copy()
+    moved.loc[moved["la_name"] == "Medway", "region"] = "North East (E12000001)"
+    assert "E06000035" not in la_places(study, moved, path, REGION)

@@ -21,7 +21,9 @@ def la_places(
 ) -> dict[str, dict[str, str]]:
     """Each study LA's new code (``la_code`` of its configuration) to its name and codes:
     the old 3-digit code from the LA ``reference`` file, which must place the LA in the
-    study's region."""
+    study's region. The reference file's other LAs of the region are placed from it alone:
+    a published DfE table (kpis) holds every LA the reference file names, including those of
+    a study that reads the extracts of fewer."""
     ref = reference.set_index("la_code_new")
     places = {}
     for slug, auth in authorities.items():
@@ -42,7 +44,24 @@ def la_places(
             "old_la_code": str(row["la_code_old"]),
             "la_name": auth["la_name"],
         }
-    return places
+    return places | reference_places(ref, region_code, set(places))
+
+
+def reference_places(
+    ref: pd.DataFrame, region_code: str, known: set[str]
+) -> dict[str, dict[str, str]]:
+    """The LAs of the reference file (``ref``, indexed by new code) in the study's region,
+    other than the ``known`` ones, each with its codes and its name there."""
+    others = ref[ref["region"].astype(str).str.contains(f"({region_code})", regex=False)]
+    return {
+        str(code): {
+            "new_la_code": str(code),
+            "old_la_code": str(row["la_code_old"]),
+            "la_name": str(row["la_name"]),
+        }
+        for code, row in others.iterrows()
+        if code not in known
+    }
 
 
 def geography(
