@@ -82,6 +82,30 @@ def test_conventions_differ_and_keep_shape() -> None:
 # --- directly standardised rates ---------------------------------------------------------
 
 
+# Down's syndrome births to mothers of birth order 5+, Michigan 1950-64, by maternal age
+# (Fay & Feuer 1997, Table II; the example of R dsrTest and asht::wspoissonTest):
+# cases, births (order 5+) and the standard (all live births).
+DOWNS_CASES = [0, 8, 63, 112, 262, 295]
+DOWNS_BIRTHS = [327, 30666, 123419, 149919, 104088, 34392]
+DOWNS_STANDARD = [319933, 931318, 786511, 488235, 237863, 61313]
+
+
+def test_dobson_matches_dsrtest_vignette() -> None:
+    """R dsrTest vignette (inst/doc/dsrTest-example.html), ``dsrTest(Cases, Births,
+    Standard, mult = 1e5, method = "dobson")``: "Dobson's method for Weighted Sum of
+    Poissons with Exact two-sided Poisson test (central method) ... 95 percent confidence
+    interval: 67.63284 83.86703 ... Directly standardized rate per 1e+05 75.52901".
+    dsrTest feeds Dobson's formula exact Poisson limits, hence count_limits="exact"."""
+    got = dsr_dobson(DOWNS_CASES, DOWNS_BIRTHS, DOWNS_STANDARD, count_limits="exact")
+    assert got.value == pytest.approx(75.52901, abs=5e-6)
+    assert got.lower == pytest.approx(67.63284, abs=5e-6)
+    assert got.upper == pytest.approx(83.86703, abs=5e-6)
+    # phe_dsr's Byar limits for the 740 events move the limits by under 1e-4 per 100,000
+    byar = dsr_dobson(DOWNS_CASES, DOWNS_BIRTHS, DOWNS_STANDARD)
+    assert byar.lower == pytest.approx(67.63284, abs=1e-3)
+    assert byar.upper == pytest.approx(83.86703, abs=1e-3)
+
+
 def test_single_stratum_dsr_is_the_byar_rate() -> None:
     """With one stratum the DSR is the crude rate and Dobson's limits reduce to Byar's
     limits of the count over the population: phe_rate's result for x >= 10 (Fingertips

@@ -156,7 +156,8 @@ def dsr_dobson(
         Dobson AJ, Kuulasmaa K, Eberle E, Scherer J (1991) Confidence intervals for
         weighted sums of Poisson parameters. Stat Med 10:457-462. Breslow NE, Day NE
         (1987) Statistical methods in cancer research, vol. II. PHEindicatormethods (R),
-        ``R/DSR.R``. Fingertips public health technical guidance (DSR).
+        ``R/DSR.R``. Fingertips public health technical guidance (DSR). R dsrTest
+        (``method = "dobson"``, exact count limits: ``count_limits="exact"``).
     """
     confidence = check_confidence(confidence)
     x, n, w = (as_float(v).ravel() for v in (count, population, standard))
