@@ -16,6 +16,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import norm
 
 from oversight.stats import od_limits
 from oversight.stats.overdispersion import overdispersion
@@ -218,3 +219,32 @@ def test_series_in_series_out_and_validation() -> None:
         overdispersion(FPR_O, FPR_E, trim=0.5)
     with pytest.raises(ValueError):
         od_limits([10, 20], 0.1, 0.95, data_type="PR")
+
+
+def test_cqc_unsquared_limits_as_funnelplotr_plots_them() -> None:
+    """FunnelPlotR R/calculate_limits.R, sr_method "CQC", draw_adjusted = TRUE::
+
+        s <- 1/(2*sqrt(number.seq))
+        multiplier * (1 - (1.959964 * sqrt((s^2 + tau2))))   # and 1 + ...; 3.090232
+
+    cqc_limits="unsquared" gives exactly these (the literal quantiles differ from
+    norm.ppf by under 1e-6); the default squares them back from the root scale."""
+    e = np.array([4.0, 25.0, 400.0])
+    tau2 = 0.01
+    s2 = (1 / (2 * np.sqrt(e))) ** 2
+    for confidence, z in ((0.95, 1.959964), (0.998, 3.090232)):
+        lower, upper = od_limits(e, tau2, confidence, method="CQC", cqc_limits="unsquared")
+        np.testing.assert_allclose(lower, 1 - z * np.sqrt(s2 + tau2), rtol=1e-6)
+        np.testing.assert_allclose(upper, 1 + z * np.sqrt(s2 + tau2), rtol=1e-6)
+        sq_lower, sq_upper = od_limits(e, tau2, confidence, method="CQC")
+        np.testing.assert_allclose(sq_upper, upper**2, rtol=1e-12)
+        np.testing.assert_allclose(sq_lower, np.clip(lower, 0, None) ** 2, rtol=1e-12)
+    # E = 4, 99.8 %: FunnelPlotR's lower limit is negative and is not clipped
+    assert od_limits(4.0, 0.2, 0.998, method="CQC", cqc_limits="unsquared")[0] < 0
+    res = overdispersion(HAND_O, HAND_E, method="CQC", trim=0.0, cqc_limits="unsquared")
+    sr = 1 / (2 * np.sqrt(np.array(HAND_E, dtype=float)))
+    np.testing.assert_allclose(
+        res["upper_95"], 1 + norm.ppf(0.975) * np.sqrt(sr**2 + res["tau2"]), rtol=1e-12
+    )
+    with pytest.raises(ValueError, match="cqc_limits"):
+        od_limits(e, tau2, 0.95, method="CQC", cqc_limits="root")  # type: ignore[arg-type]

@@ -118,3 +118,34 @@ def test_byar_switches_method_at_ten_and_keeps_shape() -> None:
     assert isinstance(byar_ci(65)[0], float)
     with pytest.raises(ValueError):
         byar_ci(-1)
+
+
+def test_byar_at_small_counts_as_phe_byars_functions() -> None:
+    """PHEindicatormethods R/utils.R ``byars_lower``: ``x*(1-1/(9*x)-z/(3*sqrt(x)))^3``
+    with ``byars_lower[byars_lower < 0] <- NA`` ("If the confidence level is very close to
+    1 or the number of events is very small Byar's method is inaccurate and may return a
+    negative number"); ``byars_upper`` is ``(x+1)*(1-1/(9*(x+1))+z/(3*sqrt(x+1)))^3`` at
+    every count. method="byar" gives these; the default keeps phe_rate's exact limits."""
+    z95, z998 = norm.ppf(0.975), norm.ppf(0.999)
+    lower, upper = byar_ci([0, 1, 5], 0.95, method="byar")
+    assert np.isnan(lower[0])  # 0 * (-inf)**3 is undefined, as in R
+    assert lower[1] == pytest.approx((1 - 1 / 9 - z95 / 3) ** 3, rel=1e-12)  # 0.01307
+    assert lower[2] == pytest.approx(5 * (1 - 1 / 45 - z95 / (3 * 5**0.5)) ** 3, rel=1e-12)
+    assert upper[0] == pytest.approx((1 - 1 / 9 + z95 / 3) ** 3, rel=1e-12)  # 3.668 < 3.689
+    # one event at 99.8 %: 1 - 1/9 - 3.0902/3 < 0, so the lower limit is missing
+    lower998, _ = byar_ci([1, 2, 3], 0.998, method="byar")
+    assert 1 - 1 / 9 - z998 / 3 < 0 and np.isnan(lower998[0])
+    assert np.isnan(lower998[1]) == (1 - 1 / 18 - z998 / (3 * 2**0.5) < 0)
+    # phe_rate's default is unchanged and switches to Byar from 10 events
+    assert byar_ci(5)[0] == pytest.approx(1.623, abs=5e-4)
+    assert byar_ci(10, method="byar") == byar_ci(10)
+
+
+def test_exact_method_at_every_count() -> None:
+    """method="exact": the exact limits above 10 too, e.g. 65 events (Garwood limits
+    50.17-82.85 as the gamma quantiles give them)."""
+    lower, upper = byar_ci(65, method="exact")
+    assert lower == pytest.approx(gamma.ppf(0.025, 65), rel=1e-10)
+    assert upper == pytest.approx(gamma.ppf(0.975, 66), rel=1e-10)
+    with pytest.raises(ValueError, match="method"):
+        byar_ci(65, method="wilson")  # type: ignore[arg-type]

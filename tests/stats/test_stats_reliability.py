@@ -61,9 +61,25 @@ def test_pairwise_matches_pingouin_and_psych() -> None:
 
 
 def test_listwise_matches_pingouin() -> None:
-    """pingouin docstring, nan_policy='listwise': (0.8016949152542373, [0.533, 0.947]);
-    the Feldt n is the number of complete respondents (9)."""
-    _check(cronbach_alpha(WIDE_MISSING, "listwise"), 0.8016949152542373, (0.533, 0.947))
+    """pingouin docstring (pingouin-stats.org, ``pingouin.cronbach_alpha``)::
+
+        >>> # In R: psych:alpha(data, use="complete.obs")
+        >>> pg.cronbach_alpha(data=data, nan_policy='listwise')
+        (0.8016949152542373, array([0.581, 0.933]))
+
+    pingouin reads ``n, k = data.shape`` before dropping incomplete rows, so Feldt's
+    degrees of freedom use all 12 respondents although alpha uses the 9 complete ones."""
+    _check(cronbach_alpha(WIDE_MISSING, "listwise"), 0.8016949152542373, (0.581, 0.933))
+
+
+def test_listwise_complete_respondents_interval_is_wider() -> None:
+    """``interval_n="complete"`` uses the 9 complete respondents: same alpha, Feldt's
+    interval with df (8, 80) instead of pingouin's (11, 110), so strictly wider."""
+    alpha, (lo, hi) = cronbach_alpha(WIDE_MISSING, "listwise", interval_n="complete")
+    assert alpha == pytest.approx(0.8016949152542373, abs=1e-12)
+    assert lo < 0.581 - 5e-4 and hi > 0.933 + 5e-4
+    # without missing values the two conventions coincide
+    assert cronbach_alpha(LIKERT, interval_n="complete") == cronbach_alpha(LIKERT)
 
 
 def test_median_imputed_matches_pingouin() -> None:
@@ -83,3 +99,5 @@ def test_rejects_bad_input() -> None:
         cronbach_alpha(WIDE_MISSING, "drop")  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         cronbach_alpha(np.ones((5, 1)))
+    with pytest.raises(ValueError, match="interval_n"):
+        cronbach_alpha(WIDE_MISSING, interval_n="used")  # type: ignore[arg-type]

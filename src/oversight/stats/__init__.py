@@ -16,6 +16,7 @@ from oversight.lazy import attribute
 # Each public name and the module that defines it. The over-dispersion function shares its
 # module's name, so it is imported from oversight.stats.overdispersion, never from here.
 _EXPORTS = {
+    "DSR": "oversight.stats.poisson",
     "DiDResult": "oversight.stats.did",
     "ITSResult": "oversight.stats.its",
     "KappaResult": "oversight.stats.agreement",
@@ -23,11 +24,13 @@ _EXPORTS = {
     "byar_ci": "oversight.stats.proportions",
     "cohen_kappa": "oversight.stats.agreement",
     "cronbach_alpha": "oversight.stats.reliability",
+    "dsr_dobson": "oversight.stats.poisson",
     "fleiss_kappa": "oversight.stats.agreement",
     "funnel_limits": "oversight.stats.funnel",
     "interrupted_time_series": "oversight.stats.its",
     "krippendorff_alpha": "oversight.stats.agreement",
     "od_limits": "oversight.stats.overdispersion",
+    "ratio_funnel_limits": "oversight.stats.poisson",
     "staggered_did": "oversight.stats.did",
     "wilson_ci": "oversight.stats.proportions",
 }

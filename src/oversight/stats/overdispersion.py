@@ -39,9 +39,13 @@ Deliberate differences from FunnelPlotR, documented so results can be reconciled
 
 * Normal quantiles come from ``scipy.stats.norm.ppf`` rather than the literals
   1.959964/3.090232 (differences below 1e-6 relative).
-* CQC limits are back-transformed by squaring, ``(1 +/- z sqrt(s**2 + tau2))**2``, as the
-  square-root transform requires (Spiegelhalter 2005); FunnelPlotR 0.6.0 plots
-  ``1 +/- z sqrt(...)`` without squaring.
+* CQC limits are by default back-transformed by squaring,
+  ``(1 +/- z sqrt(s**2 + tau2))**2``, as the square-root transform requires (Spiegelhalter
+  2005), with a negative lower root clipped to 0. FunnelPlotR (``calculate_limits``,
+  ``sr_method = "CQC"``, ``draw_adjusted = TRUE``) plots ``1 +/- z sqrt(s**2 + tau2)``
+  without squaring and without clipping; ``cqc_limits="unsquared"`` reproduces that.
+  Squaring widens the limits (upper by about ``(z sqrt(...))**2``), so fewer units fall
+  outside them than on FunnelPlotR's plot.
 * Units with a missing z-score (NaN input, zero denominator) are left out of the quantiles,
   ranks and sums instead of being ranked last.
 """
@@ -58,6 +62,7 @@ from oversight.stats._arrays import ArrayLike, Result, as_float, check_confidenc
 
 DataType = Literal["SR", "PR"]
 Method = Literal["SHMI", "CQC"]
+CQCLimits = Literal["squared", "unsquared"]
 
 _Array = npt.NDArray[np.float64]
 
@@ -112,10 +117,16 @@ def _tau2(n: int, phi: float, s: _Array) -> float:
 
 
 def _od_limits(
-    s: _Array, tau2: float, confidence: float, data_type: DataType, method: Method, target: float
+    s: _Array,
+    tau2: float,
+    confidence: float,
+    data_type: DataType,
+    method: Method,
+    target: float,
+    cqc_limits: CQCLimits = "squared",
 ) -> tuple[_Array, _Array]:
     """Limits ``target -/+ z sqrt(s**2 + tau2)`` built on the transformed scale and
-    returned on the ratio / proportion scale."""
+    returned on the ratio / proportion scale (CQC: squared, or as FunnelPlotR plots them)."""
     z = norm.ppf(1.0 - (1.0 - check_confidence(confidence)) / 2.0)
     spread = z * np.sqrt(s**2 + tau2)
     if data_type == "PR":
@@ -126,6 +137,8 @@ def _od_limits(
         return lower, upper
     if method == "SHMI":
         return np.exp(-spread), np.exp(spread)
+    if cqc_limits == "unsquared":
+        return 1.0 - spread, 1.0 + spread
     return np.clip(1.0 - spread, 0.0, None) ** 2, (1.0 + spread) ** 2
 
 
@@ -136,11 +149,13 @@ def overdispersed(phi: float, n_used: int) -> bool:
     return n_used >= 2 and bool(np.isfinite(phi)) and n_used * phi > n_used - 1
 
 
-def _check_options(data_type: str, method: str) -> None:
+def _check_options(data_type: str, method: str, cqc_limits: str = "squared") -> None:
     if data_type not in ("SR", "PR"):
         raise ValueError(f"data_type must be 'SR' or 'PR', got {data_type!r}")
     if method not in ("SHMI", "CQC"):
         raise ValueError(f"method must be 'SHMI' or 'CQC', got {method!r}")
+    if cqc_limits not in ("squared", "unsquared"):
+        raise ValueError(f"cqc_limits must be 'squared' or 'unsquared', got {cqc_limits!r}")
 
 
 def od_limits(
@@ -151,6 +166,7 @@ def od_limits(
     data_type: DataType = "SR",
     method: Method = "SHMI",
     target: float | None = None,
+    cqc_limits: CQCLimits = "squared",
 ) -> tuple[Result, Result]:
     """Over-dispersion-adjusted funnel limits for given denominators.
 
@@ -164,6 +180,8 @@ def od_limits(
         data_type: ``"SR"`` (standardised ratio, target 1) or ``"PR"`` (proportion).
         method: ``"SHMI"`` (log scale) or ``"CQC"`` (square-root scale); SR only.
         target: Baseline proportion, required for ``"PR"``; must be 1 or None for SR.
+        cqc_limits: For CQC, ``"squared"`` (back-transformed, default) or
+            ``"unsquared"`` (FunnelPlotR's plotted limits; module notes).
 
     Returns:
         ``(lower, upper)`` on the ratio / proportion scale, shaped like ``denominator``.
@@ -172,7 +190,7 @@ def od_limits(
         Spiegelhalter DJ (2005) Funnel plots for comparing institutional performance.
         Stat Med 24:1185-1202. FunnelPlotR ``calculate_limits`` (see module notes).
     """
-    _check_options(data_type, method)
+    _check_options(data_type, method, cqc_limits)
     if data_type == "PR":
         if target is None or not 0.0 <= target <= 1.0:
             raise ValueError("target proportion in [0, 1] is required for data_type='PR'")
@@ -185,7 +203,7 @@ def od_limits(
         raise ValueError("denominators must be positive")
     s = 1.0 / np.sqrt(n) if (data_type == "SR" and method == "SHMI") else 0.5 / np.sqrt(n)
     lower, upper = _od_limits(
-        s, tau2, confidence, data_type, method, 1.0 if target is None else target
+        s, tau2, confidence, data_type, method, 1.0 if target is None else target, cqc_limits
     )
     return like(lower, denominator), like(upper, denominator)
 
@@ -199,6 +217,7 @@ def overdispersion(
     data_type: DataType = "SR",
     shmi_rounding: bool = True,
     target: float | None = None,
+    cqc_limits: CQCLimits = "squared",
 ) -> dict[str, Any]:
     """Spiegelhalter (2005) over-dispersion estimates and adjusted z-scores, as FunnelPlotR.
 
@@ -217,6 +236,8 @@ def overdispersion(
             ``sum O / sum n`` when None, as FunnelPlotR. Given, the z-scores, phi and
             tau2 are measured around it, as Spiegelhalter (2005) does for an external
             target (a comparator such as the median of the units' values).
+        cqc_limits: How CQC limits are returned: ``"squared"`` (default) or
+            ``"unsquared"`` as FunnelPlotR plots them (see :func:`od_limits`).
 
     Returns:
         A dict with
@@ -248,7 +269,7 @@ def overdispersion(
         (1986) Meta-analysis in clinical trials. Control Clin Trials 7:177-188.
         NHS Digital SHMI methodology. FunnelPlotR (R), ``R/od_adjustment.R``.
     """
-    _check_options(data_type, method)
+    _check_options(data_type, method, cqc_limits)
     if not 0.0 <= trim < 0.5:
         raise ValueError(f"trim must lie in [0, 0.5), got {trim}")
     o, e = np.broadcast_arrays(as_float(numerator), as_float(denominator))
@@ -283,7 +304,7 @@ def overdispersion(
         z_phi = z / np.sqrt(phi)
     limits = {}
     for label, confidence in (("95", 0.95), ("998", 0.998)):
-        lower, upper = _od_limits(s, tau2, confidence, data_type, method, target)
+        lower, upper = _od_limits(s, tau2, confidence, data_type, method, target, cqc_limits)
         limits[f"lower_{label}"], limits[f"upper_{label}"] = lower, upper
 
     return {
