@@ -149,3 +149,16 @@ def test_a_broken_conventions_file_names_itself(tmp_path: Path) -> None:
         ConfigError, match=r"(?s)dfe_conventions.yaml.*rounding/rules/totals/base \(line 10\)"
     ):
         load_conventions(bad)
+
+
+def test_every_symbol_is_explained_in_the_annex_and_open_data_uses_the_guides_set() -> None:
+    from oversight.opendata import ees
+    from oversight.report.annex import DFE_SYMBOLS
+
+    conv = load_conventions()
+    assert set(DFE_SYMBOLS) == set(conv.symbols)
+    assert DFE_SYMBOLS["z"] == "z (DfE): not applicable"
+    assert DFE_SYMBOLS["c"] == "c (DfE): withheld by DfE to protect confidentiality"
+    # open data files follow the analysts' guide: its five symbols, not the retired ones
+    assert set(ees.SYMBOLS) == set(conv.symbols) - {"k"}
+    assert set(ees.LEGACY_SYMBOLS) == set(conv.obsolete)
