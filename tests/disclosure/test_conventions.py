@@ -162,3 +162,12 @@ def test_every_symbol_is_explained_in_the_annex_and_open_data_uses_the_guides_se
     # open data files follow the analysts' guide: its five symbols, not the retired ones
     assert set(ees.SYMBOLS) == set(conv.symbols) - {"k"}
     assert set(ees.LEGACY_SYMBOLS) == set(conv.obsolete)
+
+
+def test_the_workbook_explains_every_dfe_symbol() -> None:
+    from oversight.report.workbook_spec import load_layout
+
+    symbols = load_layout()["symbols"]
+    assert set(symbols) == set(load_conventions().symbols)
+    # GSS shorthand: k is written [low], as the guide's low and EES's "low / k" are one symbol
+    assert symbols["k"]["shorthand"] == symbols["low"]["shorthand"] == "[low]"
