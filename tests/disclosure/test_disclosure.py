@@ -82,7 +82,9 @@ def test_hidden_cells_cannot_be_recovered_by_subtraction() -> None:
 
 
 def test_rounding_large_totals() -> None:
-    assert round_total(1234) == 1235 and round_total(999) == 999 and round_total(1232) == 1230
+    # to the nearest 10 above 1,000, halves up (config/dfe_conventions.yaml)
+    assert round_total(1234) == 1230 and round_total(999) == 999 and round_total(1235) == 1240
+    assert round_total(1234, base=5) == 1235 and round_total(1225, base=10, above=2000) == 1225
 
 
 def _long(rows: list[tuple]) -> pd.DataFrame:

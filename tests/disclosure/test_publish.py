@@ -88,7 +88,7 @@ def test_data_received_sums_and_rounds_large_totals() -> None:
         }
     )
     out = data_received(ledger).set_index("dataset")
-    assert out.loc["audits", "rows_received"] == 1725  # 1724 rounded to the nearest 5
+    assert out.loc["audits", "rows_received"] == 1720  # 1724 rounded to the nearest 10
     assert out.loc["audits", "rows_rejected"] == 17
     assert out.loc["survey", "rows_received"] == 70  # up to 1,000: exact
     assert out.loc["survey", "las_with_file_problems"] == 1

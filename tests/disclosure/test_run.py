@@ -111,8 +111,8 @@ def test_run_publish_tables_writes_each_table_audited(tmp_path: Path) -> None:
     assert "data_status" not in shown  # not a demo run
 
     received = pd.read_csv(out / "data_received.csv").set_index("dataset")
-    # totals above 1,000 are rounded to 5 (1203 + 800 = 2003 -> 2005)
-    assert received.loc["supervision", "rows_received"] == 2005
+    # totals above 1,000 are rounded to the nearest 10 (1203 + 800 = 2003 -> 2000)
+    assert received.loc["supervision", "rows_received"] == 2000
     assert received.loc["survey", ["las", "rows_loaded"]].tolist() == [2, 92]
     assert received.loc["supervision", "las_unreliable"] == 1
     assert received.loc["survey", "las_with_file_problems"] == 1

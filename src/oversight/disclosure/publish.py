@@ -180,7 +180,8 @@ def check_published(
 
 
 def data_received(ledger: pd.DataFrame) -> pd.DataFrame:
-    """The ledger summed over LAs for each dataset; totals above 1,000 rounded to 5."""
+    """The ledger summed over LAs for each dataset; totals above 1,000 rounded to the nearest
+    10, halves up, as DfE rounds its national figures (``config/dfe_conventions.yaml``)."""
     ledger = ledger.copy()
     ledger["has_rejects"] = ledger["rows_rejected"] > 0
     ledger["has_problem"] = ledger["file_problem"].fillna("").astype(str).str.len() > 0

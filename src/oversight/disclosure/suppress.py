@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from oversight.compare.metrics import definitions
+from oversight.disclosure.conventions import Rule, load_conventions, rounded_total
 from oversight.disclosure.readback import SYMBOL
 from oversight.disclosure.relations import derived_source, metrics_relations
 from oversight.disclosure.secondary import Band, primary_cells, secondary_by_relations
@@ -79,12 +80,21 @@ def protect(
     return shown, {"rows": rows, "columns": cols}
 
 
-def round_total(n: float, base: int = 5, above: int = 1000) -> float:
-    """Large totals rounded to the nearest ``base`` (so differences between tables cannot
-    reveal small cells); totals up to ``above`` are exact."""
-    if pd.isna(n) or n <= above:
+def round_total(n: float, base: int | None = None, above: int | None = None) -> float:
+    """Large totals rounded as DfE rounds its national figures (so differences between tables
+    cannot reveal small cells): to the nearest ``base``, halves up; totals up to ``above`` are
+    exact. Both default to the ``totals`` rule of ``config/dfe_conventions.yaml`` (nearest
+    10 above 1,000)."""
+    rule = load_conventions().rule("totals")
+    if pd.isna(n):
         return n
-    return float(base * round(n / base))
+    given = Rule(
+        rule.name,
+        rule.base if base is None else base,
+        rule.above if above is None else above,
+        rule.source,
+    )
+    return rounded_total(n, given)
 
 
 def _dimension(breakdown: str) -> str:

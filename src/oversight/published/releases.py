@@ -17,13 +17,16 @@ import numpy as np
 import pandas as pd
 
 from oversight.compare.comparison import funnel_flags
+from oversight.disclosure.conventions import load_conventions
 from oversight.errors import ExtractError
 from oversight.ingest import harmonise
 from oversight.ingest.normalise import norm_label
 from oversight.ingest.readers import read_table
 from oversight.stats import wilson_ci
 
-SYMBOLS = {"c", "k", "low", "u", "x", "z"}
+# DfE's and the GSS's symbols (c, k, low, u, x, z) and their meanings are data:
+# config/dfe_conventions.yaml. Older releases' ":" and "~" are read as today's x and low.
+SYMBOLS = frozenset(load_conventions().symbols)
 KEYS = ["time_period", "geographic_level", "region_code", "old_la_code", "new_la_code", "la_name"]
 KPI_COLUMNS = [
     "la_code",
@@ -82,15 +85,19 @@ def read_release(path: Path, name: str, spec: dict[str, Any], config_ref) -> pd.
 def numbers(frame: pd.DataFrame, fields: list[str], file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Numeric values and status symbols of measure columns.
 
-    A symbol gives a missing value and keeps the symbol; anything else that is not a number
-    stops the release with the file, row and column, because a published file should never
-    hold it.
+    A symbol gives a missing value and keeps the symbol (an older release's ``:`` and ``~``
+    kept as today's ``x`` and ``low``, config/dfe_conventions.yaml); anything else that is
+    not a number stops the release with the file, row and column, because a published file
+    should never hold it.
     """
+    conv = load_conventions()
+    today = {s: s for s in conv.symbols} | conv.obsolete  # what a cell may hold -> symbol
     values, status = pd.DataFrame(index=frame.index), pd.DataFrame(index=frame.index)
     for col in fields:
         text = frame[col].fillna("").str.strip()
         is_num = text.str.match(NUMBER).fillna(False).astype(bool)
-        is_sym = text.str.lower().isin(SYMBOLS)
+        symbol = text.str.lower().map(today)
+        is_sym = symbol.notna()
         bad = ~(is_num | is_sym | (text == ""))
         if bad.any():
             i = bad.idxmax()
@@ -101,10 +108,13 @@ def numbers(frame: pd.DataFrame, fields: list[str], file: str) -> tuple[pd.DataF
                 found=repr(text[i]),
                 row=int(frame.at[i, "source_row"]),
                 column=col,
-                fix="check the release; if DfE added a symbol, add it to SYMBOLS with its meaning",
+                fix=(
+                    "check the release; if DfE added a symbol, add it with its meaning to "
+                    "config/dfe_conventions.yaml"
+                ),
             )
         values[col] = pd.to_numeric(text.where(is_num), errors="coerce").astype("float64")
-        status[col] = text.str.lower().where(is_sym, "")
+        status[col] = symbol.where(is_sym, "").astype(str)
     return values, status
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from oversight.coding.inspectors import OVERSIGHT_WORDS
+from oversight.disclosure.conventions import load_conventions
 from oversight.disclosure.readback import SYMBOL, as_numbers
 from oversight.figures.style import Marks, marks_for, notes
 from oversight.published.neighbours import neighbour_map
@@ -41,8 +42,9 @@ from oversight.report.annex_part import C_EXPLAINED
 from oversight.report.marking import data_note
 from oversight.report.render import FigureView
 
-# DfE's own symbols in its releases (kpis.status).
-DFE_SYMBOLS = {
+# DfE's own symbols in its releases (kpis.status): every symbol of
+# config/dfe_conventions.yaml, with the annex's wording for the commonest three.
+DFE_SYMBOLS = {s: f"{s} (DfE): {meaning}" for s, meaning in load_conventions().symbols.items()} | {
     "c": "c (DfE): withheld by DfE to protect confidentiality",
     "u": "u (DfE): low reliability",
     "x": "x (DfE): not available",
