@@ -20,7 +20,12 @@ from pathlib import Path
 import pandas as pd
 
 from oversight.coding.codebook import Codebook
-from oversight.coding.coder import code_units, split_sentences, units_from_inspections
+from oversight.coding.coder import (
+    code_sentence,
+    code_units,
+    split_sentences,
+    units_from_inspections,
+)
 from oversight.config import load_yaml
 from oversight.ingest.redact import redact
 
@@ -56,6 +61,20 @@ def is_management_oversight(sentence: str, coded: bool) -> bool:
     for start, end in spans:  # blank, not cut: the remaining words keep their boundaries
         rest = rest[:start] + " " * (end - start) + rest[end:]
     return bool(OVERSIGHT_WORDS.search(rest)) or (coded and not spans)
+
+
+def raises_oversight_of_practice(text: str, codebook: Codebook) -> bool:
+    """Whether an improvement point raises the management oversight of social work practice.
+
+    Each sentence of ``text`` is coded with ``codebook`` and judged by
+    :func:`is_management_oversight`; the point raises it when any sentence does.
+    """
+    for start, end in split_sentences(text):
+        sentence = text[start:end]
+        coded = any(m.code in OVERSIGHT_CODES for m in code_sentence(sentence, codebook))
+        if is_management_oversight(sentence, coded):
+            return True
+    return False
 
 
 def oversight_mentions(

@@ -1,0 +1,68 @@
+"""Precision and recall of the inspectors' coder against hand labels of real improvement points.
+
+``tests/fixtures/coding/improvement_labels.csv`` holds every "what needs to improve" item of
+the Ofsted reports in ``data/raw/published/ofsted/``, each read and labelled by hand: does it
+raise management oversight or supervision *of social work practice* (the codebook definition
+is in ``src/oversight/coding/inspector_senses.yaml``)? The items are re-parsed from the
+shipped reports, so the labels must cover exactly the published text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from oversight.coding import load_codebook
+from oversight.coding.inspectors import raises_oversight_of_practice
+from oversight.published import inspections as ins
+from oversight.published import report_parser as parser
+
+ROOT = Path(__file__).resolve().parents[2]
+OFSTED = ROOT / "data" / "raw" / "published" / "ofsted"
+SESLIP = ROOT / "data" / "raw" / "published" / "seslip_las.csv"
+LABELS = ROOT / "tests" / "fixtures" / "coding" / "improvement_labels.csv"
+KEYS = ["la_code", "published", "item"]
+
+
+@pytest.fixture(scope="module")
+def labelled() -> pd.DataFrame:
+    """The labels joined to the items parsed now from the shipped reports."""
+    reports = [
+        parser.parse_report(parser.read_report(p), p.name) for p in sorted(OFSTED.glob("*.txt"))
+    ]
+    items = ins.what_needs_to_improve(ins.inspections_frame(reports, pd.read_csv(SESLIP)))
+    items = items.assign(
+        la_code=items["la_code"].astype(str),
+        published=items["published"].dt.strftime("%Y-%m-%d"),
+        text=items["text"].astype(str),
+    )
+    labels = pd.read_csv(LABELS, dtype={"la_code": str, "published": str}, keep_default_na=False)
+    return items.merge(labels, on=KEYS, how="outer", suffixes=("", "_label"), indicator=True)
+
+
+def test_labels_cover_every_published_item(labelled):
+    assert len(labelled) >= 150
+    assert (labelled["_merge"] == "both").all(), labelled.loc[labelled["_merge"] != "both", KEYS]
+    assert (labelled["text"] == labelled["text_label"]).all()
+    assert set(labelled["oversight_of_practice"]) == {True, False}
+
+
+def test_precision_and_recall(labelled):
+    codebook = load_codebook(ROOT / "config" / "codebook.yaml")
+    truth = labelled["oversight_of_practice"].astype(bool)
+    coded = labelled["text"].map(lambda t: raises_oversight_of_practice(t, codebook))
+    tp = int((coded & truth).sum())
+    precision = tp / int(coded.sum())
+    recall = tp / int(truth.sum())
+    print(
+        f"\nimprovement points {len(labelled)}, labelled yes {int(truth.sum())}, "
+        f"coded yes {int(coded.sum())}, agree yes {tp}: "
+        f"precision {precision:.3f}, recall {recall:.3f}"
+    )
+    for row, c in zip(labelled.itertuples(index=False), coded, strict=True):
+        if c != row.oversight_of_practice:
+            print(f"  {'FP' if c else 'FN'} {row.la_code} {row.published} #{row.item}: {row.text}")
+    assert precision >= 0.9
+    assert recall >= 0.9
