@@ -13,7 +13,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from oversight.coding import load_codebook
 from oversight.coding.inspectors import is_management_oversight, oversight_mentions
 from oversight.published import inspections as ins
 from oversight.published import report_parser as parser
@@ -43,7 +42,7 @@ def mentions() -> pd.DataFrame:
         parser.parse_report(parser.read_report(p), p.name) for p in sorted(OFSTED.glob("*.txt"))
     ]
     frame = ins.inspections_frame(reports, pd.read_csv(SESLIP))
-    return oversight_mentions(frame, load_codebook(ROOT / "config" / "codebook.yaml"))
+    return oversight_mentions(frame)
 
 
 def _quotes(mentions: pd.DataFrame) -> list[str]:
@@ -71,7 +70,7 @@ def _improvement_text(name: str) -> str:
 def test_other_senses_are_in_the_reports_and_no_longer_counted(mentions, name, sentence):
     assert sentence in _improvement_text(name)
     assert not any(sentence in q for q in _quotes(mentions))
-    assert not is_management_oversight(sentence, coded=True)
+    assert not is_management_oversight(sentence)
 
 
 def test_true_mentions_still_count(mentions):
@@ -106,4 +105,4 @@ def test_reading_2019_no_longer_raises_oversight(mentions):
     ],
 )
 def test_senses_within_a_sentence(sentence, counts):
-    assert is_management_oversight(sentence, coded=False) is counts
+    assert is_management_oversight(sentence) is counts
