@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from oversight.coding.inspectors import raises_oversight_of_practice
+from oversight.coding.inspectors import oversight_mentions, raises_oversight_of_practice
 from oversight.published import inspections as ins
 from oversight.published import report_parser as parser
 
@@ -26,12 +26,18 @@ KEYS = ["la_code", "published", "item"]
 
 
 @pytest.fixture(scope="module")
-def labelled() -> pd.DataFrame:
-    """The labels joined to the items parsed now from the shipped reports."""
+def frame() -> pd.DataFrame:
+    """The shipped reports, parsed now (one row per section)."""
     reports = [
         parser.parse_report(parser.read_report(p), p.name) for p in sorted(OFSTED.glob("*.txt"))
     ]
-    items = ins.what_needs_to_improve(ins.inspections_frame(reports, pd.read_csv(SESLIP)))
+    return ins.inspections_frame(reports, pd.read_csv(SESLIP))
+
+
+@pytest.fixture(scope="module")
+def labelled(frame) -> pd.DataFrame:
+    """The labels joined to the items parsed now from the shipped reports."""
+    items = ins.what_needs_to_improve(frame)
     items = items.assign(
         la_code=items["la_code"].astype(str),
         published=items["published"].dt.strftime("%Y-%m-%d"),
@@ -64,3 +70,23 @@ def test_precision_and_recall(labelled):
             print(f"  {'FP' if c else 'FN'} {row.la_code} {row.published} #{row.item}: {row.text}")
     assert precision >= 0.9
     assert recall >= 0.9
+
+
+def test_reports_raising_it_agree_with_the_labels(frame, labelled):
+    """The report-level table (``inspectors_oversight.csv``) codes each report's whole section;
+    a report raises it, by hand, when any of its labelled points does."""
+    mentions = oversight_mentions(frame)
+    mentions = mentions[mentions["has_section"]].assign(
+        published=lambda m: pd.to_datetime(m["published"]).dt.strftime("%Y-%m-%d")
+    )
+    by_hand = labelled.groupby(["la_code", "published"])["oversight_of_practice"].any()
+    coded = mentions.set_index(["la_code", "published"])["raises_oversight"]
+    joined = pd.concat([by_hand.rename("by_hand"), coded.rename("coded")], axis=1)
+    print(
+        f"\nreports {len(joined)}, raising it by hand {int(joined['by_hand'].sum())}, "
+        f"coded {int(joined['coded'].sum())}"
+    )
+    assert len(joined) == len(by_hand) == len(coded)
+    assert (joined["by_hand"] == joined["coded"]).all(), joined[
+        joined["by_hand"] != joined["coded"]
+    ]
