@@ -138,6 +138,10 @@ def test_other_objects_do_not_count(sentence):
         "Improved management decision-making on step-down and case closure.",
         "The recording of case direction on children's records.",
         "Oversight of children in care by frontline managers.",
+        "Team managers supervise social workers at least monthly.",
+        # A second object of the same oversight, one of them practice.
+        "The oversight of children's plans and of private fostering arrangements.",
+        "The supervision of newly qualified social workers and of foster carers.",
     ],
 )
 def test_oversight_of_practice_counts_without_the_codebook(sentence):
