@@ -8,13 +8,16 @@ assurance of commissioned placements) and were once counted as management oversi
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
-from oversight.coding import load_codebook
-from oversight.coding.inspectors import is_management_oversight, oversight_mentions
+from oversight.coding.inspectors import is_management_oversight, oversight_mentions, senses
+from oversight.config import load_yaml
+from oversight.errors import ConfigError
 from oversight.published import inspections as ins
 from oversight.published import report_parser as parser
 
@@ -43,7 +46,7 @@ def mentions() -> pd.DataFrame:
         parser.parse_report(parser.read_report(p), p.name) for p in sorted(OFSTED.glob("*.txt"))
     ]
     frame = ins.inspections_frame(reports, pd.read_csv(SESLIP))
-    return oversight_mentions(frame, load_codebook(ROOT / "config" / "codebook.yaml"))
+    return oversight_mentions(frame)
 
 
 def _quotes(mentions: pd.DataFrame) -> list[str]:
@@ -71,7 +74,7 @@ def _improvement_text(name: str) -> str:
 def test_other_senses_are_in_the_reports_and_no_longer_counted(mentions, name, sentence):
     assert sentence in _improvement_text(name)
     assert not any(sentence in q for q in _quotes(mentions))
-    assert not is_management_oversight(sentence, coded=True)
+    assert not is_management_oversight(sentence)
 
 
 def test_true_mentions_still_count(mentions):
@@ -106,4 +109,58 @@ def test_reading_2019_no_longer_raises_oversight(mentions):
     ],
 )
 def test_senses_within_a_sentence(sentence, counts):
-    assert is_management_oversight(sentence, coded=False) is counts
+    assert is_management_oversight(sentence) is counts
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Other objects of oversight met in reports of other regions and years.
+        "Senior management oversight of children living in private fostering arrangements.",
+        "The oversight of return home interviews for children who go missing.",
+        "The designated officer's oversight and recording of allegations.",
+        "Leaders' oversight of the multi-agency child exploitation panel.",
+        "The supervision and support of connected carers.",
+        "The timeliness and oversight of placement with parents arrangements.",
+        "The oversight of placement sufficiency.",
+        "The supervision of family time for children in care.",
+    ],
+)
+def test_other_objects_do_not_count(sentence):
+    assert is_management_oversight(sentence) is False
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The quality of supervision of social workers and personal advisers.",
+        "Managers' decisions and direction on children's files.",
+        "Improved management decision-making on step-down and case closure.",
+        "The recording of case direction on children's records.",
+        "Oversight of children in care by frontline managers.",
+        "Team managers supervise social workers at least monthly.",
+        # A second object of the same oversight, one of them practice.
+        "The oversight of children's plans and of private fostering arrangements.",
+        "The supervision of newly qualified social workers and of foster carers.",
+    ],
+)
+def test_oversight_of_practice_counts_without_the_codebook(sentence):
+    assert is_management_oversight(sentence) is True
+
+
+def test_a_broken_pattern_is_named_by_file_and_id(tmp_path):
+    data = load_yaml(Path(str(resources.files("oversight.coding") / "inspector_senses.yaml")))
+    data["not_management_oversight"][0]["pattern"] = "(unclosed"
+    path = tmp_path / "senses.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"senses\.yaml: not_management_oversight\[0\] \(id "):
+        senses(path)
+
+
+def test_a_sense_without_a_reason_is_refused(tmp_path):
+    data = load_yaml(Path(str(resources.files("oversight.coding") / "inspector_senses.yaml")))
+    del data["management_of_practice"][0]["why"]
+    path = tmp_path / "senses.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"inspector_senses\.schema\.yaml"):
+        senses(path)

@@ -7,7 +7,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from oversight.coding import load_codebook
 from oversight.coding.inspectors import oversight_by_grade, oversight_mentions, oversight_quotes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,8 +50,7 @@ def inspections():
 
 
 def test_share_by_grade_and_quotes(inspections):
-    codebook = load_codebook(ROOT / "config" / "codebook.yaml")
-    mentions = oversight_mentions(inspections, codebook, names=["Jane Smith"])
+    mentions = oversight_mentions(inspections, names=["Jane Smith"])
     assert mentions["raises_oversight"].tolist() == [True, False, True, False]
     assert mentions["has_section"].tolist() == [True, True, True, False]
     table = oversight_by_grade(mentions)

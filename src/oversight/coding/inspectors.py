@@ -2,11 +2,14 @@
 
 For each inspection report (one ``la_code, published, source_file``), the
 ``what_needs_to_improve`` section is coded; the report *raises oversight* when any sentence
-gets ``oversight_weak`` or ``oversight_quality`` or mentions supervision or oversight. Senses
-that are not the management oversight of social work (the supervision of foster carers, the
-corporate parenting board's oversight, oversight of a budget: ``inspector_senses.yaml``) do
-not count. The share of reports raising it is tabulated by the overall grade, with redacted
-quotes.
+raises the management oversight or supervision *of social work practice*: it says oversight,
+supervision or a phrase of managers' decisions or direction on cases, and that mention is not
+oversight of something else (carers, boards and panels, private fostering, placement
+arrangements, return home interviews, allegations, commissioning, budgets). The rules and
+the codebook definition are data, in ``inspector_senses.yaml``; their precision and recall
+against hand labels of real improvement points are measured in
+``tests/coding/test_improvement_labels.py``. The share of reports raising it is tabulated by
+the overall grade, with redacted quotes.
 """
 
 from __future__ import annotations
@@ -19,13 +22,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from oversight.coding.codebook import Codebook
-from oversight.coding.coder import code_units, split_sentences, units_from_inspections
-from oversight.config import load_yaml
+from oversight.coding.coder import split_sentences
+from oversight.config import ConfigError, load_checked
 from oversight.ingest.redact import redact
 
 SECTION = "what_needs_to_improve"
-OVERSIGHT_CODES: tuple[str, ...] = ("oversight_weak", "oversight_quality")
 OVERSIGHT_WORDS = re.compile(r"\b(?:supervision|supervisions|oversight)\b", re.IGNORECASE)
 GRADE_ORDER: tuple[str, ...] = (
     "Outstanding",
@@ -36,31 +37,67 @@ GRADE_ORDER: tuple[str, ...] = (
 REPORT_KEYS: tuple[str, ...] = ("la_code", "published", "source_file")
 
 
+SENSES_SCHEMA = "inspector_senses.schema.yaml"
+
+
+def _senses_path() -> Path:
+    return Path(str(resources.files("oversight.coding").joinpath("inspector_senses.yaml")))
+
+
+def _compile(path: Path, key: str, entries: list[dict]) -> tuple[re.Pattern[str], ...]:
+    """Each entry's pattern, compiled; a broken one is named by file, list and id."""
+    out = []
+    for i, entry in enumerate(entries):
+        try:
+            out.append(re.compile(entry["pattern"], re.IGNORECASE))
+        except re.error as err:
+            raise ConfigError(
+                f"{path}: {key}[{i}] (id {entry['id']}): pattern is not a valid regular "
+                f"expression ({err}); correct it"
+            ) from err
+    return tuple(out)
+
+
 @functools.cache
+def senses(path: Path | None = None) -> dict[str, tuple[re.Pattern[str], ...]]:
+    """The compiled rules of ``inspector_senses.yaml`` (validated against its schema):
+    ``management_of_practice`` (phrases that raise it without an oversight word) and
+    ``not_management_oversight`` (spans of oversight of something else)."""
+    path = path or _senses_path()
+    data = load_checked(path, SENSES_SCHEMA)
+    keys = ("management_of_practice", "not_management_oversight")
+    return {k: _compile(path, k, data[k]) for k in keys}
+
+
 def other_senses() -> tuple[re.Pattern[str], ...]:
     """The spans that are oversight or supervision of something other than social work."""
-    path = Path(str(resources.files("oversight.coding").joinpath("inspector_senses.yaml")))
-    entries = load_yaml(path)["not_management_oversight"]
-    return tuple(re.compile(e["pattern"], re.IGNORECASE) for e in entries)
+    return senses()["not_management_oversight"]
 
 
-def is_management_oversight(sentence: str, coded: bool) -> bool:
+def is_management_oversight(sentence: str) -> bool:
     """Whether a sentence raises the management oversight or supervision of social work.
 
-    It does when an oversight word lies outside every span of another sense, or when the
-    codebook coded it and it has no such span (a code from 'managers' with no oversight word).
-    A sentence whose oversight words all sit in other senses' spans does not.
+    It does when an oversight word, or a phrase of managers' decisions or direction on cases
+    (``management_of_practice``), lies outside every span of another sense. A sentence whose
+    oversight words all sit in other senses' spans does not.
     """
     spans = [m.span() for p in other_senses() for m in p.finditer(sentence)]
     rest = sentence
     for start, end in spans:  # blank, not cut: the remaining words keep their boundaries
         rest = rest[:start] + " " * (end - start) + rest[end:]
-    return bool(OVERSIGHT_WORDS.search(rest)) or (coded and not spans)
+    if OVERSIGHT_WORDS.search(rest):
+        return True
+    return any(p.search(rest) for p in senses()["management_of_practice"])
+
+
+def raises_oversight_of_practice(text: str) -> bool:
+    """Whether an improvement point raises the management oversight of social work practice:
+    any of its sentences does (:func:`is_management_oversight`)."""
+    return any(is_management_oversight(text[s:e]) for s, e in split_sentences(text))
 
 
 def oversight_mentions(
     inspections: pd.DataFrame,
-    codebook: Codebook,
     names: Iterable[str] = (),
     known: Iterable[str] = (),
 ) -> pd.DataFrame:
@@ -73,27 +110,16 @@ def oversight_mentions(
     names, known = tuple(names), tuple(known)  # known: LA and region names, not names of people
     df = inspections.reset_index(drop=True)
     reports = df.drop_duplicates(list(REPORT_KEYS))[[*REPORT_KEYS, "overall"]]
-    sections = df[df["section"] == SECTION].reset_index(drop=True)
-    units = units_from_inspections(sections)
-    units = pd.concat([units, sections[["published"]].reset_index(drop=True)], axis=1)
-    segments = code_units(units, codebook)
-    coded = set(
-        zip(
-            segments.loc[segments["code"].isin(OVERSIGHT_CODES), "unit_id"],
-            segments.loc[segments["code"].isin(OVERSIGHT_CODES), "sentence_index"],
-            strict=True,
-        )
-    )
+    sections = df[df["section"] == SECTION]
     found: dict[tuple, list[str]] = {}
     present: set[tuple] = set()
-    for unit in units.itertuples(index=False):
+    for unit in sections.itertuples(index=False):
         key = (unit.la_code, unit.published, unit.source_file)
         present.add(key)
         text = unit.text if isinstance(unit.text, str) else ""
-        for i, (s, e) in enumerate(split_sentences(text)):
-            sentence = text[s:e]
-            if is_management_oversight(sentence, (unit.unit_id, i) in coded):
-                quote = redact(" ".join(sentence.split()), names, (), known)
+        for s, e in split_sentences(text):
+            if is_management_oversight(text[s:e]):
+                quote = redact(" ".join(text[s:e].split()), names, (), known)
                 found.setdefault(key, []).append(quote)
     rows = []
     for r in reports.itertuples(index=False):

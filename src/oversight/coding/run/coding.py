@@ -118,7 +118,7 @@ def run_coding(
     )
     artefacts.write_csv(quotes, out["quotes"])
     artefacts.write_csv(pd.DataFrame(withheld, columns=WITHHELD_COLUMNS), out["withheld"])
-    mentions = oversight_mentions(reports, book, known=list(known))
+    mentions = oversight_mentions(reports, known=list(known))
     artefacts.write_csv(oversight_by_grade(mentions), out["inspectors"])
     artefacts.write_csv(oversight_quotes(mentions), out["inspector_quotes"])
     write_bytes(codebook_to_qdc(book), out["qdc"])
