@@ -98,7 +98,7 @@ def inspection_dates(head: list[str], source: str) -> tuple[str, str]:
         except ValueError:
             continue
     raise ValueError(
-        f"{source}: inspection dates not understood: {tries[-1]!r} (expected e.g. "
+        f"{source}: inspection dates not understood: {first or following!r} (expected e.g. "
         "'28 October to 8 November 2024' or '9 to 13 May and 23 to 27 May 2022')"
     )
 
