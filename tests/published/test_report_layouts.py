@@ -233,3 +233,24 @@ def test_unparseable_reports_are_set_aside_and_the_rest_read(tmp_path, caplog):
     assert "Overall effectiveness" in problems[no_grades]
     assert f"{broken_dates}: set aside" in caplog.text
     assert "2 of 3 inspection report(s) set aside" in caplog.text
+
+
+def test_the_footnote_a_heading_marks_is_left_out_of_the_sections():
+    """The footnote "What needs to improve?1" points to stands at the foot of its page (here
+    page 2 of Milton Keynes 2024, whose last paragraph is the third of help and protection); a
+    constructed two-line note takes its place there."""
+    text = changed(shipped(MK_2024), r"^What needs to improve\?\s*$", "What needs to improve?1")
+    text = changed(
+        text,
+        r"^(before decisions are made and multi-agency plans for future work are agreed\.\s*)$",
+        r"\1\n\n1 The areas for improvement are those the inspection found the local\n"
+        "authority should address first.",
+    )
+    report = parser.parse_report(text, MK_2024)
+    assert_items(report, MK_ITEMS)
+    help_protection = section(report, "help_protection")["text"]
+    assert "areas for improvement are those" not in help_protection
+    assert "authority should address first" not in help_protection
+    assert "plans for future work are agreed.\n4. Assessments using the Milton Keynes" in (
+        help_protection
+    )

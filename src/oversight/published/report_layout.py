@@ -86,7 +86,14 @@ DATE_PARTS_RE = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 # One day of a date list, its month and year possibly left to a later part ("20 and 21 May").
 DATE_DAY_RE = re.compile(r"(?P<d>\d{1,2})(?:\s+(?P<m>[A-Za-z]+))?(?:\s+(?P<y>\d{4}))?\.?")
 # A footnote mark left by the PDF text after a heading or grade: "What needs to improve?1".
-FOOTNOTE = r"(?:\s*(?:\d{1,2}|[\u00b9\u00b2\u00b3\u2070-\u2079*\u2020\u2021]+))?"
+FOOTNOTE_MARK = r"(?:\d{1,2}|[\u00b9\u00b2\u00b3\u2070-\u2079*\u2020\u2021]+)"
+FOOTNOTE = rf"(?:\s*{FOOTNOTE_MARK})?"
+# A heading line ending in a footnote mark; the footnote itself ("1 The framework ...") stands
+# at the foot of the page and is not part of any section.
+MARKED_HEADING_RE = re.compile(
+    rf"^(?:What needs to improve\s*[?:]?|.*\b(?i:good|outstanding|inadequate))\s*"
+    rf"(?P<mark>{FOOTNOTE_MARK})\s*\.?$"
+)
 REPORT_PUBLISHED_RE = re.compile(r"^Report published:\s*(?P<date>\d{1,2}\s+[A-Za-z]+\s+\d{4})$")
 
 # Page furniture, matched against stripped lines of the body.

@@ -30,6 +30,7 @@ from oversight.published.report_layout import (
     ILACS_HEAD_LABELS,
     JUDGEMENT_SECTIONS,
     JUDGEMENTS,
+    MARKED_HEADING_RE,
     MAX_HEADING_LINES,
     PAGE_DATES_RE,
     PAGE_HEADER_RE,
@@ -226,8 +227,28 @@ def _add_section(
     earlier["text"] = f"{earlier['text']}\n{text}"
 
 
+def _drop_footnotes(body: list[str]) -> list[str]:
+    """Remove the footnotes that headings point to ("What needs to improve?1" and, at the foot
+    of the page, "1 The ... "): a line starting with the heading's mark and a space, with the
+    lines that follow it up to a blank line or the page furniture."""
+    marks = {m["mark"] for m in map(MARKED_HEADING_RE.match, body) if m}
+    if not marks:
+        return body
+    starts = re.compile(rf"^(?:{'|'.join(map(re.escape, marks))})\s+\S")
+    out: list[str] = []
+    in_note = False
+    for line in body:
+        if _is_furniture(line) or not line:
+            in_note = False
+        elif starts.match(line) and (not out or not out[-1] or _is_furniture(out[-1])):
+            in_note = True
+        if not in_note:
+            out.append(line)
+    return out
+
+
 def _sections(body: list[str], file_name: str, framework: str) -> list[dict[str, Any]]:
-    lines = _drop_furniture(body)
+    lines = _drop_furniture(_drop_footnotes(body))
     found: list[dict[str, Any]] = []
     current: dict[str, Any] | None = {"section": "summary", "grade": None, "lines": []}
 
