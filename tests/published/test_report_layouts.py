@@ -254,3 +254,12 @@ def test_the_footnote_a_heading_marks_is_left_out_of_the_sections():
     assert "plans for future work are agreed.\n4. Assessments using the Milton Keynes" in (
         help_protection
     )
+
+
+def test_a_misnamed_report_is_set_aside_by_its_name(tmp_path):
+    misnamed = tmp_path / "milton_keynes_2024.txt"
+    misnamed.write_text(shipped(MK_2024), encoding="utf-8")
+    parsed, set_aside = parse_reports([misnamed, OFSTED / MK_2024])
+    assert [r["inspection_start"] for r in parsed] == ["2024-10-28"]
+    assert set_aside["source_file"].tolist() == ["milton_keynes_2024.txt"]
+    assert set_aside["problem"].iloc[0].startswith("file name does not look like")
