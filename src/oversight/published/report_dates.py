@@ -19,6 +19,8 @@ from oversight.published.report_layout import (
 
 
 def parse_day(day: str, month: str, year: str, what: str) -> dt.date:
+    """The date of ``day`` ``month`` (a name or its abbreviation) ``year``; ``what`` (the
+    file or the text read) names the source in the error."""
     number = MONTHS.get(month.lower())
     if number is None:
         raise ValueError(f"{what}: unknown month {month!r}")
