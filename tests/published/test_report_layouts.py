@@ -263,3 +263,11 @@ def test_a_misnamed_report_is_set_aside_by_its_name(tmp_path):
     assert [r["inspection_start"] for r in parsed] == ["2024-10-28"]
     assert set_aside["source_file"].tolist() == ["milton_keynes_2024.txt"]
     assert set_aside["problem"].iloc[0].startswith("file name does not look like")
+
+
+def test_a_report_whose_improvement_heading_is_not_found_is_refused():
+    """Before, an improvement heading the parser did not know left the list in the summary and
+    the report counted as having no improvements; now the report is refused (and set aside)."""
+    text = changed(shipped(MK_2024), r"^What needs to improve\?\s*$", "Areas to strengthen")
+    with pytest.raises(ValueError, match=rf"{re.escape(MK_2024)}: no 'What needs to improve'"):
+        parser.parse_report(text, MK_2024)

@@ -340,7 +340,9 @@ def head_block(lines: list[str], source: str) -> Head:
 
 
 def check_sections(sections: list[dict[str, Any]], combined: bool, source: str) -> None:
-    """The body must have the summary and a section for each judgement of its layout (one
+    """The body must have the summary, the improvement list ("What needs to improve", SIF
+    "Recommendations": every report has one, so a heading not recognised would otherwise fold
+    the list into the summary unseen) and a section for each judgement of its layout (one
     combined children in care and care leavers section, or the two), and no other."""
     names = [s["section"] for s in sections]
     wanted = ["help_protection", "leaders"]
@@ -351,6 +353,11 @@ def check_sections(sections: list[dict[str, Any]], combined: bool, source: str) 
         raise ValueError(f"{source}: section heading(s) not found: {', '.join(absent)}")
     if "summary" not in names:
         raise ValueError(f"{source}: no summary text between the grades and the first section")
+    if "what_needs_to_improve" not in names:
+        raise ValueError(
+            f"{source}: no 'What needs to improve' heading found (SIF: 'Recommendations'); "
+            "its list would be read as part of the summary"
+        )
     unexpected = [name for name in names if name in JUDGEMENT_SECTIONS and name not in wanted]
     if unexpected:
         raise ValueError(f"{source}: unexpected section(s) {unexpected} for this layout")
