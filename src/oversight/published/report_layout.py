@@ -8,10 +8,15 @@ Two layouts occur:
   ("Inspection of Milton Keynes local authority children's services" or, in 2018-2020 reports,
   the council's name over "Inspection of children's social care services"), an
   "Inspection dates: ..." line, a "Judgement Grade" table ending with "Overall effectiveness",
-  an unlabelled summary, "What needs to improve(?)" (a bulleted list) and one section per
+  an unlabelled summary, "What needs to improve" (a bulleted list; the heading also written
+  "What needs to improve?", "What needs to improve:" or with a footnote mark,
+  "What needs to improve?1", whose note at the page foot is left out) and one section per
   judgement, headed by the judgement and its grade ("...children in care: good",
-  "...protection is good", "...care leavers requires improvement to be good."). Reports before
-  2023 have one combined judgement for "children in care and care leavers".
+  "...protection is good", "...care leavers requires improvement to be good.",
+  "... is: Good", "... are: inadequate"). Reports before 2023 have one combined judgement for
+  "children in care and care leavers". The inspection dates may be one range, a range broken
+  over two lines or several parts; a heading repeated after a page break continues its
+  section.
 * **SIF** re-inspections (the single inspection framework, two reports published in 2018:
   Buckinghamshire and Surrey). The grades come as a numbered list under "Children's services
   in X are <grade>"; the report has an "Executive summary", numbered "Recommendations", and

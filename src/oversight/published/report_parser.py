@@ -4,7 +4,8 @@
 :func:`parse_report` reads a report's identifiers and dates from its file name and head, its
 five judgement grades from the head block (the ILACS table or the SIF list), and its sections
 from the body, with page furniture and the closing boilerplate removed. Anything the parser does
-not recognise raises ``ValueError`` naming the file and what was missing; nothing is guessed.
+not recognise raises ``ValueError`` naming the file and what was missing; nothing is guessed
+(the inspections rule sets such a report aside: :mod:`oversight.published.report_set_aside`).
 
 All functions are pure except :func:`read_report`.
 """
