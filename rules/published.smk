@@ -70,6 +70,7 @@ rule inspections:
         dataset=path("inspections_dataset"),
         latest=path("analysis_table", name="ofsted_latest"),
         improve=path("analysis_table", name="ofsted_what_needs_to_improve"),
+        set_aside=path("analysis_table", name="ofsted_set_aside"),
         prov=prov("inspections"),
     log:
         "logs/published/inspections.log",

@@ -13,6 +13,7 @@ jobs.run(
         out_dataset=sm.output.dataset,
         out_latest=sm.output.latest,
         out_improve=sm.output.improve,
+        out_set_aside=sm.output.set_aside,
     ),
     "inspections",
     sm,

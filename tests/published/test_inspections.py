@@ -16,6 +16,7 @@ import pytest
 
 from oversight.errors import ConfigError
 from oversight.published import inspections as ins
+from oversight.published import report_dates as dates
 from oversight.published import report_parser as parser
 from oversight.published.report_files import normalise_la_name, study_reports
 from oversight.published.report_layout import JUDGEMENTS, SECTION_ORDER
@@ -188,13 +189,13 @@ def test_inspection_dates_checked_by_hand(reports, key, start, end):
     ],
 )
 def test_parse_date_range(text, expected):
-    assert parser.parse_date_range(text) == expected
+    assert dates.parse_date_range(text) == expected
 
 
 @pytest.mark.parametrize("text", ["14 to 25 Janvier 2019", "sometime in 2019", "9 to 3 May 2019"])
 def test_parse_date_range_rejects(text):
     with pytest.raises(ValueError):
-        parser.parse_date_range(text)
+        dates.parse_date_range(text)
 
 
 @pytest.mark.parametrize(

@@ -92,6 +92,7 @@ def test_run_inspections_writes_the_sections_latest_judgements_and_improvements(
         out_dataset=tmp_path / "inspections.parquet",
         out_latest=tmp_path / "latest.csv",
         out_improve=tmp_path / "improve.csv",
+        out_set_aside=tmp_path / "set_aside.csv",
     )
     sections = pd.read_parquet(tmp_path / "inspections.parquet")
     assert sections.groupby("source_file").size().tolist() == [5, 6, 5]
@@ -107,3 +108,29 @@ def test_run_inspections_writes_the_sections_latest_judgements_and_improvements(
         "The stability of the workforce in the disabled children’s team and the three "
         "long-term teams."
     )
+    assert (tmp_path / "set_aside.csv").read_text() == "source_file,problem\n"
+
+
+def test_run_inspections_sets_an_unparseable_report_aside_and_finishes(tmp_path: Path) -> None:
+    """Milton Keynes 2024 with its "Judgement Grade" table cut: that report is listed as set
+    aside (file and what was missing); Milton Keynes 2021 and Wokingham 2019 are read."""
+    text = MK_2024.read_text(encoding="utf-8")
+    broken = tmp_path / MK_2024.name
+    broken.write_text(text.replace("Judgement Grade", "Judgements"), encoding="utf-8")
+    run_inspections(
+        reports=[MK_2021, broken, WOKINGHAM_2019],
+        reference=REFERENCE,
+        out_dataset=tmp_path / "inspections.parquet",
+        out_latest=tmp_path / "latest.csv",
+        out_improve=tmp_path / "improve.csv",
+        out_set_aside=tmp_path / "set_aside.csv",
+    )
+    set_aside = pd.read_csv(tmp_path / "set_aside.csv", dtype=str)
+    assert set_aside["source_file"].tolist() == [MK_2024.name]
+    assert set_aside["problem"].iloc[0].startswith("no judgement grades block found")
+    sections = pd.read_parquet(tmp_path / "inspections.parquet")
+    assert sorted(sections["source_file"].unique()) == [MK_2021.name, WOKINGHAM_2019.name]
+    latest = pd.read_csv(tmp_path / "latest.csv", dtype=str).set_index("la_name")
+    assert latest.loc["Milton Keynes", "published"] == "2021-12-17"
+    improve = pd.read_csv(tmp_path / "improve.csv", dtype=str)
+    assert improve.groupby(["la_code", "published"]).size().tolist() == [5, 8]

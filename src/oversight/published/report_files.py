@@ -27,8 +27,8 @@ def normalise_la_name(name: str) -> str:
 def study_reports(folder: str | Path, reference: str | Path) -> list[str]:
     """The Ofsted reports in ``folder`` (``<urn>_<la name>__...txt``) of the LAs in the study's
     reference table (``la_reference``), matched by URN or by name, sorted. A file whose name
-    is not a report's name is kept: the inspections rule refuses it by name, rather than a
-    misnamed report of a study LA being left out unseen."""
+    is not a report's name is kept: the inspections rule sets it aside, named in its
+    set-aside list, rather than a misnamed report of a study LA being left out unseen."""
     if not Path(reference).is_file():
         raise ConfigError(
             f"{reference}: no such file; paths.la_reference in the study's config.yaml must "

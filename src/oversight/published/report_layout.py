@@ -8,10 +8,15 @@ Two layouts occur:
   ("Inspection of Milton Keynes local authority children's services" or, in 2018-2020 reports,
   the council's name over "Inspection of children's social care services"), an
   "Inspection dates: ..." line, a "Judgement Grade" table ending with "Overall effectiveness",
-  an unlabelled summary, "What needs to improve(?)" (a bulleted list) and one section per
+  an unlabelled summary, "What needs to improve" (a bulleted list; the heading also written
+  "What needs to improve?", "What needs to improve:" or with a footnote mark,
+  "What needs to improve?1", whose note at the page foot is left out) and one section per
   judgement, headed by the judgement and its grade ("...children in care: good",
-  "...protection is good", "...care leavers requires improvement to be good."). Reports before
-  2023 have one combined judgement for "children in care and care leavers".
+  "...protection is good", "...care leavers requires improvement to be good.",
+  "... is: Good", "... are: inadequate"). Reports before 2023 have one combined judgement for
+  "children in care and care leavers". The inspection dates may be one range, a range broken
+  over two lines or several parts; a heading repeated after a page break continues its
+  section.
 * **SIF** re-inspections (the single inspection framework, two reports published in 2018:
   Buckinghamshire and Surrey). The grades come as a numbered list under "Children's services
   in X are <grade>"; the report has an "Executive summary", numbered "Recommendations", and
@@ -78,7 +83,22 @@ DATE_RANGE_RE = re.compile(
     r"(?P<d1>\d{1,2})(?:\s+(?P<m1>[A-Za-z]+))?(?:\s+(?P<y1>\d{4}))?\s*(?:to|–|—|-)\s*"
     r"(?P<d2>\d{1,2})\s+(?P<m2>[A-Za-z]+)\s+(?P<y2>\d{4})\.?"
 )
-INSPECTION_DATES_RE = re.compile(r"^Inspection dates?:\s*(?P<range>.+)$")
+INSPECTION_DATES_RE = re.compile(
+    r"^(?:Inspection dates?|Dates? of (?:the )?inspection)\s*:\s*(?P<range>.*)$", re.IGNORECASE
+)
+# Where an inspection's dates come in parts ("9 to 13 May and 23 to 27 May 2022").
+DATE_PARTS_RE = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
+# One day of a date list, its month and year possibly left to a later part ("20 and 21 May").
+DATE_DAY_RE = re.compile(r"(?P<d>\d{1,2})(?:\s+(?P<m>[A-Za-z]+))?(?:\s+(?P<y>\d{4}))?\.?")
+# A footnote mark left by the PDF text after a heading or grade: "What needs to improve?1".
+FOOTNOTE_MARK = r"(?:\d{1,2}|[\u00b9\u00b2\u00b3\u2070-\u2079*\u2020\u2021]+)"
+FOOTNOTE = rf"(?:\s*{FOOTNOTE_MARK})?"
+# A heading line ending in a footnote mark; the footnote itself ("1 The framework ...") stands
+# at the foot of the page and is not part of any section.
+MARKED_HEADING_RE = re.compile(
+    rf"^(?:What needs to improve\s*[?:]?|.*\b(?i:good|outstanding|inadequate))\s*"
+    rf"(?P<mark>{FOOTNOTE_MARK})\s*\.?$"
+)
 REPORT_PUBLISHED_RE = re.compile(r"^Report published:\s*(?P<date>\d{1,2}\s+[A-Za-z]+\s+\d{4})$")
 
 # Page furniture, matched against stripped lines of the body.
@@ -134,9 +154,15 @@ GRADED_HEADINGS = {
         "Leadership, management and governance",
     ],
 }
-CONNECTOR = r"(?:\s*:|\s+is\s+that\s+it(?:\s+is)?|\s+is|\s+are)?"
+# Between a judgement and its grade: "...: good", "... is good", "... is: Good",
+# "... are: inadequate", "... is that it is good".
+CONNECTOR = r"(?:\s*:|\s+is\s+that\s+it(?:\s+is)?|\s+(?:is|are)(?:\s*:)?)?"
 PLAIN_HEADINGS = {
-    "ILACS": {"what_needs_to_improve": re.compile(r"^What needs to improve\??$")},
+    "ILACS": {
+        "what_needs_to_improve": re.compile(
+            rf"^What needs to improve\s*[?:]?{FOOTNOTE}(?:\s*\(continued\))?\s*$", re.IGNORECASE
+        )
+    },
     "SIF": {
         "what_needs_to_improve": re.compile(r"^Recommendations$"),
         "summary": re.compile(r"^Executive summary$"),
@@ -160,7 +186,7 @@ def _compile_graded_headings() -> list[tuple[str, re.Pattern[str]]]:
     out = []
     for section, phrases in GRADED_HEADINGS.items():
         for phrase in phrases:
-            pattern = rf"^{words_regex(phrase)}{CONNECTOR}\s*{GRADE}\s*\.?$"
+            pattern = rf"^{words_regex(phrase)}{CONNECTOR}\s*{GRADE}{FOOTNOTE}\s*\.?$"
             out.append((section, re.compile(pattern)))
     return out
 

@@ -4,37 +4,39 @@
 :func:`parse_report` reads a report's identifiers and dates from its file name and head, its
 five judgement grades from the head block (the ILACS table or the SIF list), and its sections
 from the body, with page furniture and the closing boilerplate removed. Anything the parser does
-not recognise raises ``ValueError`` naming the file and what was missing; nothing is guessed.
+not recognise raises ``ValueError`` naming the file and what was missing; nothing is guessed
+(the inspections rule sets such a report aside: :mod:`oversight.published.report_set_aside`).
 
 All functions are pure except :func:`read_report`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from oversight.published.report_dates import (
+    check_published,
+    inspection_dates,
+    parse_day,
+)
 from oversight.published.report_layout import (
     APOS,
-    DATE_RANGE_RE,
     FILE_NAME_RE,
     GRADE,
     GRADED_HEADING_RES,
     GRADES,
     ILACS_HEAD_LABELS,
-    INSPECTION_DATES_RE,
     JUDGEMENT_SECTIONS,
     JUDGEMENTS,
+    MARKED_HEADING_RE,
     MAX_HEADING_LINES,
-    MONTHS,
     PAGE_DATES_RE,
     PAGE_HEADER_RE,
     PAGE_NUMBER_RE,
     PLAIN_HEADINGS,
-    REPORT_PUBLISHED_RE,
     SIF_HEAD_LABELS,
     SIF_SKIPPED_RE,
     SIF_START_RE,
@@ -63,13 +65,6 @@ def normalise_grade(raw: str) -> str:
     raise ValueError(f"not an Ofsted grade: {raw!r}")
 
 
-def _parse_day(day: str, month: str, year: str, what: str) -> dt.date:
-    number = MONTHS.get(month.lower())
-    if number is None:
-        raise ValueError(f"{what}: unknown month {month!r}")
-    return dt.date(int(year), number, int(day))
-
-
 def parse_file_name(file_name: str) -> tuple[int, str]:
     """The Ofsted URN and the ISO publication date written in a report's file name."""
     name = Path(file_name).name
@@ -79,25 +74,8 @@ def parse_file_name(file_name: str) -> tuple[int, str]:
             f"{name}: file name does not look like "
             "'<urn>_<la>__childrens_services_inspection_-_<dd>_<month>_<yyyy>.txt'"
         )
-    published = _parse_day(m["day"], m["month"], m["year"], name)
+    published = parse_day(m["day"], m["month"], m["year"], name)
     return int(m["urn"]), published.isoformat()
-
-
-def parse_date_range(text: str) -> tuple[str, str]:
-    """Parse "28 October to 8 November 2024", "14 to 25 January 2019",
-    "29 April 2019 to 10 May 2019" or "26 February 2018–22 March 2018" into ISO dates."""
-    m = DATE_RANGE_RE.fullmatch(" ".join(text.split()))
-    if not m:
-        raise ValueError(f"not a date range: {text!r}")
-    end = _parse_day(m["d2"], m["m2"], m["y2"], text)
-    start_month = m["m1"] or m["m2"]
-    start_year = int(m["y1"]) if m["y1"] else end.year
-    start = _parse_day(m["d1"], start_month, str(start_year), text)
-    if start > end and m["m1"] and not m["y1"]:  # "28 December to 8 January 2020"
-        start = start.replace(year=start.year - 1)
-    if start > end:
-        raise ValueError(f"date range ends before it starts: {text!r}")
-    return start.isoformat(), end.isoformat()
 
 
 def _tokenise_grades(
@@ -110,7 +88,7 @@ def _tokenise_grades(
     missing grade is an error, not a silent skip.
     """
     alternatives = "|".join(f"(?P<{key}>{words_regex(label)})" for key, label in labels.items())
-    token = re.compile(rf"\s*(?:{alternatives})\s*:?\s*{GRADE}(?=\s|$)")
+    token = re.compile(rf"\s*(?:{alternatives})(?:\s+(?:is|are))?\s*:?\s*{GRADE}(?=\s|$)")
     joined, ends = "", []
     for line in lines:
         joined += line.strip() + " "
@@ -231,8 +209,47 @@ def _clean_text(lines: list[str]) -> str:
     return "\n".join(out)
 
 
+def _add_section(
+    found: list[dict[str, Any]], section: str, grade: str | None, text: str, file_name: str
+) -> None:
+    """Add a section to ``found``; a section whose heading appears again (repeated over a page
+    break, "(continued)") reads on from its first part. Two grades for one section are an
+    error."""
+    earlier = next((s for s in found if s["section"] == section), None)
+    if earlier is None:
+        found.append({"section": section, "grade": grade, "text": text})
+        return
+    if grade is not None and earlier["grade"] is not None and grade != earlier["grade"]:
+        raise ValueError(
+            f"{file_name}: section {section!r} appears twice with different grades "
+            f"({earlier['grade']!r} and {grade!r})"
+        )
+    earlier["grade"] = earlier["grade"] or grade
+    earlier["text"] = f"{earlier['text']}\n{text}"
+
+
+def _drop_footnotes(body: list[str]) -> list[str]:
+    """Remove the footnotes that headings point to ("What needs to improve?1" and, at the foot
+    of the page, "1 The ... "): a line starting with the heading's mark and a space, with the
+    lines that follow it up to a blank line or the page furniture."""
+    marks = {m["mark"] for m in map(MARKED_HEADING_RE.match, body) if m}
+    if not marks:
+        return body
+    starts = re.compile(rf"^(?:{'|'.join(map(re.escape, marks))})\s+\S")
+    out: list[str] = []
+    in_note = False
+    for line in body:
+        if _is_furniture(line) or not line:
+            in_note = False
+        elif starts.match(line) and (not out or not out[-1] or _is_furniture(out[-1])):
+            in_note = True
+        if not in_note:
+            out.append(line)
+    return out
+
+
 def _sections(body: list[str], file_name: str, framework: str) -> list[dict[str, Any]]:
-    lines = _drop_furniture(body)
+    lines = _drop_furniture(_drop_footnotes(body))
     found: list[dict[str, Any]] = []
     current: dict[str, Any] | None = {"section": "summary", "grade": None, "lines": []}
 
@@ -242,9 +259,7 @@ def _sections(body: list[str], file_name: str, framework: str) -> list[dict[str,
         text = _clean_text(current["lines"])
         if not text:
             return
-        if any(s["section"] == current["section"] for s in found):
-            raise ValueError(f"{file_name}: section {current['section']!r} found twice")
-        found.append({"section": current["section"], "grade": current["grade"], "text": text})
+        _add_section(found, current["section"], current["grade"], text, file_name)
 
     i = 0
     while i < len(lines):
@@ -267,36 +282,6 @@ def _sections(body: list[str], file_name: str, framework: str) -> list[dict[str,
 def report_lines(text: str) -> list[str]:
     """The report's lines, each with its whitespace (non-breaking spaces too) collapsed."""
     return [" ".join(line.replace("\u00a0", " ").split()) for line in text.splitlines()]
-
-
-def _first_match(pattern: re.Pattern[str], lines: list[str]) -> re.Match[str] | None:
-    """The first of ``lines`` that ``pattern`` matches, as its match."""
-    return next((m for m in map(pattern.match, lines) if m), None)
-
-
-def inspection_dates(head: list[str], source: str) -> tuple[str, str]:
-    """The first and last day of the inspection (ISO dates), from the "Inspection dates:" line
-    of the report's ``head``."""
-    dates = _first_match(INSPECTION_DATES_RE, head)
-    if dates is None:
-        raise ValueError(f"{source}: no 'Inspection dates:' line in the report head")
-    try:
-        return parse_date_range(dates["range"])
-    except ValueError as exc:
-        raise ValueError(f"{source}: inspection dates not understood: {exc}") from None
-
-
-def check_published(head: list[str], source: str, published: str) -> None:
-    """A "Report published:" line in the ``head``, if there is one, must give the date of the
-    file name (``published``, ISO)."""
-    stated = _first_match(REPORT_PUBLISHED_RE, head)
-    if stated is None:
-        return
-    day, month, year = stated["date"].split()
-    if _parse_day(day, month, year, source).isoformat() != published:
-        raise ValueError(
-            f"{source}: 'Report published: {stated['date']}' disagrees with the file name"
-        )
 
 
 @dataclass
@@ -356,7 +341,9 @@ def head_block(lines: list[str], source: str) -> Head:
 
 
 def check_sections(sections: list[dict[str, Any]], combined: bool, source: str) -> None:
-    """The body must have the summary and a section for each judgement of its layout (one
+    """The body must have the summary, the improvement list ("What needs to improve", SIF
+    "Recommendations": every report has one, so a heading not recognised would otherwise fold
+    the list into the summary unseen) and a section for each judgement of its layout (one
     combined children in care and care leavers section, or the two), and no other."""
     names = [s["section"] for s in sections]
     wanted = ["help_protection", "leaders"]
@@ -367,6 +354,11 @@ def check_sections(sections: list[dict[str, Any]], combined: bool, source: str) 
         raise ValueError(f"{source}: section heading(s) not found: {', '.join(absent)}")
     if "summary" not in names:
         raise ValueError(f"{source}: no summary text between the grades and the first section")
+    if "what_needs_to_improve" not in names:
+        raise ValueError(
+            f"{source}: no 'What needs to improve' heading found (SIF: 'Recommendations'); "
+            "its list would be read as part of the summary"
+        )
     unexpected = [name for name in names if name in JUDGEMENT_SECTIONS and name not in wanted]
     if unexpected:
         raise ValueError(f"{source}: unexpected section(s) {unexpected} for this layout")

@@ -14,7 +14,7 @@ from oversight.published.inspections import (
     latest_judgements,
     what_needs_to_improve,
 )
-from oversight.published.report_parser import parse_report, read_report
+from oversight.published.report_set_aside import parse_reports
 
 
 def run_inspections(
@@ -24,11 +24,15 @@ def run_inspections(
     out_dataset: str | Path,
     out_latest: str | Path,
     out_improve: str | Path,
+    out_set_aside: str | Path,
 ) -> None:
     """Rule ``inspections``: the Ofsted ``reports`` to the ``inspections`` dataset (LAs matched
-    through ``reference``), each LA's latest judgements and the "what needs to improve" items."""
-    parsed = [parse_report(read_report(Path(p)), Path(p).name) for p in reports]
+    through ``reference``), each LA's latest judgements and the "what needs to improve" items.
+    A report that cannot be parsed is set aside: it is logged and listed in ``out_set_aside``
+    (file and what was missing), and the others are read."""
+    parsed, set_aside = parse_reports(reports)
     frame = inspections_frame(parsed, pd.read_csv(reference, dtype=str))
     artefacts.write_parquet(frame, out_dataset)
     artefacts.write_csv(latest_judgements(frame), out_latest)
     artefacts.write_csv(what_needs_to_improve(frame), out_improve)
+    artefacts.write_csv(set_aside, out_set_aside)
