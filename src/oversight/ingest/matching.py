@@ -22,6 +22,9 @@ WORD = re.compile(r"[a-z]+|\d+")
 CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # Two words this alike (rapidfuzz ratio, 0-100) count as one, weighted by how alike they are.
 WORD_MATCH = 80.0
+# An abbreviation (``dt`` for ``date``, ``yrs`` for ``years``: the same first letter, the
+# short word's letters in order in the long one) counts this much of a word.
+ABBREVIATION = 0.8
 # Below this score (0-100) a header is not offered as a hint at all.
 MIN_HINT = 50.0
 
@@ -57,6 +60,24 @@ def _join_compounds(these: list[str], other: set[str]) -> list[str]:
     return out
 
 
+def _alike(w: str, v: str) -> float:
+    """0-100: two words alike as spelt, or as a word and its abbreviation."""
+    if w == v:
+        return 100.0
+    if w.isdigit() or v.isdigit():
+        return 0.0
+    short, long_ = sorted((w, v), key=len)
+    if len(short) >= 2 and short[0] == long_[0] and _in_order(short, long_):
+        return max(100 * ABBREVIATION, fuzz.ratio(w, v))
+    return fuzz.ratio(w, v)
+
+
+def _in_order(short: str, long_: str) -> bool:
+    """Whether the letters of ``short`` appear in ``long_`` in the same order."""
+    rest = iter(long_)
+    return all(ch in rest for ch in short)
+
+
 def _numbers(ws: list[str]) -> list[str]:
     return sorted(w for w in ws if w.isdigit())
 
@@ -65,7 +86,8 @@ def similarity(a: str, b: str) -> float:
     """0-100: how alike two headers are as words (a Dice coefficient over paired words).
 
     Headers naming different numbers score 0; otherwise each word of ``a`` is paired with the
-    most alike unpaired word of ``b`` (exact, or at least :data:`WORD_MATCH` alike).
+    most alike unpaired word of ``b`` (exact, an abbreviation, or at least :data:`WORD_MATCH`
+    alike as spelt).
     """
     wa, wb = words(a), words(b)
     wa, wb = _join_compounds(wa, set(wb)), _join_compounds(wb, set(wa))
@@ -74,9 +96,8 @@ def similarity(a: str, b: str) -> float:
     free = list(wb)
     matched = 0.0
     for w in wa:
-        scores = [(100.0 if w == v else fuzz.ratio(w, v), j) for j, v in enumerate(free)]
-        best = max(scores, default=(0.0, -1))
-        if best[0] >= WORD_MATCH and not (w.isdigit() and best[0] < 100):
+        best = max(((_alike(w, v), j) for j, v in enumerate(free)), default=(0.0, -1))
+        if best[0] >= WORD_MATCH:
             matched += best[0] / 100
             free.pop(best[1])
     return round(200 * matched / (len(wa) + len(wb)), 1)
