@@ -113,7 +113,7 @@ def assign(
     ``wanted`` is field -> the names it is known by; ``candidates`` is column position ->
     header. Pairs are taken best first (ties: the fuzzier whole-string score, then position),
     so two fields never get the same column. Returns field -> (position, score, name matched);
-    a field with nothing at least ``minimum`` similar is left out.
+    a field with nothing more than ``minimum`` similar is left out.
     """
     pairs = []
     for field, names in wanted.items():
@@ -126,7 +126,7 @@ def assign(
     out: dict[str, tuple[int, float, str]] = {}
     used: set[int] = set()
     for neg, _, pos, field, name in sorted(pairs):
-        if -neg < minimum or field in out or pos in used:
+        if -neg <= minimum or field in out or pos in used:
             continue
         out[field] = (pos, -neg, name)
         used.add(pos)
