@@ -59,7 +59,7 @@ def quotable_names(spec: dict[str, Any]) -> set[str]:
 def _closest(wanted: list[str], header: list[str], quotable: set[str]) -> str:
     """The header cell most like one of the ``wanted`` headers, by position: quoted only when
     the configuration names it, otherwise described (it may be a data row's cell)."""
-    hit = matching.assign({"": wanted}, dict(enumerate(header)), minimum=0.0).get("")
+    hit = matching.assign({"": wanted}, dict(enumerate(header))).get("")
     return _hint(hit, header, quotable)
 
 

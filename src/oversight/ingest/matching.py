@@ -25,8 +25,8 @@ WORD_MATCH = 80.0
 # An abbreviation (``dt`` for ``date``, ``yrs`` for ``years``: the same first letter, the
 # short word's letters in order in the long one) counts this much of a word.
 ABBREVIATION = 0.8
-# Below this score (0-100) a header is not offered as a hint at all.
-MIN_HINT = 50.0
+# A header scoring no more than this (0-100) is not offered as a hint: it shares no word.
+MIN_HINT = 0.0
 
 
 def _stem(word: str) -> str:
