@@ -182,3 +182,20 @@ def test_without_the_aliases_renamed_columns_are_removed_and_added(tmp_path: Pat
     assert sorted(diff[diff.change == "column removed"].column) == sorted(RENAMES.values())
     assert "column renamed" not in set(diff.change)
     assert (diff.change == "value revised").sum() == 0
+
+
+def test_an_alias_that_names_a_second_column_is_refused_with_both_headers(
+    tmp_path: Path,
+) -> None:
+    old = _earlier_edition(tmp_path)
+    spec = copy.deepcopy(PUB["releases"]["csww"])
+    # The tie the word hints cannot break, taken without checking: two columns, one field.
+    spec["columns"]["agency_rate_fte"] = ["agency_rate_fte", "agency_cover_rate_fte"]
+    with pytest.raises(ExtractError) as info:
+        run_release_diff(release=CSWW, previous=[old], spec=spec, out=tmp_path / "d.csv")
+    err = info.value
+    assert err.file == str(CSWW)
+    assert err.problem == (
+        "two columns name 'agency_rate_fte': 'agency_rate_fte' and 'agency_cover_rate_fte'"
+    )
+    assert err.found == "column 24 'agency_cover_rate_fte'"
