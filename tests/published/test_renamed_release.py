@@ -199,3 +199,25 @@ def test_an_alias_that_names_a_second_column_is_refused_with_both_headers(
         "two columns name 'agency_rate_fte': 'agency_rate_fte' and 'agency_cover_rate_fte'"
     )
     assert err.found == "column 24 'agency_cover_rate_fte'"
+
+
+def test_an_la_renamed_between_editions_is_the_same_la_by_its_code(tmp_path: Path) -> None:
+    old = _earlier_edition(tmp_path)
+    table = pd.read_csv(old, dtype=str, keep_default_na=False)
+    # The shipped file's "Bristol, City of" (old code 801) under a shorter name.
+    bristol = (table["old_la_code"] == "801") & (table["time_period"] == "2024")
+    assert table.loc[bristol, "la_name"].tolist() == ["Bristol, City of"]
+    table.loc[bristol, "la_name"] = "Bristol"
+    table.to_csv(old, index=False)
+    spec = copy.deepcopy(PUB["releases"]["csww"])
+    for field, header in RENAMES.items():
+        spec["columns"][field] = [field, header]
+    run_release_diff(release=CSWW, previous=[old], spec=spec, out=tmp_path / "d.csv")
+    diff = pd.read_csv(tmp_path / "d.csv", dtype=str, keep_default_na=False)
+    relabelled = diff[diff.change == "key revised"]
+    assert relabelled[["column", "old_value", "new_value"]].values.tolist() == [
+        ["la_name", "Bristol", "Bristol, City of"]
+    ]
+    assert relabelled.key.iloc[0].startswith("2024|Local authority|")
+    assert "row removed" not in set(diff.change)
+    assert (diff.change == "value revised").sum() == 3

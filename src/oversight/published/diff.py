@@ -60,9 +60,29 @@ def _same(left: pd.Series, right: pd.Series) -> pd.Series:
     return (a == b) | (both & (num_a == num_b))
 
 
+def _identity(frame: pd.DataFrame, key_cols: list[str]) -> pd.Series:
+    """What makes a row the same row in two releases: its year and level with the LA's code
+    (the old three-digit code, which survived the new codes' changes, else the new code), so
+    a renamed LA is still the same LA; a row without a code (England, a region) by every key
+    column."""
+    text = frame[key_cols].fillna("").astype(str)
+    full = text.agg("|".join, axis=1)
+    code = pd.Series("", index=frame.index, dtype=object)
+    for col in ("new_la_code", "old_la_code"):
+        if col in key_cols:
+            code = text[col].str.strip().where(text[col].str.strip() != "", code)
+    when = [c for c in ("time_period", "geographic_level") if c in key_cols]
+    if not when:
+        return full
+    ident = text[when].agg("|".join, axis=1) + "|code " + code
+    return ident.where(code != "", full)
+
+
 def _keyed(frame: pd.DataFrame, key_cols: list[str]) -> pd.DataFrame:
+    """Rows indexed by identity; ``_key`` holds every key column, as the diff shows it."""
     key = frame[key_cols].fillna("").astype(str).agg("|".join, axis=1)
-    return frame.assign(_key=key).drop_duplicates("_key").set_index("_key")
+    ident = _identity(frame, key_cols)
+    return frame.assign(_key=key, _id=ident).drop_duplicates("_id").set_index("_id")
 
 
 def _column_changes(
@@ -92,7 +112,8 @@ def release_diff(
     new_names: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """What changed between two releases of one file (both as text): columns renamed, added
-    or removed, rows (LAs, regions, years) added or removed, values revised.
+    or removed, rows (LAs, regions, years) added or removed, an LA's name or code changed
+    (``key revised``: the same old code and year), values revised.
 
     ``old_names`` and ``new_names`` map each release's headers to their common names
     (:func:`common_names`); without them headers are compared as they are.
@@ -102,25 +123,33 @@ def release_diff(
     old, new = old.rename(columns=old_names), new.rename(columns=new_names)
     rows = _column_changes(old, new, old_names, new_names)
     a, b = _keyed(old, key_cols), _keyed(new, key_cols)
-    for key in sorted(set(b.index) - set(a.index)):
-        rows.append({"change": "row added", "key": key})
-    for key in sorted(set(a.index) - set(b.index)):
-        rows.append({"change": "row removed", "key": key})
-    common_rows = sorted(set(a.index) & set(b.index))
-    for col in sorted((set(old.columns) & set(new.columns)) - set(key_cols)):
-        left = a.loc[common_rows, col].fillna("").astype(str)
-        right = b.loc[common_rows, col].fillna("").astype(str)
-        for key in left.index[~_same(left, right)]:
+    for ident in sorted(set(b.index) - set(a.index), key=lambda i: b.at[i, "_key"]):
+        rows.append({"change": "row added", "key": b.at[ident, "_key"]})
+    for ident in sorted(set(a.index) - set(b.index), key=lambda i: a.at[i, "_key"]):
+        rows.append({"change": "row removed", "key": a.at[ident, "_key"]})
+    common_rows = sorted(set(a.index) & set(b.index), key=lambda i: b.at[i, "_key"])
+    rows += _revisions(a.loc[common_rows], b.loc[common_rows], key_cols, "key revised")
+    columns = sorted((set(old.columns) & set(new.columns)) - set(key_cols))
+    rows += _revisions(a.loc[common_rows], b.loc[common_rows], columns, "value revised")
+    return pd.DataFrame(rows, columns=DIFF_COLUMNS).astype(object).fillna("")
+
+
+def _revisions(a: pd.DataFrame, b: pd.DataFrame, columns: list[str], change: str) -> list[dict]:
+    """Each cell of ``columns`` that differs between the same rows of two releases."""
+    rows = []
+    for col in columns:
+        left, right = a[col].fillna("").astype(str), b[col].fillna("").astype(str)
+        for ident in left.index[~_same(left, right)]:
             rows.append(
                 {
-                    "change": "value revised",
-                    "key": key,
+                    "change": change,
+                    "key": b.at[ident, "_key"],
                     "column": col,
-                    "old_value": left[key],
-                    "new_value": right[key],
+                    "old_value": left[ident],
+                    "new_value": right[ident],
                 }
             )
-    return pd.DataFrame(rows, columns=DIFF_COLUMNS).astype(object).fillna("")
+    return rows
 
 
 def revision_counts(
