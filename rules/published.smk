@@ -46,6 +46,7 @@ rule release_diff:
         code=code("release_diff"),
     output:
         path("release_diff"),
+        counts=path("release_revisions"),
         prov=prov("release_diff", "release"),
     log:
         "logs/published/release_diff_{release}.log",

@@ -11,6 +11,7 @@ jobs.run(
         previous=list(sm.input.previous),
         spec=dict(sm.params.spec),
         out=sm.output[0],
+        out_counts=sm.output.counts,
     ),
     f"release diff {sm.wildcards.release}",
     sm,

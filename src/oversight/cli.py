@@ -91,6 +91,10 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     from oversight.ingest.normalise import norm_label
     from oversight.ingest.readers import read_table
 
+    if args.release:
+        return _suggest_release(args)
+    if not args.dataset:
+        raise ConfigError("suggest-mapping needs --dataset (an LA extract) or --release (DfE)")
     configs = [load_authority(p) for p in sorted(Path(args.authorities).glob("*.yaml"))]
     aliases = suggest.known_aliases(configs, args.dataset)
     path = Path(args.file)
@@ -104,6 +108,33 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     table = read_table(path, spec, str(path), set(aliases), norm_label)
     by_field, unmatched = suggest.suggest(table.header, aliases)
     print(suggest.as_yaml(args.dataset, path, by_field, unmatched), end="")
+    return 0
+
+
+def _suggest_release(args: argparse.Namespace) -> int:
+    """``suggest-mapping --release NAME``: a DfE release's new file against the names
+    config/published.yaml gives each of the release's fields."""
+    from oversight.config import load_yaml
+    from oversight.ingest import suggest
+    from oversight.ingest.normalise import norm_label
+    from oversight.ingest.readers import read_table
+
+    releases = load_yaml(Path(args.published))["releases"]
+    if args.release not in releases:
+        raise ConfigError(
+            f"{args.published}: no release {args.release!r} (one of {', '.join(releases)})"
+        )
+    spec = dict(releases[args.release])
+    path = Path(args.file)
+    spec["format"] = args.format or path.suffix.lstrip(".").lower()
+    spec["encoding"] = args.encoding or spec.get("encoding")
+    if args.sheet:
+        spec["sheet"] = args.sheet
+    if args.header_row:
+        spec["header_row"] = args.header_row
+    table = read_table(path, spec, str(path), suggest.known_release_headers(spec), norm_label)
+    found = suggest.release_suggestions(table.header, spec)
+    print(suggest.release_yaml(args.release, path, table.header, spec, found), end="")
     return 0
 
 
@@ -257,10 +288,20 @@ def _add_suggest_mapping(sub: argparse._SubParsersAction) -> None:
     """The arguments of ``oversight suggest-mapping``: propose header aliases for a new file."""
     sug = sub.add_parser("suggest-mapping", help="propose header aliases for a new file")
     sug.add_argument("file")
-    sug.add_argument(
+    what = sug.add_mutually_exclusive_group(required=True)
+    what.add_argument(
         "--dataset",
-        required=True,
         choices=["supervision", "caseload", "oversight", "audits", "survey"],
+        help="an LA extract of this dataset, matched to the aliases other LAs use",
+    )
+    what.add_argument(
+        "--release",
+        metavar="NAME",
+        help="a new file of this DfE release (c1, c4, d5, csww), matched to the names "
+        "--published gives its fields",
+    )
+    sug.add_argument(
+        "--published", default="config/published.yaml", help="the DfE release configuration"
     )
     sug.add_argument("--format", choices=["csv", "xlsx", "ods"], default=None)
     sug.add_argument("--encoding", default=None)

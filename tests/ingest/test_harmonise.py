@@ -29,7 +29,7 @@ def test_missing_required_column_names_field_headers_closest_and_config_line(san
         "'Duration (mins)', 'Status' and an unrecognised header of 10 characters (column 1)"
     )
     assert err.closest == (
-        "column 1, an unrecognised header of 10 characters, 84% similar to 'Worker ID'"
+        "column 1, an unrecognised header of 10 characters, 90% similar to 'Worker ID'"
     )
     assert err.fix == (
         f"add the export's header for 'worker_id' under {la.config_path} "

@@ -13,10 +13,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz, process
 
 from oversight.errors import ExtractError
-from oversight.ingest import shown
+from oversight.ingest import matching, shown
 from oversight.ingest.dates import parse_dates
 from oversight.ingest.normalise import INVISIBLE, norm_label, norm_series, per_distinct
 
@@ -60,18 +59,70 @@ def quotable_names(spec: dict[str, Any]) -> set[str]:
 def _closest(wanted: list[str], header: list[str], quotable: set[str]) -> str:
     """The header cell most like one of the ``wanted`` headers, by position: quoted only when
     the configuration names it, otherwise described (it may be a data row's cell)."""
-    best = None
-    for alias in wanted:
-        hit = process.extractOne(
-            alias, {i: h for i, h in enumerate(header) if h.strip()}, scorer=fuzz.WRatio
-        )
-        if hit and (best is None or hit[1] > best[1]):
-            best = (*hit, alias)
-    if best is None:
+    hit = matching.assign({"": wanted}, dict(enumerate(header))).get("")
+    return _hint(hit, header, quotable)
+
+
+def _hint(hit: tuple[int, float, str] | None, header: list[str], quotable: set[str]) -> str:
+    """One hint: the column, its header (quoted or described) and how similar it is."""
+    if hit is None:
         return ""
-    cell, score, column, alias = best
-    what = shown.cell_shown(cell, None, quotable, norm_label)
+    column, score, alias = hit
+    what = shown.cell_shown(header[column], None, quotable, norm_label)
     return f"column {column + 1}, {what}, {score:.0f}% similar to {alias!r}"
+
+
+def _missing_columns(
+    missing: list[str],
+    header: list[str],
+    mapping: dict[str, int],
+    spec: dict[str, Any],
+    file: str,
+    config_ref,
+    header_row: int,
+    found: str,
+    quotable: set[str],
+) -> ExtractError:
+    """One error for every required field without a column, each with its closest unclaimed
+    header (token- and number-aware, one field per column: :mod:`oversight.ingest.matching`)."""
+    known = aliases(spec)
+    wanted = {name: known.get(name) or [name] for name in missing}
+    claimed = set(mapping.values())
+    free = {i: h for i, h in enumerate(header) if i not in claimed}
+    hits = matching.assign(wanted, free)
+
+    def expected(name: str) -> str:
+        names = known.get(name)
+        if not names:
+            return f"a column mapped to {name!r}"
+        return "a column headed " + " or ".join(repr(w) for w in names)
+
+    if len(missing) == 1:
+        name = missing[0]
+        return ExtractError(
+            file,
+            f"missing required column for {name!r}",
+            expected=expected(name),
+            found=found,
+            closest=_hint(hits.get(name), header, quotable),
+            fix=f"add the export's header for {name!r} under {config_ref(['columns', name])}",
+            row=header_row,
+        )
+    hints = [
+        f"{n!r}: {_hint(hits.get(n), header, quotable) or 'no similar unused column'}"
+        for n in missing
+    ]
+    return ExtractError(
+        file,
+        f"missing required columns for {len(missing)} fields: "
+        + ", ".join(repr(n) for n in missing),
+        expected="; ".join(f"for {n!r} {expected(n)}" for n in missing),
+        found=found,
+        closest="; ".join(hints),
+        fix="add the export's header for each under "
+        + "; ".join(config_ref(["columns", n]) for n in missing),
+        row=header_row,
+    )
 
 
 def _targets(spec: dict[str, Any]) -> dict[str, list[str]]:
@@ -157,22 +208,17 @@ def map_headers(
     if public:
         quotable |= set(normed)
     found = "headers " + shown.cells_shown(header, quotable, norm_label)
-    for name, meta in fields.items():
-        if name in mapping or name in defaults or not meta.get("required"):
-            continue
-        if meta["type"] in ("item", "response"):
-            continue
-        wanted = aliases(spec).get(name, [])
-        raise ExtractError(
-            file,
-            f"missing required column for {name!r}",
-            expected=("a column headed " + " or ".join(repr(w) for w in wanted))
-            if wanted
-            else f"a column mapped to {name!r}",
-            found=found,
-            closest=_closest(wanted or [name], header, quotable),
-            fix=f"add the export's header for {name!r} under {config_ref(['columns', name])}",
-            row=header_row,
+    missing = [
+        name
+        for name, meta in fields.items()
+        if name not in mapping
+        and name not in defaults
+        and meta.get("required")
+        and meta["type"] not in ("item", "response")
+    ]
+    if missing:
+        raise _missing_columns(
+            missing, header, mapping, spec, file, config_ref, header_row, found, quotable
         )
     for item_header, item_id in (spec.get("items") or {}).items():
         if WIDE_ITEM_PREFIX + item_id not in mapping:

@@ -1,7 +1,8 @@
 """Proposing header aliases for a new LA's file from the aliases other LAs already use.
 
 Fuzzy matching is used only here, to *suggest* a mapping for a person to review; the
-pipeline itself never matches loosely.
+pipeline itself never matches loosely. A DfE release is matched word by word
+(:mod:`oversight.ingest.matching`) against the names ``config/published.yaml`` gives each field.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from oversight.ingest import common_schema as cs
+from oversight.ingest import matching
+from oversight.ingest.harmonise import aliases
 from oversight.ingest.normalise import norm_label
 
 MIN_SCORE = 70.0
@@ -75,3 +78,67 @@ def as_yaml(dataset: str, path: Path, by_field: dict[str, list], unmatched: list
     for header in unmatched:
         lines.append(f"  # not matched: {header!r}")
     return "\n".join(lines) + "\n"
+
+
+def known_release_headers(spec: dict[str, Any]) -> set[str]:
+    """The normalised names a release's configuration knows (for finding its header row)."""
+    return {norm_label(n) for f, names in aliases(spec).items() for n in [*names, f]}
+
+
+def release_suggestions(
+    header: list[str], spec: dict[str, Any]
+) -> tuple[dict[str, int], dict[str, tuple[int, float, str]]]:
+    """For a DfE release: the fields a header already names exactly (field -> position), and
+    for every other field its most similar unused header (:func:`matching.assign`)."""
+    known = {f: [*names, f] for f, names in aliases(spec).items()}
+    exact: dict[str, int] = {}
+    for field, names in known.items():
+        normed = {norm_label(n) for n in names}
+        hits = [i for i, h in enumerate(header) if norm_label(h) in normed]
+        if hits:
+            exact[field] = hits[0]
+    used = set(exact.values())
+    free = {i: h for i, h in enumerate(header) if i not in used and h.strip()}
+    missing = {f: names for f, names in known.items() if f not in exact}
+    return exact, matching.assign(missing, free)
+
+
+def release_yaml(
+    release: str,
+    path: Path,
+    header: list[str],
+    spec: dict[str, Any],
+    found: tuple[dict[str, int], dict[str, tuple[int, float, str]]],
+) -> str:
+    """A ``releases: <release>: columns:`` block for config/published.yaml: each field's
+    configured names, plus the new file's header where it differs, with review notes."""
+    exact, hints = found
+    lines = [
+        f"# Suggested mapping for {path.name} (DfE release {release}). Review every line:",
+        "# scores are word similarity to the names config/published.yaml gives each field.",
+        "releases:",
+        f"  {release}:",
+        "    columns:",
+    ]
+    used = set(exact.values())
+    for field, names in aliases(spec).items():
+        if field in exact:
+            lines.append(f"      {field}: {_flow(names)}  # found as {header[exact[field]]!r}")
+        elif field in hints:
+            pos, score, name = hints[field]
+            used.add(pos)
+            lines.append(
+                f"      {field}: {_flow([*names, header[pos]])}"
+                f"  # column {pos + 1} is {score:.0f}% like {name!r}: check it"
+            )
+        else:
+            lines.append(f"      # {field}: no similar column ({_flow(names)} not found)")
+    for pos, head in enumerate(header):
+        if pos not in used and head.strip():
+            lines.append(f"      # not used: {head!r}")
+    return "\n".join(lines) + "\n"
+
+
+def _flow(names: list[str]) -> str:
+    """A YAML flow list of header names, one line."""
+    return yaml.safe_dump(list(names), default_flow_style=True, allow_unicode=True).strip()

@@ -22,6 +22,7 @@ from oversight.errors import ExtractError
 from oversight.ingest import harmonise
 from oversight.ingest.normalise import norm_label
 from oversight.ingest.readers import read_table
+from oversight.published.diff import DIFF_COLUMNS, release_diff  # noqa: F401 (their home)
 from oversight.stats import wilson_ci
 
 # DfE's and the GSS's symbols (c, k, low, u, x, z) and their meanings are data:
@@ -229,41 +230,3 @@ def kpis(
     for col in ("value", "lower95", "upper95", "england", "region", "neighbours", "change_1y"):
         out[col] = out[col].astype(float).round(6)
     return out.reset_index(drop=True)
-
-
-DIFF_COLUMNS = ["change", "key", "column", "old_value", "new_value"]
-
-
-def release_diff(old: pd.DataFrame, new: pd.DataFrame, key_cols: list[str]) -> pd.DataFrame:
-    """What changed between two releases of one file (both as text, by their own headers):
-    columns added or removed, rows (LAs, regions, years) added or removed, values revised."""
-    rows: list[dict] = []
-    for col in sorted(set(new.columns) - set(old.columns)):
-        rows.append({"change": "column added", "key": "", "column": col})
-    for col in sorted(set(old.columns) - set(new.columns)):
-        rows.append({"change": "column removed", "key": "", "column": col})
-
-    def keyed(frame: pd.DataFrame) -> pd.DataFrame:
-        k = frame[key_cols].fillna("").astype(str).agg("|".join, axis=1)
-        return frame.assign(_key=k).drop_duplicates("_key").set_index("_key")
-
-    a, b = keyed(old), keyed(new)
-    for key in sorted(set(b.index) - set(a.index)):
-        rows.append({"change": "row added", "key": key, "column": ""})
-    for key in sorted(set(a.index) - set(b.index)):
-        rows.append({"change": "row removed", "key": key, "column": ""})
-    common_rows = sorted(set(a.index) & set(b.index))
-    for col in sorted((set(old.columns) & set(new.columns)) - set(key_cols)):
-        left = a.loc[common_rows, col].fillna("").astype(str)
-        right = b.loc[common_rows, col].fillna("").astype(str)
-        for key in left.index[left != right]:
-            rows.append(
-                {
-                    "change": "value revised",
-                    "key": key,
-                    "column": col,
-                    "old_value": left[key],
-                    "new_value": right[key],
-                }
-            )
-    return pd.DataFrame(rows, columns=DIFF_COLUMNS).fillna("")
