@@ -75,3 +75,40 @@ def test_impact_words_with_one_adopter_and_no_interval() -> None:
         "with so few LAs no interval can be estimated"
     )
     assert _sure(0.01, 0.05, 0.5).startswith("the 95% interval does not include zero")
+
+
+def _inspection_tables(set_aside: list[str]) -> dict[str, pd.DataFrame]:
+    grades = pd.DataFrame(
+        {
+            "overall": ["Good", "Requires improvement", "Inadequate"],
+            "reports": ["6", "5", "2"],
+            "raising": ["1", "3", "2"],
+            "share": ["0.1667", "0.6", "1.0"],
+        }
+    )
+    aside = pd.DataFrame(
+        {"source_file": set_aside, "problem": ["no overall judgement line"] * len(set_aside)}
+    )
+    return {"inspectors_oversight": grades, "ofsted_set_aside": aside}
+
+
+def test_inspectors_finding_says_every_report_was_read() -> None:
+    from oversight.report.findings import _inspectors
+
+    found = _inspectors(_inspection_tables([]), CTX)
+    assert "1 of 6 rated Good; 3 of 5 rated Requires improvement; 2 of 2 rated Inadequate" in (
+        found.text
+    )
+    assert "more often the lower the judgement" in found.text
+    assert found.text.endswith("All 13 inspection reports supplied were read; none was set aside.")
+    assert "TAB-OFSTED-SET-ASIDE" in found.tables
+
+
+def test_inspectors_finding_counts_the_reports_set_aside() -> None:
+    from oversight.report.findings import _inspectors
+
+    one = _inspectors(_inspection_tables(["a.txt"]), CTX).text
+    assert "1 of the 14 inspection reports supplied could not be read and was set aside" in one
+    two = _inspectors(_inspection_tables(["a.txt", "b.txt"]), CTX).text
+    assert "2 of the 15 inspection reports supplied could not be read and were set aside" in two
+    assert two.endswith("(TAB-OFSTED-SET-ASIDE); the counts above are of the reports read.")

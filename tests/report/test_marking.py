@@ -30,6 +30,7 @@ def test_catalogue_marks_only_dfe_and_ofsted_tables_as_published():
         "kpis",
         "network_minutes",
         "ofsted_latest",
+        "ofsted_set_aside",
         "ofsted_what_needs_to_improve",
     ]
 

@@ -340,6 +340,18 @@ def _focus_groups(tables: Tables, ctx: Context) -> Finding:
     return findings_focus.focus_overview(tables, ctx)
 
 
+def _set_aside(tables: Tables, read: int) -> str:
+    """The sentence on inspection reports the parser set aside: how many, of how many."""
+    n = len(tables["ofsted_set_aside"])
+    if n == 0:
+        return f" All {read} inspection reports supplied were read; none was set aside."
+    return (
+        f" {n} of the {read + n} inspection reports supplied could not be read and "
+        f"{'was' if n == 1 else 'were'} set aside, each with what the parser could not find "
+        "(TAB-OFSTED-SET-ASIDE); the counts above are of the reports read."
+    )
+
+
 def _inspectors(tables: Tables, ctx: Context) -> Finding:
     ins = as_numbers(tables["inspectors_oversight"], ["reports", "raising", "share"])
     parts = [f"{int(r.raising)} of {int(r.reports)} rated {r.overall}" for r in ins.itertuples()]
@@ -355,13 +367,13 @@ def _inspectors(tables: Tables, ctx: Context) -> Finding:
         f"improvement {lead}: " + "; ".join(parts) + ". Only the oversight and supervision of "
         "social work count: the supervision of foster carers, a corporate parenting board's "
         "oversight and the oversight of budgets or commissioned services do not."
-    )
+    ) + _set_aside(tables, int(ins["reports"].sum()))
     return Finding(
         "F-INS-01",
         "inspectors",
         "What inspectors asked to improve",
         text,
-        ["TAB-INSPECTORS", "TAB-INSPECTORS-QUOTES", "TAB-OFSTED-IMPROVE"],
+        ["TAB-INSPECTORS", "TAB-INSPECTORS-QUOTES", "TAB-OFSTED-IMPROVE", "TAB-OFSTED-SET-ASIDE"],
     )
 
 
