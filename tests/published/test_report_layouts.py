@@ -271,3 +271,46 @@ def test_a_report_whose_improvement_heading_is_not_found_is_refused():
     text = changed(shipped(MK_2024), r"^What needs to improve\?\s*$", "Areas to strengthen")
     with pytest.raises(ValueError, match=rf"{re.escape(MK_2024)}: no 'What needs to improve'"):
         parser.parse_report(text, MK_2024)
+
+
+FOCUSED_VISIT = """Focused visit to Milton Keynes children's services
+
+Inspection dates: 20 and 21 February 2024
+Lead inspector: An Inspector, His Majesty's Inspector
+
+This letter summarises the findings of the focused visit to Milton Keynes children's
+services under the inspection of local authority children's services (ILACS) framework.
+
+Areas for improvement
+The management oversight of children in need plans.
+"""
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Focused visit to Milton Keynes children's services", "a focused visit"),
+        ("Monitoring visit to Milton Keynes children's services", "a monitoring visit"),
+        ("Joint targeted area inspection of Milton Keynes", "a joint targeted area inspection"),
+    ],
+)
+def test_a_visit_is_set_aside_as_a_visit_not_as_missing_grades(tmp_path, title, kind):
+    name = "80524_milton_keynes__focused_visit_-_19_march_2024.txt"
+    visit = tmp_path / name
+    visit.write_text(FOCUSED_VISIT.replace(FOCUSED_VISIT.splitlines()[0], title), "utf-8")
+    parsed, set_aside = parse_reports([visit, OFSTED / MK_2024])
+    assert len(parsed) == 1
+    assert set_aside["problem"].tolist() == [
+        f"{kind}, not a graded inspection (visits have no judgements; only full and short "
+        "ILACS inspections and SIF reports are read)"
+    ]
+
+
+def test_a_summary_that_mentions_a_focused_visit_is_still_read():
+    """Only a title line names a visit: an inspection's summary may begin a line with one."""
+    text = changed(
+        shipped(MK_2024),
+        r"^What needs to improve\?\s*$",
+        "Focused visit to the front door in 2023 found the same.\n\nWhat needs to improve?",
+    )
+    assert_items(parser.parse_report(text, MK_2024), MK_ITEMS)

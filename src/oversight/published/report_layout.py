@@ -108,6 +108,13 @@ PAGE_DATES_RE = re.compile(
     r"\s+\d{1,3}$"
 )
 PAGE_NUMBER_RE = re.compile(r"^\d{1,3}$")
+# Ofsted visits under the ILACS framework (focused, monitoring) and joint targeted area
+# inspections carry no judgements: the parser names them rather than reporting missing grades.
+# Only a capitalised title line near the top counts: a summary may mention an earlier visit.
+VISIT_TITLE_LINES = 15
+VISIT_TITLE_RE = re.compile(
+    r"^(?P<kind>Focused visit|Monitoring visit) to |^(?P<jtai>Joint targeted area inspection) of "
+)
 TRAILER_RE = re.compile(
     r"^(The Office for Standards in Education|Any complaints about the inspection)"
 )

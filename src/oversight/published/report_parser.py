@@ -41,6 +41,8 @@ from oversight.published.report_layout import (
     SIF_SKIPPED_RE,
     SIF_START_RE,
     TRAILER_RE,
+    VISIT_TITLE_LINES,
+    VISIT_TITLE_RE,
     words_regex,
 )
 
@@ -364,6 +366,18 @@ def check_sections(sections: list[dict[str, Any]], combined: bool, source: str) 
         raise ValueError(f"{source}: unexpected section(s) {unexpected} for this layout")
 
 
+def refuse_visits(lines: list[str], source: str) -> None:
+    """A focused or monitoring visit letter, or a joint targeted area inspection, is not an
+    inspection report with judgements: refuse it by name, not as a report with grades missing."""
+    for line in lines[:VISIT_TITLE_LINES]:
+        if m := VISIT_TITLE_RE.match(line.strip()):
+            kind = (m["kind"] or m["jtai"]).lower()
+            raise ValueError(
+                f"{source}: a {kind}, not a graded inspection (visits have no "
+                "judgements; only full and short ILACS inspections and SIF reports are read)"
+            )
+
+
 def parse_report(text: str, file_name: str) -> dict[str, Any]:
     """Parse one report's text into its identifiers, dates, grades and sections.
 
@@ -374,8 +388,9 @@ def parse_report(text: str, file_name: str) -> dict[str, Any]:
     ``{section, grade, text}`` in report order) and ``source_file``.
     """
     source = Path(file_name).name
-    urn, published = parse_file_name(source)
     lines = report_lines(text)
+    refuse_visits(lines, source)
+    urn, published = parse_file_name(source)
     start, end = inspection_dates(lines[:HEAD_LINES], source)
     check_published(lines[:HEAD_LINES], source, published)
     head = head_block(lines, source)
