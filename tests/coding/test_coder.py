@@ -146,6 +146,23 @@ def test_split_sentences_keeps_offsets_and_wrapped_lines():
     ]
 
 
+def test_split_sentences_drops_the_private_use_bullets_of_pdf_text():
+    """East Sussex 2018's improvement list is bulleted with U+F06E (a Wingdings glyph): the
+    quotes began with it, or with a space where redaction removed it."""
+    text = (
+        "\uf06e The consideration and recording of managers’ rationale for the timescales they\n"
+        "agree for completing family assessments.\n\uf06e The clarity of letters.\n"
+        "\uf0b7 Return home interviews."
+    )
+    sentences = [text[s:e] for s, e in split_sentences(text)]
+    assert sentences == [
+        "The consideration and recording of managers’ rationale for the timescales they\n"
+        "agree for completing family assessments.",
+        "The clarity of letters.",
+        "Return home interviews.",
+    ]
+
+
 def test_codebook_errors_name_code_and_rule():
     base = {
         "themes": [

@@ -72,8 +72,10 @@ _ABBREVIATIONS = frozenset(
     }
 )
 _END = re.compile(r"[.!?]+[\"'’”)\]]*(?=\s)|[.!?]+[\"'’”)\]]*$")
-_HARD_BREAK = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]*[◼•▪●■*–-][ \t])")
-_LEADER = re.compile(r"[ \t\r\n]*(?:(?:[◼•▪●■*–-]|\d{1,3}[.)])[ \t\r\n]+)?")
+# List bullets, with the private-use glyphs (Wingdings, Symbol) PDF text extraction leaves.
+_BULLETS = "◼•▪●■*–\\-\uf06e\uf0a7\uf0b7\uf0d8"
+_HARD_BREAK = re.compile(rf"\n[ \t]*\n\s*|\n(?=[ \t]*[{_BULLETS}][ \t])")
+_LEADER = re.compile(rf"[ \t\r\n]*(?:(?:[{_BULLETS}]|\d{{1,3}}[.)])[ \t\r\n]+)?")
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[,;:()–—]")
 _PUNCT = frozenset(",;:()–—")
 
