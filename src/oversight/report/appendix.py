@@ -66,6 +66,8 @@ def view(
     rows = [[_fmt(r[c], formats[c]) for c in cols] for _, r in frame[cols].iterrows()]
     numeric = [formats[c] in NUMERIC_FORMATS for c in cols]
     header = [(labels or {}).get(c, c.replace("_", " ").capitalize()) for c in cols]
+    if not rows:  # an empty table says so rather than printing only its header
+        note = f"{note} No rows in this run.".strip()
     return TableView(table_id, caption, header, rows, numeric, source, note)
 
 
