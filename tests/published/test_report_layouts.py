@@ -229,9 +229,11 @@ def test_unparseable_reports_are_set_aside_and_the_rest_read(tmp_path, caplog):
     assert [r["source_file"] for r in parsed] == [WEST_SUSSEX_2019]
     assert set_aside["source_file"].tolist() == [broken_dates, no_grades]
     problems = dict(zip(set_aside["source_file"], set_aside["problem"], strict=True))
-    assert "inspection dates not understood: 'autumn 2024'" in problems[broken_dates]
+    # The published list leaves out the report's own words; the log keeps them.
+    assert problems[broken_dates].startswith("inspection dates not understood: “…” (expected")
     assert "Overall effectiveness" in problems[no_grades]
     assert f"{broken_dates}: set aside" in caplog.text
+    assert "inspection dates not understood: “autumn 2024”" in caplog.text
     assert "2 of 3 inspection report(s) set aside" in caplog.text
 
 
@@ -256,13 +258,42 @@ def test_the_footnote_a_heading_marks_is_left_out_of_the_sections():
     )
 
 
-def test_a_misnamed_report_is_set_aside_by_its_name(tmp_path):
+def test_a_misnamed_report_is_set_aside_and_named_only_in_the_log(tmp_path, caplog):
     misnamed = tmp_path / "milton_keynes_2024.txt"
     misnamed.write_text(shipped(MK_2024), encoding="utf-8")
-    parsed, set_aside = parse_reports([misnamed, OFSTED / MK_2024])
+    with caplog.at_level(logging.WARNING, logger="inspections"):
+        parsed, set_aside = parse_reports([misnamed, OFSTED / MK_2024])
     assert [r["inspection_start"] for r in parsed] == ["2024-10-28"]
-    assert set_aside["source_file"].tolist() == ["milton_keynes_2024.txt"]
+    assert set_aside["source_file"].tolist() == [
+        "(a file not named as an Ofsted report; its name is in the inspections log)"
+    ]
     assert set_aside["problem"].iloc[0].startswith("file name does not look like")
+    assert "milton_keynes_2024.txt: set aside, not parsed: file name does not look" in caplog.text
+
+
+def test_a_file_put_in_the_folder_by_mistake_leaves_none_of_its_words_in_the_list(tmp_path):
+    """The set-aside list is published: a case note saved in the reports folder, named as a
+    report or not, must not put its name or its lines into it."""
+    note = (
+        "Inspection of Milton Keynes children's services\n\n"
+        "Inspection dates: Jane Doe seen at home, 12 Acacia Avenue\n\n"
+        "Overall effectiveness Jane Doe disclosed\n"
+    )
+    named = tmp_path / f"80524_milton_keynes{SUFFIX}17_december_2024.txt"
+    unnamed = tmp_path / "jane_doe_case_note.txt"
+    for path in (named, unnamed):
+        path.write_text(note, encoding="utf-8")
+    no_grades = tmp_path / f"80539_portsmouth{SUFFIX}15_october_2018.txt"
+    no_grades.write_text(
+        changed(shipped(PORTSMOUTH_2018), r"^Overall effectiveness Good\s*$", "Overall Jane Doe"),
+        encoding="utf-8",
+    )
+    _, set_aside = parse_reports([named, unnamed, no_grades])
+    assert len(set_aside) == 3
+    published = set_aside.to_csv(index=False)
+    for words in ("Jane", "Doe", "Acacia", "jane_doe"):
+        assert words not in published
+    assert "“…”" in published
 
 
 def test_a_report_whose_improvement_heading_is_not_found_is_refused():

@@ -15,15 +15,16 @@ from oversight.published.report_layout import (
     INSPECTION_DATES_RE,
     MONTHS,
     REPORT_PUBLISHED_RE,
+    excerpt,
 )
 
 
 def parse_day(day: str, month: str, year: str, what: str) -> dt.date:
     """The date of ``day`` ``month`` (a name or its abbreviation) ``year``; ``what`` (the
-    file or the text read) names the source in the error."""
+    file name or the text read) is quoted in the error as text of the report."""
     number = MONTHS.get(month.lower())
     if number is None:
-        raise ValueError(f"{what}: unknown month {month!r}")
+        raise ValueError(f"unknown month {excerpt(month)} in {excerpt(what)}")
     return dt.date(int(year), number, int(day))
 
 
@@ -32,7 +33,7 @@ def parse_date_range(text: str) -> tuple[str, str]:
     "29 April 2019 to 10 May 2019" or "26 February 2018–22 March 2018" into ISO dates."""
     m = DATE_RANGE_RE.fullmatch(" ".join(text.split()))
     if not m:
-        raise ValueError(f"not a date range: {text!r}")
+        raise ValueError(f"not a date range: {excerpt(text)}")
     end = parse_day(m["d2"], m["m2"], m["y2"], text)
     start_month = m["m1"] or m["m2"]
     start_year = int(m["y1"]) if m["y1"] else end.year
@@ -40,7 +41,7 @@ def parse_date_range(text: str) -> tuple[str, str]:
     if start > end and m["m1"] and not m["y1"]:  # "28 December to 8 January 2020"
         start = start.replace(year=start.year - 1)
     if start > end:
-        raise ValueError(f"date range ends before it starts: {text!r}")
+        raise ValueError(f"date range ends before it starts: {excerpt(text)}")
     return start.isoformat(), end.isoformat()
 
 
@@ -52,7 +53,7 @@ def _part_dates(part: str, month: str | None, year: str | None, text: str) -> li
             return [dt.date.fromisoformat(d) for d in parse_date_range(whole)]
     m = DATE_DAY_RE.fullmatch(part)
     if not m or not (m["m"] or month) or not (m["y"] or year):
-        raise ValueError(f"not a date range: {text!r}")
+        raise ValueError(f"not a date range: {excerpt(text)}")
     day = parse_day(m["d"], m["m"] or month or "", m["y"] or year or "", text)
     return [day, day]
 
@@ -67,7 +68,7 @@ def parse_inspection_dates(text: str) -> tuple[str, str]:
         return parse_date_range(text)
     parts = [p for p in DATE_PARTS_RE.split(text) if p]
     if len(parts) < 2:
-        raise ValueError(f"not a date range: {text!r}")
+        raise ValueError(f"not a date range: {excerpt(text)}")
     spans: list[list[dt.date]] = []
     month = year = None
     for part in reversed(parts):
@@ -75,7 +76,9 @@ def parse_inspection_dates(text: str) -> tuple[str, str]:
         month, year = span[0].strftime("%B"), str(span[0].year)
         spans.insert(0, span)
     if any(a[1] >= b[0] for a, b in itertools.pairwise(spans)):
-        raise ValueError(f"parts of the inspection dates overlap or are out of order: {text!r}")
+        raise ValueError(
+            f"parts of the inspection dates overlap or are out of order: {excerpt(text)}"
+        )
     return spans[0][0].isoformat(), spans[-1][1].isoformat()
 
 
@@ -100,7 +103,7 @@ def inspection_dates(head: list[str], source: str) -> tuple[str, str]:
         except ValueError:
             continue
     raise ValueError(
-        f"{source}: inspection dates not understood: {first or following!r} (expected e.g. "
+        f"{source}: inspection dates not understood: {excerpt(first or following)} (expected e.g. "
         "'28 October to 8 November 2024' or '9 to 13 May and 23 to 27 May 2022')"
     )
 

@@ -108,6 +108,17 @@ PAGE_DATES_RE = re.compile(
     r"\s+\d{1,3}$"
 )
 PAGE_NUMBER_RE = re.compile(r"^\d{1,3}$")
+# Text quoted from a report in a parser message stands in curly quotes, so that the published
+# set-aside list can leave it out (a file put in the folder by mistake may not be a published
+# report) while the log keeps it for whoever fixes the file.
+EXCERPT_RE = re.compile(r"“[^”]*”")
+
+
+def excerpt(text: str) -> str:
+    """``text`` of a report quoted in a parser message (see :data:`EXCERPT_RE`)."""
+    return f"“{text}”"
+
+
 # Ofsted visits under the ILACS framework (focused, monitoring) and joint targeted area
 # inspections carry no judgements: the parser names them rather than reporting missing grades.
 # Only a capitalised title line near the top counts: a summary may mention an earlier visit.

@@ -43,6 +43,7 @@ from oversight.published.report_layout import (
     TRAILER_RE,
     VISIT_TITLE_LINES,
     VISIT_TITLE_RE,
+    excerpt,
     words_regex,
 )
 
@@ -64,7 +65,7 @@ def normalise_grade(raw: str) -> str:
     for grade in GRADES:
         if key == grade.lower():
             return grade
-    raise ValueError(f"not an Ofsted grade: {raw!r}")
+    raise ValueError(f"not an Ofsted grade: {excerpt(raw)}")
 
 
 def parse_file_name(file_name: str) -> tuple[int, str]:
@@ -103,7 +104,7 @@ def _tokenise_grades(
             snippet = " ".join(joined[pos : pos + 90].split())
             found = ", ".join(grades) or "none"
             raise ValueError(
-                f"{file_name}: judgement grades block not recognised at {snippet!r} "
+                f"{file_name}: judgement grades block not recognised at {excerpt(snippet)} "
                 f"(judgements read so far: {found}; expected up to {labels[last]!r})"
             )
         key = next(k for k in labels if m.group(k) is not None)
