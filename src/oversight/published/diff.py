@@ -104,6 +104,11 @@ def _column_changes(
     return rows
 
 
+def _names(frame: pd.DataFrame, names: dict[str, str] | None) -> dict[str, str]:
+    """A release's headers to common names: ``names``, or each header as it is."""
+    return names or {c: c for c in frame.columns}
+
+
 def release_diff(
     old: pd.DataFrame,
     new: pd.DataFrame,
@@ -118,8 +123,7 @@ def release_diff(
     ``old_names`` and ``new_names`` map each release's headers to their common names
     (:func:`common_names`); without them headers are compared as they are.
     """
-    old_names = old_names or {c: c for c in old.columns}
-    new_names = new_names or {c: c for c in new.columns}
+    old_names, new_names = _names(old, old_names), _names(new, new_names)
     old, new = old.rename(columns=old_names), new.rename(columns=new_names)
     rows = _column_changes(old, new, old_names, new_names)
     a, b = _keyed(old, key_cols), _keyed(new, key_cols)
@@ -162,8 +166,7 @@ def revision_counts(
 ) -> pd.DataFrame:
     """Per column both releases hold (by common name): its header in each, the rows both
     releases have, and how many of their values were revised; a last row ``all`` sums them."""
-    old_names = old_names or {c: c for c in old.columns}
-    new_names = new_names or {c: c for c in new.columns}
+    old_names, new_names = _names(old, old_names), _names(new, new_names)
     old_header = {v: k for k, v in old_names.items()}
     new_header = {v: k for k, v in new_names.items()}
     a = set(_keyed(old.rename(columns=old_names), key_cols).index)
