@@ -27,9 +27,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from oversight.config import ROOT, load_checked
+from oversight.config import config_file, load_checked
 
-DEFAULT_PATH = ROOT / "config" / "dfe_conventions.yaml"
+# Read through config_file so that every rule running this module declares the file as an
+# input (oversight.code_inputs): a changed convention reruns the jobs that apply it.
+DEFAULT_PATH = config_file("config/dfe_conventions.yaml")
 SCHEMA = "dfe_conventions.schema.yaml"
 
 
