@@ -172,6 +172,23 @@ def test_oversight_points_leave_out_foster_carers_and_boards() -> None:
     assert not anx.oversight_point("The quality of plans for care leavers.")
 
 
+def test_the_annex_picks_the_points_the_hand_labels_mark_as_oversight_of_practice() -> None:
+    """The annex lists the points the labelled coder counts (tests/coding), so an LA's page
+    and the report's table by grade agree: private fostering and placement arrangements out,
+    a manager's recorded rationale in."""
+    labels = pd.read_csv(ROOT / "tests/fixtures/coding/improvement_labels.csv")
+    picked = labels["text"].map(anx.oversight_point)
+    assert picked.tolist() == labels["oversight_of_practice"].tolist()
+    assert not anx.oversight_point(
+        "The quality of practice and senior management oversight of children living in "
+        "private fostering arrangements."
+    )
+    assert anx.oversight_point(
+        "The consideration and recording of managers’ rationale for the timescales they agree "
+        "for completing family assessments."
+    )
+
+
 def test_survey_scores_are_percentages_with_plain_labels(tables) -> None:
     rows = {r["label"]: r for r in anx.la_annex(KENT, tables, context())["constructs"]}
     assert rows["Personal reflection"] == {

@@ -13,7 +13,6 @@ itself are rendered by :mod:`oversight.report.annex_part`. Nothing here reads fi
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,7 +22,7 @@ import jinja2
 import numpy as np
 import pandas as pd
 
-from oversight.coding.inspectors import OVERSIGHT_WORDS
+from oversight.coding.inspectors import raises_oversight_of_practice
 from oversight.disclosure.conventions import load_conventions
 from oversight.disclosure.readback import SYMBOL, as_numbers
 from oversight.figures.style import Marks, marks_for, notes
@@ -49,11 +48,6 @@ DFE_SYMBOLS = {s: f"{s} (DfE): {meaning}" for s, meaning in load_conventions().s
     "u": "u (DfE): low reliability",
     "x": "x (DfE): not available",
 }
-# Improvement points about foster carers' supervision or a board's oversight use the words
-# but are not about managers' oversight of practice.
-NOT_PRACTICE_OVERSIGHT = re.compile(
-    r"foster(?:ing)? carers?|corporate parenting|oversight of the (?:board|panel)", re.IGNORECASE
-)
 KPI_PERCENT_KINDS = ("proportion", "rate")
 KPI_CAPTION_NOTE = "These are published DfE figures, real in a demonstration run too."
 
@@ -162,8 +156,9 @@ def kpi_part(kpis: pd.DataFrame, la_code: str, ctx: AnnexContext) -> dict[str, A
 
 def oversight_point(text: str) -> bool:
     """Whether an improvement point is about management oversight or supervision of
-    practice (not foster carers' supervision or a board's oversight)."""
-    return bool(OVERSIGHT_WORDS.search(text)) and not NOT_PRACTICE_OVERSIGHT.search(text)
+    practice: the inspectors' coder decides, as it does for the report's table by grade
+    (:func:`oversight.coding.inspectors.raises_oversight_of_practice`)."""
+    return raises_oversight_of_practice(text)
 
 
 def ofsted_part(ofsted: pd.DataFrame, improve: pd.DataFrame, la_code: str) -> dict[str, Any] | None:
