@@ -127,6 +127,24 @@ def test_suggest_mapping_reads_a_dfe_release(tmp_path: Path, capsys) -> None:
     assert "      # not used: 'working_days_lost_fte'" in out
 
 
+def test_a_tie_words_cannot_break_is_shown_not_settled(tmp_path: Path, capsys) -> None:
+    """'Agency worker rate (FTE)' and the unchanged 'agency_cover_rate_fte' share the same
+    three words with 'agency_rate_fte': the suggestion names both for the reviewer."""
+    table = pd.read_csv(CSWW, dtype=str, keep_default_na=False)
+    path = tmp_path / "csww_renamed.csv"
+    table.rename(columns={"agency_rate_fte": "Agency worker rate (FTE)"}).to_csv(path, index=False)
+    code = cli.main(["suggest-mapping", str(path), "--release", "csww", "--published", str(CONFIG)])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0
+    [line] = [o for o in out if o.startswith("      agency_rate_fte:")]
+    assert line.endswith(
+        "# column 24 is 86% like 'agency_rate_fte', as is column 21 'Agency worker rate (FTE)': "
+        "check it"
+    )
+    # A hint without a rival names one column.
+    assert not any(", as is column" in o for o in out if o is not line)
+
+
 def test_release_diff_compares_renamed_columns_and_counts_the_revisions(tmp_path: Path) -> None:
     old = _earlier_edition(tmp_path)
     spec = copy.deepcopy(PUB["releases"]["csww"])

@@ -103,6 +103,16 @@ def similarity(a: str, b: str) -> float:
     return round(200 * matched / (len(wa) + len(wb)), 1)
 
 
+def as_alike(names: Sequence[str], candidates: Mapping[int, str], score: float) -> list[int]:
+    """The candidate columns exactly as alike as ``score`` to the best of ``names``: a tie
+    that words cannot break, which a suggestion must show rather than settle by itself."""
+    return [
+        pos
+        for pos, header in candidates.items()
+        if str(header).strip() and max(similarity(n, header) for n in names) == score
+    ]
+
+
 def assign(
     wanted: Mapping[str, Sequence[str]],
     candidates: Mapping[int, str],

@@ -103,6 +103,17 @@ def release_suggestions(
     return exact, matching.assign(missing, free)
 
 
+def _rivals(
+    header: list[str], exact: dict[str, int], names: list[str], pos: int, score: float
+) -> str:
+    """ ", as is column 22 'Agency worker rate (FTE)'" for each other header not already
+    named exactly that is as alike as the suggested one (``matching.as_alike``)."""
+    free = {i: h for i, h in enumerate(header) if i != pos and i not in exact.values()}
+    return "".join(
+        f", as is column {i + 1} {header[i]!r}" for i in matching.as_alike(names, free, score)
+    )
+
+
 def release_yaml(
     release: str,
     path: Path,
@@ -129,7 +140,8 @@ def release_yaml(
             used.add(pos)
             lines.append(
                 f"      {field}: {_flow([*names, header[pos]])}"
-                f"  # column {pos + 1} is {score:.0f}% like {name!r}: check it"
+                f"  # column {pos + 1} is {score:.0f}% like {name!r}"
+                f"{_rivals(header, exact, [*names, field], pos, score)}: check it"
             )
         else:
             lines.append(f"      # {field}: no similar column ({_flow(names)} not found)")
