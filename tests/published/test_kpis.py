@@ -13,6 +13,7 @@ from oversight.config import config_ref, load_yaml
 from oversight.errors import ExtractError
 from oversight.ingest.normalise import norm_label
 from oversight.ingest.readers import read_table
+from oversight.published.diff import release_diff
 from oversight.published.neighbours import neighbour_map
 from oversight.published.releases import (
     SYMBOLS,
@@ -20,7 +21,6 @@ from oversight.published.releases import (
     kpis,
     numbers,
     read_release,
-    release_diff,
 )
 from tests.conftest import ROOT
 
@@ -230,3 +230,26 @@ def test_release_diff_reports_fields_las_and_revisions() -> None:
     revised = diff[diff.change == "value revised"].iloc[0]
     assert (revised.column, revised.old_value, revised.new_value) == ("ICPC", "330", "335")
     assert release_diff(new, new, keys).empty
+
+
+def test_release_diff_lists_a_repeated_row_instead_of_dropping_it() -> None:
+    """A release with a breakdown the key columns do not hold (two rows for Milton Keynes
+    2024): the second is listed as not compared, in either release, never dropped unseen."""
+    new = _raw("c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv").drop(
+        columns="source_row"
+    )
+    keys = [
+        "time_period",
+        "geographic_level",
+        "region_code",
+        "old_la_code",
+        "new_la_code",
+        "la_name",
+    ]
+    mk = new[(new["la_name"] == "Milton Keynes") & (new["time_period"] == "2024")]
+    repeated = pd.concat([new, mk.assign(ICPC="1")], ignore_index=True)
+    diff = release_diff(new, repeated, keys)
+    assert diff.change.tolist() == ["row repeated in the new release, not compared"]
+    assert diff.key.iloc[0] == "2024|Local authority|E12000008|826|E06000042|Milton Keynes"
+    back = release_diff(repeated, new, keys)
+    assert back.change.tolist() == ["row repeated in the old release, not compared"]

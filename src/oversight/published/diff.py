@@ -79,10 +79,21 @@ def _identity(frame: pd.DataFrame, key_cols: list[str]) -> pd.Series:
 
 
 def _keyed(frame: pd.DataFrame, key_cols: list[str]) -> pd.DataFrame:
-    """Rows indexed by identity; ``_key`` holds every key column, as the diff shows it."""
+    """Rows indexed by identity, the first of any repeated one (:func:`_repeated` lists the
+    others); ``_key`` holds every key column, as the diff shows it."""
     key = frame[key_cols].fillna("").astype(str).agg("|".join, axis=1)
     ident = _identity(frame, key_cols)
     return frame.assign(_key=key, _id=ident).drop_duplicates("_id").set_index("_id")
+
+
+def _repeated(frame: pd.DataFrame, key_cols: list[str], which: str) -> list[dict]:
+    """Rows of one release that repeat an earlier row's identity (a breakdown the key
+    columns do not hold): only the first is compared, and each other is listed, not dropped
+    unseen."""
+    key = frame[key_cols].fillna("").astype(str).agg("|".join, axis=1)
+    again = _identity(frame, key_cols).duplicated()
+    change = f"row repeated in the {which} release, not compared"
+    return [{"change": change, "key": k} for k in key[again]]
 
 
 def _column_changes(
@@ -126,6 +137,7 @@ def release_diff(
     old_names, new_names = _names(old, old_names), _names(new, new_names)
     old, new = old.rename(columns=old_names), new.rename(columns=new_names)
     rows = _column_changes(old, new, old_names, new_names)
+    rows += _repeated(old, key_cols, "old") + _repeated(new, key_cols, "new")
     a, b = _keyed(old, key_cols), _keyed(new, key_cols)
     for ident in sorted(set(b.index) - set(a.index), key=lambda i: b.at[i, "_key"]):
         rows.append({"change": "row added", "key": b.at[ident, "_key"]})

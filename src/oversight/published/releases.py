@@ -22,7 +22,6 @@ from oversight.errors import ExtractError
 from oversight.ingest import harmonise
 from oversight.ingest.normalise import norm_label
 from oversight.ingest.readers import read_table
-from oversight.published.diff import DIFF_COLUMNS, release_diff  # noqa: F401 (their home)
 from oversight.stats import wilson_ci
 
 # DfE's and the GSS's symbols (c, k, low, u, x, z) and their meanings are data:
